@@ -1,1 +1,101 @@
-package org.overparam.cli; public class Main { public static void main(String[] a){} }
+package org.overparam.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import org.overparam.UserError;
+import org.overparam.job.Job;
+import org.overparam.job.JobConfig;
+import org.overparam.job.JobRunner;
+import org.overparam.job.Provenance;
+import org.overparam.job.RunLog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The {@code overparam} command line. */
+@Command(name = "overparam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Experiments on over-parameterized two-layer networks, on Apache Spark.",
+                "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."},
+        subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
+    public static final int EXIT_USER_ERROR = 2;
+    /** Exit code for an unexpected failure (a bug, a lost cluster). */
+    public static final int EXIT_FAILURE = 1;
+
+    /** Which settings sections each command reads; shown in its --help. */
+    private static final Map<String, List<String>> SETTINGS = Map.of("data", List.of("data"));
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
+            List<String> sections = SETTINGS.get(sub.getKey());
+            if (sections != null) sub.getValue().getCommandSpec().usageMessage().footer(settingsHelp(sections));
+        }
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            UserError user = JobRunner.userError(ex);
+            PrintWriter err = commandLine.getErr();
+            if (user != null) {
+                err.println("error: " + user.getMessage());
+                err.flush();
+                return EXIT_USER_ERROR;
+            }
+            err.println("overparam failed unexpectedly; the stack trace follows.");
+            ex.printStackTrace(err);
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return cl;
+    }
+
+    /** Runs a command's job in the standard frame; returns the exit code. */
+    static int execute(String command, RunOptions run, JobConfig config, Job job) throws Exception {
+        Logging.quiet(run.verbose);
+        JobRunner.run(command, config, run.out, run.overwrite, run.master, new RunLog(System.out), job);
+        return 0;
+    }
+
+    /** "Settings" footer: every key of the sections with its default and its comment from reference.conf. */
+    static String[] settingsHelp(List<String> sections) {
+        Config ref = JobConfig.reference();
+        StringBuilder sb = new StringBuilder("%nSettings (--set key=value or a job file; defaults from reference.conf):%n");
+        for (String section : sections) {
+            TreeMap<String, ConfigValue> entries = new TreeMap<>();
+            for (Map.Entry<String, ConfigValue> e : ref.getConfig(section).entrySet()) entries.put(section + "." + e.getKey(), e.getValue());
+            for (Map.Entry<String, ConfigValue> e : entries.entrySet()) {
+                sb.append(String.format("  %-28s = %s%n", e.getKey(), e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise())
+                        .replace("%", "%%")));
+                for (String c : e.getValue().origin().comments()) {
+                    sb.append("      ").append(c.trim().replace("%", "%%")).append("%n");
+                }
+            }
+        }
+        return new String[] {sb.toString()};
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Map<String, Object> code = Provenance.code();
+            return new String[] {"overparam " + code.get("version") + " (commit " + code.get("commit") + ")",
+                    "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java " + System.getProperty("java.version")};
+        }
+    }
+}

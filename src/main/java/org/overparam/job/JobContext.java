@@ -1,0 +1,25 @@
+package org.overparam.job;
+
+import org.apache.spark.sql.SparkSession;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a running {@link Job} gets: its settings, Spark, its run directory, its log, and manifest entries to add. */
+public final class JobContext {
+    public final String command;
+    public final JobConfig config;
+    public final SparkSession spark;
+    public final RunDirectory dir;
+    public final RunLog log;
+    /** Extra manifest entries a job records (partitions, block size, timings...). */
+    public final Map<String, Object> manifestExtras = new LinkedHashMap<>();
+
+    JobContext(String command, JobConfig config, SparkSession spark, RunDirectory dir, RunLog log) {
+        this.command = command;
+        this.config = config;
+        this.spark = spark;
+        this.dir = dir;
+        this.log = log;
+    }
+}

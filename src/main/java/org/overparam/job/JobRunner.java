@@ -1,0 +1,108 @@
+package org.overparam.job;
+
+import org.apache.spark.sql.SparkSession;
+import org.overparam.UserError;
+import org.overparam.linalg.NativeLibraries;
+import org.overparam.spark.Sparks;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frame around every command: resolve the settings, create the run directory, record the manifest (status
+ * {@code running}), report which BLAS/LAPACK/ARPACK loaded, start Spark, run the job, write {@code summary.json}, and
+ * close the manifest as {@code completed} or {@code failed} (with the reason). A failed run never leaves a manifest that
+ * looks complete, and what was written before the failure stays.
+ */
+public final class JobRunner {
+    /** Top-level settings sections recorded in the manifest. */
+    private static final List<String> SECTIONS = List.of("data", "train", "spectrum", "pipeline");
+
+    private JobRunner() {
+    }
+
+    /** Where a run goes when {@code --out} is not given. */
+    public static String defaultOut(String command) {
+        return "runs/" + command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    }
+
+    /**
+     * Runs {@code job} and returns its summary. Settings errors surface before anything is written; later errors
+     * are recorded in the manifest and rethrown.
+     */
+    public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, String master,
+                                          RunLog log, Job job) throws Exception {
+        Instant started = Instant.now();
+        NativeLibraries.bootstrap();
+        NativeLibraries.Report blas = NativeLibraries.report();
+        SparkSession spark = Sparks.session("overparam " + command, master);
+        RunDirectory dir = RunDirectory.create(out != null ? out : defaultOut(command), overwrite,
+                spark.sparkContext().hadoopConfiguration());
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("command", command);
+        manifest.put("status", "running");
+        manifest.put("run_directory", dir.uri());
+        manifest.put("config", RunDirectory.JSON.readValue(config.toJson(SECTIONS.toArray(new String[0])), Map.class));
+        manifest.put("user_settings", RunDirectory.JSON.readValue(config.userSettings().root()
+                .render(com.typesafe.config.ConfigRenderOptions.concise()), Map.class));
+        manifest.put("seeds", seeds(config));
+        manifest.put("code", Provenance.code());
+        manifest.put("machine", Provenance.machine());
+        Map<String, Object> sparkInfo = new LinkedHashMap<>();
+        sparkInfo.put("version", spark.version());
+        sparkInfo.put("master", spark.sparkContext().master());
+        sparkInfo.put("app_id", spark.sparkContext().applicationId());
+        sparkInfo.put("default_parallelism", spark.sparkContext().defaultParallelism());
+        manifest.put("spark", sparkInfo);
+        manifest.put("blas", blas.toMap());
+        manifest.put("started", started.toString());
+        dir.writeJson("manifest.json", manifest);
+
+        log.info("overparam %s -> %s", command, dir.uri());
+        log.info("Spark %s, master %s; %s", spark.version(), spark.sparkContext().master(), blas);
+        for (String w : blas.warnings()) log.warn("%s", w);
+
+        JobContext ctx = new JobContext(command, config, spark, dir, log);
+        try {
+            Map<String, Object> summary = job.run(ctx);
+            dir.writeJson("summary.json", summary);
+            manifest.putAll(ctx.manifestExtras);
+            manifest.put("status", "completed");
+            return summary;
+        } catch (Throwable t) {
+            manifest.putAll(ctx.manifestExtras);
+            manifest.put("status", "failed");
+            UserError user = userError(t);
+            manifest.put("error", user != null ? user.getMessage() : t.toString());
+            log.warn("run failed: %s", user != null ? user.getMessage() : t.toString());
+            throw t;
+        } finally {
+            Instant ended = Instant.now();
+            manifest.put("ended", ended.toString());
+            manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+            dir.writeJson("manifest.json", manifest);
+            dir.writeText("run.log", log.text());
+        }
+    }
+
+    private static Map<String, Object> seeds(JobConfig config) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String s : SECTIONS) {
+            if (config.config().hasPath(s + ".seed")) m.put(s, config.config().getLong(s + ".seed"));
+        }
+        return m;
+    }
+
+    /** The user's mistake behind a failure, if any (Spark wraps executor exceptions). */
+    public static UserError userError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UserError u) return u;
+            if (c.getCause() == c) break;
+        }
+        return null;
+    }
+}

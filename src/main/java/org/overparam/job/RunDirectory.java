@@ -1,0 +1,133 @@
+package org.overparam.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.overparam.UserError;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One run's output folder, on any Hadoop file system ({@code file:}, {@code hdfs:}, {@code s3a:}). Files are written
+ * whole, to a temporary name first and then renamed, so a reader never sees half a {@code manifest.json}.
+ */
+public final class RunDirectory {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final FileSystem fs;
+    private final Path root;
+
+    private RunDirectory(FileSystem fs, Path root) {
+        this.fs = fs;
+        this.root = root;
+    }
+
+    /**
+     * Creates the directory. An existing non-empty directory is refused unless {@code overwrite}, which deletes its
+     * contents first.
+     */
+    public static RunDirectory create(String out, boolean overwrite, Configuration conf) {
+        try {
+            Path p = new Path(out);
+            FileSystem fs = p.getFileSystem(conf);
+            Path q = fs.makeQualified(p);
+            if (fs.exists(q)) {
+                FileStatus st = fs.getFileStatus(q);
+                if (!st.isDirectory()) {
+                    throw new UserError("--out '" + out + "' is an existing file; expected a directory path.");
+                }
+                FileStatus[] children = fs.listStatus(q);
+                if (children.length > 0) {
+                    if (!overwrite) {
+                        throw new UserError("--out '" + out + "' already holds " + children.length
+                                + " entries (an earlier run?). Choose another directory, or add --overwrite to replace it.");
+                    }
+                    for (FileStatus c : children) fs.delete(c.getPath(), true);
+                }
+            }
+            fs.mkdirs(q);
+            return new RunDirectory(fs, q);
+        } catch (IOException e) {
+            throw new UserError("Could not create the run directory '" + out + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens an existing run directory (for reading its outputs). */
+    public static RunDirectory open(String dir, Configuration conf) {
+        try {
+            Path p = new Path(dir);
+            FileSystem fs = p.getFileSystem(conf);
+            return new RunDirectory(fs, fs.makeQualified(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The directory's fully qualified URI, e.g. {@code file:/...} or {@code hdfs://nn:8020/...}. */
+    public String uri() {
+        return root.toString();
+    }
+
+    /** A path inside the directory, as a string Spark and Hadoop accept. */
+    public String resolve(String name) {
+        return new Path(root, name).toString();
+    }
+
+    public void writeJson(String name, Object value) {
+        try {
+            writeBytes(name, JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + resolve(name), e);
+        }
+    }
+
+    public void writeText(String name, String text) {
+        writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void writeBytes(String name, byte[] bytes) {
+        Path target = new Path(root, name);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+        try {
+            fs.mkdirs(target.getParent());
+            try (FSDataOutputStream out = fs.create(tmp, true)) {
+                out.write(bytes);
+            }
+            if (fs.exists(target)) fs.delete(target, false);
+            if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " -> " + target + " failed");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + target, e);
+        }
+    }
+
+    public boolean exists(String name) {
+        try {
+            return fs.exists(new Path(root, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String readText(String name) {
+        try (var in = fs.open(new Path(root, name))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + resolve(name), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public java.util.Map<String, Object> readJson(String name) {
+        try {
+            return JSON.readValue(readText(name), java.util.Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not parse " + resolve(name), e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.overparam.linalg;
+
+/**
+ * Row-major conveniences over the native {@code dgemm} (netlib's column-major interface, through
+ * {@link NativeLibraries#blas()}). A row-major {@code r x c} array is a column-major {@code c x r} one, so each call
+ * is one {@code dgemm} with no copy. Cost: {@code 2 * m * n * k} flops each.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    /**
+     * {@code C = A B^T}: A is {@code ra x d} at {@code a[offA..]}, B is {@code rb x d} at {@code b[offB..]}, C is
+     * {@code ra x rb}, all row-major. C is overwritten.
+     */
+    public static void abt(double[] a, int offA, int ra, double[] b, int offB, int rb, int d, double[] c) {
+        if (a.length - offA < (long) ra * d || b.length - offB < (long) rb * d || c.length < (long) ra * rb) {
+            throw new IllegalArgumentException("Gemm.abt: arrays too short for ra=" + ra + ", rb=" + rb + ", d=" + d);
+        }
+        if (ra == 0 || rb == 0) return;
+        NativeLibraries.blas().dgemm("T", "N", rb, ra, d, 1.0, b, offB, d, a, offA, d, 0.0, c, 0, rb);
+    }
+
+    /**
+     * {@code C = A B}: A is {@code ra x d} row-major, B is {@code d x k} column-major (MLlib's {@code DenseMatrix}
+     * layout), C is {@code ra x k} row-major and overwritten.
+     */
+    public static void abColMajor(double[] a, int ra, int d, double[] b, int k, double[] c) {
+        if (a.length < (long) ra * d || b.length < (long) d * k || c.length < (long) ra * k) {
+            throw new IllegalArgumentException("Gemm.abColMajor: arrays too short for ra=" + ra + ", d=" + d + ", k=" + k);
+        }
+        if (ra == 0 || k == 0) return;
+        NativeLibraries.blas().dgemm("T", "N", k, ra, d, 1.0, b, 0, d, a, 0, d, 0.0, c, 0, k);
+    }
+}

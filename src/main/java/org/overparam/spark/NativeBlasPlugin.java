@@ -1,0 +1,37 @@
+package org.overparam.spark;
+
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.api.plugin.SparkPlugin;
+import org.overparam.linalg.NativeLibraries;
+
+import java.util.Map;
+
+/**
+ * Loads the native BLAS/LAPACK in every executor JVM before any task runs ({@code spark.plugins}), so that MLlib's
+ * own BLAS calls (PCA, for instance) and ours use the same native library on the executors as on the driver.
+ */
+public final class NativeBlasPlugin implements SparkPlugin {
+    @Override
+    public DriverPlugin driverPlugin() {
+        return new DriverPlugin() {
+            @Override
+            public Map<String, String> init(SparkContext sc, PluginContext ctx) {
+                NativeLibraries.bootstrap();
+                return Map.of();
+            }
+        };
+    }
+
+    @Override
+    public ExecutorPlugin executorPlugin() {
+        return new ExecutorPlugin() {
+            @Override
+            public void init(PluginContext ctx, Map<String, String> extraConf) {
+                NativeLibraries.bootstrap();
+            }
+        };
+    }
+}

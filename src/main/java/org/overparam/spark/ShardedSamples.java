@@ -1,0 +1,122 @@
+package org.overparam.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.mllib.feature.PCA;
+import org.apache.spark.mllib.feature.PCAModel;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.overparam.data.BlockReader;
+import org.overparam.data.BlockSpec;
+import org.overparam.data.DataPlan;
+import org.overparam.data.DataSpec;
+import org.overparam.data.SampleBlock;
+import org.overparam.data.Transforms;
+import org.overparam.linalg.Gemm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The training samples as a cached {@code RDD<SampleBlock>}: the shards every job works on.
+ *
+ * <p>The driver plans (scan, selection, labels: {@link DataPlan}); executors read or generate their own blocks, so the
+ * data matrix never passes through the driver. Optional PCA ({@code data.pca}, MLlib's {@link PCA}, fitted on the
+ * selected samples) and noise ({@code data.noise}) follow, in that order. The result is persisted
+ * {@code MEMORY_AND_DISK} and materialized once.
+ */
+public final class ShardedSamples {
+    public final DataPlan plan;
+    public final JavaRDD<SampleBlock> blocks;
+    /** Dimension of the features after PCA. */
+    public final int d;
+    public final int partitions;
+
+    private ShardedSamples(DataPlan plan, JavaRDD<SampleBlock> blocks, int d, int partitions) {
+        this.plan = plan;
+        this.blocks = blocks;
+        this.d = d;
+        this.partitions = partitions;
+    }
+
+    public static ShardedSamples load(SparkSession spark, DataSpec spec) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = spec.partitions > 0 ? spec.partitions : jsc.defaultParallelism();
+        DataPlan plan = DataPlan.build(spec, jsc.hadoopConfiguration(), partitions);
+        int slices = Math.min(partitions, plan.blocks.size());
+        BlockReader reader = plan.reader;
+        int rawD = plan.d;
+        JavaRDD<SampleBlock> blocks = jsc.parallelize(plan.blocks, slices)
+                .mapPartitions(it -> {
+                    List<BlockSpec> specs = new ArrayList<>();
+                    it.forEachRemaining(specs::add);
+                    return reader.read(specs, rawD).iterator();
+                });
+        int d = rawD;
+        JavaRDD<SampleBlock> loaded = null;
+        if (spec.pca > 0) {
+            if (spec.pca > rawD) {
+                throw new org.overparam.UserError("data.pca = " + spec.pca + " is more than the input dimension " + rawD + ".");
+            }
+            loaded = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+            double[] pc = fitPca(loaded, spec.pca);
+            int k = spec.pca;
+            blocks = loaded.map(b -> project(b, pc, k));
+            d = k;
+        }
+        if (spec.noise > 0) {
+            double sigma = spec.noise;
+            long seed = spec.seed;
+            String split = spec.split();
+            blocks = blocks.map(b -> {
+                SampleBlock noisy = Transforms.addNoise(b, sigma, seed, split);
+                Transforms.requireFinite(noisy, "adding noise");
+                return noisy;
+            });
+        }
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        blocks.count();
+        if (loaded != null) loaded.unpersist(false);
+        return new ShardedSamples(plan, blocks, d, slices);
+    }
+
+    /** MLlib PCA on the rows; returns the d x k principal components, column-major. */
+    private static double[] fitPca(JavaRDD<SampleBlock> blocks, int k) {
+        JavaRDD<Vector> rows = blocks.flatMap(b -> {
+            List<Vector> out = new ArrayList<>(b.rows);
+            for (int i = 0; i < b.rows; i++) out.add(Vectors.dense(Arrays.copyOfRange(b.x, i * b.d, (i + 1) * b.d)));
+            return out.iterator();
+        });
+        PCAModel model = new PCA(k).fit(rows.rdd());
+        return model.pc().toArray();
+    }
+
+    private static SampleBlock project(SampleBlock b, double[] pc, int k) {
+        double[] z = new double[b.rows * k];
+        Gemm.abColMajor(b.x, b.rows, b.d, pc, k, z);
+        return b.withFeatures(k, z);
+    }
+
+    /**
+     * Brings every block to the driver, in row order. Refuses more than {@code maxEntries} doubles: for tests and
+     * small data only.
+     */
+    public List<SampleBlock> collect(long maxEntries) {
+        long entries = (long) plan.n * d;
+        if (entries > maxEntries) {
+            throw new IllegalStateException("Refusing to collect " + plan.n + " x " + d + " samples (" + entries
+                    + " doubles) to the driver; the limit is " + maxEntries + ".");
+        }
+        List<SampleBlock> all = new ArrayList<>(blocks.collect());
+        all.sort(Comparator.comparingLong(b -> b.rowStart));
+        return all;
+    }
+
+    public void release() {
+        blocks.unpersist(false);
+    }
+}
