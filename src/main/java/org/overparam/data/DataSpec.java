@@ -134,7 +134,11 @@ public final class DataSpec implements Serializable {
 
     /** Reads the {@code data} section of resolved settings. */
     public static DataSpec from(Config config) {
-        return new DataSpec(config.getConfig("data"));
+        try {
+            return new DataSpec(config.getConfig("data"));
+        } catch (ConfigException e) {
+            throw new UserError("A data setting has the wrong type: " + e.getMessage() + ". See 'overparam data --help' for each setting's form.");
+        }
     }
 
     public String split() {

@@ -1,0 +1,36 @@
+package org.overparam.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The one approximate-equality helper of the test suite, with named tolerances (EJML's UtilEjml style).
+ * A relative comparison against an exact zero is an error, not a pass.
+ */
+public final class Approx {
+    /** Sums of ~10^7 doubles accumulated in a different order than the reference. */
+    public static final double SUMMATION = 1e-10;
+    /** Results of one BLAS call against a plain loop. */
+    public static final double BLAS = 1e-12;
+    /** Values that went through float64 I/O and parsing only. */
+    public static final double EXACT_DECIMAL = 1e-15;
+
+    private Approx() {
+    }
+
+    public static void assertRelative(double expected, double actual, double tol, String what) {
+        if (expected == 0) {
+            fail(what + ": relative comparison against an exact 0 is meaningless; use assertAbsolute");
+        }
+        double rel = Math.abs(actual - expected) / Math.abs(expected);
+        if (!(rel <= tol)) {
+            fail(String.format("%s: expected %.17g, found %.17g (relative error %.3g > %.3g)", what, expected, actual, rel, tol));
+        }
+    }
+
+    public static void assertAbsolute(double expected, double actual, double tol, String what) {
+        if (!(Math.abs(actual - expected) <= tol)) {
+            fail(String.format("%s: expected %.17g, found %.17g (absolute error %.3g > %.3g)", what, expected, actual,
+                    Math.abs(actual - expected), tol));
+        }
+    }
+}

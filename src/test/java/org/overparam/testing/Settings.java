@@ -1,0 +1,21 @@
+package org.overparam.testing;
+
+import com.typesafe.config.Config;
+import org.overparam.data.DataSpec;
+import org.overparam.job.JobConfig;
+
+import java.util.Arrays;
+
+/** Builds resolved settings from {@code key=value} strings, exactly as {@code --set} does. */
+public final class Settings {
+    private Settings() {
+    }
+
+    public static Config of(String... sets) {
+        return JobConfig.load(null, Arrays.asList(sets)).config();
+    }
+
+    public static DataSpec data(String... sets) {
+        return DataSpec.from(of(sets));
+    }
+}
