@@ -45,6 +45,7 @@ public final class Main implements Runnable {
     /** The configured command line (also used by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(120);
         for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
             List<String> sections = SETTINGS.get(sub.getKey());
             if (sections != null) sub.getValue().getCommandSpec().usageMessage().footer(settingsHelp(sections));
@@ -80,8 +81,13 @@ public final class Main implements Runnable {
             TreeMap<String, ConfigValue> entries = new TreeMap<>();
             for (Map.Entry<String, ConfigValue> e : ref.getConfig(section).entrySet()) entries.put(section + "." + e.getKey(), e.getValue());
             for (Map.Entry<String, ConfigValue> e : entries.entrySet()) {
-                sb.append(String.format("  %-28s = %s%n", e.getKey(), e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise())
-                        .replace("%", "%%")));
+                String value = e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise());
+                if (e.getValue().valueType() == com.typesafe.config.ConfigValueType.STRING) {
+                    // Quotes only where they matter: an empty string, or one that reads as a boolean.
+                    String raw = (String) e.getValue().unwrapped();
+                    value = raw.isEmpty() || raw.equals("true") || raw.equals("false") ? "\"" + raw + "\"" : raw;
+                }
+                sb.append(String.format("  %-28s = %s%n", e.getKey(), value.replace("%", "%%")));
                 for (String c : e.getValue().origin().comments()) {
                     sb.append("      ").append(c.trim().replace("%", "%%")).append("%n");
                 }

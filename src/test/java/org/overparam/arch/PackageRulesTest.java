@@ -1,0 +1,48 @@
+package org.overparam.arch;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The design's layering: pure math below, Spark and I/O above. Nothing in linalg, kernel, model, optim or theory may
+ * use Spark, so every formula is testable on a plain array; the data layer stays free of Spark too.
+ */
+class PackageRulesTest {
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.overparam");
+
+    @Test
+    void pureMathPackagesDoNotUseSpark() {
+        ArchRule rule = noClasses().that().resideInAnyPackage(
+                        "org.overparam.linalg..", "org.overparam.kernel..", "org.overparam.model..",
+                        "org.overparam.optim..", "org.overparam.theory..", "org.overparam.data..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..")
+                .allowEmptyShould(true);
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void pureMathPackagesDoNotReachUpIntoTheSparkOrJobLayers() {
+        noClasses().that().resideInAnyPackage("org.overparam.linalg..", "org.overparam.kernel..", "org.overparam.model..",
+                        "org.overparam.optim..", "org.overparam.theory..", "org.overparam.data..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.overparam.spark..", "org.overparam.job..",
+                        "org.overparam.cli..", "org.overparam.report..")
+                .allowEmptyShould(true)
+                .check(CLASSES);
+    }
+
+    @Test
+    void theRuleSeesTheClassesItGuards() {
+        // A rule over an empty import passes vacuously: make sure the import found the project's classes.
+        assertThat(CLASSES.containPackage("org.overparam.linalg")).isTrue();
+        assertThat(CLASSES.containPackage("org.overparam.data")).isTrue();
+        assertThat(CLASSES.size()).isGreaterThan(20);
+    }
+}
