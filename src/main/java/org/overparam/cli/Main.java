@@ -69,7 +69,7 @@ public final class Main implements Runnable {
     /** Runs a command's job in the standard frame; returns the exit code. */
     static int execute(String command, RunOptions run, JobConfig config, Job job) throws Exception {
         Logging.quiet(run.verbose);
-        JobRunner.run(command, config, run.out, run.overwrite, run.master, new RunLog(System.out), job);
+        JobRunner.run(command, config, run.out, run.overwrite, run.master, run.verbose, new RunLog(System.out), job);
         return 0;
     }
 

@@ -31,15 +31,16 @@ public final class JobRunner {
     }
 
     /**
-     * Runs {@code job} and returns its summary. Settings errors surface before anything is written; later errors
+     * Runs {@code job} and returns its summary; {@code verbose} keeps Spark's INFO logging. Settings errors surface before anything is written; later errors
      * are recorded in the manifest and rethrown.
      */
     public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, String master,
-                                          RunLog log, Job job) throws Exception {
+                                          boolean verbose, RunLog log, Job job) throws Exception {
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
         NativeLibraries.Report blas = NativeLibraries.report();
         SparkSession spark = Sparks.session("overparam " + command, master);
+        if (!verbose) spark.sparkContext().setLogLevel("WARN"); // Spark may have installed its INFO defaults
         RunDirectory dir = RunDirectory.create(out != null ? out : defaultOut(command), overwrite,
                 spark.sparkContext().hadoopConfiguration());
         Map<String, Object> manifest = new LinkedHashMap<>();
