@@ -1,5 +1,6 @@
 package org.overparam.data;
 
+import org.overparam.Seeds;
 import org.overparam.UserError;
 
 import java.io.Serializable;

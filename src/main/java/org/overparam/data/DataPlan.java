@@ -1,5 +1,6 @@
 package org.overparam.data;
 
+import org.overparam.Seeds;
 import org.apache.hadoop.conf.Configuration;
 import org.overparam.UserError;
 

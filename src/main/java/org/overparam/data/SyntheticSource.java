@@ -1,5 +1,6 @@
 package org.overparam.data;
 
+import org.overparam.Seeds;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 

@@ -39,6 +39,15 @@ class PackageRulesTest {
     }
 
     @Test
+    void mathPackagesDoNotDependOnTheDataLayer() {
+        noClasses().that().resideInAnyPackage("org.overparam.linalg..", "org.overparam.kernel..", "org.overparam.model..",
+                        "org.overparam.optim..", "org.overparam.theory..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.overparam.data..", "org.apache.hadoop..")
+                .allowEmptyShould(true)
+                .check(CLASSES);
+    }
+
+    @Test
     void theRuleSeesTheClassesItGuards() {
         // A rule over an empty import passes vacuously: make sure the import found the project's classes.
         assertThat(CLASSES.containPackage("org.overparam.linalg")).isTrue();

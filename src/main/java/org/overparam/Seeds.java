@@ -1,4 +1,4 @@
-package org.overparam.data;
+package org.overparam;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -24,7 +24,7 @@ public final class Seeds {
         return stream(seed, purpose, -1L);
     }
 
-    static long key(long seed, String purpose, long id) {
+    public static long key(long seed, String purpose, long id) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L);
         for (byte b : purpose.getBytes(StandardCharsets.UTF_8)) {
             h = mix(h ^ (b & 0xFF));
@@ -32,7 +32,7 @@ public final class Seeds {
         return mix(h ^ mix(id + 0x632BE59BD9B4E019L));
     }
 
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
