@@ -166,6 +166,29 @@ class NativeLibrariesTest {
         + "(bundled OpenBLAS 0.3."), child.get("summary"));
   }
 
+  @Test
+  void bundledFailureFallsBackToSystemAndSaysWhy() throws Exception {
+    // JavaCPP then looks for linux-arm64 libraries, which the linux-x86_64 jar does not have.
+    Map<String, String> child = runChild("-D" + NativeLibraries.ROUTE_PROPERTY + "=bundled",
+        "-Dorg.bytedeco.javacpp.platform=linux-arm64");
+    assertEquals("system", child.get("route"), child.toString());
+    assertEquals("bundled", child.get("requestedRoute"), child.toString());
+    assertTrue(child.get("fallbackReason").startsWith("bundled OpenBLAS failed to load ("),
+        child.get("fallbackReason"));
+    assertTrue(child.get("summary").endsWith(" | " + child.get("fallbackReason")), child.get("summary"));
+    assertTrue(Set.of("system", "java").contains(child.get("blas.source")), child.toString());
+  }
+
+  @Test
+  void realJavaFallbackIsWarnedWithRemedy(@TempDir Path dir) throws Exception {
+    Map<String, String> child = runChild(
+        "-D" + NativeLibraries.ARPACK_PATH_PROPERTY + "=" + dir.resolve("missing-libarpack.so.2"));
+    assertEquals("false", child.get("arpack.native"), child.toString());
+    assertEquals("false", child.get("allNative"), child.toString());
+    assertTrue(child.get("warnings").contains("ARPACK is the Java fallback (F2jARPACK)"), child.get("warnings"));
+    assertTrue(child.get("warnings").contains("Remedy: apt-get install libarpack2"), child.get("warnings"));
+  }
+
   /** Runs {@link ReportProbe} in a fresh JVM with the given options and parses its key/value lines. */
   private static Map<String, String> runChild(String... jvmOptions) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
