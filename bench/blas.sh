@@ -4,6 +4,7 @@
 # In one run: DGEMM n x n (GFLOP/s = 2 n^3 / t, best of REPS) and DSYEVD n x n with eigenvectors
 # (seconds, best of SYEVD_REPS) through
 #   1. netlib, bundled route (OpenBLAS from the org.bytedeco:openblas jar)   -Doverparam.blas=bundled
+#      and the same with one thread (-Doverparam.blas.threads=1: one Spark task per core)
 #   2. netlib, system route (libblas.so.3 / liblapack.so.3 from apt)         -Doverparam.blas=system
 #   3. netlib's pure-Java implementations (reference; JAVA_REPS, JAVA_SYEVD_REPS runs)
 #   4. NumPy (bench/blas_numpy.py), the peer the ratios are taken against,
@@ -12,7 +13,7 @@
 # Settings (environment): N (2000), REPS (3), SYEVD_REPS (2), JAVA_REPS (1), JAVA_SYEVD_REPS (1; 0
 # skips the slow Java DSYEVD), OVERPARAM_BLAS_THREADS (bundled route threads; unset = all cores),
 # MVN (mvn), MVN_OFFLINE (set to 1 to run Maven with -o), JAVA (java), PYTHON (python3).
-# Cost at N=2000 on 2 cores: about 3 minutes, most of it the Java fallback's DSYEVD.
+# Cost at N=2000 on 2 cores: about 2 minutes, most of it the Java fallback.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,6 +57,7 @@ run() {  # run <description> <command...>: append its RESULT line, keep the rest
 }
 
 run "netlib bundled" "${jvm[@]}" -Doverparam.blas=bundled org.overparam.bench.BlasBench netlib "$N" "$REPS" "$SYEVD_REPS"
+run "netlib bundled, 1 thread" "${jvm[@]}" -Doverparam.blas=bundled -Doverparam.blas.threads=1 org.overparam.bench.BlasBench netlib "$N" "$REPS" "$SYEVD_REPS"
 run "netlib system" "${jvm[@]}" -Doverparam.blas=system org.overparam.bench.BlasBench netlib "$N" "$REPS" "$SYEVD_REPS"
 run "Java fallback" "${jvm[@]}" org.overparam.bench.BlasBench java "$N" "$JAVA_REPS" "$JAVA_SYEVD_REPS"
 run "NumPy" "$PYTHON" bench/blas_numpy.py "$N" "$REPS" "$SYEVD_REPS"

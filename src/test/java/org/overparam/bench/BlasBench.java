@@ -68,7 +68,7 @@ public final class BlasBench {
     if (r.blas().source().equals(NativeLibraries.Report.SOURCE_BUNDLED) && !r.openblasConfig().isEmpty()) {
       String[] words = r.openblasConfig().split("\\s+");
       String version = words.length >= 2 ? words[0] + " " + words[1] : r.openblasConfig();
-      return impl + ", " + version + (r.openblasThreads() > 0 ? ", " + r.openblasThreads() + " threads" : "");
+      return impl + ", " + version + (r.openblasThreads() > 0 ? ", " + r.openblasThreads() + (r.openblasThreads() == 1 ? " thread" : " threads") : "");
     }
     String lib = r.blas().library();
     return lib.isEmpty() ? impl : impl + ", " + lib.substring(lib.lastIndexOf('/') + 1);
