@@ -34,8 +34,10 @@ import java.util.Objects;
  *   <li>{@link Route#BUNDLED}: loads the OpenBLAS shipped in the {@code org.bytedeco:openblas} jar
  *       (linux-x86_64 classifier) through JavaCPP, which extracts it once to {@code ~/.javacpp/cache}
  *       (about 125 MB on first use, then under a second per JVM), and points
- *       {@value #BLAS_PATH_PROPERTY} and {@value #LAPACK_PATH_PROPERTY} at the extracted
- *       {@code libopenblas.so.0} (it contains LAPACK). Properties the user already set are left
+ *       {@value #BLAS_PATH_PROPERTY} and {@value #LAPACK_PATH_PROPERTY} at the extracted OpenBLAS file
+ *       (with LAPACK) that bytedeco's own thread and config functions act on, so that the thread
+ *       setting below reaches the OpenBLAS netlib calls (JavaCPP loads two identical copies; see
+ *       {@code BundledOpenBlas}). Properties the user already set are left
  *       untouched and the report says so. If the bundled library cannot be loaded (another OS or CPU
  *       architecture, jar missing), the route falls back to {@code system} and the report records why.
  *       This is the default because it needs no root on laptops or executors and gives the same
@@ -44,7 +46,9 @@ import java.util.Objects;
  *       {@code liblapack.so.3} (Debian: {@code apt-get install libopenblas0-pthread}).</li>
  * </ul>
  * ARPACK is not in the bytedeco jars: on both routes it is the system {@code libarpack.so.2}
- * ({@code apt-get install libarpack2}) or the Java fallback.
+ * ({@code apt-get install libarpack2}) or the Java fallback. The system ARPACK makes its own BLAS and
+ * LAPACK calls through the system libblas.so.3 / liblapack.so.3 it was linked with, which the thread
+ * setting below does not govern.
  *
  * <h2>Threads: a cost caveat</h2>
  * OpenBLAS starts as many threads as cores. A Spark executor running several tasks at once, each calling
