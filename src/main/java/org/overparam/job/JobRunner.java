@@ -59,13 +59,17 @@ public final class JobRunner {
         sparkInfo.put("app_id", spark.sparkContext().applicationId());
         sparkInfo.put("default_parallelism", spark.sparkContext().defaultParallelism());
         manifest.put("spark", sparkInfo);
-        manifest.put("blas", blas.toMap());
+        Map<String, Object> blasInfo = new LinkedHashMap<>(blas.toMap());
+        Map<String, Object> executors = Sparks.executorBlas(spark);
+        blasInfo.put("executors", executors);
+        manifest.put("blas", blasInfo);
         manifest.put("started", started.toString());
         dir.writeJson("manifest.json", manifest);
 
         log.info("overparam %s -> %s", command, dir.uri());
         log.info("Spark %s, master %s; %s", spark.version(), spark.sparkContext().master(), blas);
         for (String w : blas.warnings()) log.warn("%s", w);
+        for (Object w : (List<?>) executors.get("warnings")) log.warn("on an executor: %s", w);
 
         JobContext ctx = new JobContext(command, config, spark, dir, log);
         try {

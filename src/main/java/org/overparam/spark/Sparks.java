@@ -35,4 +35,32 @@ public final class Sparks {
         }
         return SparkSession.builder().config(conf).getOrCreate();
     }
+
+    /**
+     * What BLAS/LAPACK/ARPACK the executors loaded (one task per default-parallelism slot; distinct summaries, and the
+     * warnings of any executor with a Java fallback). In local mode the executors are the driver's JVM.
+     */
+    public static java.util.Map<String, Object> executorBlas(SparkSession spark) {
+        org.apache.spark.api.java.JavaSparkContext jsc =
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int slots = Math.max(1, jsc.defaultParallelism());
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < slots; i++) ids.add(i);
+        java.util.List<scala.Tuple2<String, java.util.List<String>>> seen = jsc.parallelize(ids, slots)
+                .map(i -> {
+                    org.overparam.linalg.NativeLibraries.Report r = org.overparam.linalg.NativeLibraries.report();
+                    return new scala.Tuple2<>(r.toString(), r.warnings());
+                })
+                .distinct().collect();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        java.util.List<String> summaries = new java.util.ArrayList<>();
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        for (scala.Tuple2<String, java.util.List<String>> t : seen) {
+            summaries.add(t._1());
+            for (String w : t._2()) if (!warnings.contains(w)) warnings.add(w);
+        }
+        m.put("summaries", summaries);
+        m.put("warnings", warnings);
+        return m;
+    }
 }
