@@ -48,10 +48,20 @@ class PackageRulesTest {
     }
 
     @Test
+    void theReportPackageIsPlainJavaAndXChart() {
+        // It sits beside job: plots and HTML as bytes and strings, written by the job layer through Hadoop.
+        noClasses().that().resideInAPackage("org.overparam.report..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..",
+                        "org.overparam.spark..", "org.overparam.job..", "org.overparam.cli..")
+                .check(CLASSES);
+    }
+
+    @Test
     void theRuleSeesTheClassesItGuards() {
         // A rule over an empty import passes vacuously: make sure the import found the project's classes.
         assertThat(CLASSES.containPackage("org.overparam.linalg")).isTrue();
         assertThat(CLASSES.containPackage("org.overparam.data")).isTrue();
+        assertThat(CLASSES.containPackage("org.overparam.report")).isTrue();
         assertThat(CLASSES.size()).isGreaterThan(20);
     }
 }
