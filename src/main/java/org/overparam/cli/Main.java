@@ -20,7 +20,7 @@ import java.util.TreeMap;
 @Command(name = "overparam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Experiments on over-parameterized two-layer networks, on Apache Spark.",
                 "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."},
-        subcommands = {DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
     public static final int EXIT_USER_ERROR = 2;
@@ -28,7 +28,7 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
 
     /** Which settings sections each command reads; shown in its --help. */
-    private static final Map<String, List<String>> SETTINGS = Map.of("data", List.of("data"));
+    private static final Map<String, List<String>> SETTINGS = Map.of("data", List.of("data"), "train", List.of("data", "train"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,8 +68,12 @@ public final class Main implements Runnable {
 
     /** Runs a command's job in the standard frame; returns the exit code. */
     static int execute(String command, RunOptions run, JobConfig config, Job job) throws Exception {
+        return execute(command, run, config, job, false);
+    }
+
+    static int execute(String command, RunOptions run, JobConfig config, Job job, boolean resume) throws Exception {
         Logging.quiet(run.verbose);
-        JobRunner.run(command, config, run.out, run.overwrite, run.master, run.verbose, new RunLog(System.out), job);
+        JobRunner.run(command, config, run.out, run.overwrite, resume, run.master, run.verbose, new RunLog(System.out), job);
         return 0;
     }
 

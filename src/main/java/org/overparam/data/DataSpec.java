@@ -110,6 +110,34 @@ public final class DataSpec implements Serializable {
         }
     }
 
+    private DataSpec(DataSpec o, int blockSize, int partitions) {
+        source = o.source;
+        path = o.path;
+        test = o.test;
+        classes = o.classes;
+        n = o.n;
+        randomSample = o.randomSample;
+        d = o.d;
+        labels = o.labels;
+        noise = o.noise;
+        pca = o.pca;
+        normalize = o.normalize;
+        seed = o.seed;
+        this.blockSize = blockSize;
+        this.partitions = partitions;
+        write = o.write;
+        parallelTolerance = o.parallelTolerance;
+        teacherWidth = o.teacherWidth;
+    }
+
+    /** The same data with another block size and partition count (the samples do not change, only their layout). */
+    public DataSpec withLayout(int blockSize, int partitions) {
+        if (blockSize < 1 || partitions < 0) {
+            throw new IllegalArgumentException("expected blockSize >= 1 and partitions >= 0, found " + blockSize + ", " + partitions);
+        }
+        return new DataSpec(this, blockSize, partitions);
+    }
+
     private static int parseN(Config c) {
         if (c.getValue("n").valueType() == ConfigValueType.STRING) {
             String s = c.getString("n").trim();

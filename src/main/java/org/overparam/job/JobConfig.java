@@ -26,6 +26,9 @@ import java.util.Map;
  * ({@code --set data.classes=[0,1]}).
  */
 public final class JobConfig {
+    /** Settings of more than one form, checked by their own spec instead: a count or "all"; a width or a list. */
+    static final List<String> FLEXIBLE = List.of("data.n", "train.width");
+
     private final Config resolved;
     private final Config user;
 
@@ -72,11 +75,32 @@ public final class JobConfig {
         }
         checkKnownKeys(user, reference);
         try {
-            resolved.checkValid(reference);
+            Config typed = resolved, ref = reference;
+            for (String key : FLEXIBLE) {
+                typed = typed.withoutPath(key);
+                ref = ref.withoutPath(key);
+            }
+            typed.checkValid(ref);
         } catch (ConfigException.ValidationFailed e) {
             throw new UserError("Settings have the wrong type: " + e.getMessage());
         }
         return new JobConfig(resolved, user);
+    }
+
+    /**
+     * The settings a finished or interrupted run recorded in its manifest ({@code config}, as resolved), checked
+     * against today's reference like any job file.
+     */
+    public static JobConfig fromRecorded(String configJson) {
+        Config user;
+        try {
+            user = ConfigFactory.parseString(configJson, ConfigParseOptions.defaults().setOriginDescription("manifest.json"));
+        } catch (ConfigException e) {
+            throw new UserError("The recorded settings could not be read: " + e.getMessage());
+        }
+        Config reference = reference();
+        checkKnownKeys(user, reference);
+        return new JobConfig(user.withFallback(reference).resolve(), user);
     }
 
     static Config parseOverride(String override, Config reference) {

@@ -14,8 +14,11 @@ public final class JobContext {
     public final RunLog log;
     /** Extra manifest entries a job records (partitions, block size, timings...). */
     public final Map<String, Object> manifestExtras = new LinkedHashMap<>();
+    /** One line saying which BLAS/LAPACK/ARPACK the driver loaded. */
+    public final String blas;
 
-    JobContext(String command, JobConfig config, SparkSession spark, RunDirectory dir, RunLog log) {
+    JobContext(String command, JobConfig config, SparkSession spark, RunDirectory dir, RunLog log, String blas) {
+        this.blas = blas;
         this.command = command;
         this.config = config;
         this.spark = spark;

@@ -36,13 +36,23 @@ public final class JobRunner {
      */
     public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, String master,
                                           boolean verbose, RunLog log, Job job) throws Exception {
+        return run(command, config, out, overwrite, false, master, verbose, log, job);
+    }
+
+    /**
+     * As above; with {@code resume}, {@code out} must be an existing run directory of the same command, which is
+     * continued (its files are kept; the manifest records the resumption).
+     */
+    public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, boolean resume,
+                                          String master, boolean verbose, RunLog log, Job job) throws Exception {
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
         NativeLibraries.Report blas = NativeLibraries.report();
         SparkSession spark = Sparks.session("overparam " + command, master);
         if (!verbose) spark.sparkContext().setLogLevel("WARN"); // Spark may have installed its INFO defaults
-        RunDirectory dir = RunDirectory.create(out != null ? out : defaultOut(command), overwrite,
-                spark.sparkContext().hadoopConfiguration());
+        RunDirectory dir = resume ? RunDirectory.open(out, spark.sparkContext().hadoopConfiguration())
+                : RunDirectory.create(out != null ? out : defaultOut(command), overwrite, spark.sparkContext().hadoopConfiguration());
+        Map<String, Object> previous = resume ? dir.readJson("manifest.json") : null;
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("command", command);
         manifest.put("status", "running");
@@ -64,6 +74,13 @@ public final class JobRunner {
         blasInfo.put("executors", executors);
         manifest.put("blas", blasInfo);
         manifest.put("started", started.toString());
+        if (previous != null) {
+            List<Object> history = new java.util.ArrayList<>();
+            if (previous.get("resumed_from") instanceof List<?> l) history.addAll(l);
+            history.add(Map.of("started", String.valueOf(previous.get("started")), "ended", String.valueOf(previous.get("ended")),
+                    "status", String.valueOf(previous.get("status"))));
+            manifest.put("resumed_from", history);
+        }
         dir.writeJson("manifest.json", manifest);
 
         log.info("overparam %s -> %s", command, dir.uri());
@@ -71,7 +88,7 @@ public final class JobRunner {
         for (String w : blas.warnings()) log.warn("%s", w);
         for (Object w : (List<?>) executors.get("warnings")) log.warn("on an executor: %s", w);
 
-        JobContext ctx = new JobContext(command, config, spark, dir, log);
+        JobContext ctx = new JobContext(command, config, spark, dir, log, blas.toString());
         try {
             Map<String, Object> summary = job.run(ctx);
             dir.writeJson("summary.json", summary);

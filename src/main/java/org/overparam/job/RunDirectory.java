@@ -58,14 +58,18 @@ public final class RunDirectory {
         }
     }
 
-    /** Opens an existing run directory (for reading its outputs). */
+    /** Opens an existing run directory (to read its outputs or continue it); it must hold a manifest.json. */
     public static RunDirectory open(String dir, Configuration conf) {
         try {
             Path p = new Path(dir);
             FileSystem fs = p.getFileSystem(conf);
-            return new RunDirectory(fs, fs.makeQualified(p));
+            RunDirectory d = new RunDirectory(fs, fs.makeQualified(p));
+            if (!d.exists("manifest.json")) {
+                throw new UserError("'" + dir + "' is not a run directory: it holds no manifest.json.");
+            }
+            return d;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError("Could not open the run directory '" + dir + "': " + e.getMessage(), e);
         }
     }
 
@@ -91,7 +95,7 @@ public final class RunDirectory {
         writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void writeBytes(String name, byte[] bytes) {
+    public void writeBytes(String name, byte[] bytes) {
         Path target = new Path(root, name);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
@@ -115,8 +119,12 @@ public final class RunDirectory {
     }
 
     public String readText(String name) {
+        return new String(readBytes(name), StandardCharsets.UTF_8);
+    }
+
+    public byte[] readBytes(String name) {
         try (var in = fs.open(new Path(root, name))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read " + resolve(name), e);
         }

@@ -68,6 +68,11 @@ final class BundledOpenBlas {
     return openblas_full.openblas_get_config().getString().trim();
   }
 
+  /** {@code openblas_set_num_threads(threads)} on the controlled copy. */
+  static void setThreads(int threads) {
+    openblas_full.openblas_set_num_threads(threads);
+  }
+
   /** {@code openblas_get_num_threads()}: the threads the controlled copy uses now. */
   static int threads() {
     return openblas_full.openblas_get_num_threads();

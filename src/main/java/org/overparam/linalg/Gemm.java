@@ -14,11 +14,16 @@ public final class Gemm {
      * {@code ra x rb}, all row-major. C is overwritten.
      */
     public static void abt(double[] a, int offA, int ra, double[] b, int offB, int rb, int d, double[] c) {
+        abt(a, offA, ra, b, offB, rb, d, c, 0.0);
+    }
+
+    /** {@code C = A B^T + beta C}, shapes as in {@link #abt(double[], int, int, double[], int, int, int, double[])}. */
+    public static void abt(double[] a, int offA, int ra, double[] b, int offB, int rb, int d, double[] c, double beta) {
         if (a.length - offA < (long) ra * d || b.length - offB < (long) rb * d || c.length < (long) ra * rb) {
             throw new IllegalArgumentException("Gemm.abt: arrays too short for ra=" + ra + ", rb=" + rb + ", d=" + d);
         }
         if (ra == 0 || rb == 0) return;
-        NativeLibraries.blas().dgemm("T", "N", rb, ra, d, 1.0, b, offB, d, a, offA, d, 0.0, c, 0, rb);
+        NativeLibraries.blas().dgemm("T", "N", rb, ra, d, 1.0, b, offB, d, a, offA, d, beta, c, 0, rb);
     }
 
     /**
@@ -31,5 +36,35 @@ public final class Gemm {
         }
         if (ra == 0 || k == 0) return;
         NativeLibraries.blas().dgemm("T", "N", k, ra, d, 1.0, b, 0, d, a, 0, d, 0.0, c, 0, k);
+    }
+
+    /**
+     * {@code G += alpha * B^T X}: B is {@code rows x m} row-major, X is {@code rows x d} row-major starting at
+     * {@code x[offX]}, G is {@code m x d} row-major and accumulated into.
+     */
+    public static void atbAccumulate(double[] b, int rows, int m, double[] x, int offX, int d, double alpha, double[] g) {
+        if (b.length < (long) rows * m || x.length - offX < (long) rows * d || g.length < (long) m * d) {
+            throw new IllegalArgumentException("Gemm.atbAccumulate: arrays too short for rows=" + rows + ", m=" + m + ", d=" + d);
+        }
+        if (rows == 0) return;
+        NativeLibraries.blas().dgemm("N", "T", d, m, rows, alpha, x, offX, d, b, 0, m, 1.0, g, 0, d);
+    }
+
+    /** Single-precision {@link #abt}. */
+    public static void abt(float[] a, int offA, int ra, float[] b, int offB, int rb, int d, float[] c) {
+        if (a.length - offA < (long) ra * d || b.length - offB < (long) rb * d || c.length < (long) ra * rb) {
+            throw new IllegalArgumentException("Gemm.abt: arrays too short for ra=" + ra + ", rb=" + rb + ", d=" + d);
+        }
+        if (ra == 0 || rb == 0) return;
+        NativeLibraries.blas().sgemm("T", "N", rb, ra, d, 1.0f, b, offB, d, a, offA, d, 0.0f, c, 0, rb);
+    }
+
+    /** Single-precision {@link #atbAccumulate}. */
+    public static void atbAccumulate(float[] b, int rows, int m, float[] x, int offX, int d, float alpha, float[] g) {
+        if (b.length < (long) rows * m || x.length - offX < (long) rows * d || g.length < (long) m * d) {
+            throw new IllegalArgumentException("Gemm.atbAccumulate: arrays too short for rows=" + rows + ", m=" + m + ", d=" + d);
+        }
+        if (rows == 0) return;
+        NativeLibraries.blas().sgemm("N", "T", d, m, rows, alpha, x, offX, d, b, 0, m, 1.0f, g, 0, d);
     }
 }

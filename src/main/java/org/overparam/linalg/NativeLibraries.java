@@ -124,6 +124,54 @@ public final class NativeLibraries {
     return s.route();
   }
 
+  /**
+   * Sets the bundled OpenBLAS's thread count now (for example 1 per Spark task, so concurrent tasks do not
+   * oversubscribe the cores). A no-op returning false on the system route, where OpenBLAS reads
+   * {@code OPENBLAS_NUM_THREADS} at load time instead.
+   */
+  public static boolean setThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, found " + threads);
+    }
+    bootstrap();
+    if (state.route() != Route.BUNDLED || state.bundledPath() == null) {
+      return false;
+    }
+    BundledOpenBlas.setThreads(threads);
+    return true;
+  }
+
+  /** The bundled OpenBLAS's current thread count, or 0 on the system route. */
+  public static int threads() {
+    bootstrap();
+    return state.route() == Route.BUNDLED && state.bundledPath() != null ? BundledOpenBlas.threads() : 0;
+  }
+
+  /** Whether the user fixed the thread count ({@value #THREADS_PROPERTY} or {@value #THREADS_ENV}). */
+  public static boolean threadsConfigured() {
+    return System.getProperty(THREADS_PROPERTY) != null || System.getenv(THREADS_ENV) != null;
+  }
+
+  /**
+   * Runs {@code work} with all cores given to OpenBLAS, then restores the previous count: for a large LAPACK call on
+   * the driver while no Spark task runs (in local mode the executors share the driver's OpenBLAS).
+   */
+  public static <T> T withAllCores(java.util.function.Supplier<T> work) {
+    int before = threads();
+    int cores = Runtime.getRuntime().availableProcessors();
+    boolean change = before > 0 && before != cores && !threadsConfigured();
+    if (change) {
+      setThreads(cores);
+    }
+    try {
+      return work.get();
+    } finally {
+      if (change) {
+        setThreads(before);
+      }
+    }
+  }
+
   /** netlib's BLAS instance, after {@link #bootstrap()}. */
   public static BLAS blas() {
     bootstrap();

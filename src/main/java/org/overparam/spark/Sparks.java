@@ -21,6 +21,12 @@ public final class Sparks {
         if (!conf.contains("spark.app.name")) conf.setAppName(appName);
         // Our own progress lines replace Spark's console progress bar.
         conf.set("spark.ui.showConsoleProgress", "false");
+        // Every training iteration returns one m x d gradient per partition and broadcasts m x d weights (tens of MB).
+        // Results up to 1 GB go back directly with the task's status (in local mode without a loopback fetch);
+        // random doubles do not compress, so broadcasts skip compression.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "1g");
+        conf.setIfMissing("spark.rpc.message.maxSize", "1024");
+        conf.setIfMissing("spark.broadcast.compress", "false");
         String plugins = conf.get("spark.plugins", "");
         String ours = NativeBlasPlugin.class.getName();
         if (!plugins.contains(ours)) conf.set("spark.plugins", plugins.isEmpty() ? ours : plugins + "," + ours);

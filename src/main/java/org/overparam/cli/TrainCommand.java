@@ -1,0 +1,53 @@
+package org.overparam.cli;
+
+import org.apache.hadoop.conf.Configuration;
+import org.overparam.UserError;
+import org.overparam.data.DataSpec;
+import org.overparam.job.JobConfig;
+import org.overparam.job.RunDirectory;
+import org.overparam.job.TrainJob;
+import org.overparam.job.TrainSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Full-batch gradient descent of the two-layer ReLU net (Du et al. 2019), distributed over the shards, once per",
+                "width in train.width. Writes metrics (Parquet + CSV), checkpoints, the plots of Du et al.'s Figure 1 (PNG, SVG),",
+                "report.html, manifest.json and summary.json. --resume DIR continues an interrupted run from its checkpoints."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted run in DIR with the settings it recorded (no --config or --set).")
+    String resume;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config;
+        if (resume != null) {
+            if (run.config != null || !run.sets.isEmpty() || run.out != null) {
+                throw new UserError("--resume continues a run with the settings it recorded: drop --config, --set and --out.");
+            }
+            RunDirectory dir = RunDirectory.open(resume, new Configuration());
+            Map<String, Object> manifest = dir.readJson("manifest.json");
+            if (!"train".equals(manifest.get("command"))) {
+                throw new UserError("'" + resume + "' holds a '" + manifest.get("command") + "' run, not a train run.");
+            }
+            if ("completed".equals(manifest.get("status"))) {
+                throw new UserError("The run in '" + resume + "' is already completed; nothing to resume.");
+            }
+            config = JobConfig.fromRecorded(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(manifest.get("config")));
+            run.out = resume;
+        } else {
+            config = run.load();
+        }
+        DataSpec data = DataSpec.from(config.config());
+        TrainSpec train = TrainSpec.from(config.config());
+        return Main.execute("train", run, config, new TrainJob(data, train, resume != null), resume != null);
+    }
+}

@@ -1,0 +1,69 @@
+package org.overparam.spark;
+
+import org.junit.jupiter.api.Test;
+import org.overparam.data.SampleBlock;
+import org.overparam.linalg.SymmetricEigen;
+import org.overparam.model.Precision;
+import org.overparam.model.TwoLayerRelu;
+import org.overparam.testing.Approx;
+import org.overparam.testing.LocalSpark;
+import org.overparam.testing.Settings;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** H(W) from distributed tiles equals Du et al.'s definition computed entry by entry; it is symmetric PSD. */
+class DistributedGramTest {
+
+    @Test
+    void tilesEqualTheDefinitionAndHStaysSymmetricPsd() {
+        // n > DistributedGram.TILE, so blocks are cut into sub-tiles; several blocks, so off-diagonal block pairs occur.
+        int n = DistributedGram.TILE + 76, m = 24;
+        ShardedSamples samples = ShardedSamples.load(LocalSpark.get(), Settings.data("data.source=sphere", "data.n=" + n,
+                "data.d=6", "data.seed=2", "data.partitions=3", "data.block-size=700"));
+        List<SampleBlock> blocks = samples.collect(10_000_000);
+        int d = samples.d;
+        double[] x = new double[n * d];
+        for (SampleBlock b : blocks) System.arraycopy(b.x, 0, x, (int) b.rowStart * d, b.rows * d);
+        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, 1);
+        double[] w0 = net.initialWeights(1.0, 3);
+        double[] wk = w0.clone();
+        for (int i = 0; i < wk.length; i++) wk[i] += 0.5 * Math.cos(3 * i);
+        try (SparkReluOracle oracle = new SparkReluOracle(samples.blocks, net, w0, Precision.FLOAT64)) {
+            double[] h0 = DistributedGram.empiricalNtk(oracle.shards(), net, null, n);
+            double[] hk = DistributedGram.empiricalNtk(oracle.shards(), net, wk, n);
+            for (double[][] pair : new double[][][] {{h0, w0}, {hk, wk}}) {
+                double[] h = pair[0], w = pair[1];
+                for (int i = 0; i < n; i += 37) {
+                    for (int j = 0; j < n; j += 29) {
+                        Approx.assertAbsolute(direct(x, w, d, m, i, j), h[i * n + j], 1e-14, "H[" + i + "][" + j + "]");
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < i; j++) assertThat(h[i * n + j]).isEqualTo(h[j * n + i]);
+                }
+                SymmetricEigen e = SymmetricEigen.values(h, n);
+                assertThat(e.min()).as("H is PSD").isGreaterThanOrEqualTo(-1e-12 * e.max());
+            }
+        } finally {
+            samples.release();
+        }
+    }
+
+    /** H_ij = (x_i . x_j / m) sum_r 1{w_r . x_i >= 0} 1{w_r . x_j >= 0}, by the definition. */
+    static double direct(double[] x, double[] w, int d, int m, int i, int j) {
+        double dot = 0;
+        for (int k = 0; k < d; k++) dot += x[i * d + k] * x[j * d + k];
+        int both = 0;
+        for (int r = 0; r < m; r++) {
+            double a = 0, b = 0;
+            for (int k = 0; k < d; k++) {
+                a += w[r * d + k] * x[i * d + k];
+                b += w[r * d + k] * x[j * d + k];
+            }
+            if (a >= 0 && b >= 0) both++;
+        }
+        return dot * both / m;
+    }
+}
