@@ -51,7 +51,7 @@ def main():
         w -= eta * g
         times.append(time.perf_counter() - t0)
         losses.append(loss)
-    steady = sorted(times[2:]) if len(times) > 4 else sorted(times)
+    steady = sorted(times[10:]) if len(times) > 12 else sorted(times)
     print(json.dumps({'seconds_per_iteration': steady[len(steady) // 2], 'n': n, 'm': m, 'd': d,
                       'first_loss': losses[0], 'last_loss': losses[-1], 'pattern_changes': changes,
                       'max_dist': max_dist, 'numpy': np.__version__}))

@@ -7,8 +7,9 @@ import org.overparam.linalg.Gemm;
  * {@code H_ij = (x_i . x_j / m) sum_r 1{w_r . x_i >= 0} 1{w_r . x_j >= 0}}, i.e. {@code H = (X X^T) o (M M^T) / m}
  * with M the n x m activation pattern. Its expectation over {@code w ~ N(0, I)} is {@link ReluNtk Hinf}.
  *
- * <p>Tiles are built from the samples and their patterns stored as bits (bit {@code i m + r} of a block, as
- * {@code TwoLayerRelu.patternBits} writes them): one GEMM for {@code X_I X_J^T} (cost {@code 2 r_I r_J d}) and, over
+ * <p>Tiles are built from the samples and their patterns stored as bits (row i's bits in words
+ * {@code i * ceil(m/64) ..}, unit r at bit {@code r mod 64} of word {@code r / 64}, as {@code TwoLayerRelu.patternBits}
+ * writes them): one GEMM for {@code X_I X_J^T} (cost {@code 2 r_I r_J d}) and, over
  * chunks of {@value #UNITS} units, GEMMs for {@code M_I M_J^T} (cost {@code 2 r_I r_J m}). Workspace:
  * {@code (r_I + r_J) * UNITS + r_I r_J} doubles.
  */
@@ -45,12 +46,13 @@ public final class EmpiricalNtk {
 
     /** Rows {@code row0 .. row0+rows} and units {@code u0 .. u0+uc} of a bit pattern, as a rows x uc 0/1 matrix. */
     static void unpack(long[] bits, int row0, int rows, int m, int u0, int uc, double[] out) {
+        int words = (m + 63) >>> 6;
         for (int i = 0; i < rows; i++) {
-            long base = (long) (row0 + i) * m + u0;
+            int base = (row0 + i) * words;
             int o = i * uc;
             for (int r = 0; r < uc; r++) {
-                long k = base + r;
-                out[o + r] = (bits[(int) (k >>> 6)] & (1L << (k & 63))) != 0 ? 1.0 : 0.0;
+                int u = u0 + r;
+                out[o + r] = (bits[base + (u >>> 6)] >>> (u & 63)) & 1L;
             }
         }
     }

@@ -13,19 +13,42 @@ import java.util.SplittableRandom;
  * {@code dL/dw_r = (1/sqrt(m)) sum_i (f(x_i) - y_i) a_r 1{w_r . x_i >= 0} x_i} (Du et al. eq. 3; the ReLU's derivative
  * at 0 is taken as 1, matching the indicator {@code >= 0}).
  *
- * <p>Per block of samples, in chunks of {@value #CHUNK} rows: {@code P = X W^T} (one GEMM, chunk x m), the mask, the
- * predictions and residuals, then {@code G += (mask o (r a^T))^T X / sqrt(m)} (one GEMM). Cost {@code 4 n m d} flops per
- * evaluation; workspace {@code 2 * CHUNK * m} doubles, independent of n. Weights are m x d row-major.
+ * <p>Per block of samples, in chunks of {@link #chunkRows} rows: {@code P = X W^T} (one GEMM, chunk x m), the mask,
+ * the predictions and residuals, then {@code G += (mask o (r a^T))^T X / sqrt(m)} (one GEMM). Cost {@code 4 n m d} flops
+ * per evaluation; workspace about {@value #WORKSPACE_DOUBLES} doubles (64 MiB), independent of n. Weights are m x d
+ * row-major. Activation patterns are stored as bits, each sample's row padded to whole 64-bit words
+ * ({@link #words} per row), so comparing two patterns is a popcount of XORed words.
  */
 public final class TwoLayerRelu implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Rows per GEMM chunk: large enough for BLAS efficiency, small enough for a bounded workspace. */
-    public static final int CHUNK = 256;
+    /** Budget of the chunk workspace P (chunk x m doubles). */
+    public static final int WORKSPACE_DOUBLES = 1 << 23;
 
     public final int m;
     public final int d;
     /** Second-layer signs, fixed. */
     public final double[] a;
+    private int workspaceDoubles = WORKSPACE_DOUBLES;
+
+    /**
+     * Rows per GEMM chunk: as many as the workspace budget allows (few chunks mean few passes over the m x d gradient,
+     * which is memory-bound), between 64 and 4096.
+     */
+    public int chunkRows() {
+        return Math.max(1, Math.min(4096, workspaceDoubles / m));
+    }
+
+    /** The same network with another workspace budget (smaller budgets mean more, smaller chunks). */
+    public TwoLayerRelu withWorkspaceBudget(int doubles) {
+        TwoLayerRelu t = new TwoLayerRelu(m, d, a);
+        t.workspaceDoubles = doubles;
+        return t;
+    }
+
+    /** 64-bit words per sample in a pattern bit set. */
+    public int words() {
+        return (m + 63) >>> 6;
+    }
 
     public TwoLayerRelu(int m, int d, double[] a) {
         if (m < 1 || d < 1 || a.length != m) {
@@ -59,25 +82,27 @@ public final class TwoLayerRelu implements Serializable {
         final float[] p32;
         final float[] g32;
 
-        public Workspace(int m, int d, Precision precision) {
-            p = new double[CHUNK * m];
+        public Workspace(TwoLayerRelu net, Precision precision) {
+            int chunk = net.chunkRows();
+            p = new double[chunk * net.m];
             boolean f = precision == Precision.FLOAT32;
-            p32 = f ? new float[CHUNK * m] : null;
-            g32 = f ? new float[m * d] : null;
+            p32 = f ? new float[chunk * net.m] : null;
+            g32 = f ? new float[net.m * net.d] : null;
         }
     }
 
-    /** The activation pattern {@code 1{w_r . x_i >= 0}} of a block as bits (bit {@code i m + r}). */
+    /** The activation pattern {@code 1{w_r . x_i >= 0}} of a block as bits: row i, unit r is bit r of row i's words. */
     public long[] patternBits(double[] x, int rows, double[] w) {
-        long[] bits = new long[(int) (((long) rows * m + 63) / 64)];
-        double[] p = new double[CHUNK * m];
-        for (int i0 = 0; i0 < rows; i0 += CHUNK) {
-            int c = Math.min(CHUNK, rows - i0);
+        int words = words(), chunk = chunkRows();
+        long[] bits = new long[Math.multiplyExact(rows, words)];
+        double[] p = new double[chunk * m];
+        for (int i0 = 0; i0 < rows; i0 += chunk) {
+            int c = Math.min(chunk, rows - i0);
             Gemm.abt(x, i0 * d, c, w, 0, m, d, p);
             for (int i = 0; i < c; i++) {
-                long base = (long) (i0 + i) * m;
+                int base = (i0 + i) * words;
                 for (int r = 0; r < m; r++) {
-                    if (p[i * m + r] >= 0) set(bits, base + r);
+                    if (p[i * m + r] >= 0) bits[base + (r >>> 6)] |= 1L << (r & 63);
                 }
             }
         }
@@ -96,10 +121,11 @@ public final class TwoLayerRelu implements Serializable {
                            Precision precision, Workspace ws, ReluEvaluation out) {
         final double s = 1.0 / Math.sqrt(m);
         final double[] p = ws.p;
+        final int chunk = chunkRows(), words = words();
         boolean single = precision == Precision.FLOAT32;
         if (single) java.util.Arrays.fill(ws.g32, 0f);
-        for (int i0 = 0; i0 < rows; i0 += CHUNK) {
-            int c = Math.min(CHUNK, rows - i0);
+        for (int i0 = 0; i0 < rows; i0 += chunk) {
+            int c = Math.min(chunk, rows - i0);
             if (single) {
                 Gemm.abt(x32, i0 * d, c, w32, 0, m, d, ws.p32);
                 for (int k = 0; k < c * m; k++) p[k] = ws.p32[k];
@@ -110,19 +136,21 @@ public final class TwoLayerRelu implements Serializable {
             for (int i = 0; i < c; i++) {
                 int row = i * m;
                 double f = 0;
-                for (int r = 0; r < m; r++) {
-                    double v = p[row + r];
-                    if (v > 0) f += a[r] * v;
-                }
-                f *= s;
-                double res = f - y[i0 + i];
+                for (int r = 0; r < m; r++) f += a[r] * Math.max(p[row + r], 0.0);
+                double res = f * s - y[i0 + i];
                 out.loss += 0.5 * res * res;
                 double rs = res * s;
-                long base = (long) (i0 + i) * m;
-                for (int r = 0; r < m; r++) {
-                    boolean on = p[row + r] >= 0;
-                    if (mask0 != null && on != get(mask0, base + r)) changes++;
-                    p[row + r] = on ? rs * a[r] : 0.0;
+                int base = (i0 + i) * words;
+                // Branch-free: the signs of P are coin flips, so branches would mispredict half the time.
+                for (int r0 = 0, word = 0; r0 < m; r0 += 64, word++) {
+                    int end = Math.min(m, r0 + 64);
+                    long bits = 0;
+                    for (int r = r0; r < end; r++) {
+                        long on = p[row + r] >= 0 ? 1L : 0L;
+                        bits |= on << (r - r0);
+                        p[row + r] = on * (rs * a[r]);
+                    }
+                    if (mask0 != null) changes += Long.bitCount(bits ^ mask0[base + word]);
                 }
             }
             out.patternChanges += changes;
@@ -143,10 +171,11 @@ public final class TwoLayerRelu implements Serializable {
     /** Predictions f(x_i) of a block, float64. */
     public double[] predict(double[] x, int rows, double[] w) {
         double[] f = new double[rows];
-        double[] p = new double[CHUNK * m];
+        int chunk = chunkRows();
+        double[] p = new double[chunk * m];
         double s = 1.0 / Math.sqrt(m);
-        for (int i0 = 0; i0 < rows; i0 += CHUNK) {
-            int c = Math.min(CHUNK, rows - i0);
+        for (int i0 = 0; i0 < rows; i0 += chunk) {
+            int c = Math.min(chunk, rows - i0);
             Gemm.abt(x, i0 * d, c, w, 0, m, d, p);
             for (int i = 0; i < c; i++) {
                 double v = 0;
@@ -155,13 +184,5 @@ public final class TwoLayerRelu implements Serializable {
             }
         }
         return f;
-    }
-
-    static void set(long[] bits, long k) {
-        bits[(int) (k >>> 6)] |= 1L << (k & 63);
-    }
-
-    static boolean get(long[] bits, long k) {
-        return (bits[(int) (k >>> 6)] & (1L << (k & 63))) != 0;
     }
 }

@@ -81,7 +81,7 @@ public final class SparkReluOracle implements GradientDescent.Oracle<ReluEvaluat
             return DeterministicAggregate.aggregatePartitions(shards, () -> new ReluEvaluation(model.m, model.d),
                     (Iterator<ReluShard> it) -> {
                         ReluEvaluation acc = new ReluEvaluation(model.m, model.d);
-                        TwoLayerRelu.Workspace ws = new TwoLayerRelu.Workspace(model.m, model.d, p);
+                        TwoLayerRelu.Workspace ws = workspace(model, p);
                         Weights weights = bw.value();
                         while (it.hasNext()) {
                             ReluShard s = it.next();
@@ -93,6 +93,19 @@ public final class SparkReluOracle implements GradientDescent.Oracle<ReluEvaluat
         } finally {
             bw.destroy();
         }
+    }
+
+    /** One workspace per executor thread, reused across iterations (tens of MB: not worth reallocating each time). */
+    private static final ThreadLocal<Object[]> WORKSPACES = new ThreadLocal<>();
+
+    static TwoLayerRelu.Workspace workspace(TwoLayerRelu net, Precision p) {
+        Object[] cached = WORKSPACES.get();
+        if (cached != null && cached[0].equals(net.m + "x" + net.d + "/" + net.chunkRows() + "/" + p)) {
+            return (TwoLayerRelu.Workspace) cached[1];
+        }
+        TwoLayerRelu.Workspace ws = new TwoLayerRelu.Workspace(net, p);
+        WORKSPACES.set(new Object[] {net.m + "x" + net.d + "/" + net.chunkRows() + "/" + p, ws});
+        return ws;
     }
 
     static float[] toFloat(double[] v) {

@@ -57,7 +57,7 @@ class TwoLayerReluTest {
             w32 = new float[w.length];
             for (int i = 0; i < w.length; i++) w32[i] = (float) w[i];
         }
-        net.accumulate(x, x32, y.length, y, mask0, w, w32, p, new TwoLayerRelu.Workspace(net.m, net.d, p), e);
+        net.accumulate(x, x32, y.length, y, mask0, w, w32, p, new TwoLayerRelu.Workspace(net, p), e);
         return e;
     }
 
@@ -99,8 +99,9 @@ class TwoLayerReluTest {
 
     @Test
     void chunkingAndBlockSplitDoNotChangeTheResult() {
-        int n = 2 * TwoLayerRelu.CHUNK + 17;
-        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(64, D, 10);
+        int n = 517;
+        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(64, D, 10).withWorkspaceBudget(64 * 200); // chunks of 200 rows
+        assertEquals(200, net.chunkRows());
         double[] w = net.initialWeights(1.0, 11), x = unitRows(n, D, 12), y = labels(n, 13);
         ReluEvaluation whole = evaluate(net, x, y, w, null, Precision.FLOAT64);
         int cut = 101;

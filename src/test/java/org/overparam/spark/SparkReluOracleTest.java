@@ -38,7 +38,7 @@ class SparkReluOracleTest {
 
         ReluEvaluation local = new ReluEvaluation(M, d);
         net.accumulate(x, null, n, y, net.patternBits(x, n, w0), w, null, Precision.FLOAT64,
-                new TwoLayerRelu.Workspace(M, d, Precision.FLOAT64), local);
+                new TwoLayerRelu.Workspace(net, Precision.FLOAT64), local);
         try (SparkReluOracle oracle = new SparkReluOracle(samples.blocks, net, w0, Precision.FLOAT64)) {
             ReluEvaluation spark = oracle.evaluate(w, 1);
             assertEquals(n, spark.rows);
