@@ -13,6 +13,10 @@ public final class Approx {
     public static final double BLAS = 1e-12;
     /** Values that went through float64 I/O and parsing only. */
     public static final double EXACT_DECIMAL = 1e-15;
+    /** A dense symmetric eigendecomposition multiplied back together ({@code V Lambda V^T}, {@code H v - lambda v}). */
+    public static final double RECONSTRUCTION = 1e-12;
+    /** A closed form through an eigendecomposition against the iteration it solves (Arora et al., Thm 4.1). */
+    public static final double SPECTRAL_FORMULA = 1e-10;
 
     private Approx() {
     }
