@@ -17,6 +17,8 @@ public final class Approx {
     public static final double RECONSTRUCTION = 1e-12;
     /** A closed form through an eigendecomposition against the iteration it solves (Arora et al., Thm 4.1). */
     public static final double SPECTRAL_FORMULA = 1e-10;
+    /** A function of a kernel matrix, {@code y^T f(H) y}, by two factorizations (Cholesky, eigen) or two libraries. */
+    public static final double SPECTRAL_FUNCTION = 1e-9;
 
     private Approx() {
     }
