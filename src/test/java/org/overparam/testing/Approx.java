@@ -13,6 +13,16 @@ public final class Approx {
     public static final double BLAS = 1e-12;
     /** Values that went through float64 I/O and parsing only. */
     public static final double EXACT_DECIMAL = 1e-15;
+    /** A dense symmetric eigendecomposition multiplied back together ({@code V Lambda V^T}, {@code H v - lambda v}). */
+    public static final double RECONSTRUCTION = 1e-12;
+    /** A closed form through an eigendecomposition against the iteration it solves (Arora et al., Thm 4.1). */
+    public static final double SPECTRAL_FORMULA = 1e-10;
+    /** Eigenvalues of the same matrix from two LAPACK builds (OpenBLAS here, SciPy's in the reference script). */
+    public static final double EIGENVALUE = 1e-10;
+    /** A function of a kernel matrix, {@code y^T f(H) y}, by two factorizations (Cholesky, eigen) or two libraries. */
+    public static final double SPECTRAL_FUNCTION = 1e-9;
+    /** Eigenvector projections {@code |v . y|} from two LAPACK builds, compared up to the eigenvector's sign. */
+    public static final double EIGENVECTOR = 1e-8;
 
     private Approx() {
     }
