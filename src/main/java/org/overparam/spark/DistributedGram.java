@@ -6,6 +6,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.overparam.UserError;
 import org.overparam.data.SampleBlock;
 import org.overparam.kernel.EmpiricalNtk;
+import org.overparam.kernel.InnerProductKernel;
 import org.overparam.model.TwoLayerRelu;
 import scala.Tuple2;
 
@@ -70,15 +71,37 @@ public final class DistributedGram {
         }
     }
 
+    /**
+     * A kernel of the inner products, {@code K_ij = k(x_i . x_j)} (Hinf, or the squared-inner Gram), over all n samples
+     * (n x n, row-major, symmetric).
+     */
+    public static double[] kernel(JavaRDD<SampleBlock> blocks, InnerProductKernel k, int n) {
+        requireDriverMemory(n, 1, "The " + k.id + " kernel matrix");
+        JavaRDD<Tile> tiles = blocks.cartesian(blocks)
+                .filter(p -> p._1().rowStart <= p._2().rowStart)
+                .flatMap(p -> subTiles(p._1(), p._2(), (i0, ri, j0, rj) -> k.tile(p._1().x, i0, ri, p._2().x, j0, rj, p._1().d,
+                        p._1().rowStart == p._2().rowStart && i0 == j0)));
+        return assemble(tiles.toLocalIterator(), n);
+    }
+
+    /** Computes the sub-tile of rows i0.. of block A and j0.. of block B. */
+    interface TileFunction {
+        double[] apply(int i0, int ri, int j0, int rj);
+    }
+
     static Iterator<Tile> subTiles(SampleBlock a, long[] bitsA, SampleBlock b, long[] bitsB, int d, int m) {
+        return subTiles(a, b, (i0, ri, j0, rj) -> EmpiricalNtk.tile(a.x, bitsA, i0, ri, b.x, bitsB, j0, rj, d, m));
+    }
+
+    /** The upper-triangle sub-tiles of the block pair (A, B), each at most TILE x TILE. */
+    static Iterator<Tile> subTiles(SampleBlock a, SampleBlock b, TileFunction f) {
         boolean same = a.rowStart == b.rowStart;
         List<Tile> out = new ArrayList<>();
         for (int i0 = 0; i0 < a.rows; i0 += TILE) {
             int ri = Math.min(TILE, a.rows - i0);
             for (int j0 = same ? i0 : 0; j0 < b.rows; j0 += TILE) {
                 int rj = Math.min(TILE, b.rows - j0);
-                out.add(new Tile(a.rowStart + i0, b.rowStart + j0, ri, rj,
-                        EmpiricalNtk.tile(a.x, bitsA, i0, ri, b.x, bitsB, j0, rj, d, m)));
+                out.add(new Tile(a.rowStart + i0, b.rowStart + j0, ri, rj, f.apply(i0, ri, j0, rj)));
             }
         }
         return out.iterator();

@@ -1,0 +1,28 @@
+package org.overparam.cli;
+
+import org.overparam.data.DataSpec;
+import org.overparam.job.JobConfig;
+import org.overparam.job.SpectrumJob;
+import org.overparam.job.SpectrumSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "spectrum", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Spectrum of the limit Gram matrix Hinf (or another kernel) and the projections of label vectors on its",
+                "eigenvectors (Arora et al. 2019): all eigenvalues, projections and their cumulative share, the complexity measure",
+                "sqrt(2 y^T H^-1 y / n), and predicted loss curves. Writes tables (Parquet + CSV), Figure 1 (PNG, SVG), report.html,",
+                "manifest.json and summary.json."})
+final class SpectrumCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = run.load();
+        DataSpec data = DataSpec.from(config.config());
+        SpectrumSpec spec = SpectrumSpec.from(config.config());
+        return Main.execute("spectrum", run, config, new SpectrumJob(data, spec));
+    }
+}

@@ -1,0 +1,167 @@
+package org.overparam.job;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.overparam.Seeds;
+import org.overparam.UserError;
+import org.overparam.data.DataSpec;
+import org.overparam.data.SampleBlock;
+import org.overparam.linalg.SymmetricEigen;
+import org.overparam.spark.DistributedGram;
+import org.overparam.spark.DistributedPairs;
+import org.overparam.spark.ShardedSamples;
+import org.overparam.theory.ComplexityMeasure;
+import org.overparam.theory.LabelSpectrum;
+import org.overparam.theory.WorstCaseLabels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The {@code spectrum} command (Arora et al., ICML 2019, Sec. 4-5 and Fig. 1): the n x n kernel (Hinf by default) built
+ * from tiles where the shards live, decomposed densely on the driver (LAPACK dsyevd, all eigenpairs), and for each label
+ * vector the projections {@code v_i . y}, their cumulative share of {@code ||y||^2}, the complexity measure
+ * {@code sqrt(2 y^T H^{-1} y / n)} and the predicted loss {@code 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2}.
+ *
+ * <p>Memory on the driver: the kernel and LAPACK's copy holding the eigenvectors, about {@code 16 n^2} bytes plus
+ * workspace; n past the dense limit is refused up front. Cost: {@code n^2 d} flops for the kernel (executors),
+ * about {@code 9 n^3} for the eigendecomposition and {@code n^3 / 3} for the Cholesky solve (driver).
+ */
+public final class SpectrumJob implements Job {
+    /** Values of k reported in summary.json (those up to spectrum.max-k). */
+    static final long[] SUMMARY_KS = {0, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+    private final DataSpec data;
+    private final SpectrumSpec spec;
+
+    public SpectrumJob(DataSpec data, SpectrumSpec spec) {
+        this.data = data;
+        this.spec = spec;
+    }
+
+    /** The largest n decomposed densely: the setting, else what 3 float64 n x n matrices in 60% of the heap allow. */
+    int denseLimit() {
+        if (spec.denseLimit > 0) return spec.denseLimit;
+        double bytes = DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
+        return (int) Math.min(46_000, Math.floor(Math.sqrt(bytes / (3 * 8.0))));
+    }
+
+    @Override
+    public Map<String, Object> run(JobContext ctx) {
+        RunLog log = ctx.log;
+        long start = System.nanoTime();
+        ShardedSamples samples = ShardedSamples.load(ctx.spark, data);
+        try {
+            int n = samples.plan.n, d = samples.d;
+            ctx.manifestExtras.put("partitions", samples.partitions);
+            ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
+            int limit = denseLimit();
+            if (n > limit) {
+                throw new UserError(String.format(java.util.Locale.ROOT,
+                        "n = %,d is past the dense limit of %,d: the dense path keeps about 3 %,d x %,d float64 matrices (%.1f GB) "
+                                + "on the driver, whose heap allows %.1f GB. Give the driver more memory (OVERPARAM_DRIVER_MEMORY, "
+                                + "--driver-memory), lower data.n, or use the large-n Lanczos path (spectrum.method = lanczos) once "
+                                + "it is available.", n, limit, n, n, 24.0 * n * n / 1e9,
+                        DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
+            }
+            log.info("%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the eigendecomposition",
+                    spec.kernel.id, n, d, (double) n * n * d, 9.0 * n * n * n);
+
+            long t0 = System.nanoTime();
+            double[] h = DistributedGram.kernel(samples.blocks, spec.kernel, n);
+            double gramSeconds = seconds(t0);
+            long parallel = DistributedPairs.countParallel(samples.blocks, data.parallelTolerance);
+            log.info("kernel assembled in %.1f s; %d parallel or duplicate input pairs", gramSeconds, parallel);
+            double[] yTrue = trueLabels(samples.blocks, n);
+
+            long t1 = System.nanoTime();
+            SymmetricEigen eig = SymmetricEigen.withVectors(h, n);
+            double eigenSeconds = seconds(t1);
+            log.info("all %,d eigenpairs in %.1f s: lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.max(), eig.min());
+
+            Map<String, double[]> vectors = labelVectors(yTrue, eig);
+            long t2 = System.nanoTime();
+            List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
+            for (Map.Entry<String, double[]> e : vectors.entrySet()) {
+                LabelSpectrum ls = LabelSpectrum.of(eig, e.getValue());
+                ComplexityMeasure.Result c = ComplexityMeasure.byCholesky(h, n, e.getValue());
+                schemes.add(new SpectrumOutputs.Scheme(e.getKey(), ls, c));
+                log.info("labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
+                        e.getKey(), Math.sqrt(ls.labelNormSquared()), c.singular() ? "undefined (H singular)" : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
+                        ls.topShare(10));
+            }
+            double labelSeconds = seconds(t2);
+            if (eig.max() * spec.eta >= 2) {
+                log.warn("eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
+                        eig.max() * spec.eta, spec.eta);
+            }
+            Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
+            Map<String, Object> secs = new LinkedHashMap<>();
+            secs.put("gram", gramSeconds);
+            secs.put("eigen", eigenSeconds);
+            secs.put("labels", labelSeconds);
+            secs.put("total", seconds(start));
+            summary.put("seconds", secs);
+            summary.put("blas", ctx.blas);
+            SpectrumOutputs.write(ctx, spec, eig, schemes, summary);
+            return summary;
+        } finally {
+            samples.release();
+        }
+    }
+
+    /** The labels of the samples, in row order (n doubles: the data themselves stay on the executors). */
+    static double[] trueLabels(JavaRDD<SampleBlock> blocks, int n) {
+        double[] y = new double[n];
+        for (scala.Tuple2<Long, double[]> t : blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
+            System.arraycopy(t._2(), 0, y, (int) (long) t._1(), t._2().length);
+        }
+        return y;
+    }
+
+    /** The label vectors of spectrum.labels, in order. */
+    Map<String, double[]> labelVectors(double[] yTrue, SymmetricEigen eig) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int n = yTrue.length;
+        double norm = 0;
+        for (double v : yTrue) norm += v * v;
+        norm = Math.sqrt(norm);
+        for (String scheme : spec.labels) {
+            if (scheme.equals("true")) {
+                out.put(scheme, yTrue);
+            } else if (scheme.equals("worst")) {
+                out.put(scheme, WorstCaseLabels.of(eig, norm));
+            } else {
+                double p = scheme.equals("random") ? 1.0 : Double.parseDouble(scheme.substring("random:".length()));
+                out.put(scheme, randomized(yTrue, p, spec.seed, scheme));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The true labels with exactly round(p n) of them, chosen by a seeded permutation, replaced by unif{-1,+1}
+     * (Arora et al. Fig. 2); p = 1 gives the fully random labels of Fig. 1.
+     */
+    static double[] randomized(double[] y, double p, long seed, String scheme) {
+        int n = y.length, k = (int) Math.round(p * n);
+        double[] r = y.clone();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        SplittableRandom rng = Seeds.stream(seed, "spectrum/" + scheme + "/rows");
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+            r[perm[i]] = Seeds.stream(seed, "spectrum/" + scheme + "/label", perm[i]).nextBoolean() ? 1.0 : -1.0;
+        }
+        return r;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

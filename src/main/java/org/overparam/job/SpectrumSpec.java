@@ -1,0 +1,53 @@
+package org.overparam.job;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import org.overparam.UserError;
+import org.overparam.kernel.InnerProductKernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The {@code spectrum.*} settings, checked; each is documented in {@code reference.conf}. */
+public final class SpectrumSpec {
+    public final InnerProductKernel kernel;
+    /** Label schemes: "true", "random", "random:p", "worst". */
+    public final List<String> labels;
+    public final double eta;
+    public final long maxK;
+    public final int gridPoints;
+    public final int denseLimit;
+    public final long seed;
+
+    private SpectrumSpec(Config c) {
+        kernel = InnerProductKernel.parse(c.getString("kernel"));
+        labels = new ArrayList<>();
+        for (String l : c.getStringList("labels")) {
+            String t = l.trim().toLowerCase(Locale.ROOT);
+            if (!(t.equals("true") || t.equals("random") || t.equals("worst") || t.matches("random:(0(\\.\\d+)?|1(\\.0+)?)"))) {
+                throw new UserError("spectrum.labels: expected true | random | random:<p in [0,1]> | worst, found '" + l + "'.");
+            }
+            if (labels.contains(t)) throw new UserError("spectrum.labels: '" + t + "' is listed twice.");
+            labels.add(t);
+        }
+        if (labels.isEmpty()) throw new UserError("spectrum.labels: expected at least one label scheme, found [].");
+        eta = c.getDouble("eta");
+        if (!(eta > 0) || Double.isInfinite(eta)) throw new UserError("spectrum.eta: expected a finite number > 0, found " + eta + ".");
+        maxK = c.getLong("max-k");
+        if (maxK < 1) throw new UserError("spectrum.max-k: expected >= 1, found " + maxK + ".");
+        gridPoints = c.getInt("grid-points");
+        if (gridPoints < 2) throw new UserError("spectrum.grid-points: expected >= 2, found " + gridPoints + ".");
+        denseLimit = c.getInt("dense-limit");
+        if (denseLimit < 0) throw new UserError("spectrum.dense-limit: expected 0 (from driver memory) or a positive n, found " + denseLimit + ".");
+        seed = c.getLong("seed");
+    }
+
+    public static SpectrumSpec from(Config config) {
+        try {
+            return new SpectrumSpec(config.getConfig("spectrum"));
+        } catch (ConfigException e) {
+            throw new UserError("A spectrum setting has the wrong type: " + e.getMessage() + ". See 'overparam spectrum --help'.");
+        }
+    }
+}
