@@ -20,7 +20,8 @@ import java.util.TreeMap;
 @Command(name = "overparam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Experiments on over-parameterized two-layer networks, on Apache Spark.",
                 "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."},
-        subcommands = {DataCommand.class, TrainCommand.class, SpectrumCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DataCommand.class, TrainCommand.class, SpectrumCommand.class, CompareCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
     public static final int EXIT_USER_ERROR = 2;
@@ -29,7 +30,7 @@ public final class Main implements Runnable {
 
     /** Which settings sections each command reads; shown in its --help. */
     private static final Map<String, List<String>> SETTINGS = Map.of("data", List.of("data"), "train", List.of("data", "train"),
-            "spectrum", List.of("data", "spectrum"));
+            "spectrum", List.of("data", "spectrum"), "compare", List.of("data", "train", "spectrum", "compare"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -27,7 +27,9 @@ import java.util.SplittableRandom;
  *
  * <p>Memory on the driver: the kernel and LAPACK's copy holding the eigenvectors, about {@code 16 n^2} bytes plus
  * workspace; n past the dense limit is refused up front. Cost: {@code n^2 d} flops for the kernel (executors),
- * about {@code 9 n^3} for the eigendecomposition and {@code n^3 / 3} for the Cholesky solve (driver).
+ * about {@code 9 n^3} for the eigendecomposition (driver); the complexity then costs O(n) per label vector
+ * ({@code sum_i (v_i . y)^2 / lambda_i}, {@link ComplexityMeasure#bySpectrum}), with H declared singular when
+ * {@code lambda_min <= n eps lambda_max}.
  */
 public final class SpectrumJob implements Job {
     /** Values of k reported in summary.json (those up to spectrum.max-k). */
@@ -86,7 +88,7 @@ public final class SpectrumJob implements Job {
             List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
             for (Map.Entry<String, double[]> e : vectors.entrySet()) {
                 LabelSpectrum ls = LabelSpectrum.of(eig, e.getValue());
-                ComplexityMeasure.Result c = ComplexityMeasure.byCholesky(h, n, e.getValue());
+                ComplexityMeasure.Result c = ComplexityMeasure.bySpectrum(ls);
                 schemes.add(new SpectrumOutputs.Scheme(e.getKey(), ls, c));
                 log.info("labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
                         e.getKey(), Math.sqrt(ls.labelNormSquared()), c.singular() ? "undefined (H singular)" : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
@@ -123,8 +125,12 @@ public final class SpectrumJob implements Job {
 
     /** The label vectors of spectrum.labels, in order. */
     Map<String, double[]> labelVectors(double[] yTrue, SymmetricEigen eig) {
+        return labelVectors(spec, yTrue, eig);
+    }
+
+    /** The label vectors of {@code spec.labels}, in order: true, random, random:p, worst. */
+    static Map<String, double[]> labelVectors(SpectrumSpec spec, double[] yTrue, SymmetricEigen eig) {
         Map<String, double[]> out = new LinkedHashMap<>();
-        int n = yTrue.length;
         double norm = 0;
         for (double v : yTrue) norm += v * v;
         norm = Math.sqrt(norm);

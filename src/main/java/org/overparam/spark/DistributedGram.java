@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * Gram matrices built from tiles where the shards live and assembled on the driver: the upper triangle of block pairs
  * {@code (I, J)}, {@code I <= J}, comes from a cartesian product of the shards, each tile cut into sub-tiles of at most
- * {@value #TILE} x {@value #TILE} (8 MiB) so no executor holds more; the driver streams them in
- * ({@code toLocalIterator}) and mirrors the lower triangle. The data matrix itself never reaches the driver.
+ * {@value #TILE} x {@value #TILE} (8 MiB); they are computed in parallel, then the driver streams them in partition by
+ * partition ({@code toLocalIterator}) and mirrors the lower triangle. The data matrix itself never reaches the driver.
  */
 public final class DistributedGram {
     /** Rows and columns of a sub-tile shipped to the driver. */
@@ -65,7 +65,7 @@ public final class DistributedGram {
             JavaRDD<Tile> tiles = patterned.cartesian(patterned)
                     .filter(p -> p._1()._1().rowStart <= p._2()._1().rowStart)
                     .flatMap(p -> subTiles(p._1()._1(), p._1()._2(), p._2()._1(), p._2()._2(), d, m));
-            return assemble(tiles.toLocalIterator(), n);
+            return assemble(tiles, n);
         } finally {
             if (bw != null) bw.destroy();
         }
@@ -81,7 +81,7 @@ public final class DistributedGram {
                 .filter(p -> p._1().rowStart <= p._2().rowStart)
                 .flatMap(p -> subTiles(p._1(), p._2(), (i0, ri, j0, rj) -> k.tile(p._1().x, i0, ri, p._2().x, j0, rj, p._1().d,
                         p._1().rowStart == p._2().rowStart && i0 == j0)));
-        return assemble(tiles.toLocalIterator(), n);
+        return assemble(tiles, n);
     }
 
     /** Computes the sub-tile of rows i0.. of block A and j0.. of block B. */
@@ -105,6 +105,20 @@ public final class DistributedGram {
             }
         }
         return out.iterator();
+    }
+
+    /**
+     * Computes all tiles in parallel (cached where they are made), then streams them to the driver one partition at a
+     * time: the driver holds the n x n matrix and one partition's tiles, never all tiles at once.
+     */
+    static double[] assemble(JavaRDD<Tile> tiles, int n) {
+        tiles.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+            tiles.count();
+            return assemble(tiles.toLocalIterator(), n);
+        } finally {
+            tiles.unpersist(false);
+        }
     }
 
     static double[] assemble(Iterator<Tile> tiles, int n) {

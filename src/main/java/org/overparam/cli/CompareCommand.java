@@ -1,0 +1,29 @@
+package org.overparam.cli;
+
+import org.overparam.data.DataSpec;
+import org.overparam.job.CompareJob;
+import org.overparam.job.JobConfig;
+import org.overparam.job.SpectrumSpec;
+import org.overparam.job.TrainSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "compare", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Theory against practice (Arora et al. 2019): for each label vector of spectrum.labels, train the two-layer",
+                "ReLU net (train.*, one width) and set its loss beside Theorem 4.1's prediction from Hinf; ||W(K) - W(0)||_F beside",
+                "sqrt(y^T Hinf^-1 y) (Lemma 5.3); ||H(0) - Hinf||_2 / ||Hinf||_2 for the widths of compare.gram-widths."})
+final class CompareCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = run.load();
+        var c = config.config();
+        CompareJob job = new CompareJob(DataSpec.from(c), TrainSpec.from(c), SpectrumSpec.from(c),
+                c.getIntList("compare.gram-widths"), c.getInt("compare.record-every"));
+        return Main.execute("compare", run, config, job);
+    }
+}
