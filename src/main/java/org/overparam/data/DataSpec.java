@@ -111,14 +111,18 @@ public final class DataSpec implements Serializable {
     }
 
     private DataSpec(DataSpec o, int blockSize, int partitions) {
+        this(o, blockSize, partitions, o.test, o.n, o.labels);
+    }
+
+    private DataSpec(DataSpec o, int blockSize, int partitions, boolean test, int n, LabelScheme labels) {
         source = o.source;
         path = o.path;
-        test = o.test;
+        this.test = test;
         classes = o.classes;
-        n = o.n;
+        this.n = n;
         randomSample = o.randomSample;
         d = o.d;
-        labels = o.labels;
+        this.labels = labels;
         noise = o.noise;
         pca = o.pca;
         normalize = o.normalize;
@@ -136,6 +140,12 @@ public final class DataSpec implements Serializable {
             throw new IllegalArgumentException("expected blockSize >= 1 and partitions >= 0, found " + blockSize + ", " + partitions);
         }
         return new DataSpec(this, blockSize, partitions);
+    }
+
+    /** The same source and transforms on another split, with another sample count and label scheme. */
+    public DataSpec withSplit(boolean test, int n, LabelScheme labels) {
+        if (n < 1 && n != ALL) throw new IllegalArgumentException("n must be positive or ALL, found " + n);
+        return new DataSpec(this, blockSize, partitions, test, n, labels);
     }
 
     private static int parseN(Config c) {

@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class JobConfig {
     /** Settings of more than one form, checked by their own spec instead: a count or "all"; a width or a list. */
-    static final List<String> FLEXIBLE = List.of("data.n", "train.width");
+    static final List<String> FLEXIBLE = List.of("data.n", "train.width", "noise.test-n");
 
     private final Config resolved;
     private final Config user;

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class JobRunner {
     /** Top-level settings sections recorded in the manifest. */
-    private static final List<String> SECTIONS = List.of("data", "train", "spectrum", "compare");
+    private static final List<String> SECTIONS = List.of("data", "train", "spectrum", "compare", "noise");
 
     private JobRunner() {
     }

@@ -36,6 +36,7 @@ public final class RunDirectory {
         try {
             Path p = new Path(out);
             FileSystem fs = p.getFileSystem(conf);
+            fs.setWriteChecksum(false); // no .crc side files next to the outputs on a local file system
             Path q = fs.makeQualified(p);
             if (fs.exists(q)) {
                 FileStatus st = fs.getFileStatus(q);
@@ -63,6 +64,7 @@ public final class RunDirectory {
         try {
             Path p = new Path(dir);
             FileSystem fs = p.getFileSystem(conf);
+            fs.setWriteChecksum(false);
             RunDirectory d = new RunDirectory(fs, fs.makeQualified(p));
             if (!d.exists("manifest.json")) {
                 throw new UserError("'" + dir + "' is not a run directory: it holds no manifest.json.");
