@@ -58,6 +58,7 @@ public final class BlockReader implements Serializable {
             for (int i = 0; i < rows; i++) y[i] = label(s, i, y[i]);
             SampleBlock b = new SampleBlock(s.rowStart(), rows, d, x, y, s.sourceIds(), s.classes());
             if (spec.normalize) normalize(b);
+            if (spec.labels.kind == LabelScheme.Kind.PLANTED) plant(b);
             Transforms.requireFinite(b, "loading");
             out.add(b);
             at += rows;
@@ -81,6 +82,29 @@ public final class BlockReader implements Serializable {
         if (!integer) return rng.nextBoolean() ? 1.0 : -1.0;
         if (spec.classes.length == 0) return rng.nextInt(10);
         return spec.classes[rng.nextInt(spec.classes.length)];
+    }
+
+    /** The planted direction beta: a seeded standard Gaussian in R^d scaled to data.planted.beta-norm. */
+    public static double[] plantedBeta(DataSpec spec, int d) {
+        SplittableRandom rng = Seeds.stream(spec.seed, "planted-beta");
+        double[] beta = new double[d];
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            beta[j] = rng.nextGaussian();
+            s += beta[j] * beta[j];
+        }
+        for (int j = 0; j < d; j++) beta[j] *= spec.plantedBetaNorm / Math.sqrt(s);
+        return beta;
+    }
+
+    /** y_i = alpha (beta . x_i)^p on the normalized inputs (Arora et al. Thm 6.1). */
+    private void plant(SampleBlock b) {
+        double[] beta = plantedBeta(spec, b.d);
+        for (int i = 0; i < b.rows; i++) {
+            double dot = 0;
+            for (int j = 0; j < b.d; j++) dot += beta[j] * b.x[i * b.d + j];
+            b.y[i] = spec.plantedAlpha * Math.pow(dot, spec.labels.power);
+        }
     }
 
     private static void normalize(SampleBlock b) {

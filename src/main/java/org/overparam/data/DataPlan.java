@@ -108,6 +108,7 @@ public final class DataPlan {
     }
 
     private static void checkLabelScheme(DataSpec spec, TreeMap<Integer, Integer> counts) {
+        if (spec.labels.kind == LabelScheme.Kind.PLANTED) return;
         if (spec.labels.kind == LabelScheme.Kind.TRUE && spec.classes.length != 2) {
             throw new UserError("data.labels = true needs exactly two classes (y = +1 for the first listed, -1 for the other), found data.classes = "
                     + Arrays.toString(spec.classes) + ". Use data.labels = integer to regress on the class value.");

@@ -54,6 +54,8 @@ public final class DataSpec implements Serializable {
     public final boolean write;
     public final double parallelTolerance;
     public final int teacherWidth;
+    public final double plantedAlpha;
+    public final double plantedBetaNorm;
 
     private DataSpec(Config c) {
         source = Source.parse(c.getString("source"));
@@ -96,6 +98,11 @@ public final class DataSpec implements Serializable {
             throw new UserError("data.parallel-tolerance: expected a value in (0, 1), found " + parallelTolerance + ".");
         }
         teacherWidth = c.getInt("gaussian.teacher-width");
+        plantedAlpha = c.getDouble("planted.alpha");
+        plantedBetaNorm = c.getDouble("planted.beta-norm");
+        if (!Double.isFinite(plantedAlpha) || !(plantedBetaNorm > 0) || Double.isInfinite(plantedBetaNorm)) {
+            throw new UserError("data.planted: expected a finite alpha and a beta-norm > 0, found " + plantedAlpha + " and " + plantedBetaNorm + ".");
+        }
         if (source.synthetic()) {
             if (n == ALL) throw new UserError("data.n: a synthetic source needs a sample count, found 'all'.");
             if (d < 1) throw new UserError("data.d: expected a dimension >= 1, found " + d + ".");
@@ -132,6 +139,8 @@ public final class DataSpec implements Serializable {
         write = o.write;
         parallelTolerance = o.parallelTolerance;
         teacherWidth = o.teacherWidth;
+        plantedAlpha = o.plantedAlpha;
+        plantedBetaNorm = o.plantedBetaNorm;
     }
 
     /** The same data with another block size and partition count (the samples do not change, only their layout). */

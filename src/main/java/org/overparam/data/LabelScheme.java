@@ -13,20 +13,30 @@ import java.io.Serializable;
  *       for two classes, uniform over the selected classes when more than two are selected (integer labels), a fresh
  *       draw of the generator's label distribution for synthetic sources (Arora et al. Fig. 2, Ge et al.'s random labels).</li>
  *   <li>{@code integer}: the class value itself (0..9), for regression on the digit (Ge et al.).</li>
+ *   <li>{@code planted:p}: {@code y = alpha (beta . x)^p} on the (normalized) inputs, beta a seeded direction of norm
+ *       {@code data.planted.beta-norm}, p = 1 or even (Arora et al. Thm 6.1: then
+ *       {@code sqrt(y^T Hinf^{-1} y) <= 3 p |alpha| ||beta||^p}).</li>
  * </ul>
  */
 public final class LabelScheme implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { TRUE, RANDOM, INTEGER }
+    public enum Kind { TRUE, RANDOM, INTEGER, PLANTED }
 
     public final Kind kind;
     /** The fraction of randomized labels (RANDOM only; 0 otherwise). */
     public final double fraction;
+    /** The power p of planted labels {@code y = alpha (beta . x)^p} (PLANTED only; 0 otherwise). */
+    public final int power;
 
     private LabelScheme(Kind kind, double fraction) {
+        this(kind, fraction, 0);
+    }
+
+    private LabelScheme(Kind kind, double fraction, int power) {
         this.kind = kind;
         this.fraction = fraction;
+        this.power = power;
     }
 
     public static LabelScheme parse(String text) {
@@ -46,11 +56,25 @@ public final class LabelScheme implements Serializable {
             }
             return new LabelScheme(Kind.RANDOM, p);
         }
-        throw new UserError("data.labels: expected true | random:<fraction> | integer, found '" + text + "'.");
+        if (t.startsWith("planted:")) {
+            int p;
+            try {
+                p = Integer.parseInt(t.substring("planted:".length()));
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p != 1 && (p < 2 || p % 2 != 0)) {
+                throw new UserError("data.labels: planted:<p> needs p = 1 or an even p (Arora et al. Thm 6.1), found '" + text + "'.");
+            }
+            return new LabelScheme(Kind.PLANTED, 0, p);
+        }
+        throw new UserError("data.labels: expected true | random:<fraction> | integer | planted:<p>, found '" + text + "'.");
     }
 
     @Override
     public String toString() {
-        return kind == Kind.RANDOM ? "random:" + fraction : kind.name().toLowerCase(java.util.Locale.ROOT);
+        if (kind == Kind.RANDOM) return "random:" + fraction;
+        if (kind == Kind.PLANTED) return "planted:" + power;
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -100,6 +100,9 @@ public final class SpectrumJob implements Job {
                         eig.max() * spec.eta, spec.eta);
             }
             Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
+            if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
+                summary.put("theorem_6_1", theorem61(ComplexityMeasure.bySpectrum(LabelSpectrum.of(eig, yTrue)), log));
+            }
             Map<String, Object> secs = new LinkedHashMap<>();
             secs.put("gram", gramSeconds);
             secs.put("eigen", eigenSeconds);
@@ -112,6 +115,25 @@ public final class SpectrumJob implements Job {
         } finally {
             samples.release();
         }
+    }
+
+    /**
+     * Arora et al. Thm 6.1: for y = alpha (beta . x)^p with p = 1 or even, {@code sqrt(y^T Hinf^{-1} y) <= 3 p |alpha|
+     * ||beta||^p}; the measured left side beside the bound.
+     */
+    private Map<String, Object> theorem61(ComplexityMeasure.Result c, RunLog log) {
+        int p = data.labels.power;
+        double bound = 3.0 * p * Math.abs(data.plantedAlpha) * Math.pow(data.plantedBetaNorm, p);
+        double measured = c.weightDistanceBound();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("p", p);
+        m.put("alpha", data.plantedAlpha);
+        m.put("beta_norm", data.plantedBetaNorm);
+        m.put("sqrt_y_hinv_y", Double.isNaN(measured) ? null : measured);
+        m.put("bound", bound);
+        m.put("holds", !Double.isNaN(measured) && measured <= bound);
+        log.info("Theorem 6.1: sqrt(y^T Hinf^-1 y) = %.6g against the bound 3 p |alpha| ||beta||^p = %.6g", measured, bound);
+        return m;
     }
 
     /** The labels of the samples, in row order (n doubles: the data themselves stay on the executors). */
