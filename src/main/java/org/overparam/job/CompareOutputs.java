@@ -68,7 +68,7 @@ final class CompareOutputs {
         }
         report.table("Per label vector", List.of("labels", "final loss", "predicted", "largest relative gap", "||W(K) - W(0)||_F",
                 "sqrt(y' Hinf^-1 y)", "complexity"), rows);
-        figure(ctx, report, "theory-vs-practice", "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
+        Figures.write(ctx, report, "theory-vs-practice", "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
                 + "for each label vector.", overlay);
         if (gram.size() >= 1) {
             double[] mx = new double[gram.size()], ey = new double[gram.size()];
@@ -78,7 +78,7 @@ final class CompareOutputs {
             }
             Plots.Chart conv = new Plots.Chart("width m", "||H(0) - Hinf||_2 / ||Hinf||_2").logX(true).logY(true);
             conv.add(new Plots.Series("measured", mx, ey));
-            figure(ctx, report, "gram-convergence", String.format(Locale.ROOT,
+            Figures.write(ctx, report, "gram-convergence", String.format(Locale.ROOT,
                     "Distance of the finite-width Gram H(0) from Hinf against m; fitted log-log slope %.3f (theory: -1/2).", slope), conv);
         }
         ctx.dir.writeText("report.html", report.html());
@@ -98,12 +98,5 @@ final class CompareOutputs {
             sxy += x * y;
         }
         return (k * sxy - sx * sy) / (k * sxx - sx * sx);
-    }
-
-    private static void figure(JobContext ctx, RunReport report, String name, String caption, Plots.Chart chart) {
-        byte[] svg = chart.svg();
-        ctx.dir.writeBytes("plots/" + name + ".png", chart.png());
-        ctx.dir.writeBytes("plots/" + name + ".svg", svg);
-        report.figure(caption, "plots/" + name + ".png", svg);
     }
 }

@@ -138,11 +138,8 @@ public final class NoiseJob implements Job {
         RunReport report = new RunReport("overparam noise: label noise against complexity and test error");
         report.paragraph(String.format(Locale.ROOT, "Arora et al. (ICML 2019), Fig. 2. Correlation of the complexity measure with the test "
                 + "error: %.3f; with the test l1 loss: %.3f. Run directory: %s", pearson(cx, err), pearson(cx, l1), ctx.dir.uri()));
-        byte[] svg = chart.svg();
-        ctx.dir.writeBytes("plots/noise.png", chart.png());
-        ctx.dir.writeBytes("plots/noise.svg", svg);
-        report.figure("Complexity measure, test l1 loss and test classification error against the fraction of random labels.",
-                "plots/noise.png", svg);
+        Figures.write(ctx, report, "noise", "Complexity measure, test l1 loss and test classification error against the fraction "
+                + "of random labels.", chart);
         List<List<?>> table = new ArrayList<>();
         for (Result r : results) table.add(List.of(r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError()));
         report.table("Per fraction", List.of("p", "complexity", "final training loss", "test l1 loss", "test error"), table);

@@ -111,19 +111,12 @@ final class SpectrumOutputs {
                     x.spectrum().topShare(10), x.spectrum().predictedLoss(spec.eta, Math.min(spec.maxK, 10_000))));
         }
         report.table("Label vectors", List.of("labels", "||y||", "complexity", "top-10 share", "predicted loss at k = " + Math.min(spec.maxK, 10_000)), rows);
-        figure(ctx, report, "spectrum", "Eigenvalues of the kernel in decreasing order and |v_i . y| for each label vector "
+        Figures.write(ctx, report, "spectrum", "Eigenvalues of the kernel in decreasing order and |v_i . y| for each label vector "
                 + "(Arora et al. Fig. 1b): true labels sit on the top eigenvectors, random labels spread over all of them.", spectrum);
-        figure(ctx, report, "predicted-loss", "Predicted training loss 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2 with eta = "
+        Figures.write(ctx, report, "predicted-loss", "Predicted training loss 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2 with eta = "
                 + spec.eta + " (Arora et al. Thm 4.1, Fig. 1a).", predicted);
         report.paragraph("Tables: eigenvalues, projections and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
         dir.writeText("report.html", report.html());
-    }
-
-    private static void figure(JobContext ctx, RunReport report, String name, String caption, Plots.Chart chart) {
-        byte[] svg = chart.svg();
-        ctx.dir.writeBytes("plots/" + name + ".png", chart.png());
-        ctx.dir.writeBytes("plots/" + name + ".svg", svg);
-        report.figure(caption, "plots/" + name + ".png", svg);
     }
 
     /** A table as Parquet ({@code name/}) and CSV ({@code name.csv}). */

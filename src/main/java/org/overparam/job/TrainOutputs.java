@@ -74,12 +74,7 @@ final class TrainOutputs {
             table.add(row);
         }
         report.table("Results per width", columns, table);
-        for (Figure f : figures(rows)) {
-            byte[] svg = f.chart().svg();
-            ctx.dir.writeBytes("plots/" + f.file() + ".png", f.chart().png());
-            ctx.dir.writeBytes("plots/" + f.file() + ".svg", svg);
-            report.figure(f.caption(), "plots/" + f.file() + ".png", svg);
-        }
+        for (Figure f : figures(rows)) Figures.write(ctx, report, f.file(), f.caption(), f.chart());
         report.paragraph("Per-iteration metrics: metrics.csv and metrics/ (Parquet). Provenance: manifest.json.");
         ctx.dir.writeText("report.html", report.html());
     }
