@@ -20,7 +20,7 @@ import org.overparam.linalg.NativeLibraries.Route;
 /** The report's logic on hand-built reports: warnings, map, one-line summary, settings parsing. */
 class NativeLibrariesReportTest {
 
-  private static final String BUNDLED_LIB = "/home/u/.javacpp/cache/openblas/libopenblas.so.0";
+  private static final String BUNDLED_LIB = "/opt/u/.javacpp/cache/openblas/libopenblas.so.0";
   private static final String CONFIG = "OpenBLAS 0.3.31 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64";
   private static final Backend BUNDLED_BLAS = new Backend("JNIBLAS", true, BUNDLED_LIB, "bundled");
   private static final Backend BUNDLED_LAPACK = new Backend("JNILAPACK", true, BUNDLED_LIB, "bundled");
@@ -140,14 +140,14 @@ class NativeLibrariesReportTest {
         "7f0000003000-7f0000004000 rw-p 00000000 00:00 0 ",
         "7f0000004000-7f0000005000 rw-p 00000000 00:00 0                          [heap]",
         "7f0000005000-7f0000006000 r-xp 00000000 08:01 12 /usr/lib/x86_64-linux-gnu/libc.so.6",
-        "7f0000006000-7f0000007000 r-xp 00000000 08:01 13 /home/a b/.javacpp/cache/libopenblas.so.0",
+        "7f0000006000-7f0000007000 r-xp 00000000 08:01 13 /opt/a b/.javacpp/cache/libopenblas.so.0",
         "7f0000007000-7f0000008000 r-xp 00000000 08:01 14 /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3");
     List<String> mapped = MappedLibraries.parse(lines);
     assertEquals(List.of("/usr/lib/x86_64-linux-gnu/libarpack.so.2.1.0",
-        "/home/a b/.javacpp/cache/libopenblas.so.0",
+        "/opt/a b/.javacpp/cache/libopenblas.so.0",
         "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"), mapped);
-    assertEquals("/home/a b/.javacpp/cache/libopenblas.so.0",
-        MappedLibraries.find(mapped, "/home/a b/.javacpp/cache/libopenblas.so.0", "libblas.so.3"));
+    assertEquals("/opt/a b/.javacpp/cache/libopenblas.so.0",
+        MappedLibraries.find(mapped, "/opt/a b/.javacpp/cache/libopenblas.so.0", "libblas.so.3"));
     assertEquals("", MappedLibraries.find(mapped, "/opt/other/libblas.so", "libblas.so.3"));
     assertEquals("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
         MappedLibraries.find(mapped, null, "libblas.so.3"));
