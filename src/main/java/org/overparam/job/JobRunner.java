@@ -2,6 +2,7 @@ package org.overparam.job;
 
 import org.apache.spark.sql.SparkSession;
 import org.overparam.UserError;
+import org.overparam.linalg.LibraryReport;
 import org.overparam.linalg.NativeLibraries;
 import org.overparam.spark.Sparks;
 
@@ -47,7 +48,7 @@ public final class JobRunner {
                                           String master, boolean verbose, RunLog log, Job job) throws Exception {
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
-        NativeLibraries.Report blas = NativeLibraries.report();
+        LibraryReport blas = NativeLibraries.report();
         SparkSession spark = Sparks.session("overparam " + command, master);
         if (!verbose) spark.sparkContext().setLogLevel("WARN"); // Spark may have installed its INFO defaults
         RunDirectory dir = resume ? RunDirectory.open(out, spark.sparkContext().hadoopConfiguration())

@@ -54,7 +54,7 @@ public final class Sparks {
         for (int i = 0; i < slots; i++) ids.add(i);
         java.util.List<scala.Tuple2<String, java.util.List<String>>> seen = jsc.parallelize(ids, slots)
                 .map(i -> {
-                    org.overparam.linalg.NativeLibraries.Report r = org.overparam.linalg.NativeLibraries.report();
+                    org.overparam.linalg.LibraryReport r = org.overparam.linalg.NativeLibraries.report();
                     return new scala.Tuple2<>(r.toString(), r.warnings());
                 })
                 .distinct().collect();

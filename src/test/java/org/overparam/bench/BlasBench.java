@@ -7,6 +7,7 @@ import dev.ludovic.netlib.lapack.LAPACK;
 import java.util.Locale;
 import java.util.Random;
 import org.netlib.util.intW;
+import org.overparam.linalg.LibraryReport;
 import org.overparam.linalg.NativeLibraries;
 
 /**
@@ -49,7 +50,7 @@ public final class BlasBench {
     } else {
       blas = NativeLibraries.blas();
       lapack = NativeLibraries.lapack();
-      NativeLibraries.Report report = NativeLibraries.report();
+      LibraryReport report = NativeLibraries.report();
       System.out.println("# " + report);
       label = "netlib " + report.route().name().toLowerCase(Locale.ROOT) + ": " + describe(report);
     }
@@ -63,9 +64,9 @@ public final class BlasBench {
   }
 
   /** E.g. "JNIBLAS, OpenBLAS 0.3.31, 2 threads" (bundled) or "JNIBLAS, libblas.so.3" (system). */
-  private static String describe(NativeLibraries.Report r) {
+  private static String describe(LibraryReport r) {
     String impl = r.blas().implementation();
-    if (r.blas().source().equals(NativeLibraries.Report.SOURCE_BUNDLED) && !r.openblasConfig().isEmpty()) {
+    if (r.blas().source().equals(LibraryReport.SOURCE_BUNDLED) && !r.openblasConfig().isEmpty()) {
       String[] words = r.openblasConfig().split("\\s+");
       String version = words.length >= 2 ? words[0] + " " + words[1] : r.openblasConfig();
       return impl + ", " + version + (r.openblasThreads() > 0 ? ", " + r.openblasThreads() + (r.openblasThreads() == 1 ? " thread" : " threads") : "");

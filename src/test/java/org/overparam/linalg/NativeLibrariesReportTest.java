@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.overparam.linalg.NativeLibraries.Report;
-import org.overparam.linalg.NativeLibraries.Report.Backend;
+import org.overparam.linalg.LibraryReport;
+import org.overparam.linalg.LibraryReport.Backend;
 import org.overparam.linalg.NativeLibraries.Route;
 
 /** The report's logic on hand-built reports: warnings, map, one-line summary, settings parsing. */
@@ -28,14 +28,14 @@ class NativeLibrariesReportTest {
       new Backend("JNIARPACK", true, "/usr/lib/x86_64-linux-gnu/libarpack.so.2.1.0", "system");
   private static final Backend JAVA_ARPACK = new Backend("F2jARPACK", false, "", "java");
 
-  private static Report report(Route route, String reason, Backend blas, Backend lapack, Backend arpack) {
-    return new Report(Route.BUNDLED, route, reason, blas, lapack, arpack, CONFIG, 2,
+  private static LibraryReport report(Route route, String reason, Backend blas, Backend lapack, Backend arpack) {
+    return new LibraryReport(Route.BUNDLED, route, reason, blas, lapack, arpack, CONFIG, 2,
         List.of(BUNDLED_LIB), List.of());
   }
 
   @Test
   void allNativeReportHasNoWarningsAndTheDocumentedSummary() {
-    Report r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, SYSTEM_ARPACK);
+    LibraryReport r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, SYSTEM_ARPACK);
     assertTrue(r.allNative());
     assertEquals(List.of(), r.warnings());
     assertEquals("BLAS JNIBLAS (bundled OpenBLAS 0.3.31, 2 threads) | LAPACK JNILAPACK (bundled)"
@@ -44,7 +44,7 @@ class NativeLibrariesReportTest {
 
   @Test
   void arpackFallbackGivesOneWarningNamingImplementationAndRemedy() {
-    Report r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, JAVA_ARPACK);
+    LibraryReport r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, JAVA_ARPACK);
     assertFalse(r.allNative());
     List<String> w = r.warnings();
     assertEquals(1, w.size(), w.toString());
@@ -56,7 +56,7 @@ class NativeLibrariesReportTest {
   @Test
   void blasAndLapackFallbackAfterBundledFailureWarnTwiceAndShowTheReason() {
     String reason = "bundled OpenBLAS failed to load (UnsatisfiedLinkError: no jniopenblas_full)";
-    Report r = report(Route.SYSTEM, reason, new Backend("VectorBLAS", false, "", "java"),
+    LibraryReport r = report(Route.SYSTEM, reason, new Backend("VectorBLAS", false, "", "java"),
         new Backend("F2jLAPACK", false, "", "java"), SYSTEM_ARPACK);
     List<String> w = r.warnings();
     assertEquals(2, w.size(), w.toString());
@@ -73,16 +73,16 @@ class NativeLibrariesReportTest {
   @Test
   void lapackShowsOpenBlasDetailsWhenBlasIsNotBundled() {
     Backend userBlas = new Backend("JNIBLAS", true, "/opt/mkl/libmkl_rt.so", "user");
-    Report r = report(Route.BUNDLED, "", userBlas, BUNDLED_LAPACK, SYSTEM_ARPACK);
+    LibraryReport r = report(Route.BUNDLED, "", userBlas, BUNDLED_LAPACK, SYSTEM_ARPACK);
     assertTrue(r.toString().startsWith("BLAS JNIBLAS (user libmkl_rt.so) | LAPACK JNILAPACK (bundled "
         + "OpenBLAS 0.3.31, 2 threads)"), r.toString());
   }
 
   @Test
   void toMapHasTheDocumentedKeysInOrderAndOnlyPlainValues() {
-    Report r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, JAVA_ARPACK);
+    LibraryReport r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, JAVA_ARPACK);
     Map<String, Object> m = r.toMap();
-    assertEquals(Report.MAP_KEYS, new ArrayList<>(m.keySet()));
+    assertEquals(LibraryReport.MAP_KEYS, new ArrayList<>(m.keySet()));
     assertPlain(m);
     assertEquals("bundled", m.get("route"));
     assertEquals(false, m.get("allNative"));
@@ -94,7 +94,7 @@ class NativeLibrariesReportTest {
 
   @Test
   void reportSurvivesJavaSerialization() throws Exception {
-    Report r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, JAVA_ARPACK);
+    LibraryReport r = report(Route.BUNDLED, "", BUNDLED_BLAS, BUNDLED_LAPACK, JAVA_ARPACK);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(r);

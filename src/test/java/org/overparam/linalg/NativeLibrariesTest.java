@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.overparam.linalg.NativeLibraries.Report;
+import org.overparam.linalg.LibraryReport;
 import org.overparam.linalg.NativeLibraries.Route;
 
 /**
@@ -86,7 +86,7 @@ class NativeLibrariesTest {
 
   @Test
   void blasAndLapackAreNativeHere() {
-    Report r = NativeLibraries.report();
+    LibraryReport r = NativeLibraries.report();
     assertTrue(r.blas().isNative(), r.toString());
     assertTrue(r.lapack().isNative(), r.toString());
     assertEquals("JNIBLAS", r.blas().implementation());
@@ -94,8 +94,8 @@ class NativeLibrariesTest {
     assertEquals(REQUESTED, r.route());
     assertEquals("", r.fallbackReason());
     if (REQUESTED == Route.BUNDLED) {
-      assertEquals(Report.SOURCE_BUNDLED, r.blas().source(), r.toString());
-      assertEquals(Report.SOURCE_BUNDLED, r.lapack().source(), r.toString());
+      assertEquals(LibraryReport.SOURCE_BUNDLED, r.blas().source(), r.toString());
+      assertEquals(LibraryReport.SOURCE_BUNDLED, r.lapack().source(), r.toString());
       assertEquals(r.blas().library(), r.lapack().library());
       assertTrue(Files.isRegularFile(Path.of(r.blas().library())), r.blas().library());
       assertTrue(Path.of(r.blas().library()).getFileName().toString().startsWith("libopenblas"),
@@ -108,7 +108,7 @@ class NativeLibrariesTest {
 
   @Test
   void warningsMatchTheFallbacksActuallyLoaded() {
-    Report r = NativeLibraries.report();
+    LibraryReport r = NativeLibraries.report();
     int javaBackends = (r.blas().isNative() ? 0 : 1) + (r.lapack().isNative() ? 0 : 1)
         + (r.arpack().isNative() ? 0 : 1);
     assertEquals(javaBackends, r.warnings().size(), r.warnings().toString());
@@ -123,7 +123,7 @@ class NativeLibrariesTest {
   @Test
   void liveReportMapHasTheDocumentedKeysAndPlainValues() {
     Map<String, Object> m = NativeLibraries.report().toMap();
-    assertEquals(Report.MAP_KEYS, new ArrayList<>(m.keySet()));
+    assertEquals(LibraryReport.MAP_KEYS, new ArrayList<>(m.keySet()));
     NativeLibrariesReportTest.assertPlain(m);
     assertTrue(((List<?>) m.get("mappedLibraries")).contains(NativeLibraries.report().blas().library()));
   }
@@ -210,12 +210,12 @@ class NativeLibrariesTest {
       int tab = line.indexOf('\t');
       String key = tab > 0 ? line.substring(0, tab) : "";
       String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
-      if (Report.MAP_KEYS.contains(top)) {
+      if (LibraryReport.MAP_KEYS.contains(top)) {
         m.put(key, line.substring(tab + 1));
         topKeys.add(top);
       }
     }
-    assertEquals(Report.MAP_KEYS, new ArrayList<>(topKeys), out);
+    assertEquals(LibraryReport.MAP_KEYS, new ArrayList<>(topKeys), out);
     return m;
   }
 }
