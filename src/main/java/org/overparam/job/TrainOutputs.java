@@ -46,14 +46,14 @@ final class TrainOutputs {
     }
 
     private static Plots.Chart chart(TreeMap<Integer, List<TrainMetrics.Row>> byWidth, String y,
-                                     java.util.function.ToDoubleFunction<TrainMetrics.Row> f, boolean logY) {
+                                     java.util.function.Function<TrainMetrics.Row, Double> f, boolean logY) {
         Plots.Chart c = new Plots.Chart("iteration", y).logY(logY);
         for (Map.Entry<Integer, List<TrainMetrics.Row>> e : byWidth.entrySet()) {
-            List<TrainMetrics.Row> rs = e.getValue().stream().filter(r -> !Double.isNaN(f.applyAsDouble(r))).toList();
+            List<TrainMetrics.Row> rs = e.getValue().stream().filter(r -> !Double.isNaN(f.apply(r))).toList();
             double[] xs = new double[rs.size()], ys = new double[rs.size()];
             for (int i = 0; i < rs.size(); i++) {
                 xs[i] = rs.get(i).iteration();
-                ys[i] = f.applyAsDouble(rs.get(i));
+                ys[i] = f.apply(rs.get(i));
             }
             c.add(new Plots.Series("m = " + e.getKey(), xs, ys));
         }
