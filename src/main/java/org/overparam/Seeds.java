@@ -24,6 +24,23 @@ public final class Seeds {
         return stream(seed, purpose, -1L);
     }
 
+    /**
+     * k distinct indices of 0..n-1 drawn uniformly by the first k steps of a Fisher-Yates shuffle, in draw order.
+     * Cost O(n) memory, O(n + k) time.
+     */
+    public static int[] choose(SplittableRandom rng, int n, int k) {
+        if (k < 0 || k > n) throw new IllegalArgumentException("expected 0 <= k <= n, found k = " + k + ", n = " + n);
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        return java.util.Arrays.copyOf(perm, k);
+    }
+
     public static long key(long seed, String purpose, long id) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L);
         for (byte b : purpose.getBytes(StandardCharsets.UTF_8)) {

@@ -7,7 +7,6 @@ import org.overparam.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -117,15 +116,9 @@ public final class DataPlan {
 
     /** A seeded random n of the matching ids, kept in file order. */
     private static long[] sample(long[] matching, int n, DataSpec spec) {
-        long[] a = matching.clone();
-        SplittableRandom rng = Seeds.stream(spec.seed, spec.purpose("subsample"));
-        for (int i = 0; i < n; i++) {
-            int j = i + rng.nextInt(a.length - i);
-            long t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        long[] out = Arrays.copyOf(a, n);
+        int[] chosen = Seeds.choose(Seeds.stream(spec.seed, spec.purpose("subsample")), matching.length, n);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) out[i] = matching[chosen[i]];
         Arrays.sort(out);
         return out;
     }
@@ -135,16 +128,7 @@ public final class DataPlan {
         boolean[] r = new boolean[n];
         if (spec.labels.kind != LabelScheme.Kind.RANDOM) return r;
         int k = (int) Math.round(spec.labels.fraction * n);
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) perm[i] = i;
-        SplittableRandom rng = Seeds.stream(spec.seed, spec.purpose("random-label-rows"));
-        for (int i = 0; i < k; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-            r[perm[i]] = true;
-        }
+        for (int row : Seeds.choose(Seeds.stream(spec.seed, spec.purpose("random-label-rows")), n, k)) r[row] = true;
         return r;
     }
 

@@ -32,17 +32,9 @@ public final class JobRunner {
     }
 
     /**
-     * Runs {@code job} and returns its summary; {@code verbose} keeps Spark's INFO logging. Settings errors surface before anything is written; later errors
-     * are recorded in the manifest and rethrown.
-     */
-    public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, String master,
-                                          boolean verbose, RunLog log, Job job) throws Exception {
-        return run(command, config, out, overwrite, false, master, verbose, log, job);
-    }
-
-    /**
-     * As above; with {@code resume}, {@code out} must be an existing run directory of the same command, which is
-     * continued (its files are kept; the manifest records the resumption).
+     * Runs {@code job} and returns its summary; {@code verbose} keeps Spark's INFO logging. Errors are recorded in the
+     * manifest and rethrown. With {@code resume}, {@code out} must be an existing run directory of the same command,
+     * which is continued (its files are kept; the manifest records the resumption).
      */
     public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, boolean resume,
                                           String master, boolean verbose, RunLog log, Job job) throws Exception {

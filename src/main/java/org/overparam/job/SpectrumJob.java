@@ -7,7 +7,6 @@ import org.overparam.data.DataSpec;
 import org.overparam.data.SampleBlock;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.spark.DistributedGram;
-import org.overparam.spark.DistributedPairs;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LabelSpectrum;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The {@code spectrum} command (Arora et al., ICML 2019, Sec. 4-5 and Fig. 1): the n x n kernel (Hinf by default) built
@@ -72,9 +70,10 @@ public final class SpectrumJob implements Job {
                     spec.kernel.id, n, d, (double) n * n * d, 9.0 * n * n * n);
 
             long t0 = System.nanoTime();
-            double[] h = DistributedGram.kernel(samples.blocks, spec.kernel, n);
+            DistributedGram.Matrix kernel = DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance);
+            double[] h = kernel.values();
+            long parallel = kernel.parallelPairs();
             double gramSeconds = seconds(t0);
-            long parallel = DistributedPairs.countParallel(samples.blocks, data.parallelTolerance);
             log.info("kernel assembled in %.1f s; %d parallel or duplicate input pairs", gramSeconds, parallel);
             double[] yTrue = trueLabels(samples.blocks, n);
 
@@ -176,15 +175,8 @@ public final class SpectrumJob implements Job {
     static double[] randomized(double[] y, double p, long seed, String scheme) {
         int n = y.length, k = (int) Math.round(p * n);
         double[] r = y.clone();
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) perm[i] = i;
-        SplittableRandom rng = Seeds.stream(seed, "spectrum/" + scheme + "/rows");
-        for (int i = 0; i < k; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-            r[perm[i]] = Seeds.stream(seed, "spectrum/" + scheme + "/label", perm[i]).nextBoolean() ? 1.0 : -1.0;
+        for (int row : Seeds.choose(Seeds.stream(seed, "spectrum/" + scheme + "/rows"), n, k)) {
+            r[row] = Seeds.stream(seed, "spectrum/" + scheme + "/label", row).nextBoolean() ? 1.0 : -1.0;
         }
         return r;
     }

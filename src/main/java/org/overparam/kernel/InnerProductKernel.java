@@ -62,15 +62,32 @@ public enum InnerProductKernel implements Serializable {
      * exact cosine 1.
      */
     public double[] tile(double[] a, int i0, int ri, double[] b, int j0, int rj, int d, boolean diagonal) {
+        return tile(a, i0, ri, b, j0, rj, d, diagonal, 0, null);
+    }
+
+    /**
+     * As above, and adds to {@code parallel[0]} the pairs of the tile with {@code |cos(x_i, x_j)| > 1 - tol} (on a
+     * diagonal tile only i &lt; j), from the same inner products: no second pass over the data. {@code parallel} may be
+     * null.
+     */
+    public double[] tile(double[] a, int i0, int ri, double[] b, int j0, int rj, int d, boolean diagonal, double tol,
+                         long[] parallel) {
         double[] t = new double[ri * rj];
         Gemm.abt(a, i0 * d, ri, b, j0 * d, rj, d, t);
         double[] na = norms(a, i0, ri, d), nb = diagonal ? na : norms(b, j0, rj, d);
+        long count = 0;
         for (int i = 0; i < ri; i++) {
             for (int j = 0; j < rj; j++) {
                 int k = i * rj + j;
-                t[k] = diagonal && i == j ? onDiagonal(t[k]) : apply(t[k], na[i], nb[j]);
+                if (diagonal && i == j) {
+                    t[k] = onDiagonal(t[k]);
+                    continue;
+                }
+                if (parallel != null && (!diagonal || j > i) && Math.abs(t[k]) > (1 - tol) * na[i] * nb[j]) count++;
+                t[k] = apply(t[k], na[i], nb[j]);
             }
         }
+        if (parallel != null) parallel[0] += count;
         return t;
     }
 

@@ -31,7 +31,11 @@ public final class DistributedGram {
     }
 
     /** A sub-tile: rows {@code i0..} and columns {@code j0..} of the n x n matrix. */
-    record Tile(long i0, long j0, int rows, int cols, double[] values) implements Serializable {
+    record Tile(long i0, long j0, int rows, int cols, double[] values, long parallelPairs) implements Serializable {
+    }
+
+    /** An assembled n x n matrix (row-major) and, for inner-product kernels, the count of parallel input pairs. */
+    public record Matrix(double[] values, long parallelPairs) {
     }
 
     /**
@@ -65,7 +69,7 @@ public final class DistributedGram {
             JavaRDD<Tile> tiles = patterned.cartesian(patterned)
                     .filter(p -> p._1()._1().rowStart <= p._2()._1().rowStart)
                     .flatMap(p -> subTiles(p._1()._1(), p._1()._2(), p._2()._1(), p._2()._2(), d, m));
-            return assemble(tiles, n);
+            return assemble(tiles, n).values();
         } finally {
             if (bw != null) bw.destroy();
         }
@@ -76,21 +80,30 @@ public final class DistributedGram {
      * (n x n, row-major, symmetric).
      */
     public static double[] kernel(JavaRDD<SampleBlock> blocks, InnerProductKernel k, int n) {
+        return kernel(blocks, k, n, 0).values();
+    }
+
+    /**
+     * As {@link #kernel(JavaRDD, InnerProductKernel, int)}, also counting the input pairs with
+     * {@code |cos(x_i, x_j)| > 1 - tol} from the same tiles (tol = 0 counts none).
+     */
+    public static Matrix kernel(JavaRDD<SampleBlock> blocks, InnerProductKernel k, int n, double tol) {
         requireDriverMemory(n, 1, "The " + k.id + " kernel matrix");
         JavaRDD<Tile> tiles = blocks.cartesian(blocks)
                 .filter(p -> p._1().rowStart <= p._2().rowStart)
-                .flatMap(p -> subTiles(p._1(), p._2(), (i0, ri, j0, rj) -> k.tile(p._1().x, i0, ri, p._2().x, j0, rj, p._1().d,
-                        p._1().rowStart == p._2().rowStart && i0 == j0)));
+                .flatMap(p -> subTiles(p._1(), p._2(), (i0, ri, j0, rj, parallel) -> k.tile(p._1().x, i0, ri, p._2().x, j0, rj,
+                        p._1().d, p._1().rowStart == p._2().rowStart && i0 == j0, tol, tol > 0 ? parallel : null)));
         return assemble(tiles, n);
     }
 
     /** Computes the sub-tile of rows i0.. of block A and j0.. of block B. */
     interface TileFunction {
-        double[] apply(int i0, int ri, int j0, int rj);
+        /** The sub-tile's values; it may add parallel pairs it finds to {@code parallel[0]}. */
+        double[] apply(int i0, int ri, int j0, int rj, long[] parallel);
     }
 
     static Iterator<Tile> subTiles(SampleBlock a, long[] bitsA, SampleBlock b, long[] bitsB, int d, int m) {
-        return subTiles(a, b, (i0, ri, j0, rj) -> EmpiricalNtk.tile(a.x, bitsA, i0, ri, b.x, bitsB, j0, rj, d, m));
+        return subTiles(a, b, (i0, ri, j0, rj, parallel) -> EmpiricalNtk.tile(a.x, bitsA, i0, ri, b.x, bitsB, j0, rj, d, m));
     }
 
     /** The upper-triangle sub-tiles of the block pair (A, B), each at most TILE x TILE. */
@@ -101,7 +114,9 @@ public final class DistributedGram {
             int ri = Math.min(TILE, a.rows - i0);
             for (int j0 = same ? i0 : 0; j0 < b.rows; j0 += TILE) {
                 int rj = Math.min(TILE, b.rows - j0);
-                out.add(new Tile(a.rowStart + i0, b.rowStart + j0, ri, rj, f.apply(i0, ri, j0, rj)));
+                long[] parallel = new long[1];
+                double[] values = f.apply(i0, ri, j0, rj, parallel);
+                out.add(new Tile(a.rowStart + i0, b.rowStart + j0, ri, rj, values, parallel[0]));
             }
         }
         return out.iterator();
@@ -111,7 +126,7 @@ public final class DistributedGram {
      * Computes all tiles in parallel (cached where they are made), then streams them to the driver one partition at a
      * time: the driver holds the n x n matrix and one partition's tiles, never all tiles at once.
      */
-    static double[] assemble(JavaRDD<Tile> tiles, int n) {
+    static Matrix assemble(JavaRDD<Tile> tiles, int n) {
         tiles.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         try {
             tiles.count();
@@ -121,10 +136,12 @@ public final class DistributedGram {
         }
     }
 
-    static double[] assemble(Iterator<Tile> tiles, int n) {
+    static Matrix assemble(Iterator<Tile> tiles, int n) {
         double[] h = new double[n * n];
+        long parallel = 0;
         while (tiles.hasNext()) {
             Tile t = tiles.next();
+            parallel += t.parallelPairs();
             for (int i = 0; i < t.rows(); i++) {
                 long gi = t.i0() + i;
                 for (int j = 0; j < t.cols(); j++) {
@@ -135,6 +152,6 @@ public final class DistributedGram {
                 }
             }
         }
-        return h;
+        return new Matrix(h, parallel);
     }
 }
