@@ -66,7 +66,7 @@ public final class CompareJob implements Job {
             ctx.manifestExtras.put("partitions", samples.partitions);
             DistributedGram.requireDriverMemory(n, 4, "compare (Hinf, its eigenvectors, H(0) and their difference)");
             double[] hinf = DistributedGram.kernel(samples.blocks, InnerProductKernel.RELU_NTK, n);
-            SymmetricEigen eig = SymmetricEigen.withVectors(hinf, n);
+            SymmetricEigen eig = SymmetricEigen.factored(hinf, n);
             log.info("Hinf of %,d samples: lambda_max = %.6g, lambda_min = %.6g; eta lambda_max = %.4g", n, eig.max(), eig.min(),
                     train.eta * eig.max());
             double[] yTrue = SpectrumJob.trueLabels(samples.blocks, n);

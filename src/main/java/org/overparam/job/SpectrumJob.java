@@ -19,13 +19,15 @@ import java.util.Map;
 
 /**
  * The {@code spectrum} command (Arora et al., ICML 2019, Sec. 4-5 and Fig. 1): the n x n kernel (Hinf by default) built
- * from tiles where the shards live, decomposed densely on the driver (LAPACK dsyevd, all eigenpairs), and for each label
+ * from tiles where the shards live, decomposed densely on the driver (all eigenvalues, eigenvectors kept in factored form:
+ * {@link SymmetricEigen#factored}), and for each label
  * vector the projections {@code v_i . y}, their cumulative share of {@code ||y||^2}, the complexity measure
  * {@code sqrt(2 y^T H^{-1} y / n)} and the predicted loss {@code 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2}.
  *
- * <p>Memory on the driver: the kernel and LAPACK's copy holding the eigenvectors, about {@code 16 n^2} bytes plus
- * workspace; n past the dense limit is refused up front. Cost: {@code n^2 d} flops for the kernel (executors),
- * about {@code 9 n^3} for the eigendecomposition (driver); the complexity then costs O(n) per label vector
+ * <p>Memory on the driver: the kernel, the reduced copy and the tridiagonal eigenvectors, about {@code 24 n^2} bytes;
+ * n past the dense limit is refused up front. Cost: {@code n^2 d} flops for the kernel (executors), about
+ * {@code 4/3 n^3} for the tridiagonal reduction plus {@code O(n^2)} per label vector (driver); the complexity then
+ * costs O(n) per label vector
  * ({@code sum_i (v_i . y)^2 / lambda_i}, {@link ComplexityMeasure#bySpectrum}), with H declared singular when
  * {@code lambda_min <= n eps lambda_max}.
  */
@@ -66,8 +68,8 @@ public final class SpectrumJob implements Job {
                                 + "it is available.", n, limit, n, n, 24.0 * n * n / 1e9,
                         DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
             }
-            log.info("%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the eigendecomposition",
-                    spec.kernel.id, n, d, (double) n * n * d, 9.0 * n * n * n);
+            log.info("%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
+                    spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
 
             long t0 = System.nanoTime();
             DistributedGram.Matrix kernel = DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance);
@@ -78,7 +80,7 @@ public final class SpectrumJob implements Job {
             double[] yTrue = trueLabels(samples.blocks, n);
 
             long t1 = System.nanoTime();
-            SymmetricEigen eig = SymmetricEigen.withVectors(h, n);
+            SymmetricEigen eig = SymmetricEigen.factored(h, n);
             double eigenSeconds = seconds(t1);
             log.info("all %,d eigenpairs in %.1f s: lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.max(), eig.min());
 

@@ -1,6 +1,5 @@
 package org.overparam.theory;
 
-import org.overparam.linalg.NativeLibraries;
 import org.overparam.linalg.SymmetricEigen;
 
 /**
@@ -18,7 +17,7 @@ import org.overparam.linalg.SymmetricEigen;
  * <pre>{@code  Phi(k) = 1/2 ||y - u(k)||^2 = 1/2 sum_i (1 - eta lambda_i)^(2k) p_i^2 .}</pre>
  * {@link LinearDynamics} iterates the same dynamics by mat-vecs, for checking.
  *
- * <p>Cost: one GEMV {@code V^T y} ({@code 2 n^2} flops) at construction, then {@code O(n)} per predicted loss.
+ * <p>Cost: one projection {@code V^T y} ({@link SymmetricEigen#project}, {@code O(n^2)}) at construction, then {@code O(n)} per predicted loss.
  * Memory: three arrays of n doubles; the eigenvectors are not kept. Neither the decomposition nor y is modified.
  */
 public final class LabelSpectrum {
@@ -44,15 +43,15 @@ public final class LabelSpectrum {
     /**
      * The spectrum of y in the eigenbasis of H.
      *
-     * @param eigen the decomposition of H from {@link SymmetricEigen#withVectors}: eigenvalues increasing,
-     *              eigenvectors the columns of an n x n column-major matrix
+     * @param eigen the decomposition of H with eigenvectors ({@link SymmetricEigen#factored} or
+     *              {@link SymmetricEigen#withVectors}), eigenvalues increasing
      * @param y     the label vector, n finite entries, not all zero
      * @throws IllegalArgumentException if the eigenvectors are missing, the sizes disagree, or y is zero or not finite
      */
     public static LabelSpectrum of(SymmetricEigen eigen, double[] y) {
-        if (eigen.vectors == null) {
+        if (!eigen.hasVectors()) {
             throw new IllegalArgumentException("LabelSpectrum: the decomposition has no eigenvectors; "
-                    + "use SymmetricEigen.withVectors, not SymmetricEigen.values");
+                    + "use SymmetricEigen.factored or withVectors, not SymmetricEigen.values");
         }
         int n = eigen.n;
         if (n == 0) {
@@ -71,9 +70,8 @@ public final class LabelSpectrum {
         if (normSq == 0) {
             throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
         }
-        // q = V^T y in one GEMV: q_j = v_j . y, in LAPACK's increasing order.
-        double[] q = new double[n];
-        NativeLibraries.blas().dgemv("T", n, n, 1.0, eigen.vectors, n, y, 1, 0.0, q, 1);
+        // q = V^T y: q_j = v_j . y, in LAPACK's increasing order.
+        double[] q = eigen.project(y);
         double[] values = new double[n];
         double[] projections = new double[n];
         for (int i = 0; i < n; i++) {

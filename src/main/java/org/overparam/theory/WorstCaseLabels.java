@@ -22,14 +22,14 @@ public final class WorstCaseLabels {
     /**
      * {@code norm * v_n / ||v_n||}, signed so that its largest-magnitude entry is positive.
      *
-     * @param eigen the decomposition of H from {@link SymmetricEigen#withVectors} (eigenvalues increasing, so
-     *              column 0 belongs to {@code lambda_min})
+     * @param eigen the decomposition of H with eigenvectors (eigenvalues increasing, so eigenvector 0 belongs to
+     *              {@code lambda_min})
      * @param norm  the Euclidean norm of the result, finite and >= 0
      */
     public static double[] of(SymmetricEigen eigen, double norm) {
-        if (eigen.vectors == null) {
+        if (!eigen.hasVectors()) {
             throw new IllegalArgumentException("WorstCaseLabels: the decomposition has no eigenvectors; "
-                    + "use SymmetricEigen.withVectors, not SymmetricEigen.values");
+                    + "use SymmetricEigen.factored or withVectors, not SymmetricEigen.values");
         }
         if (eigen.n == 0) {
             throw new IllegalArgumentException("WorstCaseLabels: the kernel matrix is empty (n = 0)");
@@ -38,11 +38,10 @@ public final class WorstCaseLabels {
             throw new IllegalArgumentException("WorstCaseLabels: the norm must be finite and >= 0, found " + norm);
         }
         int n = eigen.n;
-        double[] v = new double[n];
+        double[] v = eigen.vector(0);
         int largest = 0;
         double sumSq = 0;
         for (int i = 0; i < n; i++) {
-            v[i] = eigen.vectors[i];
             sumSq += v[i] * v[i];
             if (Math.abs(v[i]) > Math.abs(v[largest])) {
                 largest = i;

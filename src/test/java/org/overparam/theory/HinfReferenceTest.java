@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.overparam.data.DataPlan;
 import org.overparam.data.SampleBlock;
 import org.overparam.kernel.ReluNtk;
@@ -29,6 +31,9 @@ class HinfReferenceTest {
     static double[] y;
     static SymmetricEigen eigen;
     static LabelSpectrum spectrum;
+    /** The factored form (dsytrd + dstemr) the spectrum job uses, checked against the same reference. */
+    static SymmetricEigen factored;
+    static LabelSpectrum factoredSpectrum;
 
     @BeforeAll
     static void load() throws Exception {
@@ -68,6 +73,20 @@ class HinfReferenceTest {
         }
         eigen = SymmetricEigen.withVectors(h, n);
         spectrum = LabelSpectrum.of(eigen, y);
+        factored = SymmetricEigen.factored(h, n);
+        factoredSpectrum = LabelSpectrum.of(factored, y);
+    }
+
+    static java.util.stream.Stream<String> forms() {
+        return java.util.stream.Stream.of("withVectors", "factored");
+    }
+
+    private static LabelSpectrum spectrum(String form) {
+        return form.equals("factored") ? factoredSpectrum : spectrum;
+    }
+
+    private static SymmetricEigen eigen(String form) {
+        return form.equals("factored") ? factored : eigen;
     }
 
     @Test
@@ -83,9 +102,10 @@ class HinfReferenceTest {
         Approx.assertRelative(ref.get("label_norm_sq").asDouble(), spectrum.labelNormSquared(), Approx.EXACT_DECIMAL, "||y||^2");
     }
 
-    @Test
-    void eigenvaluesMatchScipy() {
-        double[] values = spectrum.eigenvalues();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void eigenvaluesMatchScipy(String form) {
+        double[] values = spectrum(form).eigenvalues();
         JsonNode top = ref.get("eigen_top");
         for (int i = 0; i < top.size(); i++) {
             Approx.assertRelative(top.get(i).asDouble(), values[i], Approx.EIGENVALUE, "lambda_" + (i + 1));
@@ -96,9 +116,10 @@ class HinfReferenceTest {
         }
     }
 
-    @Test
-    void projectionsMatchScipyUpToSign() {
-        double[] p = spectrum.projections();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void projectionsMatchScipyUpToSign(String form) {
+        double[] p = spectrum(form).projections();
         JsonNode abs = ref.get("abs_projections");
         for (int i = 0; i < abs.size(); i++) {
             Approx.assertRelative(abs.get(i).asDouble(), Math.abs(p[i]), Approx.EIGENVECTOR, "|v_" + (i + 1) + " . y|");
@@ -109,18 +130,23 @@ class HinfReferenceTest {
     void complexityMatchesScipyByBothRoutes() {
         ComplexityMeasure.Result chol = ComplexityMeasure.byCholesky(h, n, y);
         ComplexityMeasure.Result eig = ComplexityMeasure.bySpectrum(spectrum);
+        ComplexityMeasure.Result fac = ComplexityMeasure.bySpectrum(factoredSpectrum);
         assertThat(chol.singular()).isFalse();
+        assertThat(fac.singular()).isFalse();
         assertThat(eig.singular()).isFalse();
         double expected = ref.get("complexity").asDouble();
         Approx.assertRelative(expected, chol.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by Cholesky");
         Approx.assertRelative(expected, eig.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by eigendecomposition");
+        Approx.assertRelative(expected, fac.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the factored eigendecomposition");
         Approx.assertRelative(ref.get("weight_bound").asDouble(), chol.weightDistanceBound(), Approx.SPECTRAL_FUNCTION,
                 "sqrt(y^T H^-1 y)");
     }
 
-    @Test
-    void predictedLossMatchesScipy() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void predictedLossMatchesScipy(String form) {
         double eta = ref.get("eta").asDouble();
+        LabelSpectrum spectrum = spectrum(form);
         assertThat(spectrum.divergent(eta)).isFalse();
         JsonNode ks = ref.get("ks");
         JsonNode loss = ref.get("predicted_loss");
@@ -130,9 +156,10 @@ class HinfReferenceTest {
         }
     }
 
-    @Test
-    void worstCaseLabelsMatchScipy() {
-        double[] worst = WorstCaseLabels.likeLabels(eigen, y);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void worstCaseLabelsMatchScipy(String form) {
+        double[] worst = WorstCaseLabels.likeLabels(eigen(form), y);
         ComplexityMeasure.Result r = ComplexityMeasure.byCholesky(h, n, worst);
         Approx.assertRelative(ref.get("worst_case_complexity").asDouble(), r.complexity(), Approx.SPECTRAL_FUNCTION,
                 "worst-case complexity");

@@ -1,0 +1,175 @@
+package org.overparam.linalg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.overparam.testing.Approx;
+
+/**
+ * One suite every eigensolver form must pass (EJML's GeneralEigenDecompositionCheck style): the decomposition
+ * multiplied back, {@code H v = lambda v}, orthonormality, projections equal to {@code V^T y}, and the edge cases
+ * 0 x 0, 1 x 1, identity (one eigenvalue of multiplicity n), singular, clustered and extreme scales.
+ */
+class SymmetricEigenTest {
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (String form : new String[] {"withVectors", "factored"}) {
+            b.add(Arguments.of(form, "random 60", gaussianSymmetric(60, 1, 1.0)));
+            b.add(Arguments.of(form, "1 x 1", new double[] {3.5}));
+            b.add(Arguments.of(form, "identity 30", identity(30, 1.0)));
+            b.add(Arguments.of(form, "rank one 40", rankOne(40)));
+            b.add(Arguments.of(form, "clustered 50", clustered(50)));
+            b.add(Arguments.of(form, "tiny scale", gaussianSymmetric(30, 2, 1e-150)));
+            b.add(Arguments.of(form, "huge scale", gaussianSymmetric(30, 3, 1e150)));
+        }
+        return b.build();
+    }
+
+    static SymmetricEigen decompose(String form, double[] a, int n) {
+        BiFunction<double[], Integer, SymmetricEigen> f = form.equals("factored") ? SymmetricEigen::factored : SymmetricEigen::withVectors;
+        return f.apply(a, n);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void reconstructsTheMatrixWithOrthonormalEigenvectors(String form, String name, double[] a) {
+        int n = (int) Math.round(Math.sqrt(a.length));
+        double[] before = a.clone();
+        SymmetricEigen e = decompose(form, a, n);
+        assertThat(a).as("input untouched").isEqualTo(before);
+        double scale = frobenius(a);
+        double[][] v = new double[n][];
+        for (int i = 0; i < n; i++) {
+            v[i] = e.vector(i);
+            if (i > 0) assertThat(e.values[i]).as("increasing").isGreaterThanOrEqualTo(e.values[i - 1]);
+            // H v = lambda v
+            double r = 0;
+            for (int row = 0; row < n; row++) {
+                double hv = 0;
+                for (int c = 0; c < n; c++) hv += a[row * n + c] * v[i][c];
+                r += sq(hv - e.values[i] * v[i][row]);
+            }
+            Approx.assertAbsolute(0, Math.sqrt(r) / scale, Approx.RECONSTRUCTION, name + ": ||H v - lambda v|| / ||H||_F for i = " + i);
+        }
+        for (int p = 0; p < n; p++) {
+            for (int q = 0; q <= p; q++) {
+                Approx.assertAbsolute(p == q ? 1 : 0, dot(v[p], v[q]), Approx.RECONSTRUCTION, name + ": v_" + p + " . v_" + q);
+            }
+        }
+        double err = 0;
+        for (int row = 0; row < n; row++) {
+            for (int c = 0; c < n; c++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += v[i][row] * e.values[i] * v[i][c];
+                err += sq(s - a[row * n + c]);
+            }
+        }
+        Approx.assertAbsolute(0, Math.sqrt(err) / scale, Approx.RECONSTRUCTION, name + ": ||V Lambda V^T - H||_F / ||H||_F");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void projectionsAreTheCoordinatesInTheEigenbasis(String form, String name, double[] a) {
+        int n = (int) Math.round(Math.sqrt(a.length));
+        SymmetricEigen e = decompose(form, a, n);
+        double[] y = new Random(7).doubles(n, -1, 1).toArray();
+        double[] yBefore = y.clone();
+        double[] p = e.project(y);
+        assertThat(y).isEqualTo(yBefore);
+        double norm = Math.sqrt(dot(y, y));
+        for (int i = 0; i < n; i++) {
+            Approx.assertAbsolute(dot(e.vector(i), y) / norm, p[i] / norm, Approx.RECONSTRUCTION, name + ": (V^T y)_" + i);
+        }
+        // Parseval: the coordinates keep the norm.
+        Approx.assertRelative(dot(y, y), dot(p, p), Approx.RECONSTRUCTION, name + ": ||V^T y||^2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void bothFormsGiveTheSameEigenvaluesAsTheValuesOnlyRoute(String form) {
+        double[] a = gaussianSymmetric(80, 4, 1.0);
+        double[] reference = SymmetricEigen.values(a, 80).values;
+        double[] values = decompose(form, a, 80).values;
+        double scale = Math.max(Math.abs(reference[0]), Math.abs(reference[79]));
+        for (int i = 0; i < 80; i++) {
+            Approx.assertAbsolute(reference[i] / scale, values[i] / scale, Approx.RECONSTRUCTION, "lambda_" + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void emptyMatrixAndBadInput(String form) {
+        SymmetricEigen empty = decompose(form, new double[0], 0);
+        assertThat(empty.values).isEmpty();
+        assertThat(empty.project(new double[0])).isEmpty();
+        assertThatThrownBy(() -> decompose(form, new double[] {1, Double.NaN, Double.NaN, 1}, 2)).hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> decompose(form, new double[3], 2)).hasMessageContaining("found n = 2 and 3 entries");
+        SymmetricEigen e = decompose(form, identity(3, 2.0), 3);
+        assertThatThrownBy(() -> e.project(new double[2])).hasMessageContaining("expected 3 entries, found 2");
+        assertThatThrownBy(() -> SymmetricEigen.values(identity(3, 1.0), 3).project(new double[3])).hasMessageContaining("no eigenvectors");
+    }
+
+    static Stream<String> forms() {
+        return Stream.of("withVectors", "factored");
+    }
+
+    private static double[] gaussianSymmetric(int n, long seed, double scale) {
+        Random r = new Random(seed);
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                a[i * n + j] = a[j * n + i] = scale * r.nextGaussian();
+            }
+        }
+        return a;
+    }
+
+    private static double[] identity(int n, double value) {
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) a[i * n + i] = value;
+        return a;
+    }
+
+    private static double[] rankOne(int n) {
+        double[] u = new Random(5).doubles(n, -1, 1).toArray();
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i * n + j] = u[i] * u[j];
+        return a;
+    }
+
+    /** Q diag(1, 1 + 1e-13, 1 + 2e-13, ..., 2, 3, ...) Q^T: a tight cluster, where MRRR works hardest. */
+    private static double[] clustered(int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = i < n / 2 ? 1 + i * 1e-13 : 1 + (i - n / 2 + 1);
+        double[] q = gaussianSymmetric(n, 6, 1.0);
+        SymmetricEigen basis = SymmetricEigen.withVectors(q, n);
+        double[] a = new double[n * n];
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) a[i * n + j] += basis.vectors[k * n + i] * d[k] * basis.vectors[k * n + j];
+            }
+        }
+        for (int i = 0; i < n; i++) for (int j = 0; j < i; j++) a[i * n + j] = a[j * n + i];
+        return a;
+    }
+
+    private static double frobenius(double[] a) {
+        return Math.max(Math.sqrt(dot(a, a)), Double.MIN_NORMAL);
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) s += x[i] * y[i];
+        return s;
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+}
