@@ -1,9 +1,5 @@
 package org.overparam.job;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
@@ -13,7 +9,6 @@ import org.overparam.theory.LabelSpectrum;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,22 +61,23 @@ final class SpectrumOutputs {
         int n = lambda.length;
         long[] ks = LabelSpectrum.logGrid(spec.maxK, spec.gridPoints);
 
-        List<List<Object>> eigRows = new ArrayList<>();
-        for (int i = 0; i < n; i++) eigRows.add(List.of(i + 1, lambda[i]));
-        table(ctx, "eigenvalues", List.of("index", "eigenvalue"), List.of(DataTypes.IntegerType, DataTypes.DoubleType), eigRows);
+        Table eigenvalues = new Table("eigenvalues", List.of(Table.Column.of("index", Table.Type.INT), Table.Column.of("eigenvalue", Table.Type.DOUBLE)));
+        for (int i = 0; i < n; i++) eigenvalues.add(i + 1, lambda[i]);
+        eigenvalues.write(dir);
 
-        List<List<Object>> projRows = new ArrayList<>(), predRows = new ArrayList<>();
+        Table projections = new Table("projections", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("index", Table.Type.INT),
+                Table.Column.of("eigenvalue", Table.Type.DOUBLE), Table.Column.of("projection", Table.Type.DOUBLE),
+                Table.Column.of("abs_projection", Table.Type.DOUBLE), Table.Column.of("cumulative_share", Table.Type.DOUBLE)));
+        Table predictedLoss = new Table("predicted_loss", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("k", Table.Type.LONG),
+                Table.Column.of("predicted_loss", Table.Type.DOUBLE)));
         for (Scheme x : schemes) {
             double[] p = x.spectrum().projections(), share = x.spectrum().cumulativeShare();
-            for (int i = 0; i < n; i++) projRows.add(List.of(x.name(), i + 1, lambda[i], p[i], Math.abs(p[i]), share[i]));
+            for (int i = 0; i < n; i++) projections.add(x.name(), i + 1, lambda[i], p[i], Math.abs(p[i]), share[i]);
             double[] curve = x.spectrum().predictedLossCurve(spec.eta, ks);
-            for (int j = 0; j < ks.length; j++) predRows.add(List.of(x.name(), ks[j], curve[j]));
+            for (int j = 0; j < ks.length; j++) predictedLoss.add(x.name(), ks[j], curve[j]);
         }
-        table(ctx, "projections", List.of("labels", "index", "eigenvalue", "projection", "abs_projection", "cumulative_share"),
-                List.of(DataTypes.StringType, DataTypes.IntegerType, DataTypes.DoubleType, DataTypes.DoubleType, DataTypes.DoubleType,
-                        DataTypes.DoubleType), projRows);
-        table(ctx, "predicted_loss", List.of("labels", "k", "predicted_loss"),
-                List.of(DataTypes.StringType, DataTypes.LongType, DataTypes.DoubleType), predRows);
+        projections.write(dir);
+        predictedLoss.write(dir);
 
         double[] index = new double[n];
         for (int i = 0; i < n; i++) index[i] = i + 1;
@@ -117,26 +113,6 @@ final class SpectrumOutputs {
                 + spec.eta + " (Arora et al. Thm 4.1, Fig. 1a).", predicted);
         report.paragraph("Tables: eigenvalues, projections and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
         dir.writeText("report.html", report.html());
-    }
-
-    /** A table as Parquet ({@code name/}) and CSV ({@code name.csv}). */
-    private static void table(JobContext ctx, String name, List<String> columns, List<org.apache.spark.sql.types.DataType> types,
-                              List<List<Object>> rows) {
-        StructType schema = new StructType();
-        for (int i = 0; i < columns.size(); i++) schema = schema.add(columns.get(i), types.get(i), false);
-        List<Row> out = new ArrayList<>(rows.size());
-        StringBuilder csv = new StringBuilder(String.join(",", columns)).append('\n');
-        for (List<Object> r : rows) {
-            out.add(RowFactory.create(r.toArray()));
-            for (int i = 0; i < r.size(); i++) {
-                if (i > 0) csv.append(',');
-                Object v = r.get(i);
-                csv.append(v instanceof Double x ? String.format(Locale.ROOT, "%.17g", x) : String.valueOf(v));
-            }
-            csv.append('\n');
-        }
-        ctx.dir.writeText(name + ".csv", csv.toString());
-        ctx.spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(ctx.dir.resolve(name));
     }
 
     @SuppressWarnings("unchecked")

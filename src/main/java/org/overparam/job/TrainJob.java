@@ -66,7 +66,7 @@ public final class TrainJob implements Job {
                 runs.add(trainWidth(ctx, samples, m, n, d, recorded));
             }
         } finally {
-            if (!recorded.isEmpty()) TrainMetrics.write(ctx.spark, ctx.dir, recorded);
+            if (!recorded.isEmpty()) TrainMetrics.write(ctx.dir, recorded);
             if (samples != null) samples.release();
         }
         TrainOutputs.plotsAndReport(ctx, recorded, runs, train);

@@ -1,15 +1,9 @@
 package org.overparam.job;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -65,37 +59,12 @@ public final class TrainMetrics {
     private TrainMetrics() {
     }
 
-    public static String csv(List<Row> rows) {
-        StringBuilder sb = new StringBuilder(String.join(",", COLUMNS)).append('\n');
-        for (Row r : rows) {
-            List<Object> v = r.values();
-            for (int i = 0; i < v.size(); i++) {
-                if (i > 0) sb.append(',');
-                Object o = v.get(i);
-                if (o instanceof Double d) {
-                    if (!d.isNaN()) sb.append(String.format(Locale.ROOT, "%.17g", d));
-                } else {
-                    sb.append(o);
-                }
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
-    }
-
     /** Writes {@code metrics/} (Parquet, one file) and {@code metrics.csv}. */
-    public static void write(SparkSession spark, RunDirectory dir, List<Row> rows) {
-        dir.writeText("metrics.csv", csv(rows));
-        StructType schema = new StructType()
-                .add("m", DataTypes.IntegerType, false)
-                .add("iteration", DataTypes.IntegerType, false);
-        for (String c : COLUMNS.subList(2, COLUMNS.size())) schema = schema.add(c, DataTypes.DoubleType, true);
-        List<org.apache.spark.sql.Row> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            Object[] v = r.values().toArray();
-            for (int i = 0; i < v.length; i++) if (v[i] instanceof Double d && d.isNaN()) v[i] = null;
-            out.add(RowFactory.create(v));
-        }
-        spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(dir.resolve("metrics"));
+    public static void write(RunDirectory dir, List<Row> rows) {
+        List<Table.Column> columns = new ArrayList<>(List.of(Table.Column.of("m", Table.Type.INT), Table.Column.of("iteration", Table.Type.INT)));
+        for (String c : COLUMNS.subList(2, COLUMNS.size())) columns.add(Table.Column.nullable(c, Table.Type.DOUBLE));
+        Table table = new Table("metrics", columns);
+        for (Row r : rows) table.add(r.values().toArray());
+        table.write(dir);
     }
 }
