@@ -102,7 +102,7 @@ public final class RunDirectory {
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
             fs.mkdirs(target.getParent());
-            try (FSDataOutputStream out = fs.create(tmp, true)) {
+            try (FSDataOutputStream out = create(tmp)) {
                 out.write(bytes);
             }
             if (fs.exists(target)) fs.delete(target, false);
@@ -110,6 +110,18 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + target, e);
         }
+    }
+
+    /**
+     * A new file, overwriting. On the local file system without a permission: Hadoop would otherwise set the default
+     * one by forking {@code chmod} for every file (its native library is not loaded here), a process start per output.
+     */
+    private FSDataOutputStream create(Path file) throws IOException {
+        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
+            return fs.create(file, null, true, fs.getConf().getInt("io.file.buffer.size", 65536),
+                    fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null);
+        }
+        return fs.create(file, true);
     }
 
     public boolean exists(String name) {

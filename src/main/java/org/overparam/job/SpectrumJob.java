@@ -111,7 +111,9 @@ public final class SpectrumJob implements Job {
             secs.put("total", seconds(start));
             summary.put("seconds", secs);
             summary.put("blas", ctx.blas);
+            long t3 = System.nanoTime();
             SpectrumOutputs.write(ctx, spec, eig, schemes, summary);
+            log.info("tables, plots and report written in %.1f s", seconds(t3));
             return summary;
         } finally {
             samples.release();

@@ -49,20 +49,27 @@ public final class Sparks {
     public static java.util.Map<String, Object> executorBlas(SparkSession spark) {
         org.apache.spark.api.java.JavaSparkContext jsc =
                 org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int slots = Math.max(1, jsc.defaultParallelism());
-        java.util.List<Integer> ids = new java.util.ArrayList<>();
-        for (int i = 0; i < slots; i++) ids.add(i);
-        java.util.List<scala.Tuple2<String, java.util.List<String>>> seen = jsc.parallelize(ids, slots)
-                .map(i -> {
-                    org.overparam.linalg.LibraryReport r = org.overparam.linalg.NativeLibraries.report();
-                    return new scala.Tuple2<>(r.toString(), r.warnings());
-                })
-                .distinct().collect();
+        java.util.List<scala.Tuple2<String, java.util.List<String>>> seen;
+        if (spark.sparkContext().isLocal()) {
+            // local[*]: the executor is this JVM, whose libraries are already loaded; no job needed.
+            org.overparam.linalg.LibraryReport r = org.overparam.linalg.NativeLibraries.report();
+            seen = java.util.List.of(new scala.Tuple2<>(r.toString(), r.warnings()));
+        } else {
+            int slots = Math.max(1, jsc.defaultParallelism());
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < slots; i++) ids.add(i);
+            seen = jsc.parallelize(ids, slots)
+                    .map(i -> {
+                        org.overparam.linalg.LibraryReport r = org.overparam.linalg.NativeLibraries.report();
+                        return new scala.Tuple2<>(r.toString(), r.warnings());
+                    })
+                    .collect();
+        }
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         java.util.List<String> summaries = new java.util.ArrayList<>();
         java.util.List<String> warnings = new java.util.ArrayList<>();
         for (scala.Tuple2<String, java.util.List<String>> t : seen) {
-            summaries.add(t._1());
+            if (!summaries.contains(t._1())) summaries.add(t._1());
             for (String w : t._2()) if (!warnings.contains(w)) warnings.add(w);
         }
         m.put("summaries", summaries);
