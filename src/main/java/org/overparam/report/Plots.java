@@ -87,7 +87,8 @@ public final class Plots {
      * <p>Series longer than about four points per pixel column are thinned to the points that show (see
      * {@link PlotData#thin}), so a 10^5-iteration curve renders fast and its SVG stays small. A log axis over two or
      * more decades is labelled at powers of ten (10⁻³); see {@link AxisScale}. A chart is a mutable builder, not meant
-     * to be shared between threads; {@link #png()} and {@link #svg()} can be called any number of times.
+     * to be shared between threads while it is being built; {@link #png()} and {@link #svg()} only read it, and can be
+     * called any number of times, also concurrently.
      */
     public static final class Chart {
         /** Line series with more points than this are drawn without markers, which would merge into a thick line. */
