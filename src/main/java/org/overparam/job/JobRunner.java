@@ -50,7 +50,7 @@ public final class JobRunner {
         manifest.put("command", command);
         manifest.put("status", "running");
         manifest.put("run_directory", dir.uri());
-        manifest.put("config", RunDirectory.JSON.readValue(config.toJson(SECTIONS.toArray(new String[0])), Map.class));
+        manifest.put("config", recordedConfig(config));
         manifest.put("user_settings", RunDirectory.JSON.readValue(config.userSettings().root()
                 .render(com.typesafe.config.ConfigRenderOptions.concise()), Map.class));
         manifest.put("seeds", seeds(config));
@@ -101,6 +101,16 @@ public final class JobRunner {
             manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
             dir.writeJson("manifest.json", manifest);
             dir.writeText("run.log", log.text());
+        }
+    }
+
+    /** The resolved settings as the manifest records them ({@code config}), to compare with a recorded run. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> recordedConfig(JobConfig config) {
+        try {
+            return RunDirectory.JSON.readValue(config.toJson(SECTIONS.toArray(new String[0])), Map.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -145,6 +145,26 @@ public final class RunReport {
         return this;
     }
 
+    /**
+     * A list of links under a heading, in the map's order: link text to a path relative to the report (another run's
+     * {@code report.html}, a manifest), so the pages still link after the folder is copied elsewhere.
+     *
+     * @throws IllegalArgumentException when a path is absolute or has a scheme
+     */
+    public RunReport links(String heading, Map<String, String> textToRelativePath) {
+        Objects.requireNonNull(textToRelativePath, "textToRelativePath");
+        StringBuilder b = new StringBuilder();
+        section(b, heading);
+        b.append("<ul>\n");
+        for (Map.Entry<String, String> e : textToRelativePath.entrySet()) {
+            b.append("<li><a href=\"").append(Html.escape(Html.relativeUrl(e.getValue()))).append("\">")
+                    .append(Html.escape(e.getKey())).append("</a></li>\n");
+        }
+        b.append("</ul>\n</section>");
+        blocks.add(b.toString());
+        return this;
+    }
+
     /** The page, UTF-8 text to be written as {@code report.html}. */
     public String html() {
         StringBuilder b = new StringBuilder(4096);
