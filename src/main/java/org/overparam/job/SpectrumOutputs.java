@@ -119,8 +119,8 @@ final class SpectrumOutputs {
         dir.writeText("report.html", report.html());
     }
 
-    /** A table as Parquet ({@code name/}) and CSV ({@code name.csv}). */
-    private static void table(JobContext ctx, String name, List<String> columns, List<org.apache.spark.sql.types.DataType> types,
+    /** A table as Parquet ({@code name/}) and CSV ({@code name.csv}; doubles with 17 significant digits). */
+    static void table(JobContext ctx, String name, List<String> columns, List<org.apache.spark.sql.types.DataType> types,
                               List<List<Object>> rows) {
         StructType schema = new StructType();
         for (int i = 0; i < columns.size(); i++) schema = schema.add(columns.get(i), types.get(i), false);
