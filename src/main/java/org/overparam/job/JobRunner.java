@@ -101,6 +101,10 @@ public final class JobRunner {
             manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
             dir.writeJson("manifest.json", manifest);
             dir.writeText("run.log", log.text());
+            if ("completed".equals(manifest.get("status")) && dir.exists("report.html")) {
+                dir.writeText("report.html", org.overparam.report.RunReport.appendKeyValues(dir.readText("report.html"), "Manifest",
+                        org.overparam.report.RunReport.flatten(manifest)));
+            }
         }
     }
 

@@ -104,7 +104,7 @@ final class SpectrumOutputs {
         report.paragraph("Eigendecomposition of the kernel matrix and the projections of the label vectors on its eigenvectors "
                 + "(Arora, Du, Hu, Li, Wang, ICML 2019). Labels concentrated on the top eigenvectors train fast and generalize: "
                 + "compare the complexity measure sqrt(2 y^T H^-1 y / n) across label schemes. Run directory: " + dir.uri());
-        report.keyValues("Summary", flat(summary));
+        report.keyValues("Summary", RunReport.flatten(summary));
         List<List<?>> rows = new ArrayList<>();
         for (Scheme x : schemes) {
             rows.add(List.of(x.name(), Math.sqrt(x.spectrum().labelNormSquared()), x.complexity().singular() ? "undefined" : x.complexity().complexity(),
@@ -137,15 +137,5 @@ final class SpectrumOutputs {
         }
         ctx.dir.writeText(name + ".csv", csv.toString());
         ctx.spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(ctx.dir.resolve(name));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> flat(Map<String, Object> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> {
-            if (v instanceof Map<?, ?> sub) flat((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));
-            else out.put(k, v);
-        });
-        return out;
     }
 }

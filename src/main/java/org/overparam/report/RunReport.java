@@ -165,6 +165,30 @@ public final class RunReport {
         return this;
     }
 
+    /**
+     * Adds a key-value section at the end of a page made by {@link #html()}: how a run's manifest, final only after the
+     * job wrote its report, joins the page.
+     *
+     * @throws IllegalArgumentException when {@code html} is not such a page
+     */
+    public static String appendKeyValues(String html, String heading, Map<String, ?> values) {
+        int end = html.lastIndexOf("</main>");
+        if (end < 0) throw new IllegalArgumentException("not a report page: no </main>");
+        RunReport section = new RunReport(heading).keyValues(heading, values);
+        return html.substring(0, end) + section.blocks.get(0) + "\n" + html.substring(end);
+    }
+
+    /** Nested maps as one level with dotted keys ({@code spark.master}), in iteration order. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> flatten(Map<String, ?> m) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> sub) flatten((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));
+            else out.put(k, v);
+        });
+        return out;
+    }
+
     /** The page, UTF-8 text to be written as {@code report.html}. */
     public String html() {
         StringBuilder b = new StringBuilder(4096);
