@@ -21,10 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job jar submitted with {@code jobs/submit} to a real standalone cluster (a Master and two Workers, each its own
- * JVM, one executor per Worker): a training run and a spectrum run equal the same runs on the embedded Spark within the
- * summation-order bound, and a training run during which one executor JVM is killed still finishes with the same
- * numbers (Spark re-runs the lost tasks and rebuilds the lost shards from the source). Runs in {@code mvn verify}, after
- * the job jar is built.
+ * JVM, one executor per Worker): a training run, and a spectrum run as the stage of a submitted pipeline, equal the
+ * same runs on the embedded Spark within the summation-order bound, and a training run during which one executor JVM is
+ * killed still finishes with the same numbers (Spark re-runs the lost tasks and rebuilds the lost shards from the
+ * source). Runs in {@code mvn verify}, after the job jar is built.
  */
 class StandaloneClusterIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -57,10 +57,11 @@ class StandaloneClusterIT {
                 "--set", "data.n=400", "--set", "data.partitions=4", "--set", "spectrum.labels=[true,random]");
     }
 
-    static Process submit(String name, String command, List<String> settings, Path out) throws Exception {
+    static Process submit(String name, String command, List<String> commandArgs, Path out) throws Exception {
         List<String> args = new ArrayList<>(List.of("--executor-memory", "1g", "--total-executor-cores", "2", "--conf", "spark.ui.enabled=false",
-                "--", command, "--master", cluster.masterUrl, "--out", out.toString()));
-        args.addAll(settings);
+                "--", command));
+        args.addAll(commandArgs);
+        args.addAll(List.of("--master", cluster.masterUrl, "--out", out.toString()));
         return cluster.submit(tmp.resolve(name + ".log"), args);
     }
 
@@ -103,11 +104,21 @@ class StandaloneClusterIT {
 
     @Test
     void trainingAndSpectrumOnTheClusterEqualTheLocalRunsAndTrainingSurvivesALostExecutor() throws Exception {
-        Path clusterTrain = tmp.resolve("cluster-train"), clusterSpectrum = tmp.resolve("cluster-spectrum");
+        Path clusterTrain = tmp.resolve("cluster-train"), clusterPipeline = tmp.resolve("cluster-pipeline");
         Process train = submit("train", "train", trainSettings(), clusterTrain);
         finished("train", train);
-        Process spectrum = submit("spectrum", "spectrum", spectrumSettings(), clusterSpectrum);
+        // The spectrum job as the stage of a pipeline submitted with jobs/submit (its settings through the pipeline's --set).
+        Path pipelineFile = tmp.resolve("cluster-pipeline.conf");
+        Files.writeString(pipelineFile, "name = cluster\nstages = [ { name = spectrum, command = spectrum } ]\n");
+        List<String> pipelineArgs = new ArrayList<>(List.of(pipelineFile.toString()));
+        pipelineArgs.addAll(spectrumSettings());
+        Process spectrum = submit("spectrum", "pipeline", pipelineArgs, clusterPipeline);
         finished("spectrum", spectrum);
+        JsonNode pipeline = JSON.readTree(clusterPipeline.resolve("manifest.json").toFile());
+        assertThat(pipeline.get("status").asText()).isEqualTo("completed");
+        assertThat(pipeline.at("/stages/0/status").asText()).isEqualTo("completed");
+        Path clusterSpectrum = clusterPipeline.resolve("spectrum");
+        assertThat(JSON.readTree(clusterSpectrum.resolve("manifest.json").toFile()).at("/spark/master").asText()).isEqualTo(cluster.masterUrl);
 
         JsonNode manifest = JSON.readTree(clusterTrain.resolve("manifest.json").toFile());
         assertThat(manifest.get("status").asText()).isEqualTo("completed");
