@@ -85,6 +85,11 @@ public final class JobRunner {
         try {
             Map<String, Object> summary = job.run(ctx);
             dir.writeJson("summary.json", summary);
+            if (!dir.exists("report.html")) { // a command without figures (data): its summary; the manifest joins it below
+                dir.writeText("report.html", new org.overparam.report.RunReport("overparam " + command)
+                        .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
+                        .keyValues("Summary", org.overparam.report.RunReport.flatten(summary)).html());
+            }
             manifest.putAll(ctx.manifestExtras);
             manifest.put("status", "completed");
             return summary;

@@ -42,6 +42,7 @@ final class StandaloneCluster implements AutoCloseable {
             if (!line.isBlank() && !line.startsWith("#")) javaOptions.add(line.trim());
         }
         this.sparkHome = standInSparkHome();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "standalone-cluster-stop")); // also if the test JVM is ended
         try {
             Process master = daemon("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "0",
                     "--webui-port", "0"));
@@ -146,7 +147,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         List<ProcessHandle> all = new ArrayList<>();
         for (Process d : daemons) {
             d.toHandle().descendants().forEach(all::add);

@@ -70,19 +70,22 @@ class ReportInBrowserTest {
             assertThat(out.resolve(href.group(1))).as("link target").exists();
             links++;
         }
-        assertThat(links).isEqualTo(5); // two stage reports, three stage manifests
+        assertThat(links).isEqualTo(6); // three stage reports, three stage manifests
     }
 
     @Test
     void eachStageReportLoadsItsFiguresWithoutErrorsAndShowsTheManifest() throws Exception {
-        for (String stage : List.of("spectrum", "train")) {
+        for (String stage : List.of("data-summary", "spectrum", "train")) {
             HeadlessChromium.PageCheck page = chromium.open(out.resolve(stage).resolve("report.html"));
             assertThat(page.errors()).as(stage).isEmpty();
             assertThat(page.brokenImages()).as(stage).isEmpty();
-            assertThat(page.inlineSvgs()).as(stage + " figures").isGreaterThanOrEqualTo(2);
-            assertThat(page.title()).startsWith("overparam " + stage);
+            assertThat(page.inlineSvgs()).as(stage + " figures").isEqualTo(stage.equals("data-summary") ? 0 : stage.equals("spectrum") ? 2 : 3);
+            String command = stage.equals("data-summary") ? "data" : stage;
+            assertThat(page.title()).startsWith("overparam " + command);
             String html = Files.readString(out.resolve(stage).resolve("report.html"));
-            assertThat(html).contains("<h2>Manifest</h2>", "<th scope=\"row\">status</th><td>completed</td>");
+            assertThat(html).contains("<h2>Manifest</h2>", "<th scope=\"row\">status</th><td>completed</td>",
+                    "<th scope=\"row\">command</th><td>" + command + "</td>");
+            if (stage.equals("data-summary")) assertThat(html).contains("<h2>Summary</h2>", "<th scope=\"row\">n</th><td>60</td>");
         }
     }
 
