@@ -9,23 +9,29 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.overparam.UserError;
+import org.overparam.job.PipelineLock;
 import org.overparam.job.RunDirectory;
+import org.overparam.job.RunLog;
 import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
 import org.overparam.testing.TestData;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A real HDFS (MiniDFSCluster: a NameNode and a DataNode in this JVM, on 127.0.0.1 and free ports) holding the MNIST
  * files; a training run reads them from {@code hdfs://} and writes its run directory to {@code hdfs://}, and the outputs
- * read back from HDFS equal those of the same run on the local files.
+ * read back from HDFS equal those of the same run on the local files. The pipeline lock is exclusive there too.
  */
 class HdfsRunTest {
     @TempDir
@@ -53,6 +59,20 @@ class HdfsRunTest {
     @AfterAll
     static void stopHdfs() {
         if (hdfs != null) hdfs.shutdown();
+    }
+
+    @Test
+    void thePipelineLockIsExclusiveOnHdfs() throws Exception {
+        Configuration conf = LocalSpark.get().sparkContext().hadoopConfiguration();
+        String dir = uri + "/runs/locked-pipeline";
+        RunLog log = new RunLog(new PrintStream(new ByteArrayOutputStream()));
+        try (PipelineLock held = PipelineLock.acquire(dir, conf, "p", log)) {
+            assertThat(hdfs.getFileSystem().exists(new Path("/runs/locked-pipeline/" + PipelineLock.FILE))).isTrue();
+            assertThatThrownBy(() -> PipelineLock.acquire(dir, conf, "p", log))
+                    .isInstanceOf(UserError.class).hasMessageContaining("already running");
+        }
+        assertThat(hdfs.getFileSystem().exists(new Path("/runs/locked-pipeline/" + PipelineLock.FILE))).isFalse();
+        PipelineLock.acquire(dir, conf, "p", log).close(); // free again
     }
 
     static String[] args(String path, String out) {
