@@ -22,7 +22,8 @@ import java.util.function.BiFunction;
 /**
  * Runs a {@link Pipeline}: its stages in order on one SparkSession, each in its own run directory
  * {@code <pipeline dir>/<stage name>} through {@link JobRunner}. A stage whose directory holds a completed manifest with
- * the same resolved settings is skipped, so rerunning a pipeline after a failure resumes at the failed stage; a stage
+ * the same resolved settings is skipped (its entry keeps that run's times), so rerunning a pipeline after a failure
+ * resumes at the failed stage; a stage
  * with a failed or interrupted run, or whose settings changed, is run again from scratch (its directory replaced). The
  * first failing stage stops the pipeline. Throughout, {@code manifest.json} in the pipeline directory records each
  * stage's status ({@code pending}, {@code running}, {@code completed}, {@code skipped}, {@code failed}), start, end and
@@ -104,8 +105,11 @@ public final class PipelineRunner {
         Map<String, Object> config = JobRunner.recordedConfig(s.config());
         String previous = previousRun(dir, s, config);
         if (previous == null) {
-            log.info("stage %d/%d %s (%s): completed before with the same settings; skipped", index, count, s.name(), s.command());
+            Map<String, Object> done = dir.readJson(s.name() + "/manifest.json");
+            log.info("stage %d/%d %s (%s): completed %s with the same settings; skipped", index, count, s.name(), s.command(), done.get("ended"));
             st.put("status", "skipped");
+            // The time of the completed run the pipeline reuses.
+            for (String k : List.of("started", "ended", "seconds")) st.put(k, done.get(k));
             save.run();
             return;
         }

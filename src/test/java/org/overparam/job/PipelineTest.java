@@ -89,6 +89,7 @@ class PipelineTest {
         run(file, out, Jobs::of);
         assertThat(statuses(manifest(out))).containsExactly("data-summary=skipped", "spectrum=skipped", "train=skipped");
         assertThat(manifest(out.resolve("train")).get("started").asText()).isEqualTo(trainStarted);
+        assertThat(manifest(out).at("/stages/2/started").asText()).as("a skipped stage keeps its run's time").isEqualTo(trainStarted);
 
         // A changed setting reruns only its stage.
         Path changed = pipelineFile("7");
