@@ -1,10 +1,7 @@
 package org.overparam.cli;
 
-import org.overparam.data.DataSpec;
-import org.overparam.job.CompareJob;
 import org.overparam.job.JobConfig;
-import org.overparam.job.SpectrumSpec;
-import org.overparam.job.TrainSpec;
+import org.overparam.job.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,9 +18,6 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = run.load();
-        var c = config.config();
-        CompareJob job = new CompareJob(DataSpec.from(c), TrainSpec.from(c), SpectrumSpec.from(c),
-                c.getIntList("compare.gram-widths"), c.getInt("compare.record-every"));
-        return Main.execute("compare", run, config, job);
+        return Main.execute("compare", run, config, Jobs.of("compare", config));
     }
 }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
         description = {"Experiments on over-parameterized two-layer networks, on Apache Spark.",
                 "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."},
         subcommands = {DataCommand.class, TrainCommand.class, SpectrumCommand.class, CompareCommand.class,
-                NoiseCommand.class, CommandLine.HelpCommand.class})
+                NoiseCommand.class, PipelineCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
     public static final int EXIT_USER_ERROR = 2;

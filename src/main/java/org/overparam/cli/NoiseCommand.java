@@ -1,11 +1,8 @@
 package org.overparam.cli;
 
-import com.typesafe.config.ConfigValueType;
-import org.overparam.UserError;
-import org.overparam.data.DataSpec;
+import org.overparam.job.Job;
 import org.overparam.job.JobConfig;
-import org.overparam.job.NoiseJob;
-import org.overparam.job.TrainSpec;
+import org.overparam.job.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,18 +19,7 @@ final class NoiseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = run.load();
-        var c = config.config();
-        int testN;
-        if (c.getValue("noise.test-n").valueType() == ConfigValueType.STRING) {
-            if (!c.getString("noise.test-n").trim().equalsIgnoreCase("all")) {
-                throw new UserError("noise.test-n: expected a positive integer or 'all', found '" + c.getString("noise.test-n") + "'.");
-            }
-            testN = DataSpec.ALL;
-        } else {
-            testN = c.getInt("noise.test-n");
-            if (testN < 1) throw new UserError("noise.test-n: expected a positive integer or 'all', found " + testN + ".");
-        }
-        NoiseJob job = new NoiseJob(DataSpec.from(c), TrainSpec.from(c), c.getDoubleList("noise.fractions"), testN);
+        Job job = Jobs.of("noise", config);
         return Main.execute("noise", run, config, job);
     }
 }

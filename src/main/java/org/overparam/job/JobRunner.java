@@ -50,7 +50,7 @@ public final class JobRunner {
         manifest.put("command", command);
         manifest.put("status", "running");
         manifest.put("run_directory", dir.uri());
-        manifest.put("config", RunDirectory.JSON.readValue(config.toJson(SECTIONS.toArray(new String[0])), Map.class));
+        manifest.put("config", recordedConfig(config));
         manifest.put("user_settings", RunDirectory.JSON.readValue(config.userSettings().root()
                 .render(com.typesafe.config.ConfigRenderOptions.concise()), Map.class));
         manifest.put("seeds", seeds(config));
@@ -85,6 +85,11 @@ public final class JobRunner {
         try {
             Map<String, Object> summary = job.run(ctx);
             dir.writeJson("summary.json", summary);
+            if (!dir.exists("report.html")) { // a command without figures (data): its summary; the manifest joins it below
+                dir.writeText("report.html", new org.overparam.report.RunReport("overparam " + command)
+                        .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
+                        .keyValues("Summary", org.overparam.report.RunReport.flatten(summary)).html());
+            }
             manifest.putAll(ctx.manifestExtras);
             manifest.put("status", "completed");
             return summary;
@@ -101,6 +106,20 @@ public final class JobRunner {
             manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
             dir.writeJson("manifest.json", manifest);
             dir.writeText("run.log", log.text());
+            if ("completed".equals(manifest.get("status")) && dir.exists("report.html")) {
+                dir.writeText("report.html", org.overparam.report.RunReport.appendKeyValues(dir.readText("report.html"), "Manifest",
+                        org.overparam.report.RunReport.flatten(manifest)));
+            }
+        }
+    }
+
+    /** The resolved settings as the manifest records them ({@code config}), to compare with a recorded run. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> recordedConfig(JobConfig config) {
+        try {
+            return RunDirectory.JSON.readValue(config.toJson(SECTIONS.toArray(new String[0])), Map.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

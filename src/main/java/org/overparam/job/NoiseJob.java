@@ -102,13 +102,11 @@ public final class NoiseJob implements Job {
     }
 
     private Map<String, Object> write(JobContext ctx, List<Result> results) {
-        StringBuilder csv = new StringBuilder("p,complexity,train_loss,test_l1_loss,test_error\n");
         int k = results.size();
         double[] ps = new double[k], cx = new double[k], l1 = new double[k], err = new double[k];
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             Result r = results.get(i);
-            csv.append(String.format(Locale.ROOT, "%s,%.17g,%.17g,%.17g,%.17g%n", r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError()));
             ps[i] = r.p();
             cx[i] = r.complexity();
             l1[i] = r.testL1();
@@ -121,7 +119,11 @@ public final class NoiseJob implements Job {
             m.put("test_error", r.testError());
             rows.add(m);
         }
-        ctx.dir.writeText("noise.csv", csv.toString());
+        Table noise = new Table("noise", List.of(Table.Column.of("p", Table.Type.DOUBLE), Table.Column.nullable("complexity", Table.Type.DOUBLE),
+                Table.Column.of("train_loss", Table.Type.DOUBLE), Table.Column.of("test_l1_loss", Table.Type.DOUBLE),
+                Table.Column.of("test_error", Table.Type.DOUBLE)));
+        for (Result r : results) noise.add(r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError());
+        noise.write(ctx.dir);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("fractions", rows);
         summary.put("correlation_complexity_test_error", pearson(cx, err));

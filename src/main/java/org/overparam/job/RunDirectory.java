@@ -75,6 +75,23 @@ public final class RunDirectory {
         }
     }
 
+    /** Opens a directory that a pipeline keeps across runs (its stages' run directories inside), created if missing. */
+    public static RunDirectory openOrCreate(String dir, Configuration conf) {
+        try {
+            Path p = new Path(dir);
+            FileSystem fs = p.getFileSystem(conf);
+            fs.setWriteChecksum(false);
+            Path q = fs.makeQualified(p);
+            if (fs.exists(q) && !fs.getFileStatus(q).isDirectory()) {
+                throw new UserError("--out '" + dir + "' is an existing file; expected a directory path.");
+            }
+            fs.mkdirs(q);
+            return new RunDirectory(fs, q);
+        } catch (IOException e) {
+            throw new UserError("Could not create the directory '" + dir + "': " + e.getMessage(), e);
+        }
+    }
+
     /** The directory's fully qualified URI, e.g. {@code file:/...} or {@code hdfs://nn:8020/...}. */
     public String uri() {
         return root.toString();

@@ -100,7 +100,7 @@ final class SpectrumOutputs {
         report.paragraph("Eigendecomposition of the kernel matrix and the projections of the label vectors on its eigenvectors "
                 + "(Arora, Du, Hu, Li, Wang, ICML 2019). Labels concentrated on the top eigenvectors train fast and generalize: "
                 + "compare the complexity measure sqrt(2 y^T H^-1 y / n) across label schemes. Run directory: " + dir.uri());
-        report.keyValues("Summary", flat(summary));
+        report.keyValues("Summary", RunReport.flatten(summary));
         List<List<?>> rows = new ArrayList<>();
         for (Scheme x : schemes) {
             rows.add(List.of(x.name(), Math.sqrt(x.spectrum().labelNormSquared()), x.complexity().singular() ? "undefined" : x.complexity().complexity(),
@@ -113,15 +113,5 @@ final class SpectrumOutputs {
                 + spec.eta + " (Arora et al. Thm 4.1, Fig. 1a).", predicted);
         report.paragraph("Tables: eigenvalues, projections and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
         dir.writeText("report.html", report.html());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> flat(Map<String, Object> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> {
-            if (v instanceof Map<?, ?> sub) flat((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));
-            else out.put(k, v);
-        });
-        return out;
     }
 }

@@ -145,6 +145,50 @@ public final class RunReport {
         return this;
     }
 
+    /**
+     * A list of links under a heading, in the map's order: link text to a path relative to the report (another run's
+     * {@code report.html}, a manifest), so the pages still link after the folder is copied elsewhere.
+     *
+     * @throws IllegalArgumentException when a path is absolute or has a scheme
+     */
+    public RunReport links(String heading, Map<String, String> textToRelativePath) {
+        Objects.requireNonNull(textToRelativePath, "textToRelativePath");
+        StringBuilder b = new StringBuilder();
+        section(b, heading);
+        b.append("<ul>\n");
+        for (Map.Entry<String, String> e : textToRelativePath.entrySet()) {
+            b.append("<li><a href=\"").append(Html.escape(Html.relativeUrl(e.getValue()))).append("\">")
+                    .append(Html.escape(e.getKey())).append("</a></li>\n");
+        }
+        b.append("</ul>\n</section>");
+        blocks.add(b.toString());
+        return this;
+    }
+
+    /**
+     * Adds a key-value section at the end of a page made by {@link #html()}: how a run's manifest, final only after the
+     * job wrote its report, joins the page.
+     *
+     * @throws IllegalArgumentException when {@code html} is not such a page
+     */
+    public static String appendKeyValues(String html, String heading, Map<String, ?> values) {
+        int end = html.lastIndexOf("</main>");
+        if (end < 0) throw new IllegalArgumentException("not a report page: no </main>");
+        RunReport section = new RunReport(heading).keyValues(heading, values);
+        return html.substring(0, end) + section.blocks.get(0) + "\n" + html.substring(end);
+    }
+
+    /** Nested maps as one level with dotted keys ({@code spark.master}), in iteration order. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> flatten(Map<String, ?> m) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> sub) flatten((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));
+            else out.put(k, v);
+        });
+        return out;
+    }
+
     /** The page, UTF-8 text to be written as {@code report.html}. */
     public String html() {
         StringBuilder b = new StringBuilder(4096);

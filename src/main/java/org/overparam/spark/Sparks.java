@@ -15,6 +15,9 @@ public final class Sparks {
      *               {@value #DEFAULT_MASTER}
      */
     public static SparkSession session(String appName, String master) {
+        // A pipeline runs its stages on one session: reuse it as is (the builder would warn that its settings are ignored).
+        scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+        if (running.isDefined() && !running.get().sparkContext().isStopped()) return running.get();
         SparkConf conf = new SparkConf(true); // picks up spark-submit's spark.* system properties
         if (master != null) conf.setMaster(master);
         else if (!conf.contains("spark.master")) conf.setMaster(DEFAULT_MASTER);

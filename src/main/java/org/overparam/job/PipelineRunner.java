@@ -1,0 +1,200 @@
+package org.overparam.job;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.overparam.UserError;
+import org.overparam.report.RunReport;
+import org.overparam.spark.Sparks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+/**
+ * Runs a {@link Pipeline}: its stages in order on one SparkSession, each in its own run directory
+ * {@code <pipeline dir>/<stage name>} through {@link JobRunner}. A stage whose directory holds a completed manifest with
+ * the same resolved settings is skipped (its entry keeps that run's times), so rerunning a pipeline after a failure
+ * resumes at the failed stage; a stage
+ * with a failed or interrupted run, or whose settings changed, is run again from scratch (its directory replaced). The
+ * first failing stage stops the pipeline. Throughout, {@code manifest.json} in the pipeline directory records each
+ * stage's status ({@code pending}, {@code running}, {@code completed}, {@code skipped}, {@code failed}), start, end and
+ * seconds, and {@code report.html} links the stages' reports and shows their figures. {@link PipelineLock} refuses a
+ * second concurrent run of the same pipeline directory.
+ */
+public final class PipelineRunner {
+    private PipelineRunner() {
+    }
+
+    /**
+     * @param jobs builds each stage's job from its command and settings ({@link Jobs#of} on the command line)
+     * @return the pipeline manifest as written
+     * @throws Exception the failing stage's error, after the manifest and report recorded it
+     */
+    public static Map<String, Object> run(Pipeline pipeline, String out, String master, boolean verbose, PrintStream console,
+                                          BiFunction<String, JobConfig, Job> jobs) throws Exception {
+        RunLog log = new RunLog(console);
+        SparkSession spark = Sparks.session("overparam pipeline " + pipeline.name, master);
+        if (!verbose) spark.sparkContext().setLogLevel("WARN");
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        try (PipelineLock lock = PipelineLock.acquire(out, hadoop, pipeline.name, log)) {
+            RunDirectory dir = RunDirectory.openOrCreate(out, hadoop);
+            Instant started = Instant.now();
+            List<Map<String, Object>> stages = new ArrayList<>();
+            for (Pipeline.Stage s : pipeline.stages) {
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("name", s.name());
+                st.put("command", s.command());
+                st.put("status", "pending");
+                st.put("run_directory", dir.resolve(s.name()));
+                stages.add(st);
+            }
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("command", "pipeline");
+            manifest.put("pipeline", pipeline.name);
+            manifest.put("file", pipeline.file);
+            manifest.put("status", "running");
+            manifest.put("run_directory", dir.uri());
+            manifest.put("code", Provenance.code());
+            manifest.put("machine", Provenance.machine());
+            manifest.put("spark", Map.of("version", spark.version(), "master", spark.sparkContext().master()));
+            manifest.put("started", started.toString());
+            manifest.put("stages", stages);
+            dir.writeJson("manifest.json", manifest);
+            log.info("pipeline %s: %d stages -> %s", pipeline.name, pipeline.stages.size(), dir.uri());
+            Throwable failure = null;
+            try {
+                for (int i = 0; i < pipeline.stages.size(); i++) {
+                    runStage(pipeline.stages.get(i), stages.get(i), i + 1, pipeline.stages.size(), dir, master, verbose, console, log, jobs,
+                            () -> dir.writeJson("manifest.json", manifest));
+                }
+                manifest.put("status", "completed");
+            } catch (Throwable t) {
+                failure = t;
+                manifest.put("status", "failed");
+                UserError user = JobRunner.userError(t);
+                manifest.put("error", user != null ? user.getMessage() : t.toString());
+            } finally {
+                Instant ended = Instant.now();
+                manifest.put("ended", ended.toString());
+                manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+                dir.writeJson("manifest.json", manifest);
+                dir.writeText("report.html", report(pipeline, manifest, dir, hadoop));
+                log.info("pipeline %s %s in %.1f s; report: %s", pipeline.name, manifest.get("status"), manifest.get("seconds"),
+                        dir.resolve("report.html"));
+                dir.writeText("run.log", log.text());
+            }
+            if (failure instanceof Exception e) throw e;
+            if (failure instanceof Error e) throw e;
+            return manifest;
+        }
+    }
+
+    private static void runStage(Pipeline.Stage s, Map<String, Object> st, int index, int count, RunDirectory dir, String master,
+                                 boolean verbose, PrintStream console, RunLog log, BiFunction<String, JobConfig, Job> jobs,
+                                 Runnable save) throws Exception {
+        String stageDir = dir.resolve(s.name());
+        Map<String, Object> config = JobRunner.recordedConfig(s.config());
+        String previous = previousRun(dir, s, config);
+        if (previous == null) {
+            Map<String, Object> done = dir.readJson(s.name() + "/manifest.json");
+            log.info("stage %d/%d %s (%s): completed %s with the same settings; skipped", index, count, s.name(), s.command(), done.get("ended"));
+            st.put("status", "skipped");
+            // The time of the completed run the pipeline reuses.
+            for (String k : List.of("started", "ended", "seconds")) st.put(k, done.get(k));
+            save.run();
+            return;
+        }
+        log.info("stage %d/%d %s (%s)%s", index, count, s.name(), s.command(), previous.isEmpty() ? "" : ": " + previous + "; running it again");
+        Instant t0 = Instant.now();
+        st.put("status", "running");
+        st.put("started", t0.toString());
+        st.remove("error");
+        save.run();
+        try {
+            Job job = jobs.apply(s.command(), s.config());
+            JobRunner.run(s.command(), s.config(), stageDir, true, false, master, verbose, new RunLog(console), job);
+            st.put("status", "completed");
+        } catch (Throwable t) {
+            st.put("status", "failed");
+            UserError user = JobRunner.userError(t);
+            st.put("error", user != null ? user.getMessage() : t.toString());
+            log.warn("stage %s failed: %s", s.name(), st.get("error"));
+            throw t;
+        } finally {
+            Instant t1 = Instant.now();
+            st.put("ended", t1.toString());
+            st.put("seconds", (t1.toEpochMilli() - t0.toEpochMilli()) / 1000.0);
+            save.run();
+        }
+    }
+
+    /**
+     * Null when the stage's directory holds a completed run with exactly these resolved settings (skip it); otherwise
+     * why it runs: empty for a fresh stage, else what was found.
+     */
+    private static String previousRun(RunDirectory dir, Pipeline.Stage s, Map<String, Object> config) {
+        if (!dir.exists(s.name() + "/manifest.json")) return "";
+        Map<String, Object> m = dir.readJson(s.name() + "/manifest.json");
+        if (!"completed".equals(m.get("status"))) return "the previous run's status is " + m.get("status");
+        if (!s.command().equals(m.get("command"))) return "the previous run was a " + m.get("command") + " run";
+        if (!Objects.equals(config, m.get("config"))) return "its settings changed since the completed run";
+        return null;
+    }
+
+    private static String report(Pipeline pipeline, Map<String, Object> manifest, RunDirectory dir, Configuration hadoop) {
+        RunReport r = new RunReport("overparam pipeline " + pipeline.name);
+        r.paragraph("Pipeline file: " + pipeline.file + ". Status: " + manifest.get("status") + ", " + manifest.get("seconds")
+                + " s. Each stage has its own run directory, report and manifest; a rerun skips the stages completed with the same settings."
+                + (manifest.containsKey("error") ? "\nError: " + manifest.get("error") : ""));
+        List<List<?>> rows = new ArrayList<>();
+        Map<String, String> links = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> stages = (List<Map<String, Object>>) manifest.get("stages");
+        for (Map<String, Object> st : stages) {
+            String name = (String) st.get("name");
+            rows.add(List.of(name, st.get("command"), st.get("status"), st.get("seconds") == null ? "" : st.get("seconds"),
+                    st.get("started") == null ? "" : st.get("started")));
+            if (dir.exists(name + "/report.html")) links.put(name + " (" + st.get("command") + "): report", name + "/report.html");
+            if (dir.exists(name + "/manifest.json")) links.put(name + ": manifest", name + "/manifest.json");
+        }
+        r.table("Stages", List.of("stage", "command", "status", "seconds", "started"), rows);
+        r.links("Stage reports and manifests", links);
+        for (Map<String, Object> st : stages) {
+            String name = (String) st.get("name");
+            for (String png : pngs(hadoop, dir.resolve(name + "/plots"))) {
+                r.figure(name + ": " + png.replace(".png", ""), name + "/plots/" + png, null);
+            }
+        }
+        Map<String, Object> kv = new LinkedHashMap<>();
+        for (String k : List.of("pipeline", "file", "status", "started", "ended", "seconds", "run_directory", "code", "spark")) {
+            if (manifest.containsKey(k)) kv.put(k, manifest.get(k));
+        }
+        r.keyValues("Manifest", kv);
+        return r.html();
+    }
+
+    private static List<String> pngs(Configuration hadoop, String plots) {
+        List<String> names = new ArrayList<>();
+        try {
+            Path p = new Path(plots);
+            FileSystem fs = p.getFileSystem(hadoop);
+            if (!fs.exists(p)) return names;
+            for (FileStatus f : fs.listStatus(p)) {
+                if (f.getPath().getName().endsWith(".png")) names.add(f.getPath().getName());
+            }
+        } catch (IOException e) {
+            return names;
+        }
+        names.sort(null);
+        return names;
+    }
+}
