@@ -223,6 +223,33 @@ public final class QuadraticNet implements Serializable {
         return new QuadraticEvaluation(objective, g, dataLoss, formGradient);
     }
 
+    /**
+     * Du &amp; Lee's convex objective over {@code M} (d x d, PSD) from the FORM sums of a pass at operand M:
+     * {@code F(M) = scale (1/n) sum_i l(x_i^T M x_i, y_i) + <C, M> + (decay/2) tr M} (equal to the net's objective at
+     * any W with {@code W^T W = M}) and {@code grad F = scale S + C + (decay/2) I}. For all-positive signs only.
+     *
+     * @return {F(M), then the d x d gradient} as {@code [objective, g_11, g_12, ...]}
+     */
+    public double[] convexObjective(double[] m, QuadraticSums sums) {
+        if (!allPositive() || sums.path != Path.FORM) {
+            throw new IllegalArgumentException("QuadraticNet.convexObjective: needs all signs +1 and FORM sums");
+        }
+        double n = sums.rows;
+        double[] out = new double[1 + d * d];
+        double f = scale * sums.loss / n;
+        for (int i = 0; i < d * d; i++) {
+            double ci = c != null ? c[i] : 0.0;
+            out[1 + i] = scale * sums.matrix[i] / n + ci;
+            f += ci * m[i];
+        }
+        for (int i = 0; i < d; i++) {
+            out[1 + i * d + i] += 0.5 * decay;
+            f += 0.5 * decay * m[i * d + i];
+        }
+        out[0] = f;
+        return out;
+    }
+
     /** Full evaluation over samples held in one array (tests, small problems, the driver). */
     public QuadraticEvaluation evaluate(double[] x, int rows, double[] y, double[] w, Path p) {
         QuadraticSums s = newSums(p);
