@@ -40,7 +40,7 @@ class QuadraticTrainingTest {
         assertThat(lines.get(0)).isEqualTo(String.join(",", QuadraticOutputs.COLUMNS));
         int last = s.get("iterations").asInt();
         assertThat(lines.get(lines.size() - 1)).startsWith("8," + last + ",");
-        assertThat(lines).hasSize(1 + last / 20 + 1 + (last % 20 == 0 ? -1 : 0));
+        assertThat(lines).hasSize(1 + (last / 20 + 1) + (last % 20 == 0 ? 0 : 1)); // header, every 20th, and the last
         for (String f : List.of("loss", "loss-smoothed", "gradient-norm")) assertThat(out.resolve("plots/" + f + ".png")).exists();
         assertThat(Files.readString(out.resolve("report.html"))).contains("Du &amp; Lee");
     }
