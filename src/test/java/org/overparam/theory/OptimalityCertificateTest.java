@@ -94,6 +94,32 @@ class OptimalityCertificateTest {
     }
 
     @Test
+    void perturbedGradientDescentLeavesTheSaddleWEqualsZeroAndEndsCertified() throws Exception {
+        double lambda = 0.01;
+        QuadraticNet net = QuadraticNet.duLee(D, D, Loss.SQUARED, lambda, null);
+        double[] zero = new double[D * D];
+        QuadraticEvaluation atZero = eval(net, zero);
+        assertThat(OptimalityCertificate.of(atZero.formGradient(), zero, D, D, N, CERTIFICATE_TOL, false).holds()).isFalse();
+
+        double[] w = zero.clone();
+        new GradientDescent(0.05, Double.NaN).minimize(w, (wk, it) -> eval(net, wk), StoppingRule.iterations(10_000), (k, wk, e, sec) -> { });
+        assertThat(w).containsOnly(0.0); // the gradient at the saddle is exactly zero: plain GD never leaves
+
+        org.overparam.optim.PerturbedGradientDescent pgd = new org.overparam.optim.PerturbedGradientDescent(D * D, 10, 10, 1e-4, 0.5, 0.1,
+                atZero.loss(), 7);
+        Minimizer.Outcome<QuadraticEvaluation> out = pgd.minimize(w, (wk, it) -> eval(net, wk), StoppingRule.iterations(5_000_000),
+                (k, wk, e, sec) -> { });
+        assertEquals(org.overparam.optim.PerturbedGradientDescent.RETURNED, out.reason());
+        ConvexReference.Result convex = ConvexReference.solve(m -> {
+            QuadraticSums s = net.newSums(QuadraticNet.Path.FORM);
+            net.accumulate(x, N, y, m, net.workspace(QuadraticNet.Path.FORM), s);
+            return net.convexObjective(m, s);
+        }, D, new double[D * D], 1.0, 100_000, 1e-11);
+        Approx.assertRelative(convex.objective(), out.last().loss(), 1e-6, "PGD's objective = the convex optimum");
+        assertThat(OptimalityCertificate.of(out.last().formGradient(), w, D, D, N, 1e-6, false).holds()).isTrue();
+    }
+
+    @Test
     void projectionOntoThePsdConeClampsEigenvaluesAndFactorReproducesM() {
         double[] a = {2, 1, 0, 1, -3, 0.5, 0, 0.5, 1};
         double[] p = ConvexReference.project(a, 3);
