@@ -12,9 +12,10 @@ import java.util.Map;
  * {@code M = W^T W}, the matrix {@code Q = grad F(W^T W) = S + (lambda/2) I (+ C)},
  * {@code S = (1/n) sum_i l'(f(x_i), y_i) x_i x_i^T}. The net's gradient is {@code 2 W Q}, so a stationary W has
  * {@code Q W^T W = 0}; if moreover {@code Q} is PSD, {@code W^T W} satisfies the KKT conditions of the convex problem
- * and W is a global minimum (proof of Thm 3.1, eqs. 6-8). Conversely, if W is rank deficient (always when k &lt; d) and
- * Q has a negative eigenvalue with eigenvector u, then {@code W + t e u^T} with e in W's left null space... more simply
- * {@code M + t u u^T} decreases F, so W is not a global minimum. (PAPERS.md writes {@code lambda I}; this class keeps
+ * and W is a global minimum (proof of Thm 3.1, eqs. 6-8). Conversely, if W is rank deficient (rank &lt; k, always when
+ * k &gt; d) and Q has a negative eigenvalue with unit eigenvector u, then with a unit e in W's left null space
+ * ({@code e^T W = 0}), {@code W + t e u^T} has {@code M + t^2 u u^T} and lowers the objective by about
+ * {@code t^2 |u^T Q u|}, so W is not a global minimum. (PAPERS.md writes {@code lambda I}; this class keeps
  * the constant consistent with the objective {@code (lambda/2) ||W||_F^2}, whose gradient in M is {@code (lambda/2) I}.)
  *
  * <p>Reported: {@code lambda_min(Q)}, whether it is {@code >= -tol}, the numerical rank of W (singular values above
@@ -43,8 +44,8 @@ public record OptimalityCertificate(double lambdaMin, double tolerance, boolean 
                 : "neither k >= d nor k(k+1)/2 > n";
         boolean holds = lambdaMin >= -tol;
         String conclusion = holds ? "global minimum (if stationary): Q is PSD"
-                : rank < d ? "not a global minimum: Q has a negative eigenvalue and W is rank deficient"
-                : "inconclusive: Q not PSD but W has full rank d";
+                : rank < k ? "not a global minimum: Q has a negative eigenvalue and W is rank deficient"
+                : "inconclusive: Q not PSD but W has full row rank k";
         return new OptimalityCertificate(lambdaMin, tol, holds, rank, k, d, n, regime, conclusion);
     }
 
