@@ -21,7 +21,8 @@ import java.util.TreeMap;
         description = {"Experiments on over-parameterized two-layer networks, on Apache Spark.",
                 "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."},
         subcommands = {DataCommand.class, TrainCommand.class, SpectrumCommand.class, CompareCommand.class,
-                NoiseCommand.class, PipelineCommand.class, CommandLine.HelpCommand.class})
+                NoiseCommand.class, LandscapeCommand.class, GeneralizationCommand.class, PipelineCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
     public static final int EXIT_USER_ERROR = 2;
@@ -31,7 +32,8 @@ public final class Main implements Runnable {
     /** Which settings sections each command reads; shown in its --help. */
     private static final Map<String, List<String>> SETTINGS = Map.of("data", List.of("data"), "train", List.of("data", "train"),
             "spectrum", List.of("data", "spectrum"), "compare", List.of("data", "train", "spectrum", "compare"),
-            "noise", List.of("data", "train", "noise"));
+            "noise", List.of("data", "train", "noise"), "landscape", List.of("data", "train", "landscape"),
+            "generalization", List.of("data", "train", "generalization"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class JobRunner {
     /** Top-level settings sections recorded in the manifest. */
-    private static final List<String> SECTIONS = List.of("data", "train", "spectrum", "compare", "noise");
+    private static final List<String> SECTIONS = List.of("data", "train", "spectrum", "compare", "noise", "landscape", "generalization");
 
     private JobRunner() {
     }

@@ -32,7 +32,7 @@ import java.util.Locale;
  */
 final class Table {
     enum Type {
-        STRING(String.class), INT(Integer.class), LONG(Long.class), DOUBLE(Double.class);
+        STRING(String.class), INT(Integer.class), LONG(Long.class), DOUBLE(Double.class), BOOLEAN(Boolean.class);
 
         private final Class<?> javaClass;
 
@@ -66,7 +66,7 @@ final class Table {
         this.columns = List.copyOf(columns);
     }
 
-    /** Appends a row: one value per column, of the column's type (Integer, Long, Double, String). */
+    /** Appends a row: one value per column, of the column's type (Integer, Long, Double, String, Boolean). */
     Table add(Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException("Table " + name + ": expected " + columns.size() + " values " + names() + ", found " + values.length);
@@ -122,6 +122,7 @@ final class Table {
                 case INT -> b.primitive(PrimitiveTypeName.INT32, rep).named(c.name());
                 case LONG -> b.primitive(PrimitiveTypeName.INT64, rep).named(c.name());
                 case DOUBLE -> b.primitive(PrimitiveTypeName.DOUBLE, rep).named(c.name());
+                case BOOLEAN -> b.primitive(PrimitiveTypeName.BOOLEAN, rep).named(c.name());
             }
         }
         return b.named("spark_schema");
@@ -144,6 +145,7 @@ final class Table {
                         case INT -> g.append(col, (Integer) v);
                         case LONG -> g.append(col, (Long) v);
                         case DOUBLE -> g.append(col, (Double) v);
+                        case BOOLEAN -> g.append(col, (Boolean) v);
                     }
                 }
                 w.write(g);

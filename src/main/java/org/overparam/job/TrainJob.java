@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code train} command: full-batch gradient descent of Du et al.'s two-layer ReLU net on the shards, once per
+ * The {@code train} command. For {@code train.model = quadratic | signed-quadratic} it hands over to
+ * {@link QuadraticTraining}; for {@code relu}: full-batch gradient descent of Du et al.'s two-layer ReLU net on the shards, once per
  * width in {@code train.width}, recording per iteration the loss, the gradient norm, the fraction of activation
  * patterns changed since W(0), {@code max_r ||w_r(k) - w_r(0)||}, {@code ||W(k) - W(0)||_F} and the time, and every
  * {@code train.gram-every} iterations {@code lambda_min(H(k))} and {@code ||H(k) - H(0)||_F / ||H(0)||_F}
@@ -48,6 +49,10 @@ public final class TrainJob implements Job {
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
+        if (!train.model.equals("relu")) {
+            if (resume) throw new UserError("--resume continues relu runs only; a " + train.model + " run keeps no checkpoints.");
+            return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config())).run(ctx);
+        }
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();

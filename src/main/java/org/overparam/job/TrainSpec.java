@@ -26,8 +26,15 @@ public final class TrainSpec {
 
     private TrainSpec(Config c) {
         model = c.getString("model").trim().toLowerCase(Locale.ROOT);
-        if (!model.equals("relu")) {
-            throw new UserError("train.model: expected relu (Du et al.'s two-layer ReLU net), found '" + model + "'.");
+        if (!model.equals("relu") && !model.equals("quadratic") && !model.equals("signed-quadratic")) {
+            throw new UserError("train.model: expected relu (Du et al.'s two-layer ReLU net) | quadratic (Du & Lee) | "
+                    + "signed-quadratic (Ge et al.), found '" + model + "'.");
+        }
+        if (model.equals("relu") && !c.getString("optimizer").trim().equalsIgnoreCase("gd")) {
+            throw new UserError("train.optimizer: the relu model trains with gd only, found '" + c.getString("optimizer") + "'.");
+        }
+        if (model.equals("relu") && c.getInt("features.k") > 0) {
+            throw new UserError("train.features.k: random features feed the quadratic models only; the relu model needs features.k = 0.");
         }
         widths = new ArrayList<>();
         if (c.getValue("width").valueType() == ConfigValueType.LIST) widths.addAll(c.getIntList("width"));

@@ -12,7 +12,7 @@ import org.overparam.model.LossEvaluation;
  * Divergence: a NaN or infinite loss, or a loss above {@value #DIVERGENCE_FACTOR} times the initial one, ends the run with
  * a {@link DivergenceException}, after the listener has seen every finite iteration.
  */
-public final class GradientDescent {
+public final class GradientDescent implements Minimizer {
     /** A loss that grows by this factor over the initial loss is divergence. */
     public static final double DIVERGENCE_FACTOR = 1e3;
 
@@ -69,5 +69,23 @@ public final class GradientDescent {
             }
         }
         return e;
+    }
+
+    /** Plain gradient descent with a stopping rule (iterations, target loss, gradient norm). */
+    @Override
+    public <E extends LossEvaluation> Outcome<E> minimize(double[] w, Oracle<E> oracle, StoppingRule stop,
+                                                          Listener<E> listener) throws Exception {
+        double l0 = Double.NaN;
+        for (int k = 0; ; k++) {
+            long t0 = System.nanoTime();
+            E e = oracle.evaluate(w, k);
+            if (k == 0) l0 = e.loss();
+            Minimizer.checkDivergence(k, e.loss(), l0, eta);
+            listener.onIteration(k, w, e, (System.nanoTime() - t0) / 1e9);
+            double[] g = e.gradient();
+            String reason = stop.reason(k, e.loss(), Minimizer.norm(g));
+            if (reason != null) return new Outcome<>(e, k, reason);
+            for (int i = 0; i < w.length; i++) w[i] -= eta * g[i];
+        }
     }
 }

@@ -23,6 +23,8 @@ public final class Approx {
     public static final double SPECTRAL_FUNCTION = 1e-9;
     /** Eigenvector projections {@code |v . y|} from two LAPACK builds, compared up to the eigenvector's sign. */
     public static final double EIGENVECTOR = 1e-8;
+    /** A central difference with step 1e-6 against an analytic gradient of a smooth objective, relative to the gradient's norm. */
+    public static final double FINITE_DIFFERENCE = 1e-7;
 
     private Approx() {
     }

@@ -1,0 +1,28 @@
+package org.overparam.cli;
+
+import org.overparam.data.DataSpec;
+import org.overparam.job.GeneralizationJob;
+import org.overparam.job.JobConfig;
+import org.overparam.job.QuadraticSpec;
+import org.overparam.job.TrainSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "generalization", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Du & Lee (2018, Sec. 4)'s generalization bound as an experiment: for each training-set size in",
+                "generalization.n, the quadratic net (train.*, one width) is trained on the shards and its train and test loss",
+                "measured; the gap against n on log-log axes, with the fitted slope beside the bound's -1/2."})
+final class GeneralizationCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = run.load();
+        var c = config.config();
+        return Main.execute("generalization", run, config, new GeneralizationJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c),
+                c.getIntList("generalization.n"), c.getInt("generalization.test-n")));
+    }
+}

@@ -1,0 +1,229 @@
+package org.overparam.job;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.overparam.UserError;
+import org.overparam.data.DataSpec;
+import org.overparam.data.SampleBlock;
+import org.overparam.kernel.InnerProductKernel;
+import org.overparam.linalg.SymmetricEigen;
+import org.overparam.model.Loss;
+import org.overparam.model.QuadraticEvaluation;
+import org.overparam.model.QuadraticNet;
+import org.overparam.model.RandomFeatureMap;
+import org.overparam.model.SignedQuadraticNet;
+import org.overparam.optim.Adam;
+import org.overparam.optim.GradientDescent;
+import org.overparam.optim.Minimizer;
+import org.overparam.optim.PerturbedGradientDescent;
+import org.overparam.optim.StoppingRule;
+import org.overparam.spark.DistributedGram;
+import org.overparam.spark.ShardedSamples;
+import org.overparam.spark.SparkQuadraticOracle;
+import org.overparam.theory.ConvexReference;
+import org.overparam.theory.MemorizationCondition;
+import org.overparam.theory.OptimalityCertificate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code train} command for {@code train.model = quadratic} (Du &amp; Lee 2018) and {@code signed-quadratic} (Ge et
+ * al. 2020): once per width, the net is trained on the shards (optionally through Ge et al.'s random first layer) by
+ * GD, perturbed GD or Adam ({@link SparkQuadraticOracle}), and then evaluated on the whole training set. Reported per
+ * width: the final objective; for quadratic, Du &amp; Lee's certificate, the rank of W, the regime, and the gap to the
+ * convex reference problem; for signed-quadratic, Ge et al.'s condition ({@code sigma_min(X(x)2)}, r against 2d + 2,
+ * n against d(d+1)/2) when n is small enough for the n x n kernel; the test MSE when {@code train.test-n > 0}.
+ */
+final class QuadraticTraining {
+    /** Largest n for which signed-quadratic runs also compute sigma_min(X(x)2) from the dense n x n kernel. */
+    static final int CONDITION_MAX_N = 5000;
+
+    private final DataSpec data;
+    private final TrainSpec train;
+    private final QuadraticSpec spec;
+
+    QuadraticTraining(DataSpec data, TrainSpec train, QuadraticSpec spec) {
+        this.data = data;
+        this.train = train;
+        this.spec = spec;
+        if (spec.testN > 0 && data.pca > 0) {
+            throw new UserError("train.test-n > 0 with data.pca = " + data.pca + ": PCA is fitted per split, so the test samples would be "
+                    + "projected differently; set train.test-n = 0.");
+        }
+        if (data.test) throw new UserError("train trains on the training split: set data.split = train.");
+        if (train.model.equals("signed-quadratic")) {
+            for (int r : train.widths) {
+                if (r % 2 != 0) throw new UserError("train.width: signed-quadratic needs an even number of units r, found " + r + ".");
+            }
+        }
+    }
+
+    Map<String, Object> run(JobContext ctx) throws Exception {
+        RunLog log = ctx.log;
+        List<QuadraticOutputs.Row> rows = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        ShardedSamples samples = null, test = null;
+        List<JavaRDD<SampleBlock>> mapped = new ArrayList<>();
+        try {
+            int blockSize = train.blockSize > 0 ? train.blockSize : data.blockSize;
+            samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
+            long n = samples.plan.n;
+            int d = samples.d;
+            JavaRDD<SampleBlock> blocks = samples.blocks, testBlocks = null;
+            RandomFeatureMap features = spec.featuresK > 0 ? new RandomFeatureMap(spec.featuresK, d, spec.featuresScale, spec.featuresPower, train.seed) : null;
+            if (features != null) {
+                blocks = SparkQuadraticOracle.withFeatures(blocks, features);
+                mapped.add(blocks);
+                log.info("random features: z = (R x)^%d, R %d x %d with N(0, %g^2) entries", spec.featuresPower, features.k, d, spec.featuresScale);
+                d = features.k;
+            }
+            if (spec.testN > 0) {
+                test = ShardedSamples.load(ctx.spark, data.withSplit(true, spec.testN, data.labels).withLayout(blockSize, data.partitions));
+                testBlocks = features != null ? SparkQuadraticOracle.withFeatures(test.blocks, features) : test.blocks;
+                if (features != null) mapped.add(testBlocks);
+            }
+            log.info("training data: %d samples, d = %d, %s; %d partitions", n, d, samples.plan.description, samples.partitions);
+            ctx.manifestExtras.put("partitions", samples.partitions);
+            Map<String, Object> condition = train.model.equals("signed-quadratic") && n <= CONDITION_MAX_N
+                    ? geCondition(blocks, (int) n, d, log) : null;
+            for (int width : train.widths) {
+                Map<String, Object> r = trainWidth(ctx, blocks, testBlocks, width, n, d, rows);
+                if (condition != null) {
+                    MemorizationCondition c = new MemorizationCondition((Double) condition.get("sigma_min_x2"), width, d, n);
+                    r.put("ge_condition", c.toMap());
+                }
+                runs.add(r);
+            }
+        } finally {
+            if (!rows.isEmpty()) QuadraticOutputs.writeMetrics(ctx, rows);
+            for (JavaRDD<SampleBlock> m : mapped) m.unpersist(false);
+            if (samples != null) samples.release();
+            if (test != null) test.release();
+        }
+        QuadraticOutputs.plotsAndReport(ctx, rows, runs, train, spec);
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (runs.size() == 1) s.putAll(runs.get(0));
+        else {
+            s.put("model", train.model);
+            s.put("widths", train.widths);
+        }
+        s.put("blas", ctx.blas);
+        s.put("runs", runs);
+        return s;
+    }
+
+    /** sigma_min(X(x)2) from the squared-inner kernel (one dense n x n eigenvalue problem). */
+    private static Map<String, Object> geCondition(JavaRDD<SampleBlock> blocks, int n, int d, RunLog log) {
+        DistributedGram.requireDriverMemory(n, 2, "sigma_min(X(x)2) of Ge et al.'s condition");
+        double lambda = SymmetricEigen.values(DistributedGram.kernel(blocks, InnerProductKernel.SQUARED_INNER, n), n).min();
+        MemorizationCondition c = MemorizationCondition.fromSquaredInnerKernel(lambda, 0, d, n);
+        log.info("Ge et al.'s condition: sigma_min(X(x)2) = %.6g (lambda_min(G o G) = %.6g); n = %d vs d(d+1)/2 = %d",
+                c.sigmaMin(), lambda, n, c.rankLimit());
+        return c.toMap();
+    }
+
+    QuadraticNet net(int width, int d) {
+        if (train.model.equals("signed-quadratic")) return SignedQuadraticNet.create(width, d, spec.weightDecay);
+        double[] c = spec.perturbation > 0 ? QuadraticNet.randomPsd(d, spec.perturbation, train.seed) : null;
+        return QuadraticNet.duLee(width, d, spec.loss, spec.weightDecay, c);
+    }
+
+    Minimizer minimizer(QuadraticNet net, long n) {
+        return switch (spec.optimizer) {
+            case GD -> new GradientDescent(train.eta, Double.NaN);
+            case PERTURBED_GD -> new PerturbedGradientDescent(net.k * net.d, spec.pgdL, spec.pgdRho, spec.pgdEpsilon, spec.pgdC,
+                    spec.pgdDelta, spec.pgdGap, train.seed);
+            case ADAM -> {
+                long perEpoch = spec.batchSize == 0 ? 1 : (n + spec.batchSize - 1) / spec.batchSize;
+                yield new Adam(spec.adamLr, spec.adamBeta1, spec.adamBeta2, spec.adamEpsilon, spec.adamDecay,
+                        Math.toIntExact(spec.decayEveryEpochs * perEpoch));
+            }
+        };
+    }
+
+    private Map<String, Object> trainWidth(JobContext ctx, JavaRDD<SampleBlock> blocks, JavaRDD<SampleBlock> testBlocks, int width,
+                                           long n, int d, List<QuadraticOutputs.Row> rows) throws Exception {
+        RunLog log = ctx.log;
+        QuadraticNet net = net(width, d);
+        double[] w = net.initialWeights(train.kappa, train.seed);
+        boolean mini = spec.optimizer == QuadraticSpec.Optimizer.ADAM && spec.batchSize > 0;
+        SparkQuadraticOracle oracle = new SparkQuadraticOracle(blocks, n, net, mini ? spec.batchSize : 0, train.seed);
+        Minimizer opt = minimizer(net, n);
+        log.info("%s, width %d: %d parameters, %s path (%.3g flops per full pass), optimizer %s%s", train.model, width, (long) width * d,
+                net.cheaperPath(n), net.cheaperPath(n) == QuadraticNet.Path.FORM ? 4.0 * (n + width) * d * d : 4.0 * n * width * d,
+                spec.optimizer, mini ? " (mini-batches of " + spec.batchSize + ")" : "");
+        if (opt instanceof PerturbedGradientDescent p) {
+            log.info("perturbed GD: chi = %.4g, eta = %.4g, r = %.4g, g_thres = %.4g, f_thres = %.4g, t_thres = %d",
+                    p.chi, p.eta, p.radius, p.gThres, p.fThres, p.tThres);
+        }
+        StoppingRule stop = new StoppingRule(train.iterations, spec.targetLoss > 0 ? spec.targetLoss : Double.NEGATIVE_INFINITY,
+                spec.gradientTolerance);
+        java.util.function.IntToDoubleFunction rate;
+        if (opt instanceof Adam adam) rate = adam::learningRate;
+        else if (opt instanceof PerturbedGradientDescent pgd) rate = t -> pgd.eta;
+        else rate = t -> train.eta;
+        QuadraticOutputs.Recorder rec = new QuadraticOutputs.Recorder(width, spec.recordEvery, rows, log, train.progressSeconds,
+                train.iterations, rate);
+        // On mini-batch runs the recorded losses are the batches'; the initial and final losses are the whole set's.
+        double initialLoss = mini ? net.finish(w, SparkQuadraticOracle.sums(blocks, net, net.cheaperPath(n), net.operand(net.cheaperPath(n), w), null)).loss()
+                : Double.NaN;
+        long t0 = System.nanoTime();
+        Minimizer.Outcome<QuadraticEvaluation> out = opt.minimize(w, oracle, stop, rec);
+        rec.finish();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        log.info("width %d: stopped after %d iterations (%s), %.1f s", width, out.iterations(), out.reason(), seconds);
+
+        // The whole training set at the final W, on the FORM path when the certificate needs S.
+        boolean duLee = net.allPositive();
+        QuadraticNet.Path p = duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n);
+        QuadraticEvaluation full = net.finish(w, SparkQuadraticOracle.sums(blocks, net, p, net.operand(p, w), null));
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("model", train.model);
+        s.put("n", n);
+        s.put("d", d);
+        s.put(train.model.equals("signed-quadratic") ? "r" : "k", width);
+        s.put("optimizer", spec.optimizer.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        s.put("iterations", out.iterations());
+        s.put("stop_reason", out.reason());
+        s.put("initial_loss", mini ? initialLoss
+                : rows.stream().filter(r -> r.width() == width).findFirst().map(QuadraticOutputs.Row::loss).orElse(Double.NaN));
+        s.put("final_loss", full.loss());
+        s.put("final_data_loss", full.dataLoss());
+        s.put("final_gradient_norm", full.gradientNorm());
+        s.put("seconds", seconds);
+        s.put("seconds_per_iteration", seconds / Math.max(1, out.iterations() + 1));
+        if (opt instanceof PerturbedGradientDescent pgd) s.put("perturbations", pgd.perturbations);
+        if (duLee) {
+            OptimalityCertificate c = OptimalityCertificate.of(full.formGradient(), w, width, d, n, spec.certificateTolerance, net.c != null);
+            s.put("certificate", c.toMap());
+            log.info("width %d: lambda_min(S + lambda/2 I%s) = %.4g -> %s; rank W = %d; regime: %s", width, net.c != null ? " + C" : "",
+                    c.lambdaMin(), c.conclusion(), c.rank(), c.regime());
+            if (spec.convexMaxD > 0 && d <= spec.convexMaxD) {
+                long c0 = System.nanoTime();
+                ConvexReference.Result cr = ConvexReference.solve(oracle::convexAt, d, new double[d * d], 1.0, spec.convexIterations,
+                        spec.convexTolerance);
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("objective", cr.objective());
+                cm.put("gap", full.loss() - cr.objective());
+                cm.put("converged", cr.converged());
+                cm.put("iterations", cr.iterations());
+                cm.put("gradient_mapping", cr.gradientMapping());
+                cm.put("rank_m", OptimalityCertificate.rank(ConvexReference.factor(cr.m(), d, d), d, d));
+                s.put("convex_reference", cm);
+                log.info("width %d: convex optimum %.8g (%s after %d steps, %.1f s); gap %.3g", width, cr.objective(),
+                        cr.converged() ? "converged" : "NOT converged", cr.iterations(), (System.nanoTime() - c0) / 1e9, full.loss() - cr.objective());
+            }
+        }
+        if (testBlocks != null) {
+            QuadraticNet mse = new QuadraticNet(net.k, net.d, net.a, Loss.SQUARED, 1, 0, null);
+            QuadraticNet.Path tp = mse.cheaperPath(spec.testN);
+            var sums = SparkQuadraticOracle.sums(testBlocks, mse, tp, mse.operand(tp, w), null);
+            s.put("test_mse", 2 * sums.loss / sums.rows);
+            s.put("test_n", sums.rows);
+            log.info("width %d: test MSE %.6g on %d samples", width, 2 * sums.loss / sums.rows, sums.rows);
+        }
+        return s;
+    }
+}
