@@ -54,7 +54,14 @@ class NotebooksTest {
                     "--set", "data.classes=[0,1]", "--set", "data.n=150", "--set", "spectrum.labels=[true,random,worst]"),
             "arora2019-label-noise", List.of("noise", "--set", "data.source=mnist", "--set", "data.path=" + TestData.mnist(),
                     "--set", "data.classes=[0,1]", "--set", "data.n=100", "--set", "noise.test-n=100", "--set", "noise.fractions=[0,0.5,1]",
-                    "--set", "train.width=50", "--set", "train.kappa=0.01", "--set", "train.eta=0.05", "--set", "train.iterations=20"));
+                    "--set", "train.width=50", "--set", "train.kappa=0.01", "--set", "train.eta=0.05", "--set", "train.iterations=20"),
+            "dulee2018-landscape", List.of("landscape", "--set", "data.source=sphere", "--set", "data.n=30", "--set", "data.d=5",
+                    "--set", "data.seed=3", "--set", "train.model=quadratic", "--set", "train.weight-decay=0.01", "--set", "train.kappa=0.3",
+                    "--set", "landscape.widths=[1,5]", "--set", "landscape.seeds=2", "--set", "landscape.eta=0.2",
+                    "--set", "landscape.iterations=5000", "--set", "landscape.tolerance=1e-4"),
+            "ge2020-memorization", List.of("train", "--set", "data.source=hypercube", "--set", "data.n=40", "--set", "data.d=8",
+                    "--set", "train.model=signed-quadratic", "--set", "train.width=20", "--set", "train.kappa=0.1", "--set", "train.eta=0.5",
+                    "--set", "train.weight-decay=0", "--set", "train.iterations=60", "--set", "train.record-every=2"));
 
     @TempDir
     static Path tmp;
