@@ -24,6 +24,21 @@ public final class Approx {
     /** Eigenvector projections {@code |v . y|} from two LAPACK builds, compared up to the eigenvector's sign. */
     public static final double EIGENVECTOR = 1e-8;
 
+    /** Issue 7: lambda_max from ARPACK against the dense path. */
+    public static final double LANCZOS_LAMBDA_MAX = 1e-6;
+    /** Issue 7: lambda_min from the large-n path against the dense path. */
+    public static final double LANCZOS_LAMBDA_MIN = 1e-3;
+    /** Issue 7: the complexity sqrt(2 y^T H^-1 y / n) by preconditioned CG against Cholesky. */
+    public static final double LANCZOS_COMPLEXITY = 1e-4;
+    /** Issue 7: the predicted loss by Lanczos quadrature against the eigendecomposition, at every k up to 1e5. */
+    public static final double LANCZOS_PREDICTED_LOSS = 1e-3;
+    /**
+     * Issue 7: Wasserstein-1 distance between the stochastic-Lanczos-quadrature eigenvalue distribution and the true
+     * eigenvalues, relative to the mean eigenvalue (1/2 for Hinf of unit inputs), with the top 10 eigenvalues deflated
+     * (20 probes, 80 steps at n = 600: measured 0.017).
+     */
+    public static final double SLQ_WASSERSTEIN = 0.03;
+
     private Approx() {
     }
 
