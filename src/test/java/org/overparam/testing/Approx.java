@@ -39,6 +39,9 @@ public final class Approx {
      */
     public static final double SLQ_WASSERSTEIN = 0.03;
 
+    /** A product with kernel tiles stored in float32 (each entry rounded to 6e-8 relative) against float64. */
+    public static final double FLOAT32_TILES = 1e-6;
+
     private Approx() {
     }
 
