@@ -116,7 +116,7 @@ final class SpectrumOutputs {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> flat(Map<String, Object> m) {
+    static Map<String, Object> flat(Map<String, Object> m) {
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, v) -> {
             if (v instanceof Map<?, ?> sub) flat((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));

@@ -63,10 +63,13 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     private final JavaSparkContext jsc;
     private int passes;
     private double seconds;
+    private double flops;
+    private final int d;
 
-    private DistributedKernelOperator(JavaSparkContext jsc, int n, Storage storage, JavaRDD<Tile> cached,
+    private DistributedKernelOperator(JavaSparkContext jsc, int n, int d, Storage storage, JavaRDD<Tile> cached,
                                       JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs, InnerProductKernel kernel) {
         this.jsc = jsc;
+        this.d = d;
         this.n = n;
         this.storage = storage;
         this.cached = cached;
@@ -82,18 +85,19 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      */
     public static DistributedKernelOperator of(JavaRDD<SampleBlock> blocks, InnerProductKernel kernel, int n, Storage storage, int slices) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
+        int d = blocks.first().d;
         JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs = blocks.cartesian(blocks)
                 .filter(p -> p._1().rowStart <= p._2().rowStart)
                 .map(p -> new Tuple2<>(p._1(), p._2()))
                 .coalesce(Math.max(1, slices));
         if (storage == Storage.RECOMPUTE) {
-            return new DistributedKernelOperator(jsc, n, storage, null, pairs, kernel);
+            return new DistributedKernelOperator(jsc, n, d, storage, null, pairs, kernel);
         }
         boolean single = storage == Storage.FLOAT32;
         JavaRDD<Tile> tiles = pairs.flatMap(p -> tiles(p._1(), p._2(), kernel, single));
         tiles.persist(StorageLevel.MEMORY_AND_DISK());
         tiles.count();
-        return new DistributedKernelOperator(jsc, n, storage, tiles, null, kernel);
+        return new DistributedKernelOperator(jsc, n, d, storage, tiles, null, kernel);
     }
 
     /**
@@ -153,6 +157,14 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         return passes;
     }
 
+    /**
+     * Floating-point operations of the applications so far: {@code 2 n^2 b} per pass for the products, plus
+     * {@code n^2 d} per pass for the tile GEMMs when recomputed (the arccos map not counted).
+     */
+    public double flops() {
+        return flops;
+    }
+
     /** Wall seconds spent in applications so far. */
     public double seconds() {
         return seconds;
@@ -200,6 +212,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         }
         passes++;
         seconds += (System.nanoTime() - start) / 1e9;
+        flops += 2.0 * n * n * b + (cached == null ? (double) n * n * d : 0);
     }
 
     private static double[] add(double[] a, double[] b) {
