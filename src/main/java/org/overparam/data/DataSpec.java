@@ -107,6 +107,7 @@ public final class DataSpec implements Serializable {
             if (n == ALL) throw new UserError("data.n: a synthetic source needs a sample count, found 'all'.");
             if (d < 1) throw new UserError("data.d: expected a dimension >= 1, found " + d + ".");
             if (classes.length > 0) throw new UserError("data.classes: synthetic sources have no classes, found " + Arrays.toString(classes) + ".");
+            if (labels.kind == LabelScheme.Kind.PARITY) throw new UserError("data.labels = parity needs a file source with classes; " + source.id + " has real-valued labels.");
             if (labels.kind == LabelScheme.Kind.INTEGER) throw new UserError("data.labels = integer needs a file source with classes; " + source.id + " has real-valued labels.");
             if (source == Source.GAUSSIAN && teacherWidth < 1) throw new UserError("data.gaussian.teacher-width: expected >= 1, found " + teacherWidth + ".");
         } else if (path.isEmpty()) {
