@@ -12,7 +12,10 @@ import java.util.Map;
 
 /**
  * The outputs of the large-n spectrum path, analogous to {@link SpectrumOutputs}: tables {@code top_eigenvalues},
- * {@code spectral_density} (log-spaced bins with the standard error across probes), {@code label_measure} (the Gauss
+ * {@code spectral_density} (log-spaced bins with the standard error across probes), {@code density_nodes} (each
+ * probe's quadrature nodes and weights, each probe's weights summing to the fraction of eigenvalues it stands for, and
+ * the exactly counted top eigenvalues as probe -1 with weight 1/n each: the estimated distribution is the mean over
+ * probes plus the exact part), {@code label_measure} (the Gauss
  * quadrature nodes and weights of each label vector), {@code predicted_loss} (with its error estimate); plots of the
  * density on a log axis with its band, the label measures, and the predicted loss curves; the summary says which path
  * ran, the iterations and the error estimates.
@@ -104,6 +107,15 @@ final class LanczosOutputs {
             }
         }
         density.write(dir);
+        Table nodes = new Table("density_nodes", List.of(Table.Column.of("probe", Table.Type.INT), Table.Column.of("node", Table.Type.DOUBLE),
+                Table.Column.of("weight", Table.Type.DOUBLE)));
+        double[][][] quad = r.density().quadratures();
+        for (int p = 0; p < quad.length; p++) {
+            for (int j = 0; j < quad[p][0].length; j++) nodes.add(p, quad[p][0][j], quad[p][1][j]);
+        }
+        double[] exact = r.top().values();
+        for (double v : exact) nodes.add(-1, v, 1.0 / r.n());
+        nodes.write(dir);
 
         Table measure = new Table("label_measure", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("node", Table.Type.DOUBLE),
                 Table.Column.of("weight", Table.Type.DOUBLE), Table.Column.of("share_at_or_below", Table.Type.DOUBLE)));

@@ -81,6 +81,13 @@ public final class SpectralDensity {
         return new SpectralDensity(n, nodes, weights, deflated.clone());
     }
 
+    /** Per probe, {@code [nodes, weights]} (copies; the weights of a probe sum to {@code (n - k) / n}). */
+    public double[][][] quadratures() {
+        double[][][] out = new double[nodes.length][][];
+        for (int j = 0; j < nodes.length; j++) out[j] = new double[][] {nodes[j].clone(), weights[j].clone()};
+        return out;
+    }
+
     public int probes() {
         return nodes.length;
     }
