@@ -107,15 +107,14 @@ final class LanczosOutputs {
             }
         }
         density.write(dir);
-        Table nodes = new Table("density_nodes", List.of(Table.Column.of("probe", Table.Type.INT), Table.Column.of("node", Table.Type.DOUBLE),
+        Table probeNodes = new Table("density_nodes", List.of(Table.Column.of("probe", Table.Type.INT), Table.Column.of("node", Table.Type.DOUBLE),
                 Table.Column.of("weight", Table.Type.DOUBLE)));
         double[][][] quad = r.density().quadratures();
         for (int p = 0; p < quad.length; p++) {
-            for (int j = 0; j < quad[p][0].length; j++) nodes.add(p, quad[p][0][j], quad[p][1][j]);
+            for (int j = 0; j < quad[p][0].length; j++) probeNodes.add(p, quad[p][0][j], quad[p][1][j]);
         }
-        double[] exact = r.top().values();
-        for (double v : exact) nodes.add(-1, v, 1.0 / r.n());
-        nodes.write(dir);
+        for (double v : r.top().values()) probeNodes.add(-1, v, 1.0 / r.n());
+        probeNodes.write(dir);
 
         Table measure = new Table("label_measure", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("node", Table.Type.DOUBLE),
                 Table.Column.of("weight", Table.Type.DOUBLE), Table.Column.of("share_at_or_below", Table.Type.DOUBLE)));
