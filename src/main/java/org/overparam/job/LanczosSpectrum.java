@@ -76,7 +76,7 @@ final class LanczosSpectrum {
 
             long t2 = System.nanoTime();
             NystromPreconditioner pre = NystromPreconditioner.build(op, Math.min(s.preconditionerRank, n), spec.seed);
-            Lobpcg.Result bottom = Lobpcg.smallest(op, pre::apply, s.minTolerance, s.maxIterations, spec.seed, (it, rel) -> {
+            Lobpcg.Result bottom = Lobpcg.smallest(op, pre::apply, s.minBlock, s.minTolerance, s.maxIterations, spec.seed, (it, rel) -> {
                 if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
             });
             secs.put("lambda_min", seconds(t2));
@@ -84,8 +84,8 @@ final class LanczosSpectrum {
                 log.warn("LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g: "
                         + "lambda_min = %.6g is an upper bound only", bottom.iterations(), bottom.relativeResidual(), s.minTolerance, bottom.value());
             }
-            log.info("lambda_min by LOBPCG (Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g",
-                    pre.rank(), seconds(t2), bottom.value(), bottom.iterations(), bottom.relativeResidual());
+            log.info("lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g",
+                    s.minBlock, pre.rank(), seconds(t2), bottom.value(), bottom.iterations(), bottom.relativeResidual());
 
             Map<String, double[]> labels = labelVectors(spec, yTrue, bottom.vector());
             double[][] probes = SpectralDensity.probes(n, s.probes, spec.seed);

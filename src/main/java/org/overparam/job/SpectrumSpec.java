@@ -36,6 +36,7 @@ public final class SpectrumSpec {
         public final double cgTolerance;
         public final int maxIterations;
         public final int preconditionerRank;
+        public final int minBlock;
         public final int densityBins;
 
         Lanczos(Config c) {
@@ -47,6 +48,7 @@ public final class SpectrumSpec {
             cgTolerance = fraction(c, "cg-tolerance");
             maxIterations = positive(c, "max-iterations");
             preconditionerRank = positive(c, "preconditioner-rank");
+            minBlock = positive(c, "min-block");
             densityBins = positive(c, "density-bins");
         }
 

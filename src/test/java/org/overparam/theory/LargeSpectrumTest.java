@@ -110,8 +110,12 @@ class LargeSpectrumTest {
             assertThat(top.residuals()[i]).isLessThan(1e-8 * top.values()[0]);
         }
         NystromPreconditioner p = NystromPreconditioner.build(op, 60, 3);
-        Lobpcg.Result bottom = Lobpcg.smallest(op, p::apply, 1e-5, 2000, 5, null);
+        Lobpcg.Result single = Lobpcg.smallest(op, p::apply, 1e-5, 2000, 5, null);
+        Lobpcg.Result bottom = Lobpcg.smallest(op, p::apply, 8, 1e-5, 2000, 5, null);
+        assertThat(single.converged()).isTrue();
         assertThat(bottom.converged()).isTrue();
+        Approx.assertRelative(dense.min(), single.value(), Approx.LANCZOS_LAMBDA_MIN, "lambda_min by LOBPCG, one vector");
+        assertThat(bottom.iterations()).as("a block of 8 needs fewer passes than one vector").isLessThan(single.iterations());
         Approx.assertRelative(dense.min(), bottom.value(), Approx.LANCZOS_LAMBDA_MIN, "lambda_min by LOBPCG, " + bottom.iterations() + " iterations");
         double overlap = Math.abs(org.overparam.linalg.NativeLibraries.blas().ddot(n, dense.vector(0), 1, bottom.vector(), 1));
         Approx.assertRelative(1.0, overlap, 1e-3, "|v_min . x|");
