@@ -63,8 +63,18 @@ class LanczosSpectrumJobTest {
                 .isGreaterThan(large.get("labels").get("random").get("top10_share").asDouble());
         assertThat(large.get("labels").get("true").get("complexity").asDouble())
                 .isLessThan(large.get("labels").get("random").get("complexity").asDouble());
+        // Float32 tiles (entries rounded to 6e-8 relative) keep lambda_max and the complexity of the true labels within
+        // the tolerances at this n.
+        JsonNode single = run("float32", "--set", "spectrum.method=lanczos", "--set", "spectrum.tiles=float32");
+        assertThat(single.get("iterations").get("tiles").asText()).isEqualTo("float32");
+        Approx.assertRelative(dense.get("eigenvalues").get("max").asDouble(), single.get("eigenvalues").get("max").asDouble(),
+                Approx.LANCZOS_LAMBDA_MAX, "lambda_max, float32 tiles");
+        Approx.assertRelative(dense.get("eigenvalues").get("min").asDouble(), single.get("eigenvalues").get("min").asDouble(),
+                Approx.LANCZOS_LAMBDA_MIN, "lambda_min, float32 tiles");
+        Approx.assertRelative(dense.get("labels").get("true").get("complexity").asDouble(),
+                single.get("labels").get("true").get("complexity").asDouble(), Approx.LANCZOS_COMPLEXITY, "true complexity, float32 tiles");
         Path lanczos = tmp.resolve("lanczos");
-        for (String f : List.of("top_eigenvalues.csv", "spectral_density.csv", "label_measure.csv", "predicted_loss.csv",
+        for (String f : List.of("top_eigenvalues.csv", "spectral_density.csv", "density_nodes.csv", "label_measure.csv", "predicted_loss.csv",
                 "plots/spectral-density.png", "plots/label-measure.svg", "plots/predicted-loss.png")) {
             assertThat(lanczos.resolve(f)).as(f).exists();
         }
