@@ -60,6 +60,7 @@ final class LanczosSpectrum {
                         + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)", spec.method, spec.kernel.id, n, d,
                 storage.name().toLowerCase(Locale.ROOT), DistributedKernelOperator.cachedBytes(n, storage) / 1e9, s.steps, vectors,
                 8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
+        requireDriverMemory(n, s, vectors);
         Map<String, Object> secs = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (DistributedKernelOperator op = DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
@@ -139,6 +140,25 @@ final class LanczosSpectrum {
             summary.put("blas", ctx.blas);
             LanczosOutputs.write(ctx, spec, r, summary);
             return summary;
+        }
+    }
+
+    /**
+     * Refuses, before any work, settings whose driver-side arrays would not fit: the Lanczos bases
+     * ({@code 8 n m} bytes per vector), the Nystrom sketch (three n x r blocks) and up to
+     * {@link org.overparam.spark.DeterministicAggregate#FANOUT} + 2 n x b accumulators of the widest pass.
+     */
+    static void requireDriverMemory(int n, SpectrumSpec.Lanczos s, int vectors) {
+        int widest = Math.max(Math.max(vectors, s.preconditionerRank), Math.max(s.topEigenpairs, s.minBlock));
+        double need = 8.0 * n * (Math.min(s.steps, n) * (double) vectors + 3.0 * s.preconditionerRank
+                + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
+        double have = org.overparam.spark.DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
+        if (need > have) {
+            throw new org.overparam.UserError(String.format(Locale.ROOT,
+                    "The large-n path keeps %d Lanczos bases of %,d x %d doubles, the rank-%d preconditioner and the pass accumulators "
+                            + "on the driver: %.2f GB, but the driver heap allows %.2f GB. Lower spectrum.lanczos.steps, .probes or "
+                            + ".preconditioner-rank, or give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory).",
+                    vectors, n, Math.min(s.steps, n), s.preconditionerRank, need / 1e9, have / 1e9));
         }
     }
 

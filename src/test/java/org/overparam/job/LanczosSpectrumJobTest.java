@@ -79,4 +79,14 @@ class LanczosSpectrumJobTest {
             assertThat(lanczos.resolve(f)).as(f).exists();
         }
     }
+
+    @Test
+    void settingsWhoseDriverArraysCannotFitAreRefusedBeforeAnyWork() throws Exception {
+        Path out = tmp.resolve("too-many-probes");
+        int code = SpectrumJobTest.run("spectrum", "--out", out.toString(), "--set", "data.source=sphere", "--set", "data.n=500",
+                "--set", "data.d=5", "--set", "spectrum.method=lanczos", "--set", "spectrum.lanczos.probes=100000");
+        assertThat(code).isEqualTo(org.overparam.cli.Main.EXIT_USER_ERROR);
+        JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertThat(m.get("error").asText()).contains("Lanczos bases").contains("GB").contains("spectrum.lanczos.steps");
+    }
 }
