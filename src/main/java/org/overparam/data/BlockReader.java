@@ -75,6 +75,7 @@ public final class BlockReader implements Serializable {
         if (!s.randomLabel()[i]) {
             if (synthetic != null) return generated;
             if (integer) return cls;
+            if (spec.labels.kind == LabelScheme.Kind.PARITY) return cls % 2 == 0 ? 1.0 : -1.0;
             return cls == spec.classes[0] ? 1.0 : -1.0;
         }
         SplittableRandom rng = Seeds.stream(spec.seed, spec.purpose("random-label"), id);

@@ -40,6 +40,8 @@ public final class DataSpec implements Serializable {
     public final Source source;
     public final String path;
     public final boolean test;
+    /** data.split = all: the training records, then the test records, numbered on from the last training record. */
+    public final boolean bothSplits;
     public final int[] classes;
     public final int n;
     public final boolean randomSample;
@@ -61,10 +63,11 @@ public final class DataSpec implements Serializable {
         source = Source.parse(c.getString("source"));
         path = c.getString("path").trim();
         String split = c.getString("split").trim().toLowerCase(Locale.ROOT);
-        if (!split.equals("train") && !split.equals("test")) {
-            throw new UserError("data.split: expected train | test, found '" + split + "'.");
+        if (!split.equals("train") && !split.equals("test") && !split.equals("all")) {
+            throw new UserError("data.split: expected train | test | all, found '" + split + "'.");
         }
         test = split.equals("test");
+        bothSplits = split.equals("all");
         classes = c.getIntList("classes").stream().mapToInt(Integer::intValue).toArray();
         for (int k : classes) {
             if (k < 0 || k > 9) throw new UserError("data.classes: expected class values in 0..9, found " + k + ".");
@@ -107,6 +110,7 @@ public final class DataSpec implements Serializable {
             if (n == ALL) throw new UserError("data.n: a synthetic source needs a sample count, found 'all'.");
             if (d < 1) throw new UserError("data.d: expected a dimension >= 1, found " + d + ".");
             if (classes.length > 0) throw new UserError("data.classes: synthetic sources have no classes, found " + Arrays.toString(classes) + ".");
+            if (labels.kind == LabelScheme.Kind.PARITY) throw new UserError("data.labels = parity needs a file source with classes; " + source.id + " has real-valued labels.");
             if (labels.kind == LabelScheme.Kind.INTEGER) throw new UserError("data.labels = integer needs a file source with classes; " + source.id + " has real-valued labels.");
             if (source == Source.GAUSSIAN && teacherWidth < 1) throw new UserError("data.gaussian.teacher-width: expected >= 1, found " + teacherWidth + ".");
         } else if (path.isEmpty()) {
@@ -118,13 +122,14 @@ public final class DataSpec implements Serializable {
     }
 
     private DataSpec(DataSpec o, int blockSize, int partitions) {
-        this(o, blockSize, partitions, o.test, o.n, o.labels);
+        this(o, blockSize, partitions, o.test, o.n, o.labels, o.bothSplits);
     }
 
-    private DataSpec(DataSpec o, int blockSize, int partitions, boolean test, int n, LabelScheme labels) {
+    private DataSpec(DataSpec o, int blockSize, int partitions, boolean test, int n, LabelScheme labels, boolean bothSplits) {
         source = o.source;
         path = o.path;
         this.test = test;
+        this.bothSplits = bothSplits;
         classes = o.classes;
         this.n = n;
         randomSample = o.randomSample;
@@ -151,10 +156,10 @@ public final class DataSpec implements Serializable {
         return new DataSpec(this, blockSize, partitions);
     }
 
-    /** The same source and transforms on another split, with another sample count and label scheme. */
+    /** The same source and transforms on one given split (train or test), with another sample count and label scheme. */
     public DataSpec withSplit(boolean test, int n, LabelScheme labels) {
         if (n < 1 && n != ALL) throw new IllegalArgumentException("n must be positive or ALL, found " + n);
-        return new DataSpec(this, blockSize, partitions, test, n, labels);
+        return new DataSpec(this, blockSize, partitions, test, n, labels, false);
     }
 
     private static int parseN(Config c) {
@@ -189,6 +194,7 @@ public final class DataSpec implements Serializable {
     }
 
     public String split() {
+        if (bothSplits) return "all";
         return test ? "test" : "train";
     }
 

@@ -39,6 +39,10 @@ public abstract class FileSource implements Serializable {
 
     /** Locates the files of {@code spec.source} under {@code spec.path}. */
     public static FileSource locate(DataSpec spec, Configuration conf) {
+        if (spec.bothSplits) {
+            return new ConcatenatedSource(locate(spec.withSplit(false, spec.n, spec.labels), conf),
+                    locate(spec.withSplit(true, spec.n, spec.labels), conf));
+        }
         try {
             return switch (spec.source) {
                 case MNIST, FASHION_MNIST -> IdxSource.find(spec, conf);

@@ -21,7 +21,7 @@ import java.io.Serializable;
 public final class LabelScheme implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { TRUE, RANDOM, INTEGER, PLANTED }
+    public enum Kind { TRUE, RANDOM, INTEGER, PLANTED, PARITY }
 
     public final Kind kind;
     /** The fraction of randomized labels (RANDOM only; 0 otherwise). */
@@ -43,6 +43,7 @@ public final class LabelScheme implements Serializable {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.equals("true")) return new LabelScheme(Kind.TRUE, 0);
         if (t.equals("integer")) return new LabelScheme(Kind.INTEGER, 0);
+        if (t.equals("parity")) return new LabelScheme(Kind.PARITY, 0);
         if (t.equals("random")) return new LabelScheme(Kind.RANDOM, 1.0);
         if (t.startsWith("random:")) {
             double p;
@@ -75,6 +76,7 @@ public final class LabelScheme implements Serializable {
     public String toString() {
         if (kind == Kind.RANDOM) return "random:" + fraction;
         if (kind == Kind.PLANTED) return "planted:" + power;
+        if (kind == Kind.PARITY) return "parity";
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

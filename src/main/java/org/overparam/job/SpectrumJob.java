@@ -60,13 +60,16 @@ public final class SpectrumJob implements Job {
             ctx.manifestExtras.put("partitions", samples.partitions);
             ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
             int limit = denseLimit();
+            if (spec.method.equals("lanczos") || (spec.method.equals("auto") && n > limit)) {
+                if (spec.method.equals("auto")) log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
+                return LanczosSpectrum.run(ctx, samples, spec, start);
+            }
             if (n > limit) {
                 throw new UserError(String.format(java.util.Locale.ROOT,
                         "n = %,d is past the dense limit of %,d: the dense path keeps about 3 %,d x %,d float64 matrices (%.1f GB) "
-                                + "on the driver, whose heap allows %.1f GB. Give the driver more memory (OVERPARAM_DRIVER_MEMORY, "
-                                + "--driver-memory), lower data.n, or use the large-n Lanczos path (spectrum.method = lanczos) once "
-                                + "it is available.", n, limit, n, n, 24.0 * n * n / 1e9,
-                        DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
+                                + "on the driver, whose heap allows %.1f GB. Use the large-n path (spectrum.method = lanczos or auto), "
+                                + "give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory), or lower data.n.",
+                        n, limit, n, n, 24.0 * n * n / 1e9, DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
             }
             log.info("%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
                     spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
@@ -101,6 +104,7 @@ public final class SpectrumJob implements Job {
                         eig.max() * spec.eta, spec.eta);
             }
             Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
+            summary.put("method", "dense");
             if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
                 summary.put("theorem_6_1", theorem61(ComplexityMeasure.bySpectrum(LabelSpectrum.of(eig, yTrue)), log));
             }

@@ -19,6 +19,51 @@ public final class SpectrumSpec {
     public final int gridPoints;
     public final int denseLimit;
     public final long seed;
+    /** dense | lanczos | auto (lanczos past the dense limit). */
+    public final String method;
+    /** auto | float64 | float32 | recompute: how the large-n path keeps the kernel tiles between passes. */
+    public final String tiles;
+    /** The large-n path's settings ({@code spectrum.lanczos.*}). */
+    public final Lanczos lanczos;
+
+    /** {@code spectrum.lanczos.*}, checked. */
+    public static final class Lanczos {
+        public final int steps;
+        public final int probes;
+        public final int topEigenpairs;
+        public final double eigenTolerance;
+        public final double minTolerance;
+        public final double cgTolerance;
+        public final int maxIterations;
+        public final int preconditionerRank;
+        public final int minBlock;
+        public final int densityBins;
+
+        Lanczos(Config c) {
+            steps = positive(c, "steps");
+            probes = positive(c, "probes");
+            topEigenpairs = positive(c, "top-eigenpairs");
+            eigenTolerance = fraction(c, "eigen-tolerance");
+            minTolerance = fraction(c, "min-tolerance");
+            cgTolerance = fraction(c, "cg-tolerance");
+            maxIterations = positive(c, "max-iterations");
+            preconditionerRank = positive(c, "preconditioner-rank");
+            minBlock = positive(c, "min-block");
+            densityBins = positive(c, "density-bins");
+        }
+
+        private static int positive(Config c, String key) {
+            int v = c.getInt(key);
+            if (v < 1) throw new UserError("spectrum.lanczos." + key + ": expected an integer >= 1, found " + v + ".");
+            return v;
+        }
+
+        private static double fraction(Config c, String key) {
+            double v = c.getDouble(key);
+            if (!(v > 0 && v < 1)) throw new UserError("spectrum.lanczos." + key + ": expected a number in (0, 1), found " + v + ".");
+            return v;
+        }
+    }
 
     private SpectrumSpec(Config c) {
         kernel = InnerProductKernel.parse(c.getString("kernel"));
@@ -41,6 +86,13 @@ public final class SpectrumSpec {
         denseLimit = c.getInt("dense-limit");
         if (denseLimit < 0) throw new UserError("spectrum.dense-limit: expected 0 (from driver memory) or a positive n, found " + denseLimit + ".");
         seed = c.getLong("seed");
+        method = c.getString("method").trim().toLowerCase(Locale.ROOT);
+        if (!(method.equals("dense") || method.equals("lanczos") || method.equals("auto"))) {
+            throw new UserError("spectrum.method: expected dense | lanczos | auto, found '" + c.getString("method") + "'.");
+        }
+        tiles = c.getString("tiles").trim().toLowerCase(Locale.ROOT);
+        if (!tiles.equals("auto")) org.overparam.spark.DistributedKernelOperator.Storage.parse(tiles);
+        lanczos = new Lanczos(c.getConfig("lanczos"));
     }
 
     public static SpectrumSpec from(Config config) {

@@ -49,7 +49,24 @@ public final class ComplexityMeasure {
         /** LAPACK dpotrf + dpotrs (+ dpocon, and dsyevd values only when the screen triggers). */
         CHOLESKY,
         /** From the eigendecomposition: {@code sum_i p_i^2 / lambda_i}. */
-        EIGEN
+        EIGEN,
+        /** Preconditioned conjugate gradients ({@code y . x} with {@code H x ~ y}), for n past the dense limit. */
+        CONJUGATE_GRADIENT
+    }
+
+    /**
+     * The measure from {@code q = y . x} with x an iterative solution of {@code H x = y}
+     * ({@link org.overparam.linalg.ConjugateGradient}), given the extreme eigenvalues of H found iteratively; the
+     * same singularity criterion {@code lambda_min <= n eps lambda_max} as the dense routes.
+     */
+    public static Result byIterativeSolve(int n, double quadraticForm, double lambdaMin, double lambdaMax) {
+        double cond = lambdaMin > 0 ? lambdaMax / lambdaMin : Double.POSITIVE_INFINITY;
+        if (lambdaMin <= n * EPS * lambdaMax) {
+            return new Result(Method.CONJUGATE_GRADIENT, n, true, Double.NaN, lambdaMin, lambdaMax, cond,
+                    singularMessage(n, lambdaMin, lambdaMax, cond, "iterative lambda_min"));
+        }
+        return new Result(Method.CONJUGATE_GRADIENT, n, false, quadraticForm, lambdaMin, lambdaMax, cond,
+                String.format("lambda_min = %.6g, lambda_max = %.6g, condition number %.3g", lambdaMin, lambdaMax, cond));
     }
 
     /**

@@ -37,8 +37,18 @@ public final class WorstCaseLabels {
         if (!(norm >= 0) || !Double.isFinite(norm)) {
             throw new IllegalArgumentException("WorstCaseLabels: the norm must be finite and >= 0, found " + norm);
         }
-        int n = eigen.n;
-        double[] v = eigen.vector(0);
+        return scaled(eigen.vector(0), norm);
+    }
+
+    /**
+     * A given eigenvector of {@code lambda_min} (from an iterative solver, for n past the dense limit) scaled to
+     * {@code norm} and signed as in {@link #of}. v is overwritten and returned.
+     */
+    public static double[] scaled(double[] v, double norm) {
+        if (!(norm >= 0) || !Double.isFinite(norm)) {
+            throw new IllegalArgumentException("WorstCaseLabels: the norm must be finite and >= 0, found " + norm);
+        }
+        int n = v.length;
         int largest = 0;
         double sumSq = 0;
         for (int i = 0; i < n; i++) {

@@ -81,10 +81,10 @@ class SpectrumJobTest {
     }
 
     @Test
-    void nPastTheDenseLimitIsRefusedWithTheMemoryItWouldNeed() throws Exception {
+    void nPastTheDenseLimitIsRefusedOnTheDensePathWithTheMemoryItWouldNeed() throws Exception {
         Path out = tmp.resolve("too-big");
         int code = run("spectrum", "--out", out.toString(), "--set", "data.source=sphere", "--set", "data.n=500",
-                "--set", "data.d=5", "--set", "spectrum.dense-limit=100");
+                "--set", "data.d=5", "--set", "spectrum.dense-limit=100", "--set", "spectrum.method=dense");
         assertThat(code).isEqualTo(Main.EXIT_USER_ERROR);
         JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
         assertThat(m.get("status").asText()).isEqualTo("failed");

@@ -1,0 +1,194 @@
+package org.overparam.job;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.overparam.linalg.ArpackEigen;
+import org.overparam.linalg.ConjugateGradient;
+import org.overparam.linalg.GaussQuadrature;
+import org.overparam.linalg.Lanczos;
+import org.overparam.linalg.Lobpcg;
+import org.overparam.linalg.NystromPreconditioner;
+import org.overparam.linalg.SpectralDensity;
+import org.overparam.spark.DistributedKernelOperator;
+import org.overparam.spark.ShardedSamples;
+import org.overparam.theory.ComplexityMeasure;
+import org.overparam.theory.LanczosLabelSpectrum;
+import org.overparam.theory.WorstCaseLabels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The large-n path of the {@code spectrum} command (issue 7): no n x n matrix anywhere. The kernel stays in tiles on
+ * the executors ({@link DistributedKernelOperator}) and is only applied to blocks of vectors:
+ * <ol>
+ *   <li>the top eigenpairs by ARPACK ({@link ArpackEigen}), lambda_max among them;</li>
+ *   <li>a rank-r Nystrom preconditioner (one pass with r vectors), then lambda_min and its eigenvector by LOBPCG
+ *       ({@link Lobpcg}): the worst-case labels;</li>
+ *   <li>one Lanczos run ({@link Lanczos}) from every label vector and from the seeded Rademacher probes (deflated of
+ *       the top eigenvectors) at once: the label spectral measures ({@link LanczosLabelSpectrum}: predicted loss at
+ *       every k, shares of ||y||^2) and the eigenvalue density ({@link SpectralDensity});</li>
+ *   <li>the complexity {@code sqrt(2 y^T H^-1 y / n)} of every label vector by preconditioned CG, all at once.</li>
+ * </ol>
+ * Passes over the tiles: about {@code (ARPACK applications) + 1 + (LOBPCG iterations) + m + (CG iterations) + 3}.
+ * Driver memory: the Lanczos bases, {@code 8 n m (labels + probes)} bytes, plus {@code 8 n r} for the preconditioner.
+ */
+final class LanczosSpectrum {
+    private LanczosSpectrum() {
+    }
+
+    /** One label vector's results. */
+    record Scheme(String name, double[] y, LanczosLabelSpectrum spectrum, ConjugateGradient.Solution solve, ComplexityMeasure.Result complexity) {
+    }
+
+    /** Everything the outputs need. */
+    record Result(int n, int d, ArpackEigen.Result top, Lobpcg.Result bottom, int preconditionerRank, List<Scheme> schemes,
+                  SpectralDensity density, String storage, int passes, double matvecSeconds, double flops) {
+    }
+
+    static Map<String, Object> run(JobContext ctx, ShardedSamples samples, SpectrumSpec spec, long start) {
+        RunLog log = ctx.log;
+        SpectrumSpec.Lanczos s = spec.lanczos;
+        int n = samples.plan.n, d = samples.d;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
+        DistributedKernelOperator.Storage storage = spec.tiles.equals("auto") ? DistributedKernelOperator.auto(jsc, n)
+                : DistributedKernelOperator.Storage.parse(spec.tiles);
+        int vectors = spec.labels.size() + s.probes;
+        log.info("large-n path (spectrum.method = %s): %s kernel of %,d samples (d = %d) as a distributed operator; tiles %s (%.2f GB cached); "
+                        + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)", spec.method, spec.kernel.id, n, d,
+                storage.name().toLowerCase(Locale.ROOT), DistributedKernelOperator.cachedBytes(n, storage) / 1e9, s.steps, vectors,
+                8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
+        requireDriverMemory(n, s, vectors);
+        Map<String, Object> secs = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (DistributedKernelOperator op = DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
+            secs.put("tiles", seconds(t0));
+            log.info("tiles ready in %.1f s", seconds(t0));
+            double[] yTrue = SpectrumJob.trueLabels(samples.blocks, n);
+
+            long t1 = System.nanoTime();
+            int k = Math.min(s.topEigenpairs, n - 1);
+            ArpackEigen.Result top = ArpackEigen.largest(op, k, s.eigenTolerance, s.maxIterations);
+            secs.put("top_eigenpairs", seconds(t1));
+            log.info("top %d eigenpairs by ARPACK in %.1f s (%d applications): lambda_max = %.10g, residual %.2g",
+                    k, seconds(t1), top.applications(), top.values()[0], top.residuals()[0]);
+
+            long t2 = System.nanoTime();
+            NystromPreconditioner pre = NystromPreconditioner.build(op, Math.min(s.preconditionerRank, n), spec.seed);
+            Lobpcg.Result bottom = Lobpcg.smallest(op, pre::apply, s.minBlock, s.minTolerance, s.maxIterations, spec.seed, (it, rel) -> {
+                if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
+            });
+            secs.put("lambda_min", seconds(t2));
+            if (!bottom.converged()) {
+                log.warn("LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g: "
+                        + "lambda_min = %.6g is an upper bound only", bottom.iterations(), bottom.relativeResidual(), s.minTolerance, bottom.value());
+            }
+            log.info("lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g",
+                    s.minBlock, pre.rank(), seconds(t2), bottom.value(), bottom.iterations(), bottom.relativeResidual());
+
+            Map<String, double[]> labels = labelVectors(spec, yTrue, bottom.vector());
+            double[][] probes = SpectralDensity.probes(n, s.probes, spec.seed);
+            SpectralDensity.deflate(probes, top.vectors());
+            double[][] starts = new double[labels.size() + probes.length][];
+            int c = 0;
+            for (double[] y : labels.values()) starts[c++] = y;
+            for (double[] z : probes) starts[c++] = z;
+            long t3 = System.nanoTime();
+            List<Lanczos.Run> runs = Lanczos.run(op, starts, s.steps, step -> {
+                if (step % 25 == 0) log.info("  Lanczos step %d of %d (%.1f s)", step, s.steps, seconds(t3));
+            });
+            secs.put("lanczos", seconds(t3));
+            log.info("%d Lanczos steps from %d vectors in %.1f s", runs.get(0).steps(), starts.length, seconds(t3));
+
+            long t4 = System.nanoTime();
+            ConjugateGradient.Solution[] solves = ConjugateGradient.solve(op, pre::apply, labels.values().toArray(new double[0][]),
+                    s.cgTolerance, s.maxIterations, (it, rel) -> {
+                        if (it % 50 == 0) log.info("  CG iteration %d: largest relative residual %.3g", it, rel);
+                    });
+            secs.put("complexity", seconds(t4));
+            List<Scheme> schemes = new ArrayList<>();
+            int i = 0;
+            for (Map.Entry<String, double[]> e : labels.entrySet()) {
+                ConjugateGradient.Solution sol = solves[i];
+                ComplexityMeasure.Result cm = ComplexityMeasure.byIterativeSolve(n, sol.quadraticForm(), bottom.value(), top.values()[0]);
+                if (!sol.converged()) {
+                    log.warn("CG for the %s labels stopped after %d iterations at relative residual %.3g > spectrum.lanczos.cg-tolerance = %g",
+                            e.getKey(), sol.iterations(), sol.relativeResidual(), s.cgTolerance);
+                }
+                schemes.add(new Scheme(e.getKey(), e.getValue(), new LanczosLabelSpectrum(runs.get(i)), sol, cm));
+                log.info("labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s (CG: %d iterations, residual %.2g, relative error <= %.2g)",
+                        e.getKey(), Math.sqrt(runs.get(i).normSquared()), cm.singular() ? "undefined (H singular)" : String.format(Locale.ROOT, "%.6g", cm.complexity()),
+                        sol.iterations(), sol.relativeResidual(), sol.relativeQuadraticFormError(bottom.value()));
+                i++;
+            }
+            List<GaussQuadrature> probeQuadratures = new ArrayList<>();
+            for (int j = labels.size(); j < runs.size(); j++) probeQuadratures.add(runs.get(j).quadrature());
+            SpectralDensity density = SpectralDensity.of(n, probeQuadratures, top.values());
+            if (top.values()[0] * spec.eta >= 2) {
+                log.warn("eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
+                        top.values()[0] * spec.eta, spec.eta);
+            }
+            double flops = op.flops();
+            Result r = new Result(n, d, top, bottom, pre.rank(), schemes, density, storage.name().toLowerCase(Locale.ROOT), op.passes(), op.seconds(), flops);
+            log.info("%d passes over the tiles in %.1f s: %.2f GFLOP/s", op.passes(), op.seconds(), flops / op.seconds() / 1e9);
+            Map<String, Object> summary = LanczosOutputs.summary(spec, r);
+            secs.put("total", seconds(start));
+            summary.put("seconds", secs);
+            summary.put("peak_heap_bytes", peakHeap());
+            summary.put("blas", ctx.blas);
+            LanczosOutputs.write(ctx, spec, r, summary);
+            return summary;
+        }
+    }
+
+    /**
+     * Refuses, before any work, settings whose driver-side arrays would not fit: the Lanczos bases
+     * ({@code 8 n m} bytes per vector), the Nystrom sketch (three n x r blocks) and up to
+     * {@link org.overparam.spark.DeterministicAggregate#FANOUT} + 2 n x b accumulators of the widest pass.
+     */
+    static void requireDriverMemory(int n, SpectrumSpec.Lanczos s, int vectors) {
+        int widest = Math.max(Math.max(vectors, s.preconditionerRank), Math.max(s.topEigenpairs, s.minBlock));
+        double need = 8.0 * n * (Math.min(s.steps, n) * (double) vectors + 3.0 * s.preconditionerRank
+                + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
+        double have = org.overparam.spark.DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
+        if (need > have) {
+            throw new org.overparam.UserError(String.format(Locale.ROOT,
+                    "The large-n path keeps %d Lanczos bases of %,d x %d doubles, the rank-%d preconditioner and the pass accumulators "
+                            + "on the driver: %.2f GB, but the driver heap allows %.2f GB. Lower spectrum.lanczos.steps, .probes or "
+                            + ".preconditioner-rank, or give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory).",
+                    vectors, n, Math.min(s.steps, n), s.preconditionerRank, need / 1e9, have / 1e9));
+        }
+    }
+
+    /** The label vectors of spec.labels: true, random (SpectrumJob's seeded ones), worst from LOBPCG's eigenvector. */
+    static Map<String, double[]> labelVectors(SpectrumSpec spec, double[] yTrue, double[] minVector) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        double norm = 0;
+        for (double v : yTrue) norm += v * v;
+        norm = Math.sqrt(norm);
+        for (String scheme : spec.labels) {
+            if (scheme.equals("true")) out.put(scheme, yTrue);
+            else if (scheme.equals("worst")) out.put(scheme, WorstCaseLabels.scaled(minVector.clone(), norm));
+            else {
+                double p = scheme.equals("random") ? 1.0 : Double.parseDouble(scheme.substring("random:".length()));
+                out.put(scheme, SpectrumJob.randomized(yTrue, p, spec.seed, scheme));
+            }
+        }
+        return out;
+    }
+
+    /** The sum of the heap pools' peak usage since the JVM started (bytes). */
+    static long peakHeap() {
+        long sum = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) sum += pool.getPeakUsage().getUsed();
+        }
+        return sum;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,71 @@
+package org.overparam.spark;
+
+import org.junit.jupiter.api.Test;
+import org.overparam.kernel.InnerProductKernel;
+import org.overparam.linalg.SymmetricOperator;
+import org.overparam.testing.Approx;
+import org.overparam.testing.LocalSpark;
+import org.overparam.testing.Settings;
+import org.overparam.testing.TestData;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code Y = Hinf X} from distributed tiles (cached float64, cached float32, recomputed) against the assembled matrix
+ * times X, for 1, 2 and 4 partitions and two block sizes.
+ */
+class DistributedKernelOperatorTest {
+    static final String[] MNIST = {"data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]", "data.n=500"};
+    static final int B = 3;
+
+    static double[] block(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] x = new double[n * B];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() - 0.5;
+        return x;
+    }
+
+    static double maxRelative(double[] want, double[] got) {
+        double scale = 0, diff = 0;
+        for (int i = 0; i < want.length; i++) {
+            scale = Math.max(scale, Math.abs(want[i]));
+            diff = Math.max(diff, Math.abs(want[i] - got[i]));
+        }
+        return diff / scale;
+    }
+
+    @Test
+    void theDistributedProductEqualsTheDenseOneForEveryStorageAndLayout() {
+        double[] reference = null;
+        double[] x = null;
+        for (String[] layout : new String[][] {{"data.partitions=1", "data.block-size=500"}, {"data.partitions=2", "data.block-size=170"},
+                {"data.partitions=4", "data.block-size=120"}}) {
+            ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data(DistributedKernelTest.concat(MNIST, layout)));
+            try {
+                int n = s.plan.n;
+                if (reference == null) {
+                    x = block(n, 1);
+                    double[] h = DistributedGram.kernel(s.blocks, InnerProductKernel.RELU_NTK, n);
+                    reference = new double[n * B];
+                    SymmetricOperator.dense(h, n).apply(x, reference, B);
+                }
+                for (DistributedKernelOperator.Storage storage : DistributedKernelOperator.Storage.values()) {
+                    try (DistributedKernelOperator op = DistributedKernelOperator.of(s.blocks, InnerProductKernel.RELU_NTK, n, storage, layout[0].endsWith("1") ? 1 : 3)) {
+                        double[] y = new double[n * B];
+                        op.apply(x, y, B);
+                        double[] again = new double[n * B];
+                        op.apply(x, again, B);
+                        assertThat(again).as("the same pass twice, " + storage).isEqualTo(y);
+                        assertThat(op.passes()).isEqualTo(2);
+                        double tol = storage == DistributedKernelOperator.Storage.FLOAT32 ? Approx.FLOAT32_TILES : Approx.SUMMATION;
+                        Approx.assertAbsolute(0, maxRelative(reference, y), tol, storage + ", " + layout[0] + ": max |Y - H X| / max |H X|");
+                    }
+                }
+            } finally {
+                s.release();
+            }
+        }
+    }
+}
