@@ -83,7 +83,7 @@ public final class SpectrumJob implements Job {
             double[] yTrue = trueLabels(samples.blocks, n);
 
             long t1 = System.nanoTime();
-            SymmetricEigen eig = SymmetricEigen.factored(h, n);
+            SymmetricEigen eig = SymmetricEigen.factoredOverwriting(h, n); // h is not needed afterwards
             double eigenSeconds = seconds(t1);
             log.info("all %,d eigenpairs in %.1f s: lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.max(), eig.min());
 

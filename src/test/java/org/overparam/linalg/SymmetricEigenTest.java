@@ -19,7 +19,7 @@ import org.overparam.testing.Approx;
 class SymmetricEigenTest {
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (String form : new String[] {"withVectors", "factored"}) {
+        for (String form : new String[] {"withVectors", "factored", "factoredOverwriting"}) {
             b.add(Arguments.of(form, "random 60", gaussianSymmetric(60, 1, 1.0)));
             b.add(Arguments.of(form, "1 x 1", new double[] {3.5}));
             b.add(Arguments.of(form, "identity 30", identity(30, 1.0)));
@@ -31,8 +31,13 @@ class SymmetricEigenTest {
         return b.build();
     }
 
+    /** The overwriting form gets a copy, so that every form can be checked against the untouched input. */
     static SymmetricEigen decompose(String form, double[] a, int n) {
-        BiFunction<double[], Integer, SymmetricEigen> f = form.equals("factored") ? SymmetricEigen::factored : SymmetricEigen::withVectors;
+        BiFunction<double[], Integer, SymmetricEigen> f = switch (form) {
+            case "factored" -> SymmetricEigen::factored;
+            case "factoredOverwriting" -> (m, k) -> SymmetricEigen.factoredOverwriting(m.clone(), k);
+            default -> SymmetricEigen::withVectors;
+        };
         return f.apply(a, n);
     }
 
@@ -116,7 +121,7 @@ class SymmetricEigenTest {
     }
 
     static Stream<String> forms() {
-        return Stream.of("withVectors", "factored");
+        return Stream.of("withVectors", "factored", "factoredOverwriting");
     }
 
     private static double[] gaussianSymmetric(int n, long seed, double scale) {
