@@ -1,10 +1,7 @@
 package org.overparam.cli;
 
-import org.overparam.data.DataSpec;
-import org.overparam.job.GeneralizationJob;
 import org.overparam.job.JobConfig;
-import org.overparam.job.QuadraticSpec;
-import org.overparam.job.TrainSpec;
+import org.overparam.job.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,8 +18,6 @@ final class GeneralizationCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = run.load();
-        var c = config.config();
-        return Main.execute("generalization", run, config, new GeneralizationJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c),
-                c.getIntList("generalization.n"), c.getInt("generalization.test-n")));
+        return Main.execute("generalization", run, config, Jobs.of("generalization", config));
     }
 }

@@ -1,10 +1,7 @@
 package org.overparam.cli;
 
-import org.overparam.data.DataSpec;
 import org.overparam.job.JobConfig;
-import org.overparam.job.LandscapeJob;
-import org.overparam.job.QuadraticSpec;
-import org.overparam.job.TrainSpec;
+import org.overparam.job.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,7 +19,6 @@ final class LandscapeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig config = run.load();
-        var c = config.config();
-        return Main.execute("landscape", run, config, new LandscapeJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c), c));
+        return Main.execute("landscape", run, config, Jobs.of("landscape", config));
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 /** The job of each command, built from resolved settings: one place for the command line and for pipeline stages. */
 public final class Jobs {
     /** The commands a pipeline stage may run, in the order a reproduction usually runs them. */
-    public static final List<String> COMMANDS = List.of("data", "spectrum", "train", "compare", "noise");
+    public static final List<String> COMMANDS = List.of("data", "spectrum", "train", "compare", "noise", "landscape",
+            "generalization");
 
     private Jobs() {
     }
@@ -29,6 +30,9 @@ public final class Jobs {
             case "compare" -> new CompareJob(DataSpec.from(c), TrainSpec.from(c), SpectrumSpec.from(c),
                     c.getIntList("compare.gram-widths"), c.getInt("compare.record-every"));
             case "noise" -> new NoiseJob(DataSpec.from(c), TrainSpec.from(c), c.getDoubleList("noise.fractions"), noiseTestN(c));
+            case "landscape" -> new LandscapeJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c), c);
+            case "generalization" -> new GeneralizationJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c),
+                    c.getIntList("generalization.n"), c.getInt("generalization.test-n"));
             default -> throw new UserError("Unknown command '" + command + "': expected one of " + COMMANDS + ".");
         };
     }

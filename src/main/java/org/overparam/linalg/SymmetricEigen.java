@@ -136,24 +136,25 @@ public final class SymmetricEigen {
         check("dormtr", info);
     }
 
+    /** {@code a} itself, after checking it holds an n x n matrix (exactly {@code n^2} entries) of finite values. */
     private static double[] checkedInPlace(double[] a, int n) {
-        if (n < 0 || a.length != (long) n * n) {
-            throw new IllegalArgumentException("SymmetricEigen: expected an n x n matrix with n >= 0, found n = " + n + " and " + a.length + " entries");
-        }
-        for (double v : a) {
-            if (!Double.isFinite(v)) throw new IllegalArgumentException("SymmetricEigen: the matrix has a non-finite entry " + v);
-        }
+        check(a, n, a.length == (long) n * n);
         return a;
     }
 
+    /** A copy of the first {@code n^2} entries of {@code a}, after checking them. */
     private static double[] checkedCopy(double[] a, int n) {
-        if (n < 0 || a.length < (long) n * n) {
+        check(a, n, a.length >= (long) n * n);
+        return java.util.Arrays.copyOf(a, n * n);
+    }
+
+    private static void check(double[] a, int n, boolean sized) {
+        if (n < 0 || !sized) {
             throw new IllegalArgumentException("SymmetricEigen: expected an n x n matrix with n >= 0, found n = " + n + " and " + a.length + " entries");
         }
         for (double v : a) {
             if (!Double.isFinite(v)) throw new IllegalArgumentException("SymmetricEigen: the matrix has a non-finite entry " + v);
         }
-        return java.util.Arrays.copyOf(a, n * n);
     }
 
     private static SymmetricEigen dsyevd(double[] a, int n, boolean vectors) {

@@ -184,7 +184,7 @@ class PipelineTest {
         Path bad = tmp.resolve("bad.conf");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = trian } ]\n");
         assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).isInstanceOf(UserError.class)
-                .hasMessageContaining("unknown command 'trian'").hasMessageContaining("[data, spectrum, train, compare, noise]");
+                .hasMessageContaining("unknown command 'trian'").hasMessageContaining(Jobs.COMMANDS.toString());
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data }, { name = a, command = train } ]\n");
         assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).hasMessageContaining("'a' is used twice");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data, settings { data.nn = 3 } } ]\n");
