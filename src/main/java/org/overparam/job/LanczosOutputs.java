@@ -35,6 +35,7 @@ final class LanczosOutputs {
         ev.put("max_residual", r.top().residuals()[0]);
         ev.put("min", r.bottom().value());
         ev.put("min_relative_residual", r.bottom().relativeResidual());
+        ev.put("min_relative_error_estimate", finiteOrNull(r.bottom().valueErrorEstimate()));
         ev.put("min_converged", r.bottom().converged());
         ev.put("count", r.n());
         ev.put("top", r.top().values());
@@ -183,5 +184,10 @@ final class LanczosOutputs {
         double[] a = new double[v.size()];
         for (int i = 0; i < a.length; i++) a[i] = v.get(i);
         return a;
+    }
+
+    /** v, or null (JSON null) when it is infinite or NaN. */
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 }

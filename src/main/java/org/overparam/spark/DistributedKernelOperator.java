@@ -47,12 +47,6 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
 
     /** A cached sub-tile: rows i0.. and columns j0.. of H, in double or float precision. */
     record Tile(long i0, long j0, int rows, int cols, double[] values, float[] floats) implements Serializable {
-        double[] asDouble() {
-            if (values != null) return values;
-            double[] d = new double[floats.length];
-            for (int k = 0; k < d.length; k++) d[k] = floats[k];
-            return d;
-        }
     }
 
     private final int n;
@@ -62,6 +56,8 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     private final InnerProductKernel kernel;
     private final JavaSparkContext jsc;
     private int passes;
+    /** Columns per pass ({@link #chunkColumns}). */
+    private int chunk;
     private double seconds;
     private double flops;
     private final int d;
@@ -75,6 +71,13 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         this.cached = cached;
         this.pairs = pairs;
         this.kernel = kernel;
+        this.chunk = chunkColumns(n);
+    }
+
+    /** Sets the columns per pass (tests: exercises the chunking at small n). */
+    DistributedKernelOperator withChunkColumns(int columns) {
+        this.chunk = Math.max(1, columns);
+        return this;
     }
 
     /**
@@ -86,10 +89,16 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     public static DistributedKernelOperator of(JavaRDD<SampleBlock> blocks, InnerProductKernel kernel, int n, Storage storage, int slices) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
         int d = blocks.first().d;
-        JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs = blocks.cartesian(blocks)
+        int want = partitions(n, storage, slices);
+        JavaRDD<SampleBlock> sources = blocks;
+        if ((long) blocks.getNumPartitions() * blocks.getNumPartitions() < 2L * want) {
+            // Enough block pairs to cut the tile set into `want` partitions: reshuffle the (small) sample blocks.
+            sources = blocks.repartition((int) Math.ceil(Math.sqrt(2.0 * want)));
+        }
+        JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs = sources.cartesian(sources)
                 .filter(p -> p._1().rowStart <= p._2().rowStart)
                 .map(p -> new Tuple2<>(p._1(), p._2()))
-                .coalesce(Math.max(1, slices));
+                .coalesce(want);
         if (storage == Storage.RECOMPUTE) {
             return new DistributedKernelOperator(jsc, n, d, storage, null, pairs, kernel);
         }
@@ -111,6 +120,35 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         while (it.hasNext()) free += (Long) it.next()._2()._2();
         double float64 = 4.0 * n * n;
         return float64 <= 0.5 * free ? Storage.FLOAT64 : Storage.FLOAT32;
+    }
+
+    /**
+     * Largest share of the cached tiles, in bytes, that one partition should hold: a partition is cached (or spilled)
+     * whole, and Spark unrolls it in storage memory before caching, so a few large partitions can leave much of the
+     * storage memory unused and push whole partitions to disk.
+     */
+    static final double PARTITION_BYTES = 1.5e9;
+
+    /**
+     * Partitions of the tile set: four per slice (the block pairs differ in size, so with one partition per core one
+     * core idles while the other finishes; measured at n = 20,000 with 2 cores), up to the
+     * {@link DeterministicAggregate#FANOUT} a pass merges without a shuffle round, and in any case enough that none
+     * holds more than {@link #PARTITION_BYTES}.
+     */
+    static int partitions(long n, Storage storage, int slices) {
+        int balanced = Math.max(Math.max(1, slices), Math.min(DeterministicAggregate.FANOUT, 4 * slices));
+        return Math.max(balanced, (int) Math.ceil(cachedBytes(n, storage) / PARTITION_BYTES));
+    }
+
+    /**
+     * Storage memory of the cluster (the sum over executors' block managers, bytes): with less than
+     * {@link #cachedBytes} of it, the rest of the tiles spill to local disk and are read back on every pass.
+     */
+    public static long storageMemory(JavaSparkContext jsc) {
+        long max = 0;
+        scala.collection.Iterator<Tuple2<String, Tuple2<Object, Object>>> it = jsc.sc().getExecutorMemoryStatus().iterator();
+        while (it.hasNext()) max += (Long) it.next()._2()._1();
+        return max;
     }
 
     /** The bytes the cached tiles take (0 when recomputed). */
@@ -170,11 +208,37 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         return seconds;
     }
 
+    /**
+     * Most doubles of one pass's block (n x b): wider blocks are applied in column chunks, one pass each, because every
+     * partition builds an n x b accumulator and the driver merges up to {@link DeterministicAggregate#FANOUT} of them
+     * (at n = 70,000 a block of 1,000 columns would be 0.56 GB per accumulator).
+     */
+    static final long MAX_BLOCK_DOUBLES = 8_000_000;
+
+    /** The columns per pass for blocks of n rows. */
+    static int chunkColumns(int n) {
+        return (int) Math.max(1, MAX_BLOCK_DOUBLES / Math.max(1, n));
+    }
+
     @Override
     public void apply(double[] x, double[] y, int b) {
         if (x.length < (long) n * b || y.length < (long) n * b) {
             throw new IllegalArgumentException("DistributedKernelOperator: expected n x b = " + n + " x " + b + " blocks");
         }
+        if (b <= chunk) {
+            applyPass(x, y, b);
+            return;
+        }
+        for (int c0 = 0; c0 < b; c0 += chunk) {
+            int w = Math.min(chunk, b - c0);
+            double[] xs = new double[n * w], ys = new double[n * w];
+            for (int i = 0; i < n; i++) System.arraycopy(x, i * b + c0, xs, i * w, w);
+            applyPass(xs, ys, w);
+            for (int i = 0; i < n; i++) System.arraycopy(ys, i * w, y, i * b + c0, w);
+        }
+    }
+
+    private void applyPass(double[] x, double[] y, int b) {
         long start = System.nanoTime();
         Broadcast<double[]> bx = jsc.broadcast(java.util.Arrays.copyOf(x, n * b));
         int size = n * b;
@@ -184,9 +248,15 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
                 sum = DeterministicAggregate.aggregatePartitions(cached, () -> new double[size], it -> {
                     double[] acc = new double[size];
                     double[] xv = bx.value();
+                    double[] strip = null;
                     while (it.hasNext()) {
                         Tile t = it.next();
-                        SymmetricTiles.accumulate(t.asDouble(), t.i0(), t.rows(), t.j0(), t.cols(), t.i0() == t.j0(), xv, acc, b);
+                        if (t.values() != null) {
+                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.i0() == t.j0(), xv, acc, b);
+                        } else {
+                            if (strip == null) strip = new double[SymmetricTiles.STRIP * DistributedGram.TILE];
+                            SymmetricTiles.accumulate(t.floats(), t.i0(), t.rows(), t.j0(), t.cols(), t.i0() == t.j0(), xv, acc, b, strip);
+                        }
                     }
                     return acc;
                 }, DistributedKernelOperator::add);
@@ -213,6 +283,49 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         passes++;
         seconds += (System.nanoTime() - start) / 1e9;
         flops += 2.0 * n * n * b + (cached == null ? (double) n * n * d : 0);
+    }
+
+    /**
+     * For every row i, {@code max_{j != i} H_ij}: one pass over the tiles (with {@link Storage#RECOMPUTE}, one
+     * recomputation of them), merged by maximum in partition order. For Hinf this ranks the samples by how close their
+     * nearest neighbour is (h is increasing in the cosine): the bottom of Hinf's spectrum lives on groups of
+     * near-duplicate inputs.
+     */
+    public double[] rowMaxima() {
+        long start = System.nanoTime();
+        int size = n;
+        InnerProductKernel k = kernel;
+        JavaRDD<Tile> source = cached != null ? cached : pairs.flatMap(p -> tiles(p._1(), p._2(), k, false));
+        double[] max = DeterministicAggregate.aggregatePartitions(source, () -> filled(size), it -> {
+            double[] acc = filled(size);
+            while (it.hasNext()) {
+                Tile t = it.next();
+                boolean diagonal = t.i0() == t.j0();
+                for (int i = 0; i < t.rows(); i++) {
+                    int gi = (int) t.i0() + i;
+                    for (int j = 0; j < t.cols(); j++) {
+                        if (diagonal && i == j) continue;
+                        double h = t.values() != null ? t.values()[i * t.cols() + j] : t.floats()[i * t.cols() + j];
+                        int gj = (int) t.j0() + j;
+                        if (h > acc[gi]) acc[gi] = h;
+                        if (h > acc[gj]) acc[gj] = h;
+                    }
+                }
+            }
+            return acc;
+        }, (a, b) -> {
+            for (int i = 0; i < a.length; i++) a[i] = Math.max(a[i], b[i]);
+            return a;
+        });
+        passes++;
+        seconds += (System.nanoTime() - start) / 1e9;
+        return max;
+    }
+
+    private static double[] filled(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NEGATIVE_INFINITY);
+        return a;
     }
 
     private static double[] add(double[] a, double[] b) {

@@ -116,6 +116,33 @@ public final class ShardedSamples {
         return all;
     }
 
+    /**
+     * The features of the given global rows (strictly increasing), row-major {@code rows.length x d}, collected to the
+     * driver: for small subsets only ({@code 8 d} bytes per row).
+     */
+    public double[] features(int[] rows) {
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i] <= rows[i - 1]) throw new IllegalArgumentException("ShardedSamples.features: rows must increase, found " + rows[i - 1] + " then " + rows[i]);
+        }
+        int dim = d;
+        java.util.List<scala.Tuple2<Integer, double[]>> got = blocks.flatMap(b -> {
+            java.util.List<scala.Tuple2<Integer, double[]>> out = new java.util.ArrayList<>();
+            int from = java.util.Arrays.binarySearch(rows, (int) b.rowStart);
+            if (from < 0) from = -from - 1;
+            for (int q = from; q < rows.length && rows[q] < b.rowStart + b.rows; q++) {
+                int local = (int) (rows[q] - b.rowStart);
+                out.add(new scala.Tuple2<>(q, java.util.Arrays.copyOfRange(b.x, local * dim, (local + 1) * dim)));
+            }
+            return out.iterator();
+        }).collect();
+        if (got.size() != rows.length) {
+            throw new IllegalStateException("ShardedSamples.features: expected " + rows.length + " rows, found " + got.size());
+        }
+        double[] x = new double[rows.length * dim];
+        for (scala.Tuple2<Integer, double[]> t : got) System.arraycopy(t._2(), 0, x, t._1() * dim, dim);
+        return x;
+    }
+
     public void release() {
         blocks.unpersist(false);
     }

@@ -61,6 +61,28 @@ class DistributedKernelOperatorTest {
                         assertThat(op.passes()).isEqualTo(2);
                         double tol = storage == DistributedKernelOperator.Storage.FLOAT32 ? Approx.FLOAT32_TILES : Approx.SUMMATION;
                         Approx.assertAbsolute(0, maxRelative(reference, y), tol, storage + ", " + layout[0] + ": max |Y - H X| / max |H X|");
+                        // Row maxima of the off-diagonal entries, against the assembled matrix.
+                        double[] rowMax = op.rowMaxima();
+                        double[] hd = DistributedGram.kernel(s.blocks, InnerProductKernel.RELU_NTK, n);
+                        for (int i = 0; i < n; i++) {
+                            double m = Double.NEGATIVE_INFINITY;
+                            for (int j = 0; j < n; j++) if (j != i) m = Math.max(m, hd[i * n + j]);
+                            Approx.assertAbsolute(m, rowMax[i], storage == DistributedKernelOperator.Storage.FLOAT32 ? 1e-7 : 0, storage + ", row maximum " + i);
+                        }
+                        // The features of chosen rows, collected from the shards.
+                        int[] rows = {0, 5, n / 2, n - 1};
+                        double[] f = s.features(rows);
+                        double[] fx = new double[n * s.d];
+                        for (var b : s.blocks.collect()) System.arraycopy(b.x, 0, fx, (int) b.rowStart * s.d, b.rows * s.d);
+                        for (int r = 0; r < rows.length; r++) {
+                            assertThat(java.util.Arrays.copyOfRange(f, r * s.d, (r + 1) * s.d)).as("features of row " + rows[r])
+                                    .isEqualTo(java.util.Arrays.copyOfRange(fx, rows[r] * s.d, (rows[r] + 1) * s.d));
+                        }
+                        // A block wider than a pass takes is applied in column chunks (one pass each) with the same result.
+                        double[] chunked = new double[n * B];
+                        op.withChunkColumns(2).apply(x, chunked, B);
+                        assertThat(op.passes()).as("B = " + B + " columns, 2 per pass").isEqualTo(3 + (B + 1) / 2);
+                        Approx.assertAbsolute(0, maxRelative(y, chunked), Approx.BLAS, storage + ", chunked against whole");
                     }
                 }
             } finally {

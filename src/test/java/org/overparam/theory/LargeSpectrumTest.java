@@ -117,6 +117,28 @@ class LargeSpectrumTest {
         Approx.assertRelative(dense.min(), single.value(), Approx.LANCZOS_LAMBDA_MIN, "lambda_min by LOBPCG, one vector");
         assertThat(bottom.iterations()).as("a block of 8 needs fewer passes than one vector").isLessThan(single.iterations());
         Approx.assertRelative(dense.min(), bottom.value(), Approx.LANCZOS_LAMBDA_MIN, "lambda_min by LOBPCG, " + bottom.iterations() + " iterations");
+        // Stopping on the Kato-Temple estimate of the value's error (residual criterion off) takes fewer iterations and
+        // still gives lambda_min to the estimate's tolerance.
+        Lobpcg.Result byValue = Lobpcg.smallest(op, p::apply, 8, 1e-14, 1e-6, 2000, 5, null);
+        assertThat(byValue.converged()).isTrue();
+        assertThat(byValue.valueErrorEstimate()).isLessThanOrEqualTo(1e-6);
+        assertThat(byValue.iterations()).as("value estimate against residual 1e-5").isLessThan(bottom.iterations());
+        Approx.assertRelative(dense.min(), byValue.value(), 1e-6, "lambda_min by LOBPCG stopped on the value estimate");
+        assertThat(byValue.value()).as("a Rayleigh quotient bounds lambda_min from above").isGreaterThanOrEqualTo(dense.min() * (1 - 1e-13));
+        // Started from the bottom eigenvectors of the submatrix of the samples with the closest neighbours: the same
+        // lambda_min in fewer iterations than from a random block.
+        double[] rowMax = new double[n];
+        java.util.Arrays.fill(rowMax, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (i != j) rowMax[i] = Math.max(rowMax[i], h[i * n + j]);
+        int[] rows = org.overparam.linalg.SubsetStart.mostSimilarRows(rowMax, n / 4);
+        double[] sub = new double[rows.length * rows.length];
+        for (int a = 0; a < rows.length; a++) for (int b = 0; b < rows.length; b++) sub[a * rows.length + b] = h[rows[a] * n + rows[b]];
+        double[][] start = org.overparam.linalg.SubsetStart.bottomVectors(sub, rows, n, 8);
+        Lobpcg.Result random = Lobpcg.smallest(op, p::apply, 8, null, 1e-14, 1e-6, 2000, 5, null);
+        Lobpcg.Result warm = Lobpcg.smallest(op, p::apply, 8, start, 1e-14, 1e-6, 2000, 5, null);
+        assertThat(warm.converged()).isTrue();
+        assertThat(warm.iterations()).as("warm start against random (" + random.iterations() + ")").isLessThan(random.iterations());
+        Approx.assertRelative(dense.min(), warm.value(), 1e-6, "lambda_min by LOBPCG from the subset start");
         double overlap = Math.abs(org.overparam.linalg.NativeLibraries.blas().ddot(n, dense.vector(0), 1, bottom.vector(), 1));
         Approx.assertRelative(1.0, overlap, 1e-3, "|v_min . x|");
     }

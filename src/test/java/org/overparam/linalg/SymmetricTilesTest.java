@@ -1,0 +1,59 @@
+package org.overparam.linalg;
+
+import org.junit.jupiter.api.Test;
+import org.overparam.testing.Approx;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A float32 tile applied strip by strip ({@link SymmetricTiles#accumulate(float[], long, int, long, int, boolean, double[],
+ * double[], int, double[])}) against the plain triple loop over the same (widened) entries: off-diagonal and diagonal
+ * tiles, row counts below, at and past a multiple of {@link SymmetricTiles#STRIP}, one and several vectors.
+ */
+class SymmetricTilesTest {
+    @Test
+    void floatTilesInStripsEqualTheTripleLoop() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int n = 400;
+        for (int b : new int[]{1, 3, 16}) {
+            for (int[] shape : new int[][]{{5, 9}, {64, 64}, {130, 150}, {200, 200}}) {
+                for (boolean diagonal : new boolean[]{false, true}) {
+                    int ri = shape[0], rj = diagonal ? ri : shape[1];
+                    long i0 = 17, j0 = diagonal ? i0 : 190;
+                    float[] t = new float[ri * rj];
+                    for (int q = 0; q < t.length; q++) t[q] = (float) rng.nextDouble(-1, 1);
+                    if (diagonal) for (int i = 0; i < ri; i++) for (int j = 0; j < i; j++) t[i * rj + j] = t[j * rj + i];
+                    double[] x = new double[n * b], y = new double[n * b], expected = new double[n * b];
+                    for (int q = 0; q < x.length; q++) x[q] = rng.nextDouble(-1, 1);
+                    for (int q = 0; q < y.length; q++) expected[q] = y[q] = rng.nextDouble(-1, 1);
+                    for (int i = 0; i < ri; i++) {
+                        for (int j = 0; j < rj; j++) {
+                            double h = t[i * rj + j];
+                            for (int c = 0; c < b; c++) {
+                                expected[(int) (i0 + i) * b + c] += h * x[(int) (j0 + j) * b + c];
+                                if (!diagonal) expected[(int) (j0 + j) * b + c] += h * x[(int) (i0 + i) * b + c];
+                            }
+                        }
+                    }
+                    SymmetricTiles.accumulate(t, i0, ri, j0, rj, diagonal, x, y, b, new double[SymmetricTiles.STRIP * rj]);
+                    double scale = 0;
+                    for (double v : expected) scale = Math.max(scale, Math.abs(v));
+                    for (int q = 0; q < y.length; q++) {
+                        Approx.assertAbsolute(expected[q], y[q], Approx.BLAS * scale,
+                                "b = " + b + ", " + ri + " x " + rj + (diagonal ? " diagonal" : "") + ", entry " + q);
+                    }
+                    assertThat(y).as("rows outside I and J untouched").startsWith(java.util.Arrays.copyOf(expected, (int) i0 * b));
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesATooSmallBuffer() {
+        assertThatThrownBy(() -> SymmetricTiles.accumulate(new float[100 * 10], 0, 100, 100, 10, false, new double[220], new double[220], 1, new double[10]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 640 doubles, found 10");
+    }
+}
