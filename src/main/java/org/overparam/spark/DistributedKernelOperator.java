@@ -45,8 +45,12 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         }
     }
 
-    /** A cached sub-tile: rows i0.. and columns j0.. of H, in double or float precision. */
-    record Tile(long i0, long j0, int rows, int cols, double[] values, float[] floats) implements Serializable {
+    /**
+     * A cached piece of a sub-tile: rows i0.. and columns j0.. of H, in double or float precision. {@code oneSided}: a
+     * piece of a diagonal sub-tile (both triangles stored), which adds only {@code Y_I += T X_J}; every other piece also
+     * adds the transposed product.
+     */
+    record Tile(long i0, long j0, int rows, int cols, double[] values, float[] floats, boolean oneSided) implements Serializable {
     }
 
     private final int n;
@@ -160,6 +164,14 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         };
     }
 
+    /**
+     * Rows per stored piece of a sub-tile. A whole {@value DistributedGram#TILE}-square sub-tile is a 4 or 8 MB array,
+     * which G1 allocates as a humongous object in whole regions (8 MB regions at a 16 GB heap): the cached tiles of
+     * n = 70,000 then took twice their 9.9 GB and the executor ran out of heap. Pieces of 64 rows (256 KB in float32,
+     * 512 KB in float64) stay ordinary objects for heaps of 4 GB and more.
+     */
+    static final int STORED_ROWS = 64;
+
     static Iterator<Tile> tiles(SampleBlock a, SampleBlock b, InnerProductKernel k, boolean single) {
         boolean same = a.rowStart == b.rowStart;
         int t = DistributedGram.TILE;
@@ -168,14 +180,20 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
             int ri = Math.min(t, a.rows - i0);
             for (int j0 = same ? i0 : 0; j0 < b.rows; j0 += t) {
                 int rj = Math.min(t, b.rows - j0);
-                double[] v = k.tile(a.x, i0, ri, b.x, j0, rj, a.d, same && i0 == j0);
-                float[] f = null;
-                if (single) {
-                    f = new float[v.length];
-                    for (int q = 0; q < v.length; q++) f[q] = (float) v[q];
-                    v = null;
+                boolean diagonal = same && i0 == j0;
+                double[] v = k.tile(a.x, i0, ri, b.x, j0, rj, a.d, diagonal);
+                for (int r0 = 0; r0 < ri; r0 += STORED_ROWS) {
+                    int rows = Math.min(STORED_ROWS, ri - r0);
+                    double[] dv = null;
+                    float[] f = null;
+                    if (single) {
+                        f = new float[rows * rj];
+                        for (int q = 0; q < f.length; q++) f[q] = (float) v[r0 * rj + q];
+                    } else {
+                        dv = java.util.Arrays.copyOfRange(v, r0 * rj, (r0 + rows) * rj);
+                    }
+                    out.add(new Tile(a.rowStart + i0 + r0, b.rowStart + j0, rows, rj, dv, f, diagonal));
                 }
-                out.add(new Tile(a.rowStart + i0, b.rowStart + j0, ri, rj, v, f));
             }
         }
         return out.iterator();
@@ -252,10 +270,10 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
                     while (it.hasNext()) {
                         Tile t = it.next();
                         if (t.values() != null) {
-                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.i0() == t.j0(), xv, acc, b);
+                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
                         } else {
                             if (strip == null) strip = new double[SymmetricTiles.STRIP * DistributedGram.TILE];
-                            SymmetricTiles.accumulate(t.floats(), t.i0(), t.rows(), t.j0(), t.cols(), t.i0() == t.j0(), xv, acc, b, strip);
+                            SymmetricTiles.accumulate(t.floats(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b, strip);
                         }
                     }
                     return acc;
@@ -270,7 +288,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
                         Iterator<Tile> ts = tiles(p._1(), p._2(), k, false);
                         while (ts.hasNext()) {
                             Tile t = ts.next();
-                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.i0() == t.j0(), xv, acc, b);
+                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
                         }
                     }
                     return acc;
@@ -300,15 +318,15 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
             double[] acc = filled(size);
             while (it.hasNext()) {
                 Tile t = it.next();
-                boolean diagonal = t.i0() == t.j0();
                 for (int i = 0; i < t.rows(); i++) {
                     int gi = (int) t.i0() + i;
                     for (int j = 0; j < t.cols(); j++) {
-                        if (diagonal && i == j) continue;
-                        double h = t.values() != null ? t.values()[i * t.cols() + j] : t.floats()[i * t.cols() + j];
                         int gj = (int) t.j0() + j;
+                        if (gi == gj) continue;
+                        double h = t.values() != null ? t.values()[i * t.cols() + j] : t.floats()[i * t.cols() + j];
                         if (h > acc[gi]) acc[gi] = h;
-                        if (h > acc[gj]) acc[gj] = h;
+                        // A diagonal sub-tile holds (j, i) as well; elsewhere the entry stands for both.
+                        if (!t.oneSided() && h > acc[gj]) acc[gj] = h;
                     }
                 }
             }
