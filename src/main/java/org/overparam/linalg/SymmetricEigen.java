@@ -29,18 +29,28 @@ public final class SymmetricEigen {
     /** Eigenvectors as the columns of an n x n column-major matrix; null for {@link #values} and {@link #factored}. */
     public final double[] vectors;
     public final int n;
-    /** Factored form: dsytrd's output (reflectors below the subdiagonal, column-major), its tau, and Z (n x n). */
-    private final double[] reflectors;
-    private final double[] tau;
+    /** Factored form: the tridiagonal reduction {@code A = Q T Q^T} and Z (n x n), the eigenvectors of T. */
+    private final Reduction reduction;
     private final double[] tridiagonalVectors;
 
-    private SymmetricEigen(int n, double[] values, double[] vectors, double[] reflectors, double[] tau, double[] z) {
+    /**
+     * Below this n, {@link #factored} reduces with {@code dsytrd}; from it on, in two stages
+     * ({@link TwoStageTridiagonal}) with half-bandwidth {@link TwoStageTridiagonal#DEFAULT_BANDWIDTH}.
+     */
+    static final int TWO_STAGE_FROM = 1000;
+
+    private SymmetricEigen(int n, double[] values, double[] vectors, Reduction reduction, double[] z) {
         this.n = n;
         this.values = values;
         this.vectors = vectors;
-        this.reflectors = reflectors;
-        this.tau = tau;
+        this.reduction = reduction;
         this.tridiagonalVectors = z;
+    }
+
+    /** The orthogonal factor Q of a tridiagonal reduction, applied to one vector. */
+    private interface Reduction {
+        /** {@code x <- Q x} (transpose false) or {@code Q^T x} (true). */
+        void apply(double[] x, boolean transpose);
     }
 
     /** Eigenvalues only. {@code a} is n x n (row- or column-major: it is symmetric); only its lower triangle is read. */
@@ -59,7 +69,24 @@ public final class SymmetricEigen {
      * large n.
      */
     public static SymmetricEigen factored(double[] a, int n) {
-        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedCopy(a, n), n));
+        return factored(a, n, bandwidth(n));
+    }
+
+    /**
+     * {@link #factored} with a chosen reduction: {@code kd = 0} for {@code dsytrd}, {@code kd >= 1} for the two-stage
+     * reduction with that half-bandwidth (for tests and benchmarks; {@link #factored} chooses by n).
+     */
+    static SymmetricEigen factored(double[] a, int n, int kd) {
+        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedCopy(a, n), n, kd));
+    }
+
+    /** As {@link #factored(double[], int, int)}, overwriting {@code a}. */
+    static SymmetricEigen factoredOverwriting(double[] a, int n, int kd) {
+        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedInPlace(a, n), n, kd));
+    }
+
+    private static int bandwidth(int n) {
+        return n < TWO_STAGE_FROM ? 0 : TwoStageTridiagonal.DEFAULT_BANDWIDTH;
     }
 
     /**
@@ -67,7 +94,7 @@ public final class SymmetricEigen {
      * {@code a} is overwritten and must not be used afterwards. Saves {@code 8 n^2} bytes and a copy.
      */
     public static SymmetricEigen factoredOverwriting(double[] a, int n) {
-        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedInPlace(a, n), n));
+        return factoredOverwriting(a, n, bandwidth(n));
     }
 
     /** Whether {@link #project} and {@link #vector} are available (explicit or factored eigenvectors). */
@@ -93,7 +120,7 @@ public final class SymmetricEigen {
             NativeLibraries.blas().dgemv("T", n, n, 1.0, vectors, n, y, 1, 0.0, out, 1);
         } else {
             double[] w = y.clone();
-            applyQ("T", w);
+            reduction.apply(w, true);
             NativeLibraries.blas().dgemv("T", n, n, 1.0, tridiagonalVectors, n, w, 1, 0.0, out, 1);
         }
         return out;
@@ -107,7 +134,7 @@ public final class SymmetricEigen {
         }
         double[] source = vectors != null ? vectors : tridiagonalVectors;
         double[] v = java.util.Arrays.copyOfRange(source, i * n, (i + 1) * n);
-        if (vectors == null) applyQ("N", v);
+        if (vectors == null) reduction.apply(v, false);
         return v;
     }
 
@@ -126,14 +153,26 @@ public final class SymmetricEigen {
         }
     }
 
-    /** {@code x <- Q x} ("N") or {@code Q^T x} ("T"), by dormtr on one column. */
-    private void applyQ(String trans, double[] x) {
-        intW info = new intW(0);
-        double[] q = new double[1];
-        NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, q, -1, info);
-        double[] work = new double[Math.max(1, (int) q[0])];
-        NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, work, work.length, info);
-        check("dormtr", info);
+    /** {@code dsytrd}'s reduction: its reflectors below the subdiagonal (column-major) and their tau, applied by dormtr. */
+    private record Dsytrd(int n, double[] reflectors, double[] tau) implements Reduction {
+        @Override
+        public void apply(double[] x, boolean transpose) {
+            String trans = transpose ? "T" : "N";
+            intW info = new intW(0);
+            double[] q = new double[1];
+            NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, q, -1, info);
+            double[] work = new double[Math.max(1, (int) q[0])];
+            NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, work, work.length, info);
+            check("dormtr", info);
+        }
+    }
+
+    private record TwoStage(TwoStageTridiagonal t) implements Reduction {
+        @Override
+        public void apply(double[] x, boolean transpose) {
+            if (transpose) t.applyQt(x);
+            else t.applyQ(x);
+        }
     }
 
     /** {@code a} itself, after checking it holds an n x n matrix (exactly {@code n^2} entries) of finite values. */
@@ -160,7 +199,7 @@ public final class SymmetricEigen {
     private static SymmetricEigen dsyevd(double[] a, int n, boolean vectors) {
         double[] copy = checkedCopy(a, n);
         double[] w = new double[n];
-        if (n == 0) return new SymmetricEigen(0, w, vectors ? new double[0] : null, null, null, null);
+        if (n == 0) return new SymmetricEigen(0, w, vectors ? new double[0] : null, null, null);
         String jobz = vectors ? "V" : "N";
         intW info = new intW(0);
         double[] q = new double[1];
@@ -171,29 +210,46 @@ public final class SymmetricEigen {
         int[] iwork = new int[Math.max(1, iq[0])];
         NativeLibraries.lapack().dsyevd(jobz, "L", n, copy, n, w, work, work.length, iwork, iwork.length, info);
         check("dsyevd", info);
-        return new SymmetricEigen(n, w, vectors ? copy : null, null, null, null);
+        return new SymmetricEigen(n, w, vectors ? copy : null, null, null);
     }
 
-    private static SymmetricEigen reduceThenDivideAndConquer(double[] reduced, int n) {
-        double[] w = new double[n];
-        if (n == 0) return new SymmetricEigen(0, w, null, reduced, new double[0], new double[0]);
+    private static SymmetricEigen reduceThenDivideAndConquer(double[] reduced, int n, int kd) {
+        if (n == 0) return new SymmetricEigen(0, new double[0], null, new Dsytrd(0, reduced, new double[0]), new double[0]);
+        double[] w, e;
+        Reduction reduction;
+        if (kd == 0) {
+            w = new double[n];
+            e = new double[Math.max(1, n - 1)];
+            double[] tau = new double[Math.max(1, n - 1)];
+            intW info = new intW(0);
+            double[] q = new double[1];
+            NativeLibraries.lapack().dsytrd("L", n, reduced, n, w, e, tau, q, -1, info);
+            double[] work = new double[Math.max(1, (int) q[0])];
+            NativeLibraries.lapack().dsytrd("L", n, reduced, n, w, e, tau, work, work.length, info);
+            check("dsytrd", info);
+            reduction = new Dsytrd(n, reduced, tau);
+        } else {
+            TwoStageTridiagonal t = TwoStageTridiagonal.reduce(reduced, n, kd);
+            w = t.d;
+            e = t.e;
+            reduction = new TwoStage(t);
+        }
+        return new SymmetricEigen(n, w, null, reduction, divideAndConquer(w, e, n));
+    }
+
+    /** Z, the eigenvectors of the tridiagonal (d, e), by dstedc('I'); d becomes the eigenvalues, increasing. */
+    static double[] divideAndConquer(double[] d, double[] e, int n) {
         var lapack = NativeLibraries.lapack();
-        double[] e = new double[Math.max(1, n - 1)], tau = new double[Math.max(1, n - 1)];
         intW info = new intW(0);
         double[] q = new double[1];
-        lapack.dsytrd("L", n, reduced, n, w, e, tau, q, -1, info);
-        double[] work = new double[Math.max(1, (int) q[0])];
-        lapack.dsytrd("L", n, reduced, n, w, e, tau, work, work.length, info);
-        check("dsytrd", info);
-        work = null;
         double[] z = new double[n * n];
         int[] iq = new int[1];
-        lapack.dstedc("I", n, w, e, z, n, q, -1, iq, -1, info);
-        work = new double[Math.max(1, (int) q[0])];
+        lapack.dstedc("I", n, d, e, z, n, q, -1, iq, -1, info);
+        double[] work = new double[Math.max(1, (int) q[0])];
         int[] iwork = new int[Math.max(1, iq[0])];
-        lapack.dstedc("I", n, w, e, z, n, work, work.length, iwork, iwork.length, info);
+        lapack.dstedc("I", n, d, e, z, n, work, work.length, iwork, iwork.length, info);
         check("dstedc", info);
-        return new SymmetricEigen(n, w, null, reduced, tau, z);
+        return z;
     }
 
     private static void check(String routine, intW info) {
