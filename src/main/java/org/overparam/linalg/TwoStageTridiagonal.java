@@ -22,8 +22,8 @@ import org.netlib.util.intW;
  *       About {@code 6 kd n^2} flops, in Java on a compact band array of {@code (2 kd + 1) n} doubles; every reflector
  *       is kept, {@code n^2 / 2} doubles in all.</li>
  * </ol>
- * The input array is overwritten: below the band it ends up holding the stage-1 reflectors. Memory beyond it:
- * {@code 4 n^2} bytes for the stage-2 reflectors and {@code O(kd n)} for the rest.
+ * The input array is overwritten: below the band it ends up holding the stage-1 reflectors, above the diagonal the
+ * stage-2 ones, so no n x n memory is needed beyond it; the band, the T factors and buffers take {@code O(kd n)}.
  */
 final class TwoStageTridiagonal {
     /** Default half-bandwidth: measured on this project's kernels (see {@link SymmetricEigen}). */
@@ -38,10 +38,19 @@ final class TwoStageTridiagonal {
     private final double[] a;
     /** Panel p's upper triangular T (kd x kd, column-major) at {@code p kd^2}. */
     private final double[] t;
-    /** Stage-2 reflectors: sweep s's, in order, cover rows s+1..n-1; each one's first slot holds its tau. */
+    /**
+     * Stage-2 reflectors, in {@code a}'s strict upper triangle, which nothing else uses: sweep s's, in order, cover rows
+     * s+1..n-1 and are stored in column n-1-s (rows 0..n-2-s, exactly as many); each one's first slot holds its tau.
+     */
     private final double[] hous;
+    /** Wall time of each stage, for benchmarks and logs. */
+    final double stage1Seconds;
+    final double stage2Seconds;
 
-    private TwoStageTridiagonal(int n, int kd, double[] d, double[] e, double[] a, double[] t, double[] hous) {
+    private TwoStageTridiagonal(int n, int kd, double[] d, double[] e, double[] a, double[] t, double[] hous,
+            double stage1Seconds, double stage2Seconds) {
+        this.stage1Seconds = stage1Seconds;
+        this.stage2Seconds = stage2Seconds;
         this.n = n;
         this.kd = kd;
         this.d = d;
@@ -58,7 +67,9 @@ final class TwoStageTridiagonal {
         if (kd < 1) throw new IllegalArgumentException("TwoStageTridiagonal: expected a bandwidth >= 1, found " + kd);
         int panels = Math.max(0, (n - kd + kd - 1) / kd);
         double[] t = new double[Math.max(1, panels) * kd * kd];
+        long t0 = System.nanoTime();
         toBand(a, n, kd, t);
+        long t1 = System.nanoTime();
         int ldb = 2 * kd + 1;
         double[] band = new double[n * ldb];
         for (int c = 0; c < n; c++) {
@@ -66,14 +77,14 @@ final class TwoStageTridiagonal {
             System.arraycopy(a, c * n + c, band, c * ldb, rows + 1);
         }
         explicitReflectors(a, n, kd);
-        double[] hous = new double[(int) Math.max(1, storedReflectorLength(n))];
+        double[] hous = a;
         chase(band, ldb, n, kd, hous);
         double[] d = new double[n], e = new double[Math.max(1, n - 1)];
         for (int c = 0; c < n; c++) {
             d[c] = band[c * ldb];
             if (c < n - 1) e[c] = band[c * ldb + 1];
         }
-        return new TwoStageTridiagonal(n, kd, d, e, a, t, hous);
+        return new TwoStageTridiagonal(n, kd, d, e, a, t, hous, (t1 - t0) * 1e-9, (System.nanoTime() - t1) * 1e-9);
     }
 
     /** {@code x <- Q1 Q2 x}. */
@@ -194,13 +205,9 @@ final class TwoStageTridiagonal {
     // ---------------------------------------------------------------------------------------------------------------
     // Stage 2
 
-    /** Slots of stage-2 reflectors: sweep s (0 <= s <= n - 3) covers rows s+1..n-1. */
-    static long storedReflectorLength(int n) {
-        return n < 3 ? 0 : sweepOffset(n, n - 2);
-    }
-
+    /** Where sweep s's reflectors start: column n-1-s of the upper triangle (it has n-1-s entries, one per row covered). */
     private static long sweepOffset(int n, int s) {
-        return (long) s * (n - 1) - (long) s * (s - 1) / 2;
+        return (long) (n - 1 - s) * n;
     }
 
     /**
