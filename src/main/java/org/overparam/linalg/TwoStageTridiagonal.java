@@ -64,6 +64,11 @@ final class TwoStageTridiagonal {
      * Reduces {@code a} (n x n, column-major, lower triangle read; overwritten) with half-bandwidth {@code kd >= 1}.
      */
     static TwoStageTridiagonal reduce(double[] a, int n, int kd) {
+        return reduce(a, n, kd, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** As {@link #reduce(double[], int, int)}, chasing bulges on up to {@code threads} threads. */
+    static TwoStageTridiagonal reduce(double[] a, int n, int kd, int threads) {
         if (kd < 1) throw new IllegalArgumentException("TwoStageTridiagonal: expected a bandwidth >= 1, found " + kd);
         int panels = Math.max(0, (n - kd + kd - 1) / kd);
         double[] t = new double[Math.max(1, panels) * kd * kd];
@@ -78,7 +83,7 @@ final class TwoStageTridiagonal {
         }
         explicitReflectors(a, n, kd);
         double[] hous = a;
-        chase(band, ldb, n, kd, hous);
+        chase(band, ldb, n, kd, hous, threads);
         double[] d = new double[n], e = new double[Math.max(1, n - 1)];
         for (int c = 0; c < n; c++) {
             d[c] = band[c * ldb];
@@ -210,23 +215,90 @@ final class TwoStageTridiagonal {
         return (long) (n - 1 - s) * n;
     }
 
+    /** Sweeps per thread before a second thread pays off, and the most threads the chase uses. */
+    private static final int PIPELINE_FROM = 64;
+    private static final int MAX_THREADS = 4;
+    /** Progress of a sweep that has finished. */
+    private static final int DONE = Integer.MAX_VALUE;
+
     /**
-     * Bulge chasing on the lower band (element (r, c), 0 <= r - c <= 2 kd, at {@code band[c ldb + r - c]}), sweep by
-     * sweep, storing each reflector (tau in its first slot, the implicit unit) in {@code hous}.
+     * Bulge chasing on the lower band (element (r, c), 0 <= r - c <= 2 kd, at {@code band[c ldb + r - c]}), storing each
+     * reflector (tau in its first slot, the implicit unit) in {@code hous}. Sweeps are pipelined over threads as in
+     * {@code dsytrd_sb2st}: sweep s + 1 may work on its block k once sweep s has finished its block k + 1 (the blocks it
+     * touches are then final and sweep s touches them no more), so sweep s is handled by thread s mod threads. The
+     * reflectors that run out of sequential order act on disjoint rows and commute, so Q2 is the sequential product.
      */
-    private static void chase(double[] band, int ldb, int n, int kd, double[] hous) {
-        int ld = ldb - 1; // a dense block at (r0, c0): column j, row i at c0 ldb + r0 - c0 + j (ldb - 1) + i
-        double[] v = new double[kd], vNext = new double[kd], w = new double[kd];
-        for (int s = 0; s + 2 < n; s++) {
+    private static void chase(double[] band, int ldb, int n, int kd, double[] hous, int maxThreads) {
+        int sweeps = Math.max(0, n - 2);
+        int threads = Math.min(maxThreads, sweeps / PIPELINE_FROM);
+        if (threads <= 1) {
+            Sweeper one = new Sweeper(band, ldb, n, kd, hous, null);
+            for (int s = 0; s < sweeps; s++) one.sweep(s);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicIntegerArray progress = new java.util.concurrent.atomic.AtomicIntegerArray(sweeps);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] helpers = new Thread[threads - 1];
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            Runnable work = () -> {
+                Sweeper sweeper = new Sweeper(band, ldb, n, kd, hous, progress);
+                try {
+                    for (int s = first; s < sweeps; s += threads) sweeper.sweep(s);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    for (int s = first; s < sweeps; s += threads) progress.set(s, DONE); // release the others
+                }
+            };
+            if (t < threads - 1) {
+                helpers[t] = new Thread(work, "overparam-bulge-chase-" + t);
+                helpers[t].setDaemon(true);
+                helpers[t].start();
+            } else {
+                work.run();
+            }
+        }
+        for (Thread h : helpers) {
+            try {
+                h.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("TwoStageTridiagonal: interrupted while chasing bulges", e);
+            }
+        }
+        if (failure.get() != null) throw new IllegalStateException("TwoStageTridiagonal: bulge chasing failed", failure.get());
+    }
+
+    /** One thread's sweeps, with its own buffers (no allocation per block). */
+    private static final class Sweeper {
+        private final double[] band, hous;
+        private final int ldb, ld, n, kd;
+        private final java.util.concurrent.atomic.AtomicIntegerArray progress;
+        private double[] v, vNext;
+        private final double[] w;
+
+        Sweeper(double[] band, int ldb, int n, int kd, double[] hous, java.util.concurrent.atomic.AtomicIntegerArray progress) {
+            this.band = band;
+            this.ldb = ldb;
+            this.ld = ldb - 1; // a dense block at (r0, c0): column j, row i at c0 ldb + r0 - c0 + j (ldb - 1) + i
+            this.n = n;
+            this.kd = kd;
+            this.hous = hous;
+            this.progress = progress;
+            this.v = new double[kd];
+            this.vNext = new double[kd];
+            this.w = new double[kd];
+        }
+
+        /** Sweep s: annihilate column s below the subdiagonal, then chase the bulge down block by block. */
+        void sweep(int s) {
             long sweep = sweepOffset(n, s);
             int st = s + 1, ed = Math.min(s + kd, n - 1);
-            int lm = ed - st + 1;
-            // Annihilate column s below the subdiagonal.
-            int colS = s * ldb + 1;
-            double tau = householder(band, colS, lm, v);
-            store(hous, sweep, v, tau, lm);
-            symmetricUpdate(band, st * ldb, ld, lm, v, tau, w);
-            while (true) {
+            awaitPrevious(s, 0);
+            double tau = householder(band, s * ldb + 1, ed - st + 1, v);
+            store(hous, sweep, v, tau, ed - st + 1);
+            for (int k = 0; ; ) {
+                symmetricUpdate(band, st * ldb, ld, ed - st + 1, v, tau, w);
                 int j1 = ed + 1, j2 = Math.min(ed + kd, n - 1);
                 int rows = j2 - j1 + 1, cols = ed - st + 1;
                 if (rows <= 0) break;
@@ -235,13 +307,25 @@ final class TwoStageTridiagonal {
                 double tauNext = householder(band, block, rows, vNext);
                 store(hous, sweep + (j1 - s - 1), vNext, tauNext, rows);
                 applyLeft(band, block + ld, ld, rows, cols - 1, vNext, tauNext);
-                symmetricUpdate(band, j1 * ldb, ld, rows, vNext, tauNext, w);
                 double[] swap = v;
                 v = vNext;
                 vNext = swap;
                 tau = tauNext;
                 st = j1;
                 ed = j2;
+                k++;
+                if (progress != null) progress.set(s, k);
+                awaitPrevious(s, k);
+            }
+            if (progress != null) progress.set(s, DONE);
+        }
+
+        /** Waits until sweep s - 1 has finished its block k + 1. */
+        private void awaitPrevious(int s, int k) {
+            if (progress == null || s == 0) return;
+            for (int spins = 0; progress.get(s - 1) < k + 2; spins++) {
+                if (spins < 1000) Thread.onSpinWait();
+                else Thread.yield();
             }
         }
     }

@@ -66,6 +66,32 @@ class TwoStageTridiagonalTest {
         }
     }
 
+    /**
+     * The pipelined chase does, entry by entry, the same operations in the same order as the sequential one (a block is
+     * touched only after the previous sweep is done with it), so T and Q agree exactly; a race would break this.
+     */
+    @ParameterizedTest(name = "{0} threads")
+    @CsvSource({"2", "3"})
+    void pipelinedSweepsGiveExactlyTheSequentialResult(int threads) {
+        int n = 700, kd = 12;
+        double[] a = gaussianSymmetric(n, 5);
+        TwoStageTridiagonal one = TwoStageTridiagonal.reduce(a.clone(), n, kd, 1);
+        TwoStageTridiagonal many = TwoStageTridiagonal.reduce(a.clone(), n, kd, threads);
+        org.assertj.core.api.Assertions.assertThat(many.d).as("diagonal").isEqualTo(one.d);
+        org.assertj.core.api.Assertions.assertThat(many.e).as("subdiagonal").isEqualTo(one.e);
+        double[] y = new Random(9).doubles(n, -1, 1).toArray(), z = y.clone();
+        one.applyQt(y);
+        many.applyQt(z);
+        org.assertj.core.api.Assertions.assertThat(z).as("Q^T y").isEqualTo(y);
+        // And the tridiagonal is right: LAPACK's eigenvalues.
+        double[] reference = SymmetricEigen.values(a, n).values;
+        double[] d = many.d.clone(), e = many.e.clone();
+        SymmetricEigen.divideAndConquer(d, e, n);
+        for (int i = 0; i < n; i++) {
+            Approx.assertAbsolute(reference[i] / reference[n - 1], d[i] / reference[n - 1], Approx.RECONSTRUCTION, "eigenvalue " + i + " of T");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void refusesABandwidthBelowOne() {
         assertThatThrownBy(() -> TwoStageTridiagonal.reduce(new double[4], 2, 0)).hasMessageContaining("expected a bandwidth >= 1, found 0");
