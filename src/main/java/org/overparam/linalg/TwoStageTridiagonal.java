@@ -372,29 +372,33 @@ final class TwoStageTridiagonal {
     private static void symmetricUpdate(double[] b, int c, int ld, int m, double[] v, double tau, double[] w) {
         if (tau == 0) return;
         for (int i = 0; i < m; i++) w[i] = 0;
-        for (int j = 0; j < m; j++) {
+        for (int j = 0; j < m; j++) { // w = C v from the lower triangle: column j below the diagonal serves both sides
             int col = c + j * ld;
             double vj = v[j];
-            double s = b[col + j] * vj;
-            for (int i = j + 1; i < m; i++) {
-                double cij = b[col + i];
-                s += cij * v[i];
-                w[i] += cij * vj;
-            }
-            w[j] += s;
+            w[j] += b[col + j] * vj + dot(b, col + j + 1, v, j + 1, m - j - 1);
+            for (int i = j + 1; i < m; i++) w[i] += b[col + i] * vj;
         }
-        double dot = 0;
-        for (int i = 0; i < m; i++) {
-            w[i] *= tau;
-            dot += w[i] * v[i];
-        }
-        double alpha = -0.5 * tau * dot;
-        for (int i = 0; i < m; i++) w[i] += alpha * v[i];
+        double alpha = -0.5 * tau * tau * dot(w, 0, v, 0, m);
+        for (int i = 0; i < m; i++) w[i] = tau * w[i] + alpha * v[i];
         for (int j = 0; j < m; j++) {
             int col = c + j * ld;
             double vj = v[j], wj = w[j];
             for (int i = j; i < m; i++) b[col + i] -= v[i] * wj + w[i] * vj;
         }
+    }
+
+    /** {@code x[xo..xo+m) . y[yo..yo+m)} with four partial sums (independent chains for the CPU's pipelines). */
+    private static double dot(double[] x, int xo, double[] y, int yo, int m) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            s0 += x[xo + i] * y[yo + i];
+            s1 += x[xo + i + 1] * y[yo + i + 1];
+            s2 += x[xo + i + 2] * y[yo + i + 2];
+            s3 += x[xo + i + 3] * y[yo + i + 3];
+        }
+        for (; i < m; i++) s0 += x[xo + i] * y[yo + i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** C <- C H for the rows x cols block C at {@code c}: {@code w = C v; C -= tau w v^T}. */
@@ -418,9 +422,7 @@ final class TwoStageTridiagonal {
         if (tau == 0) return;
         for (int j = 0; j < cols; j++) {
             int col = c + j * ld;
-            double s = 0;
-            for (int i = 0; i < rows; i++) s += v[i] * b[col + i];
-            s *= tau;
+            double s = tau * dot(v, 0, b, col, rows);
             for (int i = 0; i < rows; i++) b[col + i] -= s * v[i];
         }
     }
