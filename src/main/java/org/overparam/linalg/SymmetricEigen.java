@@ -32,12 +32,14 @@ public final class SymmetricEigen {
     /** Factored form: the tridiagonal reduction {@code A = Q T Q^T} and Z (n x n), the eigenvectors of T. */
     private final Reduction reduction;
     private final double[] tridiagonalVectors;
+    /** How the factored form was computed and how long each step took, for logs; empty for the other forms. */
+    private String steps = "";
 
     /**
      * Below this n, {@link #factored} reduces with {@code dsytrd}; from it on, in two stages
      * ({@link TwoStageTridiagonal}) with half-bandwidth {@link TwoStageTridiagonal#DEFAULT_BANDWIDTH}.
      */
-    static final int TWO_STAGE_FROM = 1000;
+    static final int TWO_STAGE_FROM = 3000;
 
     private SymmetricEigen(int n, double[] values, double[] vectors, Reduction reduction, double[] z) {
         this.n = n;
@@ -138,6 +140,11 @@ public final class SymmetricEigen {
         return v;
     }
 
+    /** For logs: the steps of the factored form and their seconds ("" for {@link #values} and {@link #withVectors}). */
+    public String steps() {
+        return steps;
+    }
+
     public double min() {
         return values[0];
     }
@@ -217,7 +224,9 @@ public final class SymmetricEigen {
         if (n == 0) return new SymmetricEigen(0, new double[0], null, new Dsytrd(0, reduced, new double[0]), new double[0]);
         double[] w, e;
         Reduction reduction;
+        String steps;
         if (kd == 0) {
+            long t0 = System.nanoTime();
             w = new double[n];
             e = new double[Math.max(1, n - 1)];
             double[] tau = new double[Math.max(1, n - 1)];
@@ -228,13 +237,19 @@ public final class SymmetricEigen {
             NativeLibraries.lapack().dsytrd("L", n, reduced, n, w, e, tau, work, work.length, info);
             check("dsytrd", info);
             reduction = new Dsytrd(n, reduced, tau);
+            steps = String.format(java.util.Locale.ROOT, "dsytrd %.1f s", (System.nanoTime() - t0) * 1e-9);
         } else {
             TwoStageTridiagonal t = TwoStageTridiagonal.reduce(reduced, n, kd);
             w = t.d;
             e = t.e;
             reduction = new TwoStage(t);
+            steps = String.format(java.util.Locale.ROOT, "two-stage reduction, kd = %d: full to band %.1f s, band to tridiagonal %.1f s",
+                    kd, t.stage1Seconds, t.stage2Seconds);
         }
-        return new SymmetricEigen(n, w, null, reduction, divideAndConquer(w, e, n));
+        long t1 = System.nanoTime();
+        SymmetricEigen out = new SymmetricEigen(n, w, null, reduction, divideAndConquer(w, e, n));
+        out.steps = String.format(java.util.Locale.ROOT, "%s; dstedc %.1f s", steps, (System.nanoTime() - t1) * 1e-9);
+        return out;
     }
 
     /** Z, the eigenvectors of the tridiagonal (d, e), by dstedc('I'); d becomes the eigenvalues, increasing. */
