@@ -22,10 +22,12 @@ import org.netlib.util.intW;
  *       ({@code kd = 32}) with all {@code 4/3 n^3} flops in BLAS 3, then band to tridiagonal by bulge chasing
  *       ({@code 6 kd n^2} flops, pipelined over the cores), so {@code Q = Q1 Q2}; {@code dsytrd}, half of whose flops
  *       are memory-bound matrix-vector products, reduces smaller matrices, where it is as fast and needs no JIT
- *       warm-up. Measured in a bare JVM ({@code bench/tridiagonal}, Hinf-like matrix) on this 2-core machine while
- *       another job shared it, so the times are inflated: n = 4000, stage 1 0.97 s and stage 2 0.62 s against
- *       {@code dsytrd}'s 2.83 s; n = 1000, 0.09 s against 0.07 s (JIT warm), 2000, 0.31 s against 0.34 s. The
- *       eigenvalues agree with {@code dsytrd}'s to {@code 1e-15} of lambda_max up to n = 10,000. Memory
+ *       warm-up. Measured in a bare JVM ({@code bench/tridiagonal}, Hinf-like matrix) on the 2-core development
+ *       machine: n = 4000 (quiet), stage 1 1.20 s and stage 2 0.73 s (JIT cold) against {@code dsytrd}'s 2.24 s;
+ *       n = 1000 and 2000 (machine shared, JIT warm) 0.09 s against 0.07 s and 0.31 s against 0.34 s; at 6000 and
+ *       10,000 only with another job running (10,000: stage 1 54 s, stage 2 2.9 s against {@code dsytrd}'s 155 s).
+ *       Inside the spectrum job at n = 10,000 the whole decomposition took 35.9 s against 59 s with {@code dsytrd}.
+ *       The eigenvalues agree with {@code dsytrd}'s to {@code 1e-15} of lambda_max up to n = 10,000. Memory
  *       {@code 24 n^2} bytes at the peak (the reduced matrix, which also holds both stages' reflectors, Z and
  *       {@code dstedc}'s workspace), {@code 8 n^2} less with {@link #factoredOverwriting}.</li>
  * </ul>
