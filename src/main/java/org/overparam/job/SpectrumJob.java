@@ -85,7 +85,7 @@ public final class SpectrumJob implements Job {
             long t1 = System.nanoTime();
             SymmetricEigen eig = SymmetricEigen.factoredOverwriting(h, n); // h is not needed afterwards
             double eigenSeconds = seconds(t1);
-            log.info("all %,d eigenpairs in %.1f s: lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.max(), eig.min());
+            log.info("all %,d eigenpairs in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.steps(), eig.max(), eig.min());
 
             Map<String, double[]> vectors = labelVectors(yTrue, eig);
             long t2 = System.nanoTime();

@@ -12,14 +12,24 @@ import org.netlib.util.intW;
  *       Linear Algebra, 1997, Sec. 5.3.3). About {@code 4/3 n^3} flops to reduce, up to {@code 4 n^3} for the
  *       tridiagonal eigenvectors, and {@code 2 n^3} to carry them back; memory {@code 24 n^2} bytes at the peak.</li>
  *   <li>{@link #factored}: the eigenvectors kept as the product {@code V = Q Z}, Q the Householder reflectors of the
- *       tridiagonal reduction {@code A = Q T Q^T} ({@code dsytrd}) and Z the eigenvectors of T by divide and conquer
- *       ({@code dstedc}: matrix products in the merges, and deflation, which Hinf's clustered spectrum makes frequent;
- *       on this project's kernels faster than MRRR, {@code dstemr}, at n = 6000: 1.8 s against 3.9 s). The
- *       {@code 2 n^3} back-transformation is never done: {@link #project} costs two passes over the stored matrices
+ *       tridiagonal reduction {@code A = Q T Q^T} and Z the eigenvectors of T by divide and conquer ({@code dstedc}:
+ *       matrix products in the merges, and deflation, which Hinf's clustered spectrum makes frequent; on this
+ *       project's kernels faster than MRRR, {@code dstemr}, at n = 6000: 1.8 s against 3.9 s). The {@code 2 n^3}
+ *       back-transformation is never done: {@link #project} costs two passes over the stored reflectors and Z
  *       ({@code 4 n^2} flops) and {@link #vector} as much. This is the form for label spectra, which need
- *       {@code V^T y} for a few vectors y and one or two eigenvectors, not V; the reduction, half of it memory-bound
- *       matrix-vector work, is then most of the time. Memory {@code 24 n^2} bytes at the peak (the reduced matrix, Z
- *       and {@code dstedc}'s workspace), {@code 8 n^2} less with {@link #factoredOverwriting}.</li>
+ *       {@code V^T y} for a few vectors y and one or two eigenvectors, not V, so the reduction is most of the time.
+ *       From n = {@value #TWO_STAGE_FROM} on it is done in two stages ({@link TwoStageTridiagonal}): full to band
+ *       ({@code kd = 32}) with all {@code 4/3 n^3} flops in BLAS 3, then band to tridiagonal by bulge chasing
+ *       ({@code 6 kd n^2} flops, pipelined over the cores), so {@code Q = Q1 Q2}; {@code dsytrd}, half of whose flops
+ *       are memory-bound matrix-vector products, reduces smaller matrices, where it is as fast and needs no JIT
+ *       warm-up. Measured in a bare JVM ({@code bench/tridiagonal}, Hinf-like matrix) on the 2-core development
+ *       machine: n = 4000 (quiet), stage 1 1.20 s and stage 2 0.73 s (JIT cold) against {@code dsytrd}'s 2.24 s;
+ *       n = 1000 and 2000 (machine shared, JIT warm) 0.09 s against 0.07 s and 0.31 s against 0.34 s; at 6000 and
+ *       10,000 only with another job running (10,000: stage 1 54 s, stage 2 2.9 s against {@code dsytrd}'s 155 s).
+ *       Inside the spectrum job at n = 10,000 the whole decomposition took 35.9 s against 59 s with {@code dsytrd}.
+ *       The eigenvalues agree with {@code dsytrd}'s to {@code 1e-15} of lambda_max up to n = 10,000. Memory
+ *       {@code 24 n^2} bytes at the peak (the reduced matrix, which also holds both stages' reflectors, Z and
+ *       {@code dstedc}'s workspace), {@code 8 n^2} less with {@link #factoredOverwriting}.</li>
  * </ul>
  * Inputs are not modified. Eigenvalues come in increasing order; the sign of each eigenvector is arbitrary.
  */
@@ -29,18 +39,30 @@ public final class SymmetricEigen {
     /** Eigenvectors as the columns of an n x n column-major matrix; null for {@link #values} and {@link #factored}. */
     public final double[] vectors;
     public final int n;
-    /** Factored form: dsytrd's output (reflectors below the subdiagonal, column-major), its tau, and Z (n x n). */
-    private final double[] reflectors;
-    private final double[] tau;
+    /** Factored form: the tridiagonal reduction {@code A = Q T Q^T} and Z (n x n), the eigenvectors of T. */
+    private final Reduction reduction;
     private final double[] tridiagonalVectors;
+    /** How the factored form was computed and how long each step took, for logs; empty for the other forms. */
+    private String steps = "";
 
-    private SymmetricEigen(int n, double[] values, double[] vectors, double[] reflectors, double[] tau, double[] z) {
+    /**
+     * Below this n, {@link #factored} reduces with {@code dsytrd}; from it on, in two stages
+     * ({@link TwoStageTridiagonal}) with half-bandwidth {@link TwoStageTridiagonal#DEFAULT_BANDWIDTH}.
+     */
+    static final int TWO_STAGE_FROM = 3000;
+
+    private SymmetricEigen(int n, double[] values, double[] vectors, Reduction reduction, double[] z) {
         this.n = n;
         this.values = values;
         this.vectors = vectors;
-        this.reflectors = reflectors;
-        this.tau = tau;
+        this.reduction = reduction;
         this.tridiagonalVectors = z;
+    }
+
+    /** The orthogonal factor Q of a tridiagonal reduction, applied to one vector. */
+    private interface Reduction {
+        /** {@code x <- Q x} (transpose false) or {@code Q^T x} (true). */
+        void apply(double[] x, boolean transpose);
     }
 
     /** Eigenvalues only. {@code a} is n x n (row- or column-major: it is symmetric); only its lower triangle is read. */
@@ -59,7 +81,24 @@ public final class SymmetricEigen {
      * large n.
      */
     public static SymmetricEigen factored(double[] a, int n) {
-        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedCopy(a, n), n));
+        return factored(a, n, bandwidth(n));
+    }
+
+    /**
+     * {@link #factored} with a chosen reduction: {@code kd = 0} for {@code dsytrd}, {@code kd >= 1} for the two-stage
+     * reduction with that half-bandwidth (for tests and benchmarks; {@link #factored} chooses by n).
+     */
+    static SymmetricEigen factored(double[] a, int n, int kd) {
+        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedCopy(a, n), n, kd));
+    }
+
+    /** As {@link #factored(double[], int, int)}, overwriting {@code a}. */
+    static SymmetricEigen factoredOverwriting(double[] a, int n, int kd) {
+        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedInPlace(a, n), n, kd));
+    }
+
+    private static int bandwidth(int n) {
+        return n < TWO_STAGE_FROM ? 0 : TwoStageTridiagonal.DEFAULT_BANDWIDTH;
     }
 
     /**
@@ -67,7 +106,7 @@ public final class SymmetricEigen {
      * {@code a} is overwritten and must not be used afterwards. Saves {@code 8 n^2} bytes and a copy.
      */
     public static SymmetricEigen factoredOverwriting(double[] a, int n) {
-        return NativeLibraries.withAllCores(() -> reduceThenDivideAndConquer(checkedInPlace(a, n), n));
+        return factoredOverwriting(a, n, bandwidth(n));
     }
 
     /** Whether {@link #project} and {@link #vector} are available (explicit or factored eigenvectors). */
@@ -93,7 +132,7 @@ public final class SymmetricEigen {
             NativeLibraries.blas().dgemv("T", n, n, 1.0, vectors, n, y, 1, 0.0, out, 1);
         } else {
             double[] w = y.clone();
-            applyQ("T", w);
+            reduction.apply(w, true);
             NativeLibraries.blas().dgemv("T", n, n, 1.0, tridiagonalVectors, n, w, 1, 0.0, out, 1);
         }
         return out;
@@ -107,8 +146,13 @@ public final class SymmetricEigen {
         }
         double[] source = vectors != null ? vectors : tridiagonalVectors;
         double[] v = java.util.Arrays.copyOfRange(source, i * n, (i + 1) * n);
-        if (vectors == null) applyQ("N", v);
+        if (vectors == null) reduction.apply(v, false);
         return v;
+    }
+
+    /** For logs: the steps of the factored form and their seconds ("" for {@link #values} and {@link #withVectors}). */
+    public String steps() {
+        return steps;
     }
 
     public double min() {
@@ -126,14 +170,26 @@ public final class SymmetricEigen {
         }
     }
 
-    /** {@code x <- Q x} ("N") or {@code Q^T x} ("T"), by dormtr on one column. */
-    private void applyQ(String trans, double[] x) {
-        intW info = new intW(0);
-        double[] q = new double[1];
-        NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, q, -1, info);
-        double[] work = new double[Math.max(1, (int) q[0])];
-        NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, work, work.length, info);
-        check("dormtr", info);
+    /** {@code dsytrd}'s reduction: its reflectors below the subdiagonal (column-major) and their tau, applied by dormtr. */
+    private record Dsytrd(int n, double[] reflectors, double[] tau) implements Reduction {
+        @Override
+        public void apply(double[] x, boolean transpose) {
+            String trans = transpose ? "T" : "N";
+            intW info = new intW(0);
+            double[] q = new double[1];
+            NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, q, -1, info);
+            double[] work = new double[Math.max(1, (int) q[0])];
+            NativeLibraries.lapack().dormtr("L", "L", trans, n, 1, reflectors, n, tau, x, n, work, work.length, info);
+            check("dormtr", info);
+        }
+    }
+
+    private record TwoStage(TwoStageTridiagonal t) implements Reduction {
+        @Override
+        public void apply(double[] x, boolean transpose) {
+            if (transpose) t.applyQt(x);
+            else t.applyQ(x);
+        }
     }
 
     /** {@code a} itself, after checking it holds an n x n matrix (exactly {@code n^2} entries) of finite values. */
@@ -160,7 +216,7 @@ public final class SymmetricEigen {
     private static SymmetricEigen dsyevd(double[] a, int n, boolean vectors) {
         double[] copy = checkedCopy(a, n);
         double[] w = new double[n];
-        if (n == 0) return new SymmetricEigen(0, w, vectors ? new double[0] : null, null, null, null);
+        if (n == 0) return new SymmetricEigen(0, w, vectors ? new double[0] : null, null, null);
         String jobz = vectors ? "V" : "N";
         intW info = new intW(0);
         double[] q = new double[1];
@@ -171,29 +227,54 @@ public final class SymmetricEigen {
         int[] iwork = new int[Math.max(1, iq[0])];
         NativeLibraries.lapack().dsyevd(jobz, "L", n, copy, n, w, work, work.length, iwork, iwork.length, info);
         check("dsyevd", info);
-        return new SymmetricEigen(n, w, vectors ? copy : null, null, null, null);
+        return new SymmetricEigen(n, w, vectors ? copy : null, null, null);
     }
 
-    private static SymmetricEigen reduceThenDivideAndConquer(double[] reduced, int n) {
-        double[] w = new double[n];
-        if (n == 0) return new SymmetricEigen(0, w, null, reduced, new double[0], new double[0]);
+    private static SymmetricEigen reduceThenDivideAndConquer(double[] reduced, int n, int kd) {
+        if (n == 0) return new SymmetricEigen(0, new double[0], null, new Dsytrd(0, reduced, new double[0]), new double[0]);
+        double[] w, e;
+        Reduction reduction;
+        String steps;
+        if (kd == 0) {
+            long t0 = System.nanoTime();
+            w = new double[n];
+            e = new double[Math.max(1, n - 1)];
+            double[] tau = new double[Math.max(1, n - 1)];
+            intW info = new intW(0);
+            double[] q = new double[1];
+            NativeLibraries.lapack().dsytrd("L", n, reduced, n, w, e, tau, q, -1, info);
+            double[] work = new double[Math.max(1, (int) q[0])];
+            NativeLibraries.lapack().dsytrd("L", n, reduced, n, w, e, tau, work, work.length, info);
+            check("dsytrd", info);
+            reduction = new Dsytrd(n, reduced, tau);
+            steps = String.format(java.util.Locale.ROOT, "dsytrd %.1f s", (System.nanoTime() - t0) * 1e-9);
+        } else {
+            TwoStageTridiagonal t = TwoStageTridiagonal.reduce(reduced, n, kd);
+            w = t.d;
+            e = t.e;
+            reduction = new TwoStage(t);
+            steps = String.format(java.util.Locale.ROOT, "two-stage reduction, kd = %d: full to band %.1f s, band to tridiagonal %.1f s",
+                    kd, t.stage1Seconds, t.stage2Seconds);
+        }
+        long t1 = System.nanoTime();
+        SymmetricEigen out = new SymmetricEigen(n, w, null, reduction, divideAndConquer(w, e, n));
+        out.steps = String.format(java.util.Locale.ROOT, "%s; dstedc %.1f s", steps, (System.nanoTime() - t1) * 1e-9);
+        return out;
+    }
+
+    /** Z, the eigenvectors of the tridiagonal (d, e), by dstedc('I'); d becomes the eigenvalues, increasing. */
+    static double[] divideAndConquer(double[] d, double[] e, int n) {
         var lapack = NativeLibraries.lapack();
-        double[] e = new double[Math.max(1, n - 1)], tau = new double[Math.max(1, n - 1)];
         intW info = new intW(0);
         double[] q = new double[1];
-        lapack.dsytrd("L", n, reduced, n, w, e, tau, q, -1, info);
-        double[] work = new double[Math.max(1, (int) q[0])];
-        lapack.dsytrd("L", n, reduced, n, w, e, tau, work, work.length, info);
-        check("dsytrd", info);
-        work = null;
         double[] z = new double[n * n];
         int[] iq = new int[1];
-        lapack.dstedc("I", n, w, e, z, n, q, -1, iq, -1, info);
-        work = new double[Math.max(1, (int) q[0])];
+        lapack.dstedc("I", n, d, e, z, n, q, -1, iq, -1, info);
+        double[] work = new double[Math.max(1, (int) q[0])];
         int[] iwork = new int[Math.max(1, iq[0])];
-        lapack.dstedc("I", n, w, e, z, n, work, work.length, iwork, iwork.length, info);
+        lapack.dstedc("I", n, d, e, z, n, work, work.length, iwork, iwork.length, info);
         check("dstedc", info);
-        return new SymmetricEigen(n, w, null, reduced, tau, z);
+        return z;
     }
 
     private static void check(String routine, intW info) {

@@ -19,7 +19,7 @@ import org.overparam.testing.Approx;
 class SymmetricEigenTest {
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (String form : new String[] {"withVectors", "factored", "factoredOverwriting"}) {
+        for (String form : FORMS) {
             b.add(Arguments.of(form, "random 60", gaussianSymmetric(60, 1, 1.0)));
             b.add(Arguments.of(form, "1 x 1", new double[] {3.5}));
             b.add(Arguments.of(form, "identity 30", identity(30, 1.0)));
@@ -31,8 +31,19 @@ class SymmetricEigenTest {
         return b.build();
     }
 
-    /** The overwriting form gets a copy, so that every form can be checked against the untouched input. */
+    /**
+     * The public forms, and the factored form forced to each reduction: dsytrd ("kd 0") and two-stage with half-bandwidths
+     * that make n (1 to 80 here) a multiple of kd, not a multiple, near kd, and smaller than kd.
+     */
+    static final String[] FORMS = {"withVectors", "factored", "factoredOverwriting", "kd 0", "kd 1", "kd 3", "kd 8",
+        "kd 16 overwriting", "kd 29", "kd 64"};
+
+    /** The overwriting forms get a copy, so that every form can be checked against the untouched input. */
     static SymmetricEigen decompose(String form, double[] a, int n) {
+        if (form.startsWith("kd ")) {
+            int kd = Integer.parseInt(form.split(" ")[1]);
+            return form.endsWith("overwriting") ? SymmetricEigen.factoredOverwriting(a.clone(), n, kd) : SymmetricEigen.factored(a, n, kd);
+        }
         BiFunction<double[], Integer, SymmetricEigen> f = switch (form) {
             case "factored" -> SymmetricEigen::factored;
             case "factoredOverwriting" -> (m, k) -> SymmetricEigen.factoredOverwriting(m.clone(), k);
@@ -121,7 +132,7 @@ class SymmetricEigenTest {
     }
 
     static Stream<String> forms() {
-        return Stream.of("withVectors", "factored", "factoredOverwriting");
+        return Stream.of(FORMS);
     }
 
     private static double[] gaussianSymmetric(int n, long seed, double scale) {

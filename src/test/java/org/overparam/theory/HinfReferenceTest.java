@@ -31,9 +31,12 @@ class HinfReferenceTest {
     static double[] y;
     static SymmetricEigen eigen;
     static LabelSpectrum spectrum;
-    /** The factored form (dsytrd + dstemr) the spectrum job uses, checked against the same reference. */
+    /** The factored form (dsytrd + dstedc at this n) the spectrum job uses, checked against the same reference. */
     static SymmetricEigen factored;
     static LabelSpectrum factoredSpectrum;
+    /** The factored form by the two-stage reduction the job uses for large n (kd = 16: n is not a multiple of it). */
+    static SymmetricEigen twoStage;
+    static LabelSpectrum twoStageSpectrum;
 
     @BeforeAll
     static void load() throws Exception {
@@ -75,18 +78,28 @@ class HinfReferenceTest {
         spectrum = LabelSpectrum.of(eigen, y);
         factored = SymmetricEigen.factored(h, n);
         factoredSpectrum = LabelSpectrum.of(factored, y);
+        twoStage = org.overparam.linalg.EigenForms.factored(h, n, 16);
+        twoStageSpectrum = LabelSpectrum.of(twoStage, y);
     }
 
     static java.util.stream.Stream<String> forms() {
-        return java.util.stream.Stream.of("withVectors", "factored");
+        return java.util.stream.Stream.of("withVectors", "factored", "two-stage");
     }
 
     private static LabelSpectrum spectrum(String form) {
-        return form.equals("factored") ? factoredSpectrum : spectrum;
+        return switch (form) {
+            case "factored" -> factoredSpectrum;
+            case "two-stage" -> twoStageSpectrum;
+            default -> spectrum;
+        };
     }
 
     private static SymmetricEigen eigen(String form) {
-        return form.equals("factored") ? factored : eigen;
+        return switch (form) {
+            case "factored" -> factored;
+            case "two-stage" -> twoStage;
+            default -> eigen;
+        };
     }
 
     @Test
@@ -138,6 +151,9 @@ class HinfReferenceTest {
         Approx.assertRelative(expected, chol.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by Cholesky");
         Approx.assertRelative(expected, eig.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by eigendecomposition");
         Approx.assertRelative(expected, fac.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the factored eigendecomposition");
+        ComplexityMeasure.Result two = ComplexityMeasure.bySpectrum(twoStageSpectrum);
+        assertThat(two.singular()).isFalse();
+        Approx.assertRelative(expected, two.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the two-stage factored eigendecomposition");
         Approx.assertRelative(ref.get("weight_bound").asDouble(), chol.weightDistanceBound(), Approx.SPECTRAL_FUNCTION,
                 "sqrt(y^T H^-1 y)");
     }
