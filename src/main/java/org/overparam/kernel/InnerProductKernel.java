@@ -28,7 +28,7 @@ public enum InnerProductKernel implements Serializable {
         @Override
         public double apply(double t, double na, double nb) {
             double c = Math.max(-1.0, Math.min(1.0, t / (na * nb)));
-            return t * (Math.PI - Math.acos(c)) / (2 * Math.PI);
+            return t * (Math.PI - ReluNtk.arccos(c)) / (2 * Math.PI);
         }
     },
     SQUARED_INNER("squared-inner") {
