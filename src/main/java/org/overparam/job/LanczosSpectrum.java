@@ -57,12 +57,12 @@ final class LanczosSpectrum {
         DistributedKernelOperator.Storage storage = spec.tiles.equals("auto") ? DistributedKernelOperator.auto(jsc, n)
                 : DistributedKernelOperator.Storage.parse(spec.tiles);
         int vectors = spec.labels.size() + s.probes;
+        double tileBytes = DistributedKernelOperator.cachedBytes(n, storage);
         log.info("large-n path (spectrum.method = %s): %s kernel of %,d samples (d = %d) as a distributed operator; tiles %s (%.2f GB cached); "
                         + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)", spec.method, spec.kernel.id, n, d,
-                storage.name().toLowerCase(Locale.ROOT), DistributedKernelOperator.cachedBytes(n, storage) / 1e9, s.steps, vectors,
+                storage.name().toLowerCase(Locale.ROOT), tileBytes / 1e9, s.steps, vectors,
                 8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
         requireDriverMemory(n, s, vectors);
-        double tileBytes = DistributedKernelOperator.cachedBytes(n, storage);
         long storageMemory = DistributedKernelOperator.storageMemory(jsc);
         if (tileBytes > 0.9 * storageMemory) {
             log.warn("the %.2f GB of tiles exceed 90%% of the executors' storage memory (%.2f GB): about %.2f GB will spill to local disk "

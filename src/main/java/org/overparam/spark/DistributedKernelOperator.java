@@ -107,7 +107,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
             return new DistributedKernelOperator(jsc, n, d, storage, null, pairs, kernel);
         }
         boolean single = storage == Storage.FLOAT32;
-        JavaRDD<Tile> tiles = pairs.flatMap(p -> tiles(p._1(), p._2(), kernel, single));
+        JavaRDD<Tile> tiles = pairs.flatMap(p -> tiles(p._1(), p._2(), kernel, single, STORED_ROWS));
         tiles.persist(StorageLevel.MEMORY_AND_DISK());
         tiles.count();
         return new DistributedKernelOperator(jsc, n, d, storage, tiles, null, kernel);
@@ -119,9 +119,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      * recomputing when {@code d} is in the hundreds: one disk read against {@code n^2 d} flops per pass).
      */
     public static Storage auto(JavaSparkContext jsc, long n) {
-        long free = 0;
-        scala.collection.Iterator<Tuple2<String, Tuple2<Object, Object>>> it = jsc.sc().getExecutorMemoryStatus().iterator();
-        while (it.hasNext()) free += (Long) it.next()._2()._2();
+        long free = executorMemory(jsc, false);
         double float64 = 4.0 * n * n;
         return float64 <= 0.5 * free ? Storage.FLOAT64 : Storage.FLOAT32;
     }
@@ -149,10 +147,18 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      * {@link #cachedBytes} of it, the rest of the tiles spill to local disk and are read back on every pass.
      */
     public static long storageMemory(JavaSparkContext jsc) {
-        long max = 0;
+        return executorMemory(jsc, true);
+    }
+
+    /** The executors' storage memory summed over the cluster: the maximum, or what remains free. */
+    private static long executorMemory(JavaSparkContext jsc, boolean maximum) {
+        long sum = 0;
         scala.collection.Iterator<Tuple2<String, Tuple2<Object, Object>>> it = jsc.sc().getExecutorMemoryStatus().iterator();
-        while (it.hasNext()) max += (Long) it.next()._2()._1();
-        return max;
+        while (it.hasNext()) {
+            Tuple2<Object, Object> status = it.next()._2();
+            sum += (Long) (maximum ? status._1() : status._2());
+        }
+        return sum;
     }
 
     /** The bytes the cached tiles take (0 when recomputed). */
@@ -172,7 +178,11 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      */
     static final int STORED_ROWS = 64;
 
-    static Iterator<Tile> tiles(SampleBlock a, SampleBlock b, InnerProductKernel k, boolean single) {
+    /**
+     * The sub-tiles of the block pair (A, B), in pieces of at most {@code pieceRows} rows ({@link #STORED_ROWS} for
+     * the cache; {@link DistributedGram#TILE}, whole sub-tiles without a copy, for a pass that uses them and drops them).
+     */
+    static Iterator<Tile> tiles(SampleBlock a, SampleBlock b, InnerProductKernel k, boolean single, int pieceRows) {
         boolean same = a.rowStart == b.rowStart;
         int t = DistributedGram.TILE;
         List<Tile> out = new ArrayList<>();
@@ -182,15 +192,15 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
                 int rj = Math.min(t, b.rows - j0);
                 boolean diagonal = same && i0 == j0;
                 double[] v = k.tile(a.x, i0, ri, b.x, j0, rj, a.d, diagonal);
-                for (int r0 = 0; r0 < ri; r0 += STORED_ROWS) {
-                    int rows = Math.min(STORED_ROWS, ri - r0);
+                for (int r0 = 0; r0 < ri; r0 += pieceRows) {
+                    int rows = Math.min(pieceRows, ri - r0);
                     double[] dv = null;
                     float[] f = null;
                     if (single) {
                         f = new float[rows * rj];
                         for (int q = 0; q < f.length; q++) f[q] = (float) v[r0 * rj + q];
                     } else {
-                        dv = java.util.Arrays.copyOfRange(v, r0 * rj, (r0 + rows) * rj);
+                        dv = rows == ri ? v : java.util.Arrays.copyOfRange(v, r0 * rj, (r0 + rows) * rj);
                     }
                     out.add(new Tile(a.rowStart + i0 + r0, b.rowStart + j0, rows, rj, dv, f, diagonal));
                 }
@@ -285,7 +295,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
                     double[] xv = bx.value();
                     while (it.hasNext()) {
                         Tuple2<SampleBlock, SampleBlock> p = it.next();
-                        Iterator<Tile> ts = tiles(p._1(), p._2(), k, false);
+                        Iterator<Tile> ts = tiles(p._1(), p._2(), k, false, DistributedGram.TILE);
                         while (ts.hasNext()) {
                             Tile t = ts.next();
                             SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
@@ -313,7 +323,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         long start = System.nanoTime();
         int size = n;
         InnerProductKernel k = kernel;
-        JavaRDD<Tile> source = cached != null ? cached : pairs.flatMap(p -> tiles(p._1(), p._2(), k, false));
+        JavaRDD<Tile> source = cached != null ? cached : pairs.flatMap(p -> tiles(p._1(), p._2(), k, false, DistributedGram.TILE));
         double[] max = DeterministicAggregate.aggregatePartitions(source, () -> filled(size), it -> {
             double[] acc = filled(size);
             while (it.hasNext()) {
