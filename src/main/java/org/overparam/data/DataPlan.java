@@ -138,6 +138,26 @@ public final class DataPlan {
         return c;
     }
 
+    /**
+     * The same samples cut for another number of partitions (blocks of at most {@code data.block-size} rows, small
+     * enough that each partition gets one); this plan if the cut would not change.
+     */
+    public DataPlan withPartitions(int partitions) {
+        long[] ids = new long[n];
+        int[] classes = new int[n];
+        boolean[] random = new boolean[n];
+        int at = 0;
+        for (BlockSpec b : blocks) {
+            System.arraycopy(b.sourceIds(), 0, ids, at, b.rows());
+            System.arraycopy(b.classes(), 0, classes, at, b.rows());
+            System.arraycopy(b.randomLabel(), 0, random, at, b.rows());
+            at += b.rows();
+        }
+        List<BlockSpec> recut = cut(spec, ids, classes, random, partitions);
+        if (recut.size() == blocks.size()) return this;
+        return new DataPlan(spec, d, n, classCounts, randomizedLabels, recut, reader, description);
+    }
+
     private static List<BlockSpec> cut(DataSpec spec, long[] ids, int[] classes, boolean[] random, int partitions) {
         int n = ids.length;
         int perPartition = (int) Math.ceil(n / (double) Math.max(1, partitions));

@@ -52,8 +52,11 @@ public final class RunDirectory {
                     for (FileStatus c : children) fs.delete(c.getPath(), true);
                 }
             }
-            fs.mkdirs(q);
-            return new RunDirectory(fs, q);
+            RunDirectory dir = new RunDirectory(fs, q);
+            java.io.File local = dir.localFile(q);
+            if (local != null) java.nio.file.Files.createDirectories(local.toPath());
+            else fs.mkdirs(q);
+            return dir;
         } catch (IOException e) {
             throw new UserError("Could not create the run directory '" + out + "': " + e.getMessage(), e);
         }
@@ -114,12 +117,21 @@ public final class RunDirectory {
         writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes the file whole: into a hidden temporary beside it, then renamed over the target, so a reader never sees a
+     * half-written file and a failure leaves the previous version.
+     */
     public void writeBytes(String name, byte[] bytes) {
         Path target = new Path(root, name);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
+            java.io.File local = localFile(target);
+            if (local != null) {
+                writeLocal(local.toPath(), bytes);
+                return;
+            }
             fs.mkdirs(target.getParent());
-            try (FSDataOutputStream out = create(tmp)) {
+            try (FSDataOutputStream out = fs.create(tmp, true)) {
                 out.write(bytes);
             }
             if (fs.exists(target)) fs.delete(target, false);
@@ -130,15 +142,22 @@ public final class RunDirectory {
     }
 
     /**
-     * A new file, overwriting. On the local file system without a permission: Hadoop would otherwise set the default
-     * one by forking {@code chmod} for every file (its native library is not loaded here), a process start per output.
+     * The file behind a path of the local file system, else null. Local run directories are written with java.nio:
+     * Hadoop's local file system sets the permission of every file and directory it creates by forking {@code chmod}
+     * (its native library is not loaded here), a process start per output.
      */
-    private FSDataOutputStream create(Path file) throws IOException {
-        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
-            return fs.create(file, null, true, fs.getConf().getInt("io.file.buffer.size", 65536),
-                    fs.getDefaultReplication(file), fs.getDefaultBlockSize(file), null);
-        }
-        return fs.create(file, true);
+    private java.io.File localFile(Path p) {
+        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem l) return l.pathToFile(p);
+        if (fs instanceof org.apache.hadoop.fs.RawLocalFileSystem r) return r.pathToFile(p);
+        return null;
+    }
+
+    private static void writeLocal(java.nio.file.Path target, byte[] bytes) throws IOException {
+        java.nio.file.Files.createDirectories(target.getParent());
+        java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        java.nio.file.Files.write(tmp, bytes);
+        java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public boolean exists(String name) {

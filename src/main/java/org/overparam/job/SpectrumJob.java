@@ -19,14 +19,17 @@ import java.util.Map;
 
 /**
  * The {@code spectrum} command (Arora et al., ICML 2019, Sec. 4-5 and Fig. 1): the n x n kernel (Hinf by default) built
- * from tiles where the shards live, decomposed densely on the driver (all eigenvalues, eigenvectors kept in factored form:
- * {@link SymmetricEigen#factored}), and for each label
- * vector the projections {@code v_i . y}, their cumulative share of {@code ||y||^2}, the complexity measure
- * {@code sqrt(2 y^T H^{-1} y / n)} and the predicted loss {@code 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2}.
+ * from tiles where the shards live (the upper triangle only, which is all the decomposition reads), decomposed densely on
+ * the driver: all eigenvalues, and for each label vector its coordinates {@code v_i . y} without forming the
+ * eigenvectors ({@link SymmetricEigen#projectingOverwriting}: tridiagonal reduction, then QL carrying the reduced label
+ * vectors), their cumulative share of {@code ||y||^2}, the complexity measure {@code sqrt(2 y^T H^{-1} y / n)} and the
+ * predicted loss {@code 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2}. The worst-case labels are {@code ||y|| v_min},
+ * whose coordinates are {@code ||y||} on lambda_min and 0 elsewhere.
  *
- * <p>Memory on the driver: the kernel, the reduced copy and the tridiagonal eigenvectors, about {@code 24 n^2} bytes;
- * n past the dense limit is refused up front. Cost: {@code n^2 d} flops for the kernel (executors), about
- * {@code 4/3 n^3} for the tridiagonal reduction plus {@code O(n^2)} per label vector (driver); the complexity then
+ * <p>Memory on the driver: the kernel, which the reduction overwrites, and its workspace, about {@code 8 n^2} bytes plus
+ * the reduction's; n past the dense limit is refused up front. Cost: {@code n^2 d} flops for the kernel (executors),
+ * about {@code 4/3 n^3} for the tridiagonal reduction plus {@code O(n^2)} for QL and per label vector (driver); the
+ * complexity then
  * costs O(n) per label vector
  * ({@code sum_i (v_i . y)^2 / lambda_i}, {@link ComplexityMeasure#bySpectrum}), with H declared singular when
  * {@code lambda_min <= n eps lambda_max}.
@@ -54,12 +57,15 @@ public final class SpectrumJob implements Job {
     public Map<String, Object> run(JobContext ctx) {
         RunLog log = ctx.log;
         long start = System.nanoTime();
-        ShardedSamples samples = ShardedSamples.load(ctx.spark, data);
+        // The dense path forms the kernel from pairs of shards: cut them small enough for even tasks (unless set).
+        int limit0 = denseLimit();
+        ShardedSamples samples = ShardedSamples.load(ctx.spark, data,
+                n -> spec.method.equals("lanczos") || n > limit0 ? 0 : DistributedGram.shardsFor(n));
         try {
             int n = samples.plan.n, d = samples.d;
             ctx.manifestExtras.put("partitions", samples.partitions);
             ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
-            int limit = denseLimit();
+            int limit = limit0;
             if (spec.method.equals("lanczos") || (spec.method.equals("auto") && n > limit)) {
                 if (spec.method.equals("auto")) log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
                 return LanczosSpectrum.run(ctx, samples, spec, start);
@@ -75,27 +81,38 @@ public final class SpectrumJob implements Job {
                     spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
 
             long t0 = System.nanoTime();
-            DistributedGram.Matrix kernel = DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance);
+            // The upper triangle only: the eigendecomposition reads no other entry.
+            DistributedGram.Matrix kernel = DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance, false);
             double[] h = kernel.values();
             long parallel = kernel.parallelPairs();
             double gramSeconds = seconds(t0);
             log.info("kernel assembled in %.1f s; %d parallel or duplicate input pairs", gramSeconds, parallel);
             double[] yTrue = trueLabels(samples.blocks, n);
 
+            // Every scheme but worst is known before the decomposition, which then gives their coordinates V^T y
+            // without forming the eigenvectors; worst = ||y_true|| v_min has the coordinates of a unit vector.
+            // Vector 0 is always the true labels (Theorem 6.1 below needs them).
+            List<String> given = new ArrayList<>(List.of("true"));
+            for (String scheme : spec.labels) if (!scheme.equals("worst") && !given.contains(scheme)) given.add(scheme);
+            double[][] ys = new double[given.size()][];
+            for (int i = 0; i < ys.length; i++) ys[i] = knownLabels(spec, yTrue, given.get(i));
             long t1 = System.nanoTime();
-            SymmetricEigen eig = SymmetricEigen.factoredOverwriting(h, n); // h is not needed afterwards
+            SymmetricEigen eig = SymmetricEigen.projectingOverwriting(h, n, ys); // h is not needed afterwards
             double eigenSeconds = seconds(t1);
-            log.info("all %,d eigenpairs in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.steps(), eig.max(), eig.min());
+            log.info("all %,d eigenvalues and the label coordinates in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.steps(), eig.max(), eig.min());
 
-            Map<String, double[]> vectors = labelVectors(yTrue, eig);
             long t2 = System.nanoTime();
+            double trueNorm = 0;
+            for (double v : yTrue) trueNorm += v * v;
+            trueNorm = Math.sqrt(trueNorm);
             List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
-            for (Map.Entry<String, double[]> e : vectors.entrySet()) {
-                LabelSpectrum ls = LabelSpectrum.of(eig, e.getValue());
+            for (String scheme : spec.labels) {
+                LabelSpectrum ls = scheme.equals("worst") ? LabelSpectrum.ofMinEigenvector(eig, trueNorm)
+                        : LabelSpectrum.ofCoordinates(eig, eig.projection(given.indexOf(scheme)));
                 ComplexityMeasure.Result c = ComplexityMeasure.bySpectrum(ls);
-                schemes.add(new SpectrumOutputs.Scheme(e.getKey(), ls, c));
+                schemes.add(new SpectrumOutputs.Scheme(scheme, ls, c));
                 log.info("labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
-                        e.getKey(), Math.sqrt(ls.labelNormSquared()), c.singular() ? "undefined (H singular)" : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
+                        scheme, Math.sqrt(ls.labelNormSquared()), c.singular() ? "undefined (H singular)" : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
                         ls.topShare(10));
             }
             double labelSeconds = seconds(t2);
@@ -106,7 +123,7 @@ public final class SpectrumJob implements Job {
             Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
             summary.put("method", "dense");
             if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
-                summary.put("theorem_6_1", theorem61(ComplexityMeasure.bySpectrum(LabelSpectrum.of(eig, yTrue)), log));
+                summary.put("theorem_6_1", theorem61(ComplexityMeasure.bySpectrum(LabelSpectrum.ofCoordinates(eig, eig.projection(0))), log));
             }
             Map<String, Object> secs = new LinkedHashMap<>();
             secs.put("gram", gramSeconds);
@@ -164,16 +181,16 @@ public final class SpectrumJob implements Job {
         for (double v : yTrue) norm += v * v;
         norm = Math.sqrt(norm);
         for (String scheme : spec.labels) {
-            if (scheme.equals("true")) {
-                out.put(scheme, yTrue);
-            } else if (scheme.equals("worst")) {
-                out.put(scheme, WorstCaseLabels.of(eig, norm));
-            } else {
-                double p = scheme.equals("random") ? 1.0 : Double.parseDouble(scheme.substring("random:".length()));
-                out.put(scheme, randomized(yTrue, p, spec.seed, scheme));
-            }
+            out.put(scheme, scheme.equals("worst") ? WorstCaseLabels.of(eig, norm) : knownLabels(spec, yTrue, scheme));
         }
         return out;
+    }
+
+    /** The label vector of a scheme other than {@code worst}: the true labels, or seeded random flips of them. */
+    static double[] knownLabels(SpectrumSpec spec, double[] yTrue, String scheme) {
+        if (scheme.equals("true")) return yTrue;
+        double p = scheme.equals("random") ? 1.0 : Double.parseDouble(scheme.substring("random:".length()));
+        return randomized(yTrue, p, spec.seed, scheme);
     }
 
     /**

@@ -61,6 +61,28 @@ final class SpectrumOutputs {
         int n = lambda.length;
         long[] ks = LabelSpectrum.logGrid(spec.maxK, spec.gridPoints);
 
+        double[] index = new double[n];
+        for (int i = 0; i < n; i++) index[i] = i + 1;
+        Plots.Chart spectrum = new Plots.Chart("index i (eigenvalues in decreasing order)", "value").logY(true);
+        spectrum.scatter(new Plots.Series("eigenvalue lambda_i", index, lambda));
+        for (Scheme x : schemes) {
+            double[] p = x.spectrum().projections(), abs = new double[n];
+            for (int i = 0; i < n; i++) abs[i] = Math.abs(p[i]);
+            spectrum.scatter(new Plots.Series("|v_i . y|, " + x.name() + " labels", index, abs));
+        }
+        Plots.Chart predicted = new Plots.Chart("iteration k", "predicted training loss").logX(true).logY(true);
+        double[] kx = new double[ks.length - 1];
+        for (int j = 1; j < ks.length; j++) kx[j - 1] = ks[j];
+        for (Scheme x : schemes) {
+            double[] curve = x.spectrum().predictedLossCurve(spec.eta, java.util.Arrays.copyOfRange(ks, 1, ks.length));
+            predicted.add(new Plots.Series(x.name() + " labels", kx, curve));
+        }
+        // Drawn on background threads while the tables are written.
+        Figures.Drawing spectrumFigure = Figures.draw("spectrum", "Eigenvalues of the kernel in decreasing order and |v_i . y| for each label vector "
+                + "(Arora et al. Fig. 1b): true labels sit on the top eigenvectors, random labels spread over all of them.", spectrum);
+        Figures.Drawing predictedFigure = Figures.draw("predicted-loss", "Predicted training loss 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2 with eta = "
+                + spec.eta + " (Arora et al. Thm 4.1, Fig. 1a).", predicted);
+
         Table eigenvalues = new Table("eigenvalues", List.of(Table.Column.of("index", Table.Type.INT), Table.Column.of("eigenvalue", Table.Type.DOUBLE)));
         for (int i = 0; i < n; i++) eigenvalues.add(i + 1, lambda[i]);
         eigenvalues.write(dir);
@@ -79,23 +101,6 @@ final class SpectrumOutputs {
         projections.write(dir);
         predictedLoss.write(dir);
 
-        double[] index = new double[n];
-        for (int i = 0; i < n; i++) index[i] = i + 1;
-        Plots.Chart spectrum = new Plots.Chart("index i (eigenvalues in decreasing order)", "value").logY(true);
-        spectrum.scatter(new Plots.Series("eigenvalue lambda_i", index, lambda));
-        for (Scheme x : schemes) {
-            double[] p = x.spectrum().projections(), abs = new double[n];
-            for (int i = 0; i < n; i++) abs[i] = Math.abs(p[i]);
-            spectrum.scatter(new Plots.Series("|v_i . y|, " + x.name() + " labels", index, abs));
-        }
-        Plots.Chart predicted = new Plots.Chart("iteration k", "predicted training loss").logX(true).logY(true);
-        double[] kx = new double[ks.length - 1];
-        for (int j = 1; j < ks.length; j++) kx[j - 1] = ks[j];
-        for (Scheme x : schemes) {
-            double[] curve = x.spectrum().predictedLossCurve(spec.eta, java.util.Arrays.copyOfRange(ks, 1, ks.length));
-            predicted.add(new Plots.Series(x.name() + " labels", kx, curve));
-        }
-
         RunReport report = new RunReport("overparam spectrum: " + spec.kernel.id + " kernel, n = " + n);
         report.paragraph("Eigendecomposition of the kernel matrix and the projections of the label vectors on its eigenvectors "
                 + "(Arora, Du, Hu, Li, Wang, ICML 2019). Labels concentrated on the top eigenvectors train fast and generalize: "
@@ -107,10 +112,8 @@ final class SpectrumOutputs {
                     x.spectrum().topShare(10), x.spectrum().predictedLoss(spec.eta, Math.min(spec.maxK, 10_000))));
         }
         report.table("Label vectors", List.of("labels", "||y||", "complexity", "top-10 share", "predicted loss at k = " + Math.min(spec.maxK, 10_000)), rows);
-        Figures.write(ctx, report, "spectrum", "Eigenvalues of the kernel in decreasing order and |v_i . y| for each label vector "
-                + "(Arora et al. Fig. 1b): true labels sit on the top eigenvectors, random labels spread over all of them.", spectrum);
-        Figures.write(ctx, report, "predicted-loss", "Predicted training loss 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . y)^2 with eta = "
-                + spec.eta + " (Arora et al. Thm 4.1, Fig. 1a).", predicted);
+        Figures.write(ctx, report, spectrumFigure);
+        Figures.write(ctx, report, predictedFigure);
         report.paragraph("Tables: eigenvalues, projections and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
         dir.writeText("report.html", report.html());
     }

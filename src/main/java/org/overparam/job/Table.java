@@ -105,7 +105,7 @@ final class Table {
             for (int i = 0; i < r.length; i++) {
                 if (i > 0) sb.append(',');
                 Object v = r[i];
-                if (v instanceof Double d) sb.append(String.format(Locale.ROOT, "%.17g", d));
+                if (v instanceof Double d) sb.append(d.doubleValue()); // Double.toString: reads back as the same double
                 else if (v != null) sb.append(v);
             }
             sb.append('\n');

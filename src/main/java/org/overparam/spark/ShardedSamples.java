@@ -44,9 +44,21 @@ public final class ShardedSamples {
     }
 
     public static ShardedSamples load(SparkSession spark, DataSpec spec) {
+        return load(spark, spec, n -> 0);
+    }
+
+    /**
+     * As {@link #load(SparkSession, DataSpec)}; unless {@code data.partitions} is set, the shards get
+     * {@code max(default parallelism, partitionsFor(n))} partitions, n being the number of samples selected.
+     */
+    public static ShardedSamples load(SparkSession spark, DataSpec spec, java.util.function.IntUnaryOperator partitionsFor) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = spec.partitions > 0 ? spec.partitions : jsc.defaultParallelism();
         DataPlan plan = DataPlan.build(spec, jsc.hadoopConfiguration(), partitions);
+        if (spec.partitions == 0 && partitionsFor.applyAsInt(plan.n) > partitions) {
+            partitions = partitionsFor.applyAsInt(plan.n);
+            plan = plan.withPartitions(partitions);
+        }
         int slices = Math.min(partitions, plan.blocks.size());
         BlockReader reader = plan.reader;
         int rawD = plan.d;

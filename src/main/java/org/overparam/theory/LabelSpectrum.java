@@ -71,11 +71,57 @@ public final class LabelSpectrum {
             throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
         }
         // q = V^T y: q_j = v_j . y, in LAPACK's increasing order.
-        double[] q = eigen.project(y);
+        return decreasing(eigen.values, eigen.project(y), normSq);
+    }
+
+    /**
+     * The spectrum of a label vector given by its coordinates {@code q = V^T y} in the eigenbasis (entry j belonging
+     * to {@code eigen.values[j]}, increasing), as {@link SymmetricEigen#projection} gives them; {@code ||y||^2} is
+     * {@code ||q||^2} (V is orthogonal).
+     *
+     * @throws IllegalArgumentException if the sizes disagree, n = 0, or q is zero or not finite
+     */
+    public static LabelSpectrum ofCoordinates(SymmetricEigen eigen, double[] q) {
+        int n = eigen.n;
+        if (n == 0) {
+            throw new IllegalArgumentException("LabelSpectrum: the kernel matrix is empty (n = 0)");
+        }
+        if (q.length != n) {
+            throw new IllegalArgumentException("LabelSpectrum: expected " + n + " coordinates (one per eigenvalue), found " + q.length);
+        }
+        double normSq = 0;
+        for (double v : q) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("LabelSpectrum: the coordinates have a non-finite entry " + v);
+            }
+            normSq += v * v;
+        }
+        if (normSq == 0) {
+            throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
+        }
+        return decreasing(eigen.values, q.clone(), normSq);
+    }
+
+    /**
+     * The worst-case labels of {@link WorstCaseLabels}, {@code norm * v_min}, by their coordinates: {@code norm} on
+     * lambda_min's eigenvector, 0 on every other (no eigenvector needs forming).
+     */
+    public static LabelSpectrum ofMinEigenvector(SymmetricEigen eigen, double norm) {
+        if (!(norm > 0) || !Double.isFinite(norm)) {
+            throw new IllegalArgumentException("LabelSpectrum: the norm must be finite and > 0, found " + norm);
+        }
+        double[] q = new double[eigen.n];
+        if (q.length > 0) q[0] = norm;
+        return ofCoordinates(eigen, q);
+    }
+
+    /** From LAPACK's increasing order to the paper's decreasing one. */
+    private static LabelSpectrum decreasing(double[] increasingValues, double[] q, double normSq) {
+        int n = q.length;
         double[] values = new double[n];
         double[] projections = new double[n];
         for (int i = 0; i < n; i++) {
-            values[i] = eigen.values[n - 1 - i];
+            values[i] = increasingValues[n - 1 - i];
             projections[i] = q[n - 1 - i];
         }
         return new LabelSpectrum(values, projections, normSq);

@@ -9,4 +9,9 @@ public final class EigenForms {
     public static SymmetricEigen factored(double[] a, int n, int kd) {
         return SymmetricEigen.factored(a, n, kd);
     }
+
+    /** {@link SymmetricEigen#projecting} forced to a reduction ({@code kd = 0}: dsytrd); {@code a} is not modified. */
+    public static SymmetricEigen projecting(double[] a, int n, int kd, double[]... ys) {
+        return SymmetricEigen.projectingOverwriting(a.clone(), n, kd, ys);
+    }
 }

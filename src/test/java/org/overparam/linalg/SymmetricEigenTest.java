@@ -131,6 +131,79 @@ class SymmetricEigenTest {
         assertThatThrownBy(() -> SymmetricEigen.values(identity(3, 1.0), 3).project(new double[3])).hasMessageContaining("no eigenvectors");
     }
 
+    static Stream<Arguments> projectingCases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (String reduction : new String[] {"default", "kd 0", "kd 3", "kd 16"}) {
+            b.add(Arguments.of(reduction, "random 60", gaussianSymmetric(60, 1, 1.0)));
+            b.add(Arguments.of(reduction, "1 x 1", new double[] {3.5}));
+            b.add(Arguments.of(reduction, "identity 30", identity(30, 1.0)));
+            b.add(Arguments.of(reduction, "rank one 40", rankOne(40)));
+            b.add(Arguments.of(reduction, "clustered 50", clustered(50)));
+            b.add(Arguments.of(reduction, "tiny scale", gaussianSymmetric(30, 2, 1e-150)));
+            b.add(Arguments.of(reduction, "huge scale", gaussianSymmetric(30, 3, 1e150)));
+        }
+        return b.build();
+    }
+
+    /**
+     * {@link SymmetricEigen#projecting}: the eigenvalues of the explicit form, and coordinates equal to the explicit
+     * {@code V^T y} cluster by cluster (only the sum of squares is fixed within a cluster of equal eigenvalues), with
+     * {@code sum_i lambda_i p_i^2 = y^T H y}.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("projectingCases")
+    void projectingGivesTheCoordinatesOfTheGivenVectors(String reduction, String name, double[] a) {
+        int n = (int) Math.round(Math.sqrt(a.length));
+        double[] y1 = new Random(7).doubles(n, -1, 1).toArray(), y2 = new Random(8).doubles(n, -1, 1).toArray();
+        double[] before = a.clone(), y1Before = y1.clone();
+        SymmetricEigen e = reduction.equals("default") ? SymmetricEigen.projecting(a, n, y1, y2)
+                : SymmetricEigen.projectingOverwriting(a.clone(), n, Integer.parseInt(reduction.split(" ")[1]), y1, y2);
+        assertThat(a).isEqualTo(before);
+        assertThat(y1).isEqualTo(y1Before);
+        assertThat(e.hasVectors()).isFalse();
+        SymmetricEigen explicit = SymmetricEigen.withVectors(a, n);
+        double scale = Math.max(Math.abs(explicit.values[0]), Math.abs(explicit.values[n - 1]));
+        for (int i = 0; i < n; i++) {
+            Approx.assertAbsolute(explicit.values[i] / scale, e.values[i] / scale, Approx.RECONSTRUCTION, name + ": lambda_" + i);
+        }
+        double[][] ys = {y1, y2};
+        for (int q = 0; q < 2; q++) {
+            double[] p = e.projection(q), ref = explicit.project(ys[q]);
+            double yy = dot(ys[q], ys[q]);
+            for (int start = 0; start < n; ) {
+                int end = start + 1;
+                while (end < n && explicit.values[end] - explicit.values[end - 1] <= 1e-9 * scale) end++;
+                double ours = 0, theirs = 0;
+                for (int i = start; i < end; i++) {
+                    ours += p[i] * p[i];
+                    theirs += ref[i] * ref[i];
+                }
+                // A cluster's coordinates are fixed to about eps ||T|| / (its distance to the other eigenvalues).
+                double gap = Math.min(start > 0 ? explicit.values[start] - explicit.values[start - 1] : Double.POSITIVE_INFINITY,
+                        end < n ? explicit.values[end] - explicit.values[end - 1] : Double.POSITIVE_INFINITY);
+                double tol = Math.max(1e-10, 1e-12 * scale / gap);
+                Approx.assertAbsolute(theirs / yy, ours / yy, tol, name + ": sum of p_i^2 over eigenvalues " + start + ".." + (end - 1));
+                start = end;
+            }
+            double rayleigh = 0, yHy = 0;
+            for (int i = 0; i < n; i++) rayleigh += e.values[i] / scale * p[i] * p[i];
+            for (int r = 0; r < n; r++) for (int c = 0; c < n; c++) yHy += ys[q][r] * (a[r * n + c] / scale) * ys[q][c];
+            Approx.assertAbsolute(yHy / yy, rayleigh / yy, 1e-11, name + ": sum lambda_i p_i^2 = y^T H y");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void projectingRefusesBadVectorsAndHasNoEigenvectors() {
+        double[] a = identity(3, 2.0);
+        assertThatThrownBy(() -> SymmetricEigen.projecting(a, 3, new double[2])).hasMessageContaining("expected vectors of 3 entries, found 2");
+        assertThatThrownBy(() -> SymmetricEigen.projecting(a, 3, new double[] {1, Double.NaN, 0})).hasMessageContaining("non-finite");
+        SymmetricEigen e = SymmetricEigen.projecting(a, 3, new double[] {1, 2, 3});
+        assertThatThrownBy(() -> e.project(new double[3])).hasMessageContaining("no eigenvectors");
+        assertThatThrownBy(() -> e.vector(0)).hasMessageContaining("no eigenvectors");
+        assertThatThrownBy(() -> SymmetricEigen.factored(a, 3).projection(0)).hasMessageContaining("only SymmetricEigen.projecting");
+        assertThat(SymmetricEigen.projecting(new double[0], 0, new double[0]).projection(0)).isEmpty();
+    }
+
     static Stream<String> forms() {
         return Stream.of(FORMS);
     }

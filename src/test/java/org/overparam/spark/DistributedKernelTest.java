@@ -54,6 +54,42 @@ class DistributedKernelTest {
     }
 
     @Test
+    void theUpperTriangleAloneIsTheFullMatrixsAndShardsAreCutForEvenTasks() {
+        // n = 1100 with shards of SHARD_ROWS = 1536 rows at most: ShardedSamples asks for max(default, ceil(n / 1536)).
+        ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data(MNIST), DistributedGram::shardsFor);
+        int more = LocalSpark.get().sparkContext().defaultParallelism() + 1;
+        ShardedSamples three = ShardedSamples.load(LocalSpark.get(), Settings.data(MNIST), n -> more);
+        try {
+            int n = s.plan.n;
+            assertThat(three.partitions).isEqualTo(more);
+            assertThat(three.plan.blocks).hasSize(more);
+            assertThat(three.plan.blocks.get(1).rowStart()).isEqualTo(three.plan.blocks.get(0).rows());
+            double[] full = DistributedGram.kernel(s.blocks, InnerProductKernel.RELU_NTK, n);
+            DistributedGram.Matrix upper = DistributedGram.kernel(three.blocks, InnerProductKernel.RELU_NTK, n, 0, false);
+            for (int i = 0; i < n; i++) {
+                for (int j = i; j < n; j++) Approx.assertAbsolute(full[i * n + j], upper.values()[i * n + j], 1e-15, "H[" + i + "][" + j + "]");
+            }
+            // The same rows in the same order, however the samples are cut.
+            assertThat(three.collect(10_000_000).stream().mapToLong(b -> b.sourceIds[0]).toArray()[0])
+                    .isEqualTo(s.collect(10_000_000).get(0).sourceIds[0]);
+        } finally {
+            s.release();
+            three.release();
+        }
+        assertThat(DistributedGram.shardsFor(1)).isEqualTo(1);
+        assertThat(DistributedGram.shardsFor(DistributedGram.SHARD_ROWS)).isEqualTo(1);
+        assertThat(DistributedGram.shardsFor(DistributedGram.SHARD_ROWS + 1)).isEqualTo(2);
+        assertThat(DistributedGram.cuts(1333)).containsExactly(0, 666, 1333);
+        assertThat(DistributedGram.cuts(DistributedGram.TILE)).containsExactly(0, DistributedGram.TILE);
+        assertThat(DistributedGram.cuts(3 * DistributedGram.TILE + 1)).hasSize(5);
+        // One job unless the results would pass half of spark.driver.maxResultSize (0: no limit).
+        assertThat(DistributedGram.partitionsPerJob(16, 4000, 1L << 30)).isEqualTo(16);
+        assertThat(DistributedGram.partitionsPerJob(16, 30_000, 4L << 30)).isEqualTo(4); // 2^31 / (8 * 9e8 / 16)
+        assertThat(DistributedGram.partitionsPerJob(16, 30_000, 0)).isEqualTo(16);
+        assertThat(DistributedGram.partitionsPerJob(4, 100_000, 1L << 20)).isEqualTo(1);
+    }
+
+    @Test
     void theAssemblyIsTheSameForOneTwoAndFourPartitions() {
         // The same 1100 x 1100 matrix whatever the partitioning (and so the tile shapes).
         double[] reference = null;

@@ -37,6 +37,9 @@ class HinfReferenceTest {
     /** The factored form by the two-stage reduction the job uses for large n (kd = 16: n is not a multiple of it). */
     static SymmetricEigen twoStage;
     static LabelSpectrum twoStageSpectrum;
+    /** The form the spectrum job uses: eigenvalues and the label coordinates by QL, after dsytrd and after two stages. */
+    static SymmetricEigen projecting, projectingTwoStage;
+    static LabelSpectrum projectingSpectrum, projectingTwoStageSpectrum;
 
     @BeforeAll
     static void load() throws Exception {
@@ -80,16 +83,22 @@ class HinfReferenceTest {
         factoredSpectrum = LabelSpectrum.of(factored, y);
         twoStage = org.overparam.linalg.EigenForms.factored(h, n, 16);
         twoStageSpectrum = LabelSpectrum.of(twoStage, y);
+        projecting = SymmetricEigen.projecting(h, n, y);
+        projectingSpectrum = LabelSpectrum.ofCoordinates(projecting, projecting.projection(0));
+        projectingTwoStage = org.overparam.linalg.EigenForms.projecting(h, n, 16, y);
+        projectingTwoStageSpectrum = LabelSpectrum.ofCoordinates(projectingTwoStage, projectingTwoStage.projection(0));
     }
 
     static java.util.stream.Stream<String> forms() {
-        return java.util.stream.Stream.of("withVectors", "factored", "two-stage");
+        return java.util.stream.Stream.of("withVectors", "factored", "two-stage", "projecting", "projecting two-stage");
     }
 
     private static LabelSpectrum spectrum(String form) {
         return switch (form) {
             case "factored" -> factoredSpectrum;
             case "two-stage" -> twoStageSpectrum;
+            case "projecting" -> projectingSpectrum;
+            case "projecting two-stage" -> projectingTwoStageSpectrum;
             default -> spectrum;
         };
     }
@@ -98,6 +107,8 @@ class HinfReferenceTest {
         return switch (form) {
             case "factored" -> factored;
             case "two-stage" -> twoStage;
+            case "projecting" -> projecting;
+            case "projecting two-stage" -> projectingTwoStage;
             default -> eigen;
         };
     }
@@ -154,6 +165,10 @@ class HinfReferenceTest {
         ComplexityMeasure.Result two = ComplexityMeasure.bySpectrum(twoStageSpectrum);
         assertThat(two.singular()).isFalse();
         Approx.assertRelative(expected, two.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the two-stage factored eigendecomposition");
+        Approx.assertRelative(expected, ComplexityMeasure.bySpectrum(projectingSpectrum).complexity(), Approx.SPECTRAL_FUNCTION,
+                "complexity by the label coordinates (QL)");
+        Approx.assertRelative(expected, ComplexityMeasure.bySpectrum(projectingTwoStageSpectrum).complexity(), Approx.SPECTRAL_FUNCTION,
+                "complexity by the label coordinates (two-stage, QL)");
         Approx.assertRelative(ref.get("weight_bound").asDouble(), chol.weightDistanceBound(), Approx.SPECTRAL_FUNCTION,
                 "sqrt(y^T H^-1 y)");
     }
@@ -175,8 +190,12 @@ class HinfReferenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("forms")
     void worstCaseLabelsMatchScipy(String form) {
-        double[] worst = WorstCaseLabels.likeLabels(eigen(form), y);
-        ComplexityMeasure.Result r = ComplexityMeasure.byCholesky(h, n, worst);
+        ComplexityMeasure.Result r;
+        if (form.startsWith("projecting")) { // no eigenvectors: the worst labels by their coordinates, ||y|| on lambda_min
+            r = ComplexityMeasure.bySpectrum(LabelSpectrum.ofMinEigenvector(eigen(form), Math.sqrt(spectrum.labelNormSquared())));
+        } else {
+            r = ComplexityMeasure.byCholesky(h, n, WorstCaseLabels.likeLabels(eigen(form), y));
+        }
         Approx.assertRelative(ref.get("worst_case_complexity").asDouble(), r.complexity(), Approx.SPECTRAL_FUNCTION,
                 "worst-case complexity");
     }
