@@ -19,7 +19,7 @@ import org.netlib.util.intW;
  *       ({@code 4 n^2} flops) and {@link #vector} as much. This is the form for label spectra, which need
  *       {@code V^T y} for a few vectors y and one or two eigenvectors, not V, so the reduction is most of the time.
  *       From n = {@value #TWO_STAGE_FROM} on it is done in two stages ({@link TwoStageTridiagonal}): full to band
- *       ({@code kd = 32}) with all {@code 4/3 n^3} flops in BLAS 3, then band to tridiagonal by bulge chasing
+ *       ({@code kd = 32}; 64 from n = {@value #WIDE_BAND_FROM} on) with all {@code 4/3 n^3} flops in BLAS 3, then band to tridiagonal by bulge chasing
  *       ({@code 6 kd n^2} flops, pipelined over the cores), so {@code Q = Q1 Q2}; {@code dsytrd}, half of whose flops
  *       are memory-bound matrix-vector products, reduces smaller matrices, where it is as fast and needs no JIT
  *       warm-up. Measured in a bare JVM ({@code bench/tridiagonal}, Hinf-like matrix) on the 2-core development
@@ -48,10 +48,18 @@ public final class SymmetricEigen {
     private String steps = "";
 
     /**
-     * Below this n, {@link #factored} reduces with {@code dsytrd}; from it on, in two stages
-     * ({@link TwoStageTridiagonal}) with half-bandwidth {@link TwoStageTridiagonal#DEFAULT_BANDWIDTH}.
+     * Below this n, {@link #factored} and {@link #projecting} reduce with {@code dsytrd}; from it on, in two stages
+     * ({@link TwoStageTridiagonal}) with half-bandwidth {@link TwoStageTridiagonal#DEFAULT_BANDWIDTH}, and from
+     * {@link #WIDE_BAND_FROM} on with {@link TwoStageTridiagonal#WIDE_BANDWIDTH}.
      */
     static final int TWO_STAGE_FROM = 3000;
+    /**
+     * From this n on, the two-stage reduction uses the wider band: stage 1's BLAS 3 gains more than stage 2's bulge
+     * chasing ({@code 6 kd n^2} flops) loses. Measured on a Hinf-like matrix in a bare JVM, quiet machine, stage 1 +
+     * stage 2 in seconds: n = 4000, kd 32: 1.24 + 0.46, kd 64: 1.15 + 0.84; n = 6000, 4.27 + 0.95 against 3.57 + 1.68;
+     * n = 10,000, 22.25 + 2.53 against 16.07 + 4.61 (kd 48: 17.68 + 3.44; kd 96: 13.78 + 7.04).
+     */
+    static final int WIDE_BAND_FROM = 6000;
 
     private SymmetricEigen(int n, double[] values, double[] vectors, Reduction reduction, double[] z) {
         this.n = n;
@@ -100,7 +108,8 @@ public final class SymmetricEigen {
     }
 
     private static int bandwidth(int n) {
-        return n < TWO_STAGE_FROM ? 0 : TwoStageTridiagonal.DEFAULT_BANDWIDTH;
+        if (n < TWO_STAGE_FROM) return 0;
+        return n < WIDE_BAND_FROM ? TwoStageTridiagonal.DEFAULT_BANDWIDTH : TwoStageTridiagonal.WIDE_BANDWIDTH;
     }
 
     /**

@@ -28,6 +28,8 @@ import org.netlib.util.intW;
 final class TwoStageTridiagonal {
     /** Default half-bandwidth: measured on this project's kernels (see {@link SymmetricEigen}). */
     static final int DEFAULT_BANDWIDTH = 32;
+    /** Half-bandwidth for large n ({@link SymmetricEigen#WIDE_BAND_FROM} on). */
+    static final int WIDE_BANDWIDTH = 64;
 
     final int n;
     final int kd;
