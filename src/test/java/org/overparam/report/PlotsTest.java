@@ -1,5 +1,9 @@
 package org.overparam.report;
 
+import java.util.List;
+
+import java.util.ArrayList;
+
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -110,6 +114,28 @@ class PlotsTest {
         assertThat(image.getHeight()).isEqualTo(400);
         Element root = svgDocument(chart.svg()).getDocumentElement();
         assertThat(root.getAttribute("viewBox")).isEqualTo("0 0 300 200");
+    }
+
+    @Test
+    void describePutsTitleAndDescFirstInPlainAndInParsedDocuments() {
+        String ns = SvgDocuments.SVG_NS;
+        // VectorGraphics2D's plain form (a quoted '>' in an attribute), which is edited as text; and a document with a
+        // DOCTYPE and a comment, which is parsed.
+        String[] documents = {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><svg xmlns=\"" + ns + "\" data-x='a>b' width=\"10\"><rect width=\"1\" height=\"1\"/></svg>",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">"
+                    + "<!-- c --><svg xmlns=\"" + ns + "\"><rect width=\"1\" height=\"1\"/></svg>"};
+        for (String doc : documents) {
+            Document d = svgDocument(SvgDocuments.describe(doc.getBytes(StandardCharsets.UTF_8), "a < b", "c & \"d\""));
+            assertThat(d.getDoctype()).isNull();
+            List<Element> children = new ArrayList<>();
+            for (org.w3c.dom.Node c = d.getDocumentElement().getFirstChild(); c != null; c = c.getNextSibling()) {
+                if (c instanceof Element e) children.add(e);
+            }
+            assertThat(children).extracting(Element::getLocalName).containsExactly("title", "desc", "rect");
+            assertThat(children.get(0).getTextContent()).isEqualTo("a < b");
+            assertThat(children.get(1).getTextContent()).isEqualTo("c & \"d\"");
+        }
     }
 
     @Test
