@@ -147,8 +147,9 @@ final class PlotData {
     }
 
     /**
-     * The inside corner whose legend box would cover the fewest curve points, or {@link LegendPosition#OutsideE} when
-     * even the best corner covers more than {@link #CROWDED} of them. Coordinates are compared on the axes' own scale
+     * The inside corner whose legend box would cover the fewest curve points without covering all of any one series,
+     * or {@link LegendPosition#OutsideE} when every corner would hide a series or even the best covers more than
+     * {@link #CROWDED} of the points. Coordinates are compared on the axes' own scale
      * (log10 on a log axis), normalised to the data's range, which is close to XChart's axis range.
      *
      * @param boxWidth  the legend box's width as a fraction of the plot area's width
@@ -171,9 +172,13 @@ final class PlotData {
         if (!(range[0] <= range[1])) return LegendPosition.InsideNE;
         long[] covered = new long[CORNERS.length];
         long samples = 0;
+        // A corner that would cover every point of a series (say the single point of the worst-case labels) hides it.
+        boolean[] hidesASeries = new boolean[CORNERS.length];
         for (int s = 0; s < series.size(); s++) {
             Points p = series.get(s);
             int steps = lines.get(s) ? SEGMENT_SAMPLES : 1;
+            long[] before = covered.clone();
+            long samplesBefore = samples;
             for (int i = 0; i < p.size(); i++) {
                 int last = (i + 1 < p.size()) ? steps : 1;
                 for (int j = 0; j < last; j++) {
@@ -192,12 +197,16 @@ final class PlotData {
                     }
                 }
             }
+            long own = samples - samplesBefore;
+            for (int c = 0; c < CORNERS.length; c++) {
+                if (own > 0 && covered[c] - before[c] == own) hidesASeries[c] = true;
+            }
         }
-        int best = 0;
-        for (int c = 1; c < CORNERS.length; c++) {
-            if (covered[c] < covered[best]) best = c;
+        int best = -1;
+        for (int c = 0; c < CORNERS.length; c++) {
+            if (!hidesASeries[c] && (best < 0 || covered[c] < covered[best])) best = c;
         }
-        return covered[best] > CROWDED * samples ? LegendPosition.OutsideE : CORNERS[best];
+        return best < 0 || covered[best] > CROWDED * samples ? LegendPosition.OutsideE : CORNERS[best];
     }
 
     private static double axis(double v, boolean log) {

@@ -78,5 +78,10 @@ class AxisScaleTest {
         PlotData.Points mid = PlotData.clean(x, flat, false, false);
         assertThat(PlotData.legendCorner(List.of(up, down, mid), List.of(true, true, true), false, false, 0.45, 0.45))
                 .isEqualTo(LegendPosition.OutsideE);
+        // A series of one point in the otherwise empty upper right (the worst-case labels' only nonzero coordinate,
+        // at lambda_min): the legend goes to another corner rather than hide it.
+        PlotData.Points lonely = PlotData.clean(new double[] {n - 1}, new double[] {9.9}, false, false);
+        assertThat(PlotData.legendCorner(List.of(down, lonely), List.of(true, false), false, false, 0.3, 0.2))
+                .isNotEqualTo(LegendPosition.InsideNE);
     }
 }
