@@ -58,14 +58,13 @@ public final class SpectrumJob implements Job {
         RunLog log = ctx.log;
         long start = System.nanoTime();
         // The dense path forms the kernel from pairs of shards: cut them small enough for even tasks (unless set).
-        int limit0 = denseLimit();
+        int limit = denseLimit();
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data,
-                n -> spec.method.equals("lanczos") || n > limit0 ? 0 : DistributedGram.shardsFor(n));
+                n -> spec.method.equals("lanczos") || n > limit ? 0 : DistributedGram.shardsFor(n));
         try {
             int n = samples.plan.n, d = samples.d;
             ctx.manifestExtras.put("partitions", samples.partitions);
             ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
-            int limit = limit0;
             if (spec.method.equals("lanczos") || (spec.method.equals("auto") && n > limit)) {
                 if (spec.method.equals("auto")) log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
                 return LanczosSpectrum.run(ctx, samples, spec, start);

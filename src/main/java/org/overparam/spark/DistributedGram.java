@@ -41,10 +41,6 @@ public final class DistributedGram {
 
     /** A sub-tile: rows {@code i0..} and columns {@code j0..} of the n x n matrix. */
     record Tile(long i0, long j0, int rows, int cols, byte[] values, long parallelPairs) implements Serializable {
-        /** Entry (i, j) of the sub-tile. */
-        double get(int i, int j) {
-            return ByteBuffer.wrap(values).order(ByteOrder.LITTLE_ENDIAN).getDouble(8 * (i * cols + j));
-        }
     }
 
     /** An assembled n x n matrix (row-major) and, for inner-product kernels, the count of parallel input pairs. */

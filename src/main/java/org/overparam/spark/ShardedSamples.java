@@ -55,8 +55,9 @@ public final class ShardedSamples {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = spec.partitions > 0 ? spec.partitions : jsc.defaultParallelism();
         DataPlan plan = DataPlan.build(spec, jsc.hadoopConfiguration(), partitions);
-        if (spec.partitions == 0 && partitionsFor.applyAsInt(plan.n) > partitions) {
-            partitions = partitionsFor.applyAsInt(plan.n);
+        int wanted = spec.partitions == 0 ? partitionsFor.applyAsInt(plan.n) : 0;
+        if (wanted > partitions) {
+            partitions = wanted;
             plan = plan.withPartitions(partitions);
         }
         int slices = Math.min(partitions, plan.blocks.size());

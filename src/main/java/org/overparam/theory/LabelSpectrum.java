@@ -53,23 +53,7 @@ public final class LabelSpectrum {
             throw new IllegalArgumentException("LabelSpectrum: the decomposition has no eigenvectors; "
                     + "use SymmetricEigen.factored or withVectors, not SymmetricEigen.values");
         }
-        int n = eigen.n;
-        if (n == 0) {
-            throw new IllegalArgumentException("LabelSpectrum: the kernel matrix is empty (n = 0)");
-        }
-        if (y.length != n) {
-            throw new IllegalArgumentException("LabelSpectrum: expected " + n + " labels (one per row of H), found " + y.length);
-        }
-        double normSq = 0;
-        for (double v : y) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("LabelSpectrum: the labels have a non-finite entry " + v);
-            }
-            normSq += v * v;
-        }
-        if (normSq == 0) {
-            throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
-        }
+        double normSq = checkedNormSquared(eigen.n, y, "labels (one per row of H)", "labels");
         // q = V^T y: q_j = v_j . y, in LAPACK's increasing order.
         return decreasing(eigen.values, eigen.project(y), normSq);
     }
@@ -82,23 +66,7 @@ public final class LabelSpectrum {
      * @throws IllegalArgumentException if the sizes disagree, n = 0, or q is zero or not finite
      */
     public static LabelSpectrum ofCoordinates(SymmetricEigen eigen, double[] q) {
-        int n = eigen.n;
-        if (n == 0) {
-            throw new IllegalArgumentException("LabelSpectrum: the kernel matrix is empty (n = 0)");
-        }
-        if (q.length != n) {
-            throw new IllegalArgumentException("LabelSpectrum: expected " + n + " coordinates (one per eigenvalue), found " + q.length);
-        }
-        double normSq = 0;
-        for (double v : q) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("LabelSpectrum: the coordinates have a non-finite entry " + v);
-            }
-            normSq += v * v;
-        }
-        if (normSq == 0) {
-            throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
-        }
+        double normSq = checkedNormSquared(eigen.n, q, "coordinates (one per eigenvalue)", "coordinates");
         return decreasing(eigen.values, q.clone(), normSq);
     }
 
@@ -113,6 +81,27 @@ public final class LabelSpectrum {
         double[] q = new double[eigen.n];
         if (q.length > 0) q[0] = norm;
         return ofCoordinates(eigen, q);
+    }
+
+    /** {@code ||v||^2}, after checking that n > 0 and v has n finite entries, not all zero. */
+    private static double checkedNormSquared(int n, double[] v, String expected, String what) {
+        if (n == 0) {
+            throw new IllegalArgumentException("LabelSpectrum: the kernel matrix is empty (n = 0)");
+        }
+        if (v.length != n) {
+            throw new IllegalArgumentException("LabelSpectrum: expected " + n + " " + expected + ", found " + v.length);
+        }
+        double normSq = 0;
+        for (double x : v) {
+            if (!Double.isFinite(x)) {
+                throw new IllegalArgumentException("LabelSpectrum: the " + what + " have a non-finite entry " + x);
+            }
+            normSq += x * x;
+        }
+        if (normSq == 0) {
+            throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
+        }
+        return normSq;
     }
 
     /** From LAPACK's increasing order to the paper's decreasing one. */

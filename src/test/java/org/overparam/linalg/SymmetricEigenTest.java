@@ -18,15 +18,20 @@ import org.overparam.testing.Approx;
  */
 class SymmetricEigenTest {
     static Stream<Arguments> cases() {
+        return withMatrices(FORMS);
+    }
+
+    /** Each label (a form or a reduction) with each edge-case matrix: (label, name, matrix). */
+    private static Stream<Arguments> withMatrices(String... labels) {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (String form : FORMS) {
-            b.add(Arguments.of(form, "random 60", gaussianSymmetric(60, 1, 1.0)));
-            b.add(Arguments.of(form, "1 x 1", new double[] {3.5}));
-            b.add(Arguments.of(form, "identity 30", identity(30, 1.0)));
-            b.add(Arguments.of(form, "rank one 40", rankOne(40)));
-            b.add(Arguments.of(form, "clustered 50", clustered(50)));
-            b.add(Arguments.of(form, "tiny scale", gaussianSymmetric(30, 2, 1e-150)));
-            b.add(Arguments.of(form, "huge scale", gaussianSymmetric(30, 3, 1e150)));
+        for (String label : labels) {
+            b.add(Arguments.of(label, "random 60", gaussianSymmetric(60, 1, 1.0)));
+            b.add(Arguments.of(label, "1 x 1", new double[] {3.5}));
+            b.add(Arguments.of(label, "identity 30", identity(30, 1.0)));
+            b.add(Arguments.of(label, "rank one 40", rankOne(40)));
+            b.add(Arguments.of(label, "clustered 50", clustered(50)));
+            b.add(Arguments.of(label, "tiny scale", gaussianSymmetric(30, 2, 1e-150)));
+            b.add(Arguments.of(label, "huge scale", gaussianSymmetric(30, 3, 1e150)));
         }
         return b.build();
     }
@@ -132,17 +137,7 @@ class SymmetricEigenTest {
     }
 
     static Stream<Arguments> projectingCases() {
-        Stream.Builder<Arguments> b = Stream.builder();
-        for (String reduction : new String[] {"default", "kd 0", "kd 3", "kd 16"}) {
-            b.add(Arguments.of(reduction, "random 60", gaussianSymmetric(60, 1, 1.0)));
-            b.add(Arguments.of(reduction, "1 x 1", new double[] {3.5}));
-            b.add(Arguments.of(reduction, "identity 30", identity(30, 1.0)));
-            b.add(Arguments.of(reduction, "rank one 40", rankOne(40)));
-            b.add(Arguments.of(reduction, "clustered 50", clustered(50)));
-            b.add(Arguments.of(reduction, "tiny scale", gaussianSymmetric(30, 2, 1e-150)));
-            b.add(Arguments.of(reduction, "huge scale", gaussianSymmetric(30, 3, 1e150)));
-        }
-        return b.build();
+        return withMatrices("default", "kd 0", "kd 3", "kd 16");
     }
 
     /**
