@@ -188,4 +188,27 @@ public final class RunDirectory {
             throw new UncheckedIOException("Could not parse " + resolve(name), e);
         }
     }
+
+    /** The names of the entries of a folder of the directory (empty if it does not exist). */
+    public java.util.List<String> list(String folder) {
+        try {
+            Path dir = new Path(root, folder);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            if (!fs.exists(dir)) return names;
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) names.add(st.getPath().getName());
+            java.util.Collections.sort(names);
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not list " + resolve(folder), e);
+        }
+    }
+
+    /** Deletes a file or folder of the directory, with its contents. */
+    public void delete(String name) {
+        try {
+            fs.delete(new Path(root, name), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + resolve(name), e);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package org.overparam.job;
 
+import org.overparam.UserError;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,53 +9,93 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The latest checkpoint of one width of a training run, in {@code checkpoints/m=<m>/}: {@code weights.bin} (W(k),
- * m x d float64, big-endian) and {@code state.json} (iteration k, whether the width is completed, the partitioning, the
- * initial loss, and the metrics rows of iterations before k). No random state is needed: W(0) and the signs a are
- * re-derived from {@code train.seed}, and gradient descent draws nothing after initialization. Resuming re-evaluates
- * W(k) and continues, retracing the uninterrupted run exactly (partition sums are merged in a fixed order).
+ * The latest checkpoint of one width of a training run, in {@code checkpoints/m=<m>/}: {@code state.json} (iteration
+ * k, whether the width is completed, the cut of the units into blocks, the initial loss, the metrics rows before k and
+ * row k so far) and {@code iteration-<k>/}: the blocks' W(k), written by the executors that hold them
+ * ({@code units-<first>.bin}), and the predictions f(x_i) at W(k) ({@code predictions.bin}, n float64, big-endian).
+ * No random state is needed: W(0) and the signs a are re-derived from {@code train.seed}, and gradient descent draws
+ * nothing after initialization. Resuming restores the blocks with the same cut and continues from f(W(k)), retracing
+ * the uninterrupted run bit for bit.
  */
-public record TrainCheckpoint(int m, int d, int iteration, boolean completed, int partitions, double initialLoss,
-                              double[] weights, List<TrainMetrics.Row> rows) {
+public record TrainCheckpoint(int m, int n, int d, int iteration, boolean completed, int[] cuts, double initialLoss,
+                              List<TrainMetrics.Row> rows, TrainMetrics.Row pending, double[] predictions) {
+    static final String FORMAT = "unit-blocks";
 
     static String folder(int m) {
         return "checkpoints/m=" + m + "/";
     }
 
+    /** Where the blocks of iteration k are written. */
+    static String unitsFolder(int m, int k) {
+        return folder(m) + "iteration-" + k;
+    }
+
+    /** Writes state.json (and the predictions), then removes the folders of earlier checkpoints of this width. */
     public void write(RunDirectory dir) {
-        ByteBuffer buf = ByteBuffer.allocate(8 * weights.length);
-        buf.asDoubleBuffer().put(weights);
-        dir.writeBytes(folder(m) + "weights.bin", buf.array());
+        String units = unitsFolder(m, iteration);
+        if (predictions != null) {
+            ByteBuffer buf = ByteBuffer.allocate(8 * predictions.length);
+            buf.asDoubleBuffer().put(predictions);
+            dir.writeBytes(units + "/predictions.bin", buf.array());
+        }
         Map<String, Object> state = new LinkedHashMap<>();
+        state.put("format", FORMAT);
         state.put("m", m);
+        state.put("n", n);
         state.put("d", d);
         state.put("iteration", iteration);
         state.put("completed", completed);
-        state.put("partitions", partitions);
+        List<Integer> c = new ArrayList<>();
+        for (int v : cuts) c.add(v);
+        state.put("unit_block_cuts", c);
         state.put("initial_loss", initialLoss);
         state.put("random_state", "none after initialization: W(0) and a are re-derived from train.seed");
         List<Map<String, Object>> r = new ArrayList<>();
         for (TrainMetrics.Row row : rows) r.add(row.toMap());
         state.put("rows", r);
+        state.put("pending", pending == null ? null : pending.toMap());
         dir.writeJson(folder(m) + "state.json", state);
+        String keep = "iteration-" + iteration;
+        for (String name : dir.list(folder(m))) {
+            if (name.startsWith("iteration-") && !name.equals(keep)) dir.delete(folder(m) + name);
+        }
     }
 
     /** The checkpoint of width m, or null if there is none. */
     @SuppressWarnings("unchecked")
     public static TrainCheckpoint read(RunDirectory dir, int m) {
-        if (!dir.exists(folder(m) + "state.json")) return null;
-        Map<String, Object> s = dir.readJson(folder(m) + "state.json");
-        int d = ((Number) s.get("d")).intValue();
-        byte[] bytes = dir.readBytes(folder(m) + "weights.bin");
-        if (bytes.length != 8L * m * d) {
-            throw new org.overparam.UserError("Checkpoint " + dir.resolve(folder(m) + "weights.bin") + " holds " + bytes.length
-                    + " bytes; expected " + (8L * m * d) + " (m = " + m + ", d = " + d + "). It is truncated or from another run.");
+        String stateFile = folder(m) + "state.json";
+        if (!dir.exists(stateFile)) return null;
+        Map<String, Object> s = dir.readJson(stateFile);
+        if (!FORMAT.equals(s.get("format"))) {
+            throw new UserError("The checkpoint " + dir.resolve(stateFile) + " was written by an earlier version of the training "
+                    + "engine (one weights file, not unit blocks); it cannot be resumed by this one. Start the run again.");
         }
-        double[] w = new double[m * d];
-        ByteBuffer.wrap(bytes).asDoubleBuffer().get(w);
+        int n = ((Number) s.get("n")).intValue(), d = ((Number) s.get("d")).intValue();
+        int iteration = ((Number) s.get("iteration")).intValue();
+        List<Number> c = (List<Number>) s.get("unit_block_cuts");
+        int[] cuts = new int[c.size()];
+        for (int i = 0; i < cuts.length; i++) cuts[i] = c.get(i).intValue();
         List<TrainMetrics.Row> rows = new ArrayList<>();
         for (Object o : (List<Object>) s.get("rows")) rows.add(TrainMetrics.Row.fromMap((Map<String, Object>) o));
-        return new TrainCheckpoint(m, d, ((Number) s.get("iteration")).intValue(), (Boolean) s.get("completed"),
-                ((Number) s.get("partitions")).intValue(), ((Number) s.get("initial_loss")).doubleValue(), w, rows);
+        Object p = s.get("pending");
+        TrainMetrics.Row pending = p == null ? null : TrainMetrics.Row.fromMap((Map<String, Object>) p);
+        boolean completed = (Boolean) s.get("completed");
+        double[] predictions = null;
+        String file = unitsFolder(m, iteration) + "/predictions.bin";
+        if (!completed) {
+            if (!dir.exists(file)) {
+                throw new UserError("The checkpoint of width " + m + " is incomplete: " + dir.resolve(file) + " is missing.");
+            }
+            byte[] bytes = dir.readBytes(file);
+            if (bytes.length != 8L * n) {
+                throw new UserError("Checkpoint " + dir.resolve(file) + " holds " + bytes.length + " bytes; expected " + (8L * n)
+                        + " (n = " + n + "). It is truncated or from another run.");
+            }
+            predictions = new double[n];
+            ByteBuffer.wrap(bytes).asDoubleBuffer().get(predictions);
+        }
+        return new TrainCheckpoint(m, n, d, iteration, completed, cuts, ((Number) s.get("initial_loss")).doubleValue(),
+                rows, pending, predictions);
     }
 }

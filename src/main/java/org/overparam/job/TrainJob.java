@@ -3,12 +3,16 @@ package org.overparam.job;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
 import org.overparam.linalg.SymmetricEigen;
-import org.overparam.model.ReluEvaluation;
-import org.overparam.model.TwoLayerRelu;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.overparam.data.SampleBlock;
+import org.overparam.model.TrainingSet;
+import org.overparam.optim.DivergenceException;
 import org.overparam.optim.GradientDescent;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
-import org.overparam.spark.SparkReluOracle;
+import org.overparam.spark.TaskTraffic;
+import org.overparam.spark.UnitLayout;
+import org.overparam.spark.UnitShardedRelu;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,148 +60,200 @@ public final class TrainJob implements Job {
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
-        ShardedSamples samples = null;
         try {
-            DataSpec spec = effectiveData(ctx.dir);
-            samples = ShardedSamples.load(ctx.spark, spec);
-            int n = samples.plan.n;
-            int d = samples.d;
-            log.info("training data: %d samples, d = %d, %s; %d blocks in %d partitions", n, d, samples.plan.description,
-                    samples.plan.blocks.size(), samples.partitions);
-            ctx.manifestExtras.put("partitions", samples.partitions);
-            ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
-            if (train.gramEvery > 0) DistributedGram.requireDriverMemory(n, 3, "train.gram-every > 0 (H(0), H(k) and LAPACK's copy)");
-            for (int m : train.widths) {
-                runs.add(trainWidth(ctx, samples, m, n, d, recorded));
-            }
+            TrainingSet set = trainingSet(ctx);
+            if (train.gramEvery > 0) DistributedGram.requireDriverMemory(set.n, 4, "train.gram-every > 0 (X X^T, H(0), H(k) and LAPACK's copy)");
+            for (int m : train.widths) runs.add(trainWidth(ctx, set, m, recorded));
         } finally {
             if (!recorded.isEmpty()) TrainMetrics.write(ctx.dir, recorded);
-            if (samples != null) samples.release();
         }
         TrainOutputs.plotsAndReport(ctx, recorded, runs, train);
         return summary(runs, ctx);
     }
 
-    /** The data settings, with the partitioning of the checkpoints when resuming (the sums must be merged alike). */
-    private DataSpec effectiveData(RunDirectory dir) {
-        DataSpec spec = data;
+    /**
+     * The samples as the unit blocks read them: loaded on the executors, brought to the driver once (refused up front if
+     * they do not fit it) and shipped to every executor by {@link UnitShardedRelu}.
+     */
+    private TrainingSet trainingSet(JobContext ctx) {
         int blockSize = train.blockSize > 0 ? train.blockSize : data.blockSize;
-        int partitions = data.partitions;
-        if (resume) {
-            for (int m : train.widths) {
-                TrainCheckpoint c = TrainCheckpoint.read(dir, m);
-                if (c != null) {
-                    partitions = c.partitions();
-                    break;
-                }
+        ShardedSamples samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
+        try {
+            int n = samples.plan.n, d = samples.d;
+            ctx.log.info("training data: %d samples, d = %d, %s", n, d, samples.plan.description);
+            long bytes = 2 * TrainingSet.bytes(n, d, train.precision);
+            double have = DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
+            if (bytes > have) {
+                throw new UserError(String.format(java.util.Locale.ROOT, "The %,d x %d samples are shipped from the driver to "
+                        + "every executor: the driver needs %.2f GB for them and has %.2f GB. Give the driver more memory "
+                        + "(OVERPARAM_DRIVER_MEMORY for jobs/run, --driver-memory for jobs/submit), or lower data.n.",
+                        n, d, bytes / 1e9, have / 1e9));
             }
+            double[] x = new double[Math.multiplyExact(n, d)], y = new double[n];
+            for (SampleBlock b : samples.collect(Long.MAX_VALUE)) {
+                System.arraycopy(b.x, 0, x, (int) b.rowStart * d, b.rows * d);
+                System.arraycopy(b.y, 0, y, (int) b.rowStart, b.rows);
+            }
+            return new TrainingSet(n, d, x, y);
+        } finally {
+            samples.release();
         }
-        return spec.withLayout(blockSize, partitions);
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, ShardedSamples samples, int m, int n, int d,
-                                           List<TrainMetrics.Row> recorded) throws Exception {
+    /** Checkpoints at these iterations: every {@code train.checkpoint-every}, and the last. */
+    private boolean checkpointAt(int k) {
+        return k == train.iterations || (train.checkpointEvery > 0 && k % train.checkpointEvery == 0);
+    }
+
+    private Map<String, Object> trainWidth(JobContext ctx, TrainingSet set, int m, List<TrainMetrics.Row> recorded) {
         RunLog log = ctx.log;
+        int n = set.n, d = set.d;
         TrainCheckpoint checkpoint = resume ? TrainCheckpoint.read(ctx.dir, m) : null;
-        if (checkpoint != null && checkpoint.d() != d) {
-            throw new UserError("Checkpoint of width " + m + " has d = " + checkpoint.d() + " but the data have d = " + d + ".");
+        if (checkpoint != null && (checkpoint.d() != d || checkpoint.n() != n)) {
+            throw new UserError("Checkpoint of width " + m + " has n = " + checkpoint.n() + ", d = " + checkpoint.d()
+                    + " but the data have n = " + n + ", d = " + d + ".");
         }
         if (checkpoint != null && checkpoint.completed()) {
             log.info("m = %d: completed before (%d iterations), kept", m, checkpoint.iteration());
             recorded.addAll(checkpoint.rows());
-            return runSummary(m, n, d, checkpoint.rows());
+            return runSummary(m, n, d, checkpoint.rows(), null);
         }
-        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, train.seed);
-        double[] w0 = net.initialWeights(train.kappa, train.seed);
-        double[] w = checkpoint != null ? checkpoint.weights() : w0.clone();
-        int start = checkpoint != null ? checkpoint.iteration() : 0;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
+        UnitLayout.Executors executors = UnitLayout.Executors.of(jsc);
+        long driverBytes = 2 * TrainingSet.bytes(n, d, train.precision) + (train.gramEvery > 0 ? 32L * n * n : 0);
+        UnitLayout layout;
+        if (checkpoint != null) {
+            layout = new UnitLayout(m, checkpoint.cuts());
+            layout.requireFits(set, train.precision, executors, driverBytes);
+        } else {
+            layout = UnitLayout.choose(m, set, train.precision, executors, train.unitBlocks, driverBytes);
+        }
+        log.info("m = %d: %d parameters in %s; %.3g flops per iteration", m, (long) m * d, layout, 4.0 * n * m * d);
         List<TrainMetrics.Row> rows = new ArrayList<>(checkpoint != null ? checkpoint.rows() : List.of());
         recorded.addAll(rows);
-        double initialLoss = checkpoint != null ? checkpoint.initialLoss() : Double.NaN;
-        if (checkpoint != null) log.info("m = %d: resuming at iteration %d of %d", m, start, train.iterations);
-        log.info("m = %d: %d parameters; %.3g flops per iteration", m, (long) m * d, 4.0 * n * m * d);
-
-        try (SparkReluOracle oracle = new SparkReluOracle(samples.blocks, net, w0, train.precision)) {
-            GramTracker gram = train.gramEvery > 0 ? new GramTracker(oracle, net, n, log) : null;
+        try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision);
+             TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
+            UnitShardedRelu.Pass pass = checkpoint != null
+                    ? engine.resume(ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, checkpoint.iteration())), checkpoint.iteration(), checkpoint.predictions())
+                    : engine.start();
+            if (checkpoint != null) log.info("m = %d: resuming at iteration %d of %d", m, pass.iteration(), train.iterations);
+            double initialLoss = checkpoint != null ? checkpoint.initialLoss() : pass.loss();
+            GramTracker gram = train.gramEvery > 0 ? new GramTracker(engine, log, m) : null;
             double stableStep = gram != null ? 2.0 / gram.lambdaMax0 : Double.NaN;
             if (gram != null && train.eta >= stableStep) {
                 log.warn("eta = %g >= 2 / lambda_max(H(0)) = %.4g: gradient descent is expected to diverge", train.eta, stableStep);
             }
-            Progress progress = new Progress(log, m, start, train.iterations, train.progressSeconds);
-            final double[] initial = {initialLoss};
-            GradientDescent gd = new GradientDescent(train.eta, stableStep);
-            gd.run(w, start, train.iterations, initialLoss, oracle, (k, wk, e, seconds) -> {
-                if (k == 0) initial[0] = e.loss();
-                boolean gramNow = gram != null && k % train.gramEvery == 0;
-                double[] h = gramNow ? gram.at(k, wk) : null;
-                TrainMetrics.Row row = row(m, k, wk, w0, d, e, seconds, h);
+            Progress progress = new Progress(log, m, pass.iteration(), train.iterations, train.progressSeconds);
+            StepCosts costs = new StepCosts();
+            TrainMetrics.Row pending = checkpoint != null ? checkpoint.pending() : null;
+            boolean stateDue = false;
+            for (int k = pass.iteration(); ; k++) {
+                if (pending == null) {
+                    double[] h = gram != null && k % train.gramEvery == 0 ? gram.at(k) : null;
+                    pending = row(m, k, n, pass, h);
+                }
+                if (stateDue) {
+                    new TrainCheckpoint(m, n, d, k, false, layout.cuts(), initialLoss, rows, pending, pass.predictions()).write(ctx.dir);
+                }
+                UnitShardedRelu.Pass next = null;
+                double gradientSquared;
+                if (k < train.iterations) {
+                    String folder = checkpointAt(k + 1) ? ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, k + 1)) : null;
+                    next = engine.step(train.eta, folder);
+                    gradientSquared = next.previousGradientSquared();
+                    costs.add(next);
+                } else {
+                    gradientSquared = engine.gradientSquared();
+                }
+                TrainMetrics.Row row = pending.withGradientNorm(Math.sqrt(gradientSquared));
                 rows.add(row);
                 recorded.add(row);
                 progress.report(row);
-                boolean last = k == train.iterations;
-                if (last || (train.checkpointEvery > 0 && k % train.checkpointEvery == 0 && k > start)) {
-                    new TrainCheckpoint(m, d, k, last, samples.partitions, initial[0], wk.clone(),
-                            last ? rows : rows.subList(0, rows.size() - 1)).write(ctx.dir);
-                }
                 if (k == interruptAfter && m == interruptWidth) throw new Interrupted(k);
-            });
+                if (next == null) {
+                    new TrainCheckpoint(m, n, d, k, true, layout.cuts(), initialLoss, rows, null, null).write(ctx.dir);
+                    break;
+                }
+                double loss = next.loss();
+                if (!Double.isFinite(loss) || loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(initialLoss, Double.MIN_NORMAL)) {
+                    throw new DivergenceException(k + 1, loss, initialLoss, train.eta, stableStep);
+                }
+                pass = next;
+                pending = null;
+                stateDue = checkpointAt(k + 1);
+            }
+            return runSummary(m, n, d, rows, costs.summary(layout, traffic));
         }
-        return runSummary(m, n, d, rows);
     }
 
-    private static TrainMetrics.Row row(int m, int k, double[] w, double[] w0, int d, ReluEvaluation e, double seconds,
-                                        double[] gram) {
-        double maxDist = 0, fro = 0;
-        for (int r = 0; r < m; r++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = w[r * d + j] - w0[r * d + j];
-                s += diff * diff;
-            }
-            fro += s;
-            maxDist = Math.max(maxDist, Math.sqrt(s));
+    private static TrainMetrics.Row row(int m, int k, int n, UnitShardedRelu.Pass pass, double[] gram) {
+        return new TrainMetrics.Row(m, k, pass.loss(), Double.NaN, pass.patternChanges() / ((double) n * m), pass.maxDistance(),
+                Math.sqrt(pass.distanceSquared()), pass.seconds(), gram != null ? gram[0] : Double.NaN,
+                gram != null ? gram[1] : Double.NaN);
+    }
+
+    /** Where the steps' time went and what they moved, for summary.json. */
+    private static final class StepCosts {
+        int steps;
+        double seconds;
+        double taskSeconds;
+
+        void add(UnitShardedRelu.Pass p) {
+            steps++;
+            seconds += p.seconds();
+            taskSeconds += p.taskSeconds();
         }
-        return new TrainMetrics.Row(m, k, e.loss, e.gradientNorm(), e.patternChangeFraction(), maxDist, Math.sqrt(fro),
-                seconds, gram != null ? gram[0] : Double.NaN, gram != null ? gram[1] : Double.NaN);
+
+        Map<String, Object> summary(UnitLayout layout, TaskTraffic traffic) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("unit_blocks", layout.blocks());
+            s.put("steps", steps);
+            if (steps > 0) {
+                s.put("result_bytes_per_step", traffic.resultBytes() / (double) (steps + 1));
+                s.put("shuffle_bytes_per_step", traffic.shuffleBytes() / (double) (steps + 1));
+                s.put("share_outside_task_compute", seconds > 0 ? Math.max(0, 1 - taskSeconds / seconds) : 0.0);
+            }
+            return s;
+        }
     }
 
     /** H(0) once, then H(k) on request: lambda_min(H(k)) and the relative change from H(0). */
     private static final class GramTracker {
-        final SparkReluOracle oracle;
-        final TwoLayerRelu net;
-        final int n;
+        final UnitShardedRelu engine;
+        final double[] xxt;
         final double[] h0;
         final double h0Norm;
         final double lambdaMin0;
         final double lambdaMax0;
+        final int n;
 
-        GramTracker(SparkReluOracle oracle, TwoLayerRelu net, int n, RunLog log) {
-            this.oracle = oracle;
-            this.net = net;
-            this.n = n;
+        GramTracker(UnitShardedRelu engine, RunLog log, int m) {
+            this.engine = engine;
             long t0 = System.nanoTime();
-            h0 = DistributedGram.empiricalNtk(oracle.shards(), net, null, n);
+            xxt = engine.innerProducts();
+            n = (int) Math.round(Math.sqrt(xxt.length));
+            h0 = engine.gram(xxt, true);
             SymmetricEigen e = SymmetricEigen.values(h0, n);
             lambdaMin0 = e.min();
             lambdaMax0 = e.max();
             double s = 0;
             for (double v : h0) s += v * v;
             h0Norm = Math.sqrt(s);
-            log.info("m = %d: H(0) is %d x %d; lambda_min = %.6g, lambda_max = %.6g (%.1f s)", net.m, n, n, lambdaMin0,
+            log.info("m = %d: H(0) is %d x %d; lambda_min = %.6g, lambda_max = %.6g (%.1f s)", m, n, n, lambdaMin0,
                     lambdaMax0, (System.nanoTime() - t0) / 1e9);
         }
 
         /** {lambda_min(H(k)), ||H(k) - H(0)||_F / ||H(0)||_F}. */
-        double[] at(int k, double[] w) {
+        double[] at(int k) {
             if (k == 0) return new double[] {lambdaMin0, 0.0};
-            double[] h = DistributedGram.empiricalNtk(oracle.shards(), net, w, n);
+            double[] h = engine.gram(xxt, false);
             double diff = 0;
             for (int i = 0; i < h.length; i++) diff += (h[i] - h0[i]) * (h[i] - h0[i]);
             return new double[] {SymmetricEigen.values(h, n).min(), Math.sqrt(diff) / h0Norm};
         }
     }
 
-    private Map<String, Object> runSummary(int m, int n, int d, List<TrainMetrics.Row> rows) {
+    private Map<String, Object> runSummary(int m, int n, int d, List<TrainMetrics.Row> rows, Map<String, Object> costs) {
         TrainMetrics.Row first = rows.get(0), last = rows.get(rows.size() - 1);
         double seconds = 0;
         int counted = 0;
@@ -221,6 +277,7 @@ public final class TrainJob implements Job {
         s.put("max_weight_distance", last.maxWeightDistance());
         s.put("pattern_change_fraction", last.patternChangeFraction());
         if (!Double.isNaN(first.lambdaMinH())) s.put("lambda_min_h0", first.lambdaMinH());
+        if (costs != null) s.putAll(costs);
         return s;
     }
 

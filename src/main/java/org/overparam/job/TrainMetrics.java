@@ -27,6 +27,12 @@ public final class TrainMetrics {
     public record Row(int m, int iteration, double loss, double gradientNorm, double patternChangeFraction,
                       double maxWeightDistance, double weightDistanceFro, double seconds, double lambdaMinH,
                       double hRelativeChange) {
+        /** This row with the gradient norm, which is known one step after the rest. */
+        Row withGradientNorm(double norm) {
+            return new Row(m, iteration, loss, norm, patternChangeFraction, maxWeightDistance, weightDistanceFro, seconds,
+                    lambdaMinH, hRelativeChange);
+        }
+
         List<Object> values() {
             return List.of(m, iteration, loss, gradientNorm, patternChangeFraction, maxWeightDistance, weightDistanceFro,
                     seconds, lambdaMinH, hRelativeChange);

@@ -22,6 +22,7 @@ public final class TrainSpec {
     public final int gramEvery;
     public final Precision precision;
     public final int blockSize;
+    public final int unitBlocks;
     public final double progressSeconds;
 
     private TrainSpec(Config c) {
@@ -55,6 +56,7 @@ public final class TrainSpec {
         gramEvery = nonNegative(c, "gram-every");
         precision = Precision.parse(c.getString("precision"));
         blockSize = nonNegative(c, "block-size");
+        unitBlocks = nonNegative(c, "unit-blocks");
         progressSeconds = c.getDouble("progress-seconds");
     }
 

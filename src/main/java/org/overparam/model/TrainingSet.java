@@ -1,0 +1,75 @@
+package org.overparam.model;
+
+import org.overparam.linalg.BulkArrays;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+
+/**
+ * The n training samples as every block of hidden units reads them: X (n x d, row-major, float64) and the labels y.
+ * Shipped once to each executor; the float32 copy of X that {@link Precision#FLOAT32} GEMMs read is made there, on
+ * first use, and shared by the executor's tasks. Memory: {@code 8 n d} bytes, plus {@code 4 n d} for the float32 copy.
+ */
+public final class TrainingSet implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public final int n;
+    public final int d;
+    private transient double[] x;
+    private final double[] y;
+    private transient volatile float[] x32;
+
+    public TrainingSet(int n, int d, double[] x, double[] y) {
+        if (n < 1 || d < 1 || x.length != (long) n * d || y.length != n) {
+            throw new IllegalArgumentException("TrainingSet: expected n, d >= 1, n*d features and n labels; found n=" + n
+                    + ", d=" + d + ", " + x.length + " features, " + y.length + " labels");
+        }
+        this.n = n;
+        this.d = d;
+        this.x = x;
+        this.y = y;
+    }
+
+    /** X, n x d row-major; not to be modified. */
+    public double[] x() {
+        return x;
+    }
+
+    /** y, n labels; not to be modified. */
+    public double[] y() {
+        return y;
+    }
+
+    /** X in float32, made once per JVM that reads it. */
+    public float[] x32() {
+        float[] f = x32;
+        if (f == null) {
+            synchronized (this) {
+                f = x32;
+                if (f == null) {
+                    f = new float[x.length];
+                    for (int i = 0; i < f.length; i++) f[i] = (float) x[i];
+                    x32 = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Bytes this set takes in an executor's memory at the given precision. */
+    public static long bytes(long n, long d, Precision precision) {
+        return n * d * (precision == Precision.FLOAT32 ? 12 : 8) + 8 * n;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        BulkArrays.write(out, x);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        x = BulkArrays.read(in);
+    }
+}

@@ -1,0 +1,120 @@
+package org.overparam.spark;
+
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.overparam.UserError;
+import org.overparam.data.HadoopFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The weights of the unit blocks as checkpoint files, written and read by the executors through Hadoop (so the run
+ * directory may be on HDFS): {@code <folder>/units-<first>.bin}, the block's W(k) as {@code units x d} float64,
+ * big-endian, nothing else (signs, W(0) and patterns are re-derived from the seed and the samples).
+ *
+ * <p>An executor that writes a block also leaves it, softly referenced, for the task that continues from the
+ * checkpoint: when that task runs in the same JVM (always in local mode) it takes the block instead of reading the file
+ * back. A lost executor, a collected reference or a resumed run read the file.
+ */
+final class UnitCheckpoints {
+    private static final ConcurrentHashMap<String, SoftReference<Object>> HANDOFF = new ConcurrentHashMap<>();
+    private static final int CHUNK_DOUBLES = 1 << 16;
+
+    private UnitCheckpoints() {
+    }
+
+    static String file(String folder, int first) {
+        return folder + "/units-" + first + ".bin";
+    }
+
+    /** Writes a block's weights (from an executor) and leaves {@code block} for the continuing task. */
+    static void write(HadoopFiles.Conf conf, String folder, int first, double[] w, Object block) {
+        String file = file(folder, first);
+        try {
+            Path path = new Path(file);
+            FileSystem fs = path.getFileSystem(conf.get());
+            // Hadoop's local file system forks chmod for every file it creates: local folders are written with java.nio.
+            java.io.File local = fs instanceof org.apache.hadoop.fs.LocalFileSystem l ? l.pathToFile(path) : null;
+            if (local != null) java.nio.file.Files.createDirectories(local.toPath().getParent());
+            try (java.io.OutputStream out = local != null ? new java.io.FileOutputStream(local) : fs.create(path, true)) {
+                byte[] buf = new byte[8 * Math.min(w.length, CHUNK_DOUBLES)];
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                for (int off = 0; off < w.length; off += CHUNK_DOUBLES) {
+                    int len = Math.min(CHUNK_DOUBLES, w.length - off);
+                    bb.clear();
+                    bb.asDoubleBuffer().put(w, off, len);
+                    out.write(buf, 0, 8 * len);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the checkpoint " + file, e);
+        }
+        String parent = new Path(folder).getParent().toString();
+        HANDOFF.keySet().removeIf(k -> k.startsWith(parent) && !k.startsWith(folder + "/"));
+        HANDOFF.put(file, new SoftReference<>(block));
+    }
+
+    /** The block this JVM wrote for {@code file}, taken once, or null. */
+    static Object takeHandoff(String folder, int first) {
+        SoftReference<Object> ref = HANDOFF.remove(file(folder, first));
+        return ref == null ? null : ref.get();
+    }
+
+    /** Reads a block's weights, expecting {@code length} doubles. */
+    static double[] read(HadoopFiles.Conf conf, String folder, int first, int length) {
+        String file = file(folder, first);
+        try {
+            Path path = new Path(file);
+            FileSystem fs = path.getFileSystem(conf.get());
+            double[] w = new double[length];
+            try (FSDataInputStream in = fs.open(path)) {
+                byte[] buf = new byte[8 * Math.min(length, CHUNK_DOUBLES)];
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                for (int off = 0; off < length; off += CHUNK_DOUBLES) {
+                    int len = Math.min(CHUNK_DOUBLES, length - off);
+                    in.readFully(buf, 0, 8 * len);
+                    bb.clear();
+                    bb.asDoubleBuffer().get(w, off, len);
+                }
+            }
+            return w;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the checkpoint " + file, e);
+        }
+    }
+
+    /**
+     * Checks on the driver, before any work, that every block's file is there with {@code 8 * units * d} bytes.
+     *
+     * @param cuts the blocks' first units, and m at the end
+     */
+    static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, int[] cuts, int d) {
+        for (int b = 0; b + 1 < cuts.length; b++) {
+            String file = file(folder, cuts[b]);
+            long expected = 8L * (cuts[b + 1] - cuts[b]) * d;
+            long found;
+            try {
+                Path path = new Path(file);
+                FileSystem fs = path.getFileSystem(conf);
+                if (!fs.exists(path)) {
+                    throw new UserError("The checkpoint " + folder + " is incomplete: " + file + " is missing (expected "
+                            + (cuts.length - 1) + " unit-block files). It is corrupt or from another run.");
+                }
+                FileStatus status = fs.getFileStatus(path);
+                found = status.getLen();
+            } catch (IOException e) {
+                throw new UserError("The checkpoint " + file + " cannot be read: " + e.getMessage());
+            }
+            if (found != expected) {
+                throw new UserError("The checkpoint " + file + " holds " + found + " bytes; expected " + expected + " (units "
+                        + cuts[b] + ".." + (cuts[b + 1] - 1) + ", d = " + d + "). It is truncated or from another run.");
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package org.overparam.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.overparam.data.HadoopFiles;
+import org.overparam.model.Precision;
+import org.overparam.model.ReluUnitBlock;
+import org.overparam.model.TrainingSet;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Full-batch gradient descent of Du et al.'s two-layer ReLU net with the hidden units sharded: the m units are cut
+ * into blocks ({@link UnitLayout}), each block ({@link ReluUnitBlock}: its rows of W(k) and W(0), signs, activation
+ * patterns) lives in one partition of a cached RDD and is stepped where it lives. The samples are stationary: one
+ * copy of X and y per executor (a broadcast). The driver never holds W.
+ *
+ * <p>One Spark job per step: every task steps its units with the residual of the previous step (captured in the
+ * task, {@code 8 n} bytes) and returns its part of the new predictions ({@code 8 n} bytes) and of the metrics; the
+ * driver adds the parts in partition order (bit-for-bit repeatable for the same layout), scales by {@code 1/sqrt(m)}
+ * and forms the residual, the loss and the metrics. Traffic per step is {@code O(n)} per block, independent of m and
+ * d; the {@code 4 n m d} flops run in the tasks.
+ *
+ * <p>Faults: each step's RDD is derived from the previous one, so a lost block is recomputed by Spark from the
+ * residuals since the last checkpoint. A checkpoint ({@link #step} with a folder) has every task write its W(k)
+ * ({@link UnitCheckpoints}) and cuts the lineage there: later recomputations, and a resumed run
+ * ({@link #resume}), start from the files.
+ */
+public final class UnitShardedRelu implements AutoCloseable {
+    /**
+     * The driver's view after a pass at W(k).
+     *
+     * @param predictions             f(x_i) at W(k)
+     * @param loss                    {@code sum_i (f(x_i) - y_i)^2 / 2}
+     * @param patternChanges          patterns differing from W(0)'s, summed over samples and units
+     * @param maxDistance             {@code max_r ||w_r(k) - w_r(0)||}
+     * @param distanceSquared         {@code ||W(k) - W(0)||_F^2}
+     * @param previousGradientSquared {@code ||grad L(W(k-1))||_F^2}, computed by this step (NaN for k = 0 or a resume)
+     * @param seconds                 wall time of the job, on the driver
+     * @param taskSeconds             the longest task's compute time
+     */
+    public record Pass(int iteration, double[] predictions, double loss, long patternChanges, double maxDistance,
+                       double distanceSquared, double previousGradientSquared, double seconds, double taskSeconds) {
+    }
+
+    private final JavaSparkContext jsc;
+    private final TrainingSet data;
+    private final Broadcast<TrainingSet> shipped;
+    private final UnitLayout layout;
+    private final double kappa;
+    private final long seed;
+    private final Precision precision;
+    private final HadoopFiles.Conf hadoop;
+    /** The blocks at the last pass, cached: what jobs at W(k) read. */
+    private JavaRDD<ReluUnitBlock.Stepped> current;
+    /** What the next step derives from: {@link #current}, or after a checkpoint the blocks read back from it. */
+    private JavaRDD<ReluUnitBlock.Stepped> base;
+    private Pass last;
+
+    public UnitShardedRelu(JavaSparkContext jsc, TrainingSet data, UnitLayout layout, double kappa, long seed,
+                           Precision precision) {
+        this.jsc = jsc;
+        this.data = data;
+        this.layout = layout;
+        this.kappa = kappa;
+        this.seed = seed;
+        this.precision = precision;
+        this.shipped = jsc.broadcast(data);
+        this.hadoop = new HadoopFiles.Conf(jsc.hadoopConfiguration());
+    }
+
+    public UnitLayout layout() {
+        return layout;
+    }
+
+    /** Builds the blocks at W(0) on the executors (one job) and returns the pass at W(0). */
+    public Pass start() {
+        long t0 = System.nanoTime();
+        Broadcast<TrainingSet> set = shipped;
+        int[] cuts = layout.cuts();
+        int m = layout.width();
+        double k = kappa;
+        long s = seed;
+        Precision p = precision;
+        JavaRDD<ReluUnitBlock.Stepped> blocks = jsc.parallelize(blockIds(), cuts.length - 1)
+                .map(b -> ReluUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
+        return advance(blocks, 0, t0);
+    }
+
+    /**
+     * Continues from a checkpoint of iteration k written by {@link #step} into {@code folder}, whose predictions the
+     * caller kept ({@code predictions}, f at W(k)). The files are checked first.
+     */
+    public Pass resume(String folder, int iteration, double[] predictions) {
+        if (predictions.length != data.n) {
+            throw new IllegalArgumentException("resume: expected " + data.n + " predictions, found " + predictions.length);
+        }
+        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout.cuts(), data.d);
+        current = fromCheckpoint(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
+        base = current;
+        last = new Pass(iteration, predictions, loss(predictions), 0, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        return last;
+    }
+
+    /**
+     * One gradient step from the last pass's W(k) to W(k+1), and the pass at W(k+1). With a non-null
+     * {@code checkpointFolder} every task also writes its W(k+1) there and the lineage is cut at the files.
+     */
+    public Pass step(double eta, String checkpointFolder) {
+        long t0 = System.nanoTime();
+        double[] residual = residual(last.predictions());
+        Broadcast<TrainingSet> set = shipped;
+        Precision p = precision;
+        HadoopFiles.Conf conf = hadoop;
+        JavaRDD<ReluUnitBlock.Stepped> next = base.map(s -> {
+            ReluUnitBlock.Stepped stepped = s.block().step(set.value(), residual, eta, p, workspace());
+            if (checkpointFolder != null) {
+                ReluUnitBlock b = stepped.block();
+                UnitCheckpoints.write(conf, checkpointFolder, b.first, b.weights(), b);
+            }
+            return stepped;
+        });
+        JavaRDD<ReluUnitBlock.Stepped> previous = current;
+        Pass pass = advance(next, last.iteration() + 1, t0);
+        previous.unpersist(false);
+        if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, pass.iteration());
+        return pass;
+    }
+
+    /** {@code ||grad L(W(k))||_F^2} at the last pass's weights, without stepping (one job). */
+    public double gradientSquared() {
+        double[] residual = residual(last.predictions());
+        Broadcast<TrainingSet> set = shipped;
+        Precision p = precision;
+        List<Double> parts = current.map(s -> s.block().gradientSquared(set.value(), residual, p, workspace())).collect();
+        double sum = 0;
+        for (double v : parts) sum += v;
+        return sum;
+    }
+
+    /**
+     * The finite-width Gram matrix at the last pass's weights (at W(0) if {@code initial}), {@code H(k) = (X X^T) o C / m} with C the co-activation
+     * counts summed over the blocks in a fixed order (n x n, row-major). {@code xxt} is X X^T (n x n), computed once by
+     * the caller ({@link #innerProducts}).
+     */
+    public double[] gram(double[] xxt, boolean initial) {
+        int n = data.n;
+        DistributedGram.requireDriverMemory(n, 1, "The Gram matrix H(k)");
+        double[] c = DeterministicAggregate.aggregatePartitions(current.map(ReluUnitBlock.Stepped::block),
+                () -> new double[n * n], it -> {
+                    double[] acc = new double[n * n];
+                    while (it.hasNext()) it.next().addCoactivations(n, acc, initial);
+                    return acc;
+                }, (x, y) -> {
+                    for (int i = 0; i < x.length; i++) x[i] += y[i];
+                    return x;
+                });
+        double inv = 1.0 / layout.width();
+        for (int i = 0; i < c.length; i++) c[i] = xxt[i] * (c[i] * inv);
+        return c;
+    }
+
+    /** X X^T of the samples (n x n), on the driver. */
+    public double[] innerProducts() {
+        double[] g = new double[data.n * data.n];
+        org.overparam.linalg.Gemm.abt(data.x(), 0, data.n, data.x(), 0, data.n, data.d, g);
+        return g;
+    }
+
+    /** The residual {@code f(x_i) - y_i} at the given predictions. */
+    public double[] residual(double[] predictions) {
+        double[] y = data.y();
+        double[] r = new double[predictions.length];
+        for (int i = 0; i < r.length; i++) r[i] = predictions[i] - y[i];
+        return r;
+    }
+
+    private double loss(double[] predictions) {
+        double[] y = data.y();
+        double loss = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            double r = predictions[i] - y[i];
+            loss += 0.5 * r * r;
+        }
+        return loss;
+    }
+
+    /** Persists and materializes {@code blocks} (the step's one job) and sums the blocks' outputs in partition order. */
+    private Pass advance(JavaRDD<ReluUnitBlock.Stepped> blocks, int iteration, long t0) {
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        List<ReluUnitBlock.Outputs> parts = blocks.map(ReluUnitBlock.Stepped::outputs).collect();
+        current = blocks;
+        base = blocks;
+        int n = data.n;
+        double[] f = new double[n];
+        long changes = 0;
+        double max = 0, distance = 0, gradient = 0, task = 0;
+        for (ReluUnitBlock.Outputs o : parts) {
+            double[] part = o.predictions();
+            for (int i = 0; i < n; i++) f[i] += part[i];
+            changes += o.patternChanges();
+            max = Math.max(max, o.maxDistance());
+            distance += o.distanceSquared();
+            gradient += o.gradientSquared();
+            task = Math.max(task, o.computeSeconds());
+        }
+        double s = 1.0 / Math.sqrt(layout.width());
+        for (int i = 0; i < n; i++) f[i] *= s;
+        last = new Pass(iteration, f, loss(f), changes, max, distance, gradient, (System.nanoTime() - t0) / 1e9, task);
+        return last;
+    }
+
+    /** The blocks of a checkpoint: the writing executor's own block when it is at hand, else the file. */
+    private JavaRDD<ReluUnitBlock.Stepped> fromCheckpoint(String folder, int iteration) {
+        Broadcast<TrainingSet> set = shipped;
+        int[] cuts = layout.cuts();
+        int m = layout.width(), d = data.d;
+        double k = kappa;
+        long s = seed;
+        Precision p = precision;
+        HadoopFiles.Conf conf = hadoop;
+        return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
+            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
+            if (kept instanceof ReluUnitBlock block && block.iteration == iteration) return new ReluUnitBlock.Stepped(block, null);
+            int units = cuts[b + 1] - cuts[b];
+            double[] w = UnitCheckpoints.read(conf, folder, cuts[b], units * d);
+            return new ReluUnitBlock.Stepped(ReluUnitBlock.restore(cuts[b], units, m, iteration, k, s, w, set.value(), p,
+                    workspace()), null);
+        });
+    }
+
+    private List<Integer> blockIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (int b = 0; b + 1 < layout.cuts().length; b++) ids.add(b);
+        return ids;
+    }
+
+    private static final ThreadLocal<ReluUnitBlock.Workspace> WORKSPACES = ThreadLocal.withInitial(ReluUnitBlock.Workspace::new);
+
+    private static ReluUnitBlock.Workspace workspace() {
+        return WORKSPACES.get();
+    }
+
+    @Override
+    public void close() {
+        if (current != null) current.unpersist(false);
+        shipped.destroy();
+    }
+}
