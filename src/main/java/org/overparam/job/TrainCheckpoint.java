@@ -10,14 +10,15 @@ import java.util.Map;
 
 /**
  * The latest checkpoint of one width of a training run, in {@code checkpoints/m=<m>/}: {@code state.json} (iteration
- * k, whether the width is completed, the cut of the units into blocks, the initial loss, the metrics rows before k and
+ * k, whether the width is completed, the cut of the units into blocks and their representation, the initial loss, the metrics rows before k and
  * row k so far) and {@code iteration-<k>/}: the blocks' W(k), written by the executors that hold them
  * ({@code units-<first>.bin}), and the predictions f(x_i) at W(k) ({@code predictions.bin}, n float64, big-endian).
  * No random state is needed: W(0) and the signs a are re-derived from {@code train.seed}, and gradient descent draws
  * nothing after initialization. Resuming restores the blocks with the same cut and continues from f(W(k)), retracing
  * the uninterrupted run bit for bit.
  */
-public record TrainCheckpoint(int m, int n, int d, int iteration, boolean completed, int[] cuts, double initialLoss,
+public record TrainCheckpoint(int m, int n, int d, int iteration, boolean completed, int[] cuts,
+                              org.overparam.model.UnitRepresentation representation, double initialLoss,
                               List<TrainMetrics.Row> rows, TrainMetrics.Row pending, double[] predictions) {
     static final String FORMAT = "unit-blocks";
 
@@ -48,6 +49,7 @@ public record TrainCheckpoint(int m, int n, int d, int iteration, boolean comple
         List<Integer> c = new ArrayList<>();
         for (int v : cuts) c.add(v);
         state.put("unit_block_cuts", c);
+        state.put("representation", representation.id());
         state.put("initial_loss", initialLoss);
         state.put("random_state", "none after initialization: W(0) and a are re-derived from train.seed");
         List<Map<String, Object>> r = new ArrayList<>();
@@ -95,7 +97,9 @@ public record TrainCheckpoint(int m, int n, int d, int iteration, boolean comple
             predictions = new double[n];
             ByteBuffer.wrap(bytes).asDoubleBuffer().get(predictions);
         }
-        return new TrainCheckpoint(m, n, d, iteration, completed, cuts, ((Number) s.get("initial_loss")).doubleValue(),
+        org.overparam.model.UnitRepresentation representation = org.overparam.model.UnitRepresentation.parse(String.valueOf(s.get("representation")));
+        if (representation == null) throw new UserError("The checkpoint " + dir.resolve(stateFile) + " names no representation.");
+        return new TrainCheckpoint(m, n, d, iteration, completed, cuts, representation, ((Number) s.get("initial_loss")).doubleValue(),
                 rows, pending, predictions);
     }
 }

@@ -123,12 +123,13 @@ public final class TrainJob implements Job {
         long driverBytes = 2 * TrainingSet.bytes(n, d, train.precision) + (train.gramEvery > 0 ? 32L * n * n : 0);
         UnitLayout layout;
         if (checkpoint != null) {
-            layout = new UnitLayout(m, checkpoint.cuts());
+            layout = new UnitLayout(m, checkpoint.cuts(), checkpoint.representation());
             layout.requireFits(set, train.precision, executors, driverBytes);
         } else {
-            layout = UnitLayout.choose(m, set, train.precision, executors, train.unitBlocks, driverBytes);
+            layout = UnitLayout.choose(m, set, train.precision, executors, train.unitBlocks, train.representation, driverBytes);
         }
-        log.info("m = %d: %d parameters in %s; %.3g flops per iteration", m, (long) m * d, layout, 4.0 * n * m * d);
+        log.info("m = %d: %d parameters in %s; %.3g flops per iteration", m, (long) m * d, layout,
+                layout.representation().stepFlops(n, d, m));
         List<TrainMetrics.Row> rows = new ArrayList<>(checkpoint != null ? checkpoint.rows() : List.of());
         recorded.addAll(rows);
         try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision);
@@ -153,7 +154,7 @@ public final class TrainJob implements Job {
                     pending = row(m, k, n, pass, h);
                 }
                 if (stateDue) {
-                    new TrainCheckpoint(m, n, d, k, false, layout.cuts(), initialLoss, rows, pending, pass.predictions()).write(ctx.dir);
+                    new TrainCheckpoint(m, n, d, k, false, layout.cuts(), layout.representation(), initialLoss, rows, pending, pass.predictions()).write(ctx.dir);
                 }
                 UnitShardedRelu.Pass next = null;
                 double gradientSquared;
@@ -171,7 +172,7 @@ public final class TrainJob implements Job {
                 progress.report(row);
                 if (k == interruptAfter && m == interruptWidth) throw new Interrupted(k);
                 if (next == null) {
-                    new TrainCheckpoint(m, n, d, k, true, layout.cuts(), initialLoss, rows, null, null).write(ctx.dir);
+                    new TrainCheckpoint(m, n, d, k, true, layout.cuts(), layout.representation(), initialLoss, rows, null, null).write(ctx.dir);
                     break;
                 }
                 double loss = next.loss();
@@ -182,6 +183,7 @@ public final class TrainJob implements Job {
                 pending = null;
                 stateDue = checkpointAt(k + 1);
             }
+            log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
             return runSummary(m, n, d, rows, costs.summary(layout, traffic));
         }
     }
@@ -207,6 +209,7 @@ public final class TrainJob implements Job {
         Map<String, Object> summary(UnitLayout layout, TaskTraffic traffic) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("unit_blocks", layout.blocks());
+            s.put("representation", layout.representation().id());
             s.put("steps", steps);
             if (steps > 0) {
                 s.put("result_bytes_per_step", traffic.resultBytes() / (double) (steps + 1));

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import org.overparam.UserError;
 import org.overparam.model.Precision;
+import org.overparam.model.UnitRepresentation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ public final class TrainSpec {
     public final Precision precision;
     public final int blockSize;
     public final int unitBlocks;
+    /** How each unit block holds its weights; null = the cost model chooses ({@code auto}). */
+    public final UnitRepresentation representation;
     public final double progressSeconds;
 
     private TrainSpec(Config c) {
@@ -57,6 +60,7 @@ public final class TrainSpec {
         precision = Precision.parse(c.getString("precision"));
         blockSize = nonNegative(c, "block-size");
         unitBlocks = nonNegative(c, "unit-blocks");
+        representation = UnitRepresentation.parse(c.getString("representation"));
         progressSeconds = c.getDouble("progress-seconds");
     }
 

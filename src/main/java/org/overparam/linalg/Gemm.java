@@ -67,4 +67,28 @@ public final class Gemm {
         if (rows == 0) return;
         NativeLibraries.blas().sgemm("N", "T", d, m, rows, alpha, x, offX, d, b, 0, m, 1.0f, g, 0, d);
     }
+
+    /**
+     * {@code C = A B + beta C}, all row-major: A is {@code ra x k}, B is {@code k x cb}, C is {@code ra x cb}; B and C
+     * start at {@code offB} and {@code offC} with row strides {@code ldb}, {@code ldc} (a panel of columns of a wider
+     * matrix).
+     */
+    public static void ab(double[] a, int ra, int k, double[] b, int offB, int ldb, int cb, double[] c, int offC, int ldc,
+                          double beta) {
+        if (ra == 0 || cb == 0) return;
+        if (a.length < (long) ra * k || b.length - offB < (long) (k - 1) * ldb + cb || c.length - offC < (long) (ra - 1) * ldc + cb) {
+            throw new IllegalArgumentException("Gemm.ab: arrays too short for ra=" + ra + ", k=" + k + ", cb=" + cb);
+        }
+        NativeLibraries.blas().dgemm("N", "N", cb, ra, k, 1.0, b, offB, ldb, a, 0, k, beta, c, offC, ldc);
+    }
+
+    /** Single-precision {@link #ab(double[], int, int, double[], int, int, int, double[], int, int, double)}. */
+    public static void ab(float[] a, int ra, int k, float[] b, int offB, int ldb, int cb, float[] c, int offC, int ldc,
+                          float beta) {
+        if (ra == 0 || cb == 0) return;
+        if (a.length < (long) ra * k || b.length - offB < (long) (k - 1) * ldb + cb || c.length - offC < (long) (ra - 1) * ldc + cb) {
+            throw new IllegalArgumentException("Gemm.ab: arrays too short for ra=" + ra + ", k=" + k + ", cb=" + cb);
+        }
+        NativeLibraries.blas().sgemm("N", "N", cb, ra, k, 1.0f, b, offB, ldb, a, 0, k, beta, c, offC, ldc);
+    }
 }

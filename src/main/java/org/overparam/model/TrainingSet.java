@@ -20,6 +20,8 @@ public final class TrainingSet implements Serializable {
     private transient double[] x;
     private final double[] y;
     private transient volatile float[] x32;
+    private transient volatile double[] kernel;
+    private transient volatile float[] kernel32;
 
     public TrainingSet(int n, int d, double[] x, double[] y) {
         if (n < 1 || d < 1 || x.length != (long) n * d || y.length != n) {
@@ -52,6 +54,39 @@ public final class TrainingSet implements Serializable {
                     f = new float[x.length];
                     for (int i = 0; i < f.length; i++) f[i] = (float) x[i];
                     x32 = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** {@code K = X X^T} (n x n, row-major), made once per JVM that reads it: {@code 2 n^2 d} flops, {@code 8 n^2} bytes. */
+    public double[] kernel() {
+        double[] k = kernel;
+        if (k == null) {
+            synchronized (this) {
+                k = kernel;
+                if (k == null) {
+                    k = new double[Math.multiplyExact(n, n)];
+                    org.overparam.linalg.Gemm.abt(x, 0, n, x, 0, n, d, k);
+                    kernel = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    /** {@link #kernel()} in float32, made once per JVM that reads it. */
+    public float[] kernel32() {
+        float[] f = kernel32;
+        if (f == null) {
+            synchronized (this) {
+                f = kernel32;
+                if (f == null) {
+                    double[] k = kernel();
+                    f = new float[k.length];
+                    for (int i = 0; i < f.length; i++) f[i] = (float) k[i];
+                    kernel32 = f;
                 }
             }
         }

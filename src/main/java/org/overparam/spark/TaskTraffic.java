@@ -17,6 +17,9 @@ public final class TaskTraffic extends SparkListener implements AutoCloseable {
     private final AtomicLong results = new AtomicLong();
     private final AtomicLong shuffle = new AtomicLong();
     private final AtomicLong tasks = new AtomicLong();
+    private final AtomicLong runMillis = new AtomicLong();
+    private final AtomicLong deserializeMillis = new AtomicLong();
+    private final AtomicLong gcMillis = new AtomicLong();
 
     private TaskTraffic(SparkContext sc) {
         this.sc = sc;
@@ -34,6 +37,9 @@ public final class TaskTraffic extends SparkListener implements AutoCloseable {
         if (m == null) return;
         tasks.incrementAndGet();
         results.addAndGet(m.resultSize());
+        runMillis.addAndGet(m.executorRunTime());
+        deserializeMillis.addAndGet(m.executorDeserializeTime());
+        gcMillis.addAndGet(m.jvmGCTime());
         shuffle.addAndGet(m.shuffleReadMetrics().totalBytesRead() + m.shuffleWriteMetrics().bytesWritten());
     }
 
@@ -58,6 +64,12 @@ public final class TaskTraffic extends SparkListener implements AutoCloseable {
     public long tasks() {
         drain();
         return tasks.get();
+    }
+
+    /** Task time as Spark measured it, summed over tasks (ms): running, deserializing the task, and in GC. */
+    public String taskTimes() {
+        drain();
+        return "run " + runMillis.get() + " ms, deserialize " + deserializeMillis.get() + " ms, GC " + gcMillis.get() + " ms";
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.overparam.UserError;
 import org.overparam.data.HadoopFiles;
+import org.overparam.model.ReluUnitBlock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The weights of the unit blocks as checkpoint files, written and read by the executors through Hadoop (so the run
- * directory may be on HDFS): {@code <folder>/units-<first>.bin}, the block's W(k) as {@code units x d} float64,
- * big-endian, nothing else (signs, W(0) and patterns are re-derived from the seed and the samples).
+ * directory may be on HDFS): {@code <folder>/units-<first>.bin}, the block's {@link ReluUnitBlock#checkpointValues}
+ * (W(k), units x d; or A(k) and Q(k), n x units each) as float64, big-endian, nothing else (signs, W(0) and patterns
+ * are re-derived from the seed and the samples).
  *
  * <p>An executor that writes a block also leaves it, softly referenced, for the task that continues from the
  * checkpoint: when that task runs in the same JVM (always in local mode) it takes the block instead of reading the file
@@ -90,14 +92,13 @@ final class UnitCheckpoints {
     }
 
     /**
-     * Checks on the driver, before any work, that every block's file is there with {@code 8 * units * d} bytes.
-     *
-     * @param cuts the blocks' first units, and m at the end
+     * Checks on the driver, before any work, that every block's file is there with the bytes its layout implies.
      */
-    static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, int[] cuts, int d) {
+    static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, UnitLayout layout, int d, int n) {
+        int[] cuts = layout.cuts();
         for (int b = 0; b + 1 < cuts.length; b++) {
             String file = file(folder, cuts[b]);
-            long expected = 8L * (cuts[b + 1] - cuts[b]) * d;
+            long expected = 8L * ReluUnitBlock.checkpointLength(layout.representation(), cuts[b + 1] - cuts[b], d, n);
             long found;
             try {
                 Path path = new Path(file);
@@ -113,7 +114,8 @@ final class UnitCheckpoints {
             }
             if (found != expected) {
                 throw new UserError("The checkpoint " + file + " holds " + found + " bytes; expected " + expected + " (units "
-                        + cuts[b] + ".." + (cuts[b + 1] - 1) + ", d = " + d + "). It is truncated or from another run.");
+                        + cuts[b] + ".." + (cuts[b + 1] - 1) + ", n = " + n + ", d = " + d + ", " + layout.representation().id()
+                        + "). It is truncated or from another run.");
             }
         }
     }

@@ -5,23 +5,26 @@ import org.overparam.UserError;
 import org.overparam.model.Precision;
 import org.overparam.model.ReluUnitBlock;
 import org.overparam.model.TrainingSet;
+import org.overparam.model.UnitRepresentation;
 
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How the m hidden units are cut into blocks, one block per partition: block b holds units
- * {@code cuts[b] .. cuts[b+1] - 1}, the blocks as even as integer division allows.
+ * How the m hidden units are cut into blocks, one block per partition (block b holds units
+ * {@code cuts[b] .. cuts[b+1] - 1}, the blocks as even as integer division allows), and how each block holds its
+ * weights ({@link UnitRepresentation}).
  *
- * <p>The cost model. A step costs {@code 4 n m d} flops, split over the blocks in proportion to their units, and
- * moves {@code 16 n} bytes per block (the residual into the task, its predictions back), plus Spark's fixed cost per
+ * <p>The cost model. A step costs {@code 4 n m d} flops with W itself and {@code 2 n^2 m} in the span of the samples;
+ * the cheaper is taken (the sample span when {@code n < 2 d}) if every executor can also hold {@code K = X X^T}. The
+ * flops are split over the blocks in proportion to their units; a step moves {@code 16 n} bytes per block (the residual into the task, its predictions back), plus Spark's fixed cost per
  * task. So: as few blocks as keep every core busy, one per core ({@code spark.default.parallelism}), in one wave; more
  * (a multiple of the cores) only when a block would not fit its share of an executor's memory, or its W(k) would pass
  * {@value #MAX_BLOCK_DOUBLES} doubles (one Java array). Every executor holds all n samples ({@code 8 n d} bytes, shipped
  * once): this engine has one sample block, and refuses, before any work, a width or sample set that the executors'
  * memory cannot hold ({@link #requireFits}). {@code train.unit-blocks} forces the number of blocks.
  */
-public record UnitLayout(int width, int[] cuts) {
+public record UnitLayout(int width, int[] cuts, UnitRepresentation representation) {
     /** Largest W(k) of one block, in doubles (1 GB): beyond it a block is split further. */
     public static final long MAX_BLOCK_DOUBLES = 1L << 27;
     /** Share of an executor's heap, after Spark's 300 MB reserve, that the blocks, workspace and samples may take. */
@@ -38,11 +41,11 @@ public record UnitLayout(int width, int[] cuts) {
     }
 
     /** m units in {@code blocks} near-equal blocks (at most m). */
-    public static UnitLayout even(int m, int blocks) {
+    public static UnitLayout even(int m, int blocks, UnitRepresentation representation) {
         int p = Math.max(1, Math.min(blocks, m));
         int[] cuts = new int[p + 1];
         for (int b = 0; b <= p; b++) cuts[b] = (int) ((long) b * m / p);
-        return new UnitLayout(m, cuts);
+        return new UnitLayout(m, cuts, representation);
     }
 
     public int blocks() {
@@ -72,51 +75,60 @@ public record UnitLayout(int width, int[] cuts) {
     }
 
     /**
-     * The layout of the cost model for width m ({@code forcedBlocks} > 0 overrides it), checked against the
-     * executors' memory.
+     * The layout of the cost model for width m ({@code forcedBlocks} > 0 and a non-null {@code forcedRepresentation}
+     * override it), checked against the executors' memory.
      *
      * @param driverBytes what the driver needs besides (counted against the same heap in local mode)
      */
     public static UnitLayout choose(int m, TrainingSet data, Precision precision, Executors executors, int forcedBlocks,
-                                    long driverBytes) {
+                                    UnitRepresentation forcedRepresentation, long driverBytes) {
+        UnitRepresentation representation = forcedRepresentation;
+        if (representation == null) {
+            representation = UnitRepresentation.cheaper(data.n, data.d);
+            if (ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision) > executors.usable() / 2) {
+                representation = UnitRepresentation.WEIGHTS;
+            }
+        }
         int cores = executors.count() * executors.cores();
         int blocks;
         if (forcedBlocks > 0) {
             blocks = forcedBlocks;
         } else {
-            blocks = Math.max(cores, (int) Math.ceil((double) m * data.d / MAX_BLOCK_DOUBLES));
+            blocks = Math.max(cores, (int) Math.ceil((double) m * valuesPerUnit(representation, data) / MAX_BLOCK_DOUBLES));
             blocks = Math.min(m, roundUp(blocks, cores));
-            while (blocks < m && executorBytes(even(m, blocks), data, precision, executors) > executors.usable()) {
+            while (blocks < m && executorBytes(even(m, blocks, representation), data, precision, executors) > executors.usable()) {
                 blocks = Math.min(m, blocks + cores);
             }
         }
-        UnitLayout layout = even(m, blocks);
+        UnitLayout layout = even(m, blocks, representation);
         layout.requireFits(data, precision, executors, driverBytes);
         return layout;
     }
 
     /** Refuses, with the memory needed and what to change, a layout the executors (or the driver) cannot hold. */
     public void requireFits(TrainingSet data, Precision precision, Executors executors, long driverBytes) {
-        if ((long) largestBlock() * data.d > MAX_BLOCK_DOUBLES) {
+        long perUnit = valuesPerUnit(representation, data);
+        if (largestBlock() * perUnit > MAX_BLOCK_DOUBLES) {
             throw new UserError(String.format(Locale.ROOT, "train.unit-blocks = %d cuts m = %,d into blocks of %,d units: "
-                    + "a block's W would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.",
-                    blocks(), width, largestBlock(), (long) largestBlock() * data.d, MAX_BLOCK_DOUBLES,
-                    (long) Math.ceil((double) width * data.d / MAX_BLOCK_DOUBLES)));
+                    + "a block's %s would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.",
+                    blocks(), width, largestBlock(), representation == UnitRepresentation.WEIGHTS ? "W" : "A",
+                    largestBlock() * perUnit, MAX_BLOCK_DOUBLES, (long) Math.ceil((double) width * perUnit / MAX_BLOCK_DOUBLES)));
         }
         long need = executorBytes(this, data, precision, executors) + (executors.local() ? driverBytes : 0);
         long have = executors.usable();
         if (need > have) {
             int perExecutor = (blocks() + executors.count() - 1) / executors.count();
             throw new UserError(String.format(Locale.ROOT,
-                    "Training m = %,d hidden units on n = %,d samples of d = %d (%s) needs %.2f GB per executor: the samples "
-                            + "%.2f GB, %d unit blocks of up to %,d units (W(k), W(0), patterns) %.2f GB, and while a step runs "
+                    "Training m = %,d hidden units on n = %,d samples of d = %d (%s, %s) needs %.2f GB per executor: the samples "
+                            + "%.2f GB, %d unit blocks of up to %,d units %.2f GB, and while a step runs "
                             + "%.2f GB more per running block (the new W and the workspace)%s. An executor has %.2f GB "
                             + "(%.0f%% of its %.2f GB heap after Spark's 300 MB reserve), %d executor(s). Give the executors "
                             + "more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --executor-memory for jobs/submit), add "
                             + "executors, or train a smaller width.",
-                    width, data.n, data.d, precision.id(), need / 1e9, TrainingSet.bytes(data.n, data.d, precision) / 1e9,
-                    perExecutor, largestBlock(), perExecutor * ReluUnitBlock.stateBytes(largestBlock(), data.d, data.n) / 1e9,
-                    ReluUnitBlock.stepBytes(largestBlock(), data.d, data.n, precision) / 1e9,
+                    width, data.n, data.d, precision.id(), representation.id(), need / 1e9,
+                    ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision) / 1e9, perExecutor, largestBlock(),
+                    perExecutor * ReluUnitBlock.stateBytes(representation, largestBlock(), data.d, data.n) / 1e9,
+                    ReluUnitBlock.stepBytes(representation, largestBlock(), data.d, data.n, precision) / 1e9,
                     executors.local() && driverBytes > 0 ? String.format(Locale.ROOT, ", and the driver's %.2f GB in the same JVM", driverBytes / 1e9) : "",
                     have / 1e9, 100 * USABLE_HEAP, executors.heapBytes() / 1e9, executors.count()));
         }
@@ -127,9 +139,15 @@ public record UnitLayout(int width, int[] cuts) {
         int perExecutor = (layout.blocks() + executors.count() - 1) / executors.count();
         int running = Math.min(perExecutor, executors.cores());
         long largest = layout.largestBlock();
-        return TrainingSet.bytes(data.n, data.d, precision)
-                + perExecutor * ReluUnitBlock.stateBytes(largest, data.d, data.n)
-                + running * ReluUnitBlock.stepBytes(largest, data.d, data.n, precision);
+        UnitRepresentation r = layout.representation();
+        return ReluUnitBlock.sharedBytes(r, data.n, data.d, precision)
+                + perExecutor * ReluUnitBlock.stateBytes(r, largest, data.d, data.n)
+                + running * ReluUnitBlock.stepBytes(r, largest, data.d, data.n, precision);
+    }
+
+    /** Doubles of the largest array per unit: W's row (d) or A's column (n). */
+    private static long valuesPerUnit(UnitRepresentation r, TrainingSet data) {
+        return r == UnitRepresentation.WEIGHTS ? data.d : data.n;
     }
 
     private static int roundUp(int value, int multiple) {
@@ -138,16 +156,17 @@ public record UnitLayout(int width, int[] cuts) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof UnitLayout l && l.width == width && Arrays.equals(l.cuts, cuts);
+        return o instanceof UnitLayout l && l.width == width && Arrays.equals(l.cuts, cuts) && l.representation == representation;
     }
 
     @Override
     public int hashCode() {
-        return 31 * width + Arrays.hashCode(cuts);
+        return 31 * (31 * width + Arrays.hashCode(cuts)) + representation.hashCode();
     }
 
     @Override
     public String toString() {
-        return blocks() + " unit blocks of " + (width / blocks()) + (width % blocks() == 0 ? "" : "-" + largestBlock()) + " units";
+        return blocks() + " unit blocks of " + (width / blocks()) + (width % blocks() == 0 ? "" : "-" + largestBlock())
+                + " units (" + representation.id() + ")";
     }
 }

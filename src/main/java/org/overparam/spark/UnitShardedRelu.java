@@ -8,14 +8,14 @@ import org.overparam.data.HadoopFiles;
 import org.overparam.model.Precision;
 import org.overparam.model.ReluUnitBlock;
 import org.overparam.model.TrainingSet;
+import org.overparam.model.UnitRepresentation;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Full-batch gradient descent of Du et al.'s two-layer ReLU net with the hidden units sharded: the m units are cut
- * into blocks ({@link UnitLayout}), each block ({@link ReluUnitBlock}: its rows of W(k) and W(0), signs, activation
- * patterns) lives in one partition of a cached RDD and is stepped where it lives. The samples are stationary: one
+ * into blocks ({@link UnitLayout}), each block ({@link ReluUnitBlock}: its weights, signs, activation patterns) lives in one partition of a cached RDD and is stepped where it lives. The samples are stationary: one
  * copy of X and y per executor (a broadcast). The driver never holds W.
  *
  * <p>One Spark job per step: every task steps its units with the residual of the previous step (captured in the
@@ -25,7 +25,7 @@ import java.util.List;
  * d; the {@code 4 n m d} flops run in the tasks.
  *
  * <p>Faults: each step's RDD is derived from the previous one, so a lost block is recomputed by Spark from the
- * residuals since the last checkpoint. A checkpoint ({@link #step} with a folder) has every task write its W(k)
+ * residuals since the last checkpoint. A checkpoint ({@link #step} with a folder) has every task write its weights
  * ({@link UnitCheckpoints}) and cuts the lineage there: later recomputations, and a resumed run
  * ({@link #resume}), start from the files.
  */
@@ -53,7 +53,8 @@ public final class UnitShardedRelu implements AutoCloseable {
     private final double kappa;
     private final long seed;
     private final Precision precision;
-    private final HadoopFiles.Conf hadoop;
+    /** The Hadoop configuration, shipped once (a Configuration serializes to tens of KB; tasks capture this handle). */
+    private final Broadcast<HadoopFiles.Conf> hadoop;
     /** The blocks at the last pass, cached: what jobs at W(k) read. */
     private JavaRDD<ReluUnitBlock.Stepped> current;
     /** What the next step derives from: {@link #current}, or after a checkpoint the blocks read back from it. */
@@ -69,7 +70,7 @@ public final class UnitShardedRelu implements AutoCloseable {
         this.seed = seed;
         this.precision = precision;
         this.shipped = jsc.broadcast(data);
-        this.hadoop = new HadoopFiles.Conf(jsc.hadoopConfiguration());
+        this.hadoop = jsc.broadcast(new HadoopFiles.Conf(jsc.hadoopConfiguration()));
     }
 
     public UnitLayout layout() {
@@ -85,8 +86,9 @@ public final class UnitShardedRelu implements AutoCloseable {
         double k = kappa;
         long s = seed;
         Precision p = precision;
+        UnitRepresentation form = layout.representation();
         JavaRDD<ReluUnitBlock.Stepped> blocks = jsc.parallelize(blockIds(), cuts.length - 1)
-                .map(b -> ReluUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
+                .map(b -> ReluUnitBlock.initial(form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
         return advance(blocks, 0, t0);
     }
 
@@ -98,7 +100,7 @@ public final class UnitShardedRelu implements AutoCloseable {
         if (predictions.length != data.n) {
             throw new IllegalArgumentException("resume: expected " + data.n + " predictions, found " + predictions.length);
         }
-        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout.cuts(), data.d);
+        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout, data.d, data.n);
         current = fromCheckpoint(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
         base = current;
         last = new Pass(iteration, predictions, loss(predictions), 0, Double.NaN, Double.NaN, Double.NaN, 0, 0);
@@ -114,12 +116,12 @@ public final class UnitShardedRelu implements AutoCloseable {
         double[] residual = residual(last.predictions());
         Broadcast<TrainingSet> set = shipped;
         Precision p = precision;
-        HadoopFiles.Conf conf = hadoop;
+        Broadcast<HadoopFiles.Conf> conf = hadoop;
         JavaRDD<ReluUnitBlock.Stepped> next = base.map(s -> {
             ReluUnitBlock.Stepped stepped = s.block().step(set.value(), residual, eta, p, workspace());
             if (checkpointFolder != null) {
                 ReluUnitBlock b = stepped.block();
-                UnitCheckpoints.write(conf, checkpointFolder, b.first, b.weights(), b);
+                UnitCheckpoints.write(conf.value(), checkpointFolder, b.first, b.checkpointValues(), b);
             }
             return stepped;
         });
@@ -221,13 +223,16 @@ public final class UnitShardedRelu implements AutoCloseable {
         double k = kappa;
         long s = seed;
         Precision p = precision;
-        HadoopFiles.Conf conf = hadoop;
+        Broadcast<HadoopFiles.Conf> conf = hadoop;
+        UnitRepresentation form = layout.representation();
         return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
             Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
             if (kept instanceof ReluUnitBlock block && block.iteration == iteration) return new ReluUnitBlock.Stepped(block, null);
             int units = cuts[b + 1] - cuts[b];
-            double[] w = UnitCheckpoints.read(conf, folder, cuts[b], units * d);
-            return new ReluUnitBlock.Stepped(ReluUnitBlock.restore(cuts[b], units, m, iteration, k, s, w, set.value(), p,
+            TrainingSet samples = set.value();
+            long length = ReluUnitBlock.checkpointLength(form, units, samples.d, samples.n);
+            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
+            return new ReluUnitBlock.Stepped(ReluUnitBlock.restore(form, cuts[b], units, m, iteration, k, s, values, samples, p,
                     workspace()), null);
         });
     }
@@ -248,5 +253,6 @@ public final class UnitShardedRelu implements AutoCloseable {
     public void close() {
         if (current != null) current.unpersist(false);
         shipped.destroy();
+        hadoop.destroy();
     }
 }

@@ -11,6 +11,11 @@ public final class Approx {
     public static final double SUMMATION = 1e-10;
     /** Results of one BLAS call against a plain loop. */
     public static final double BLAS = 1e-12;
+    /**
+     * A gradient-descent trajectory of a few dozen steps against the same trajectory computed in another summation order
+     * (other cuts of the units into blocks) or representation (W itself, or its span of the samples).
+     */
+    public static final double TRAJECTORY = 1e-12;
     /** Values that went through float64 I/O and parsing only. */
     public static final double EXACT_DECIMAL = 1e-15;
     /** A dense symmetric eigendecomposition multiplied back together ({@code V Lambda V^T}, {@code H v - lambda v}). */

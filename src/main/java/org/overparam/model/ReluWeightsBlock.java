@@ -1,0 +1,174 @@
+package org.overparam.model;
+
+import org.overparam.linalg.BulkArrays;
+import org.overparam.linalg.Gemm;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
+
+/**
+ * A block of units holding W(k) itself ({@link UnitRepresentation#WEIGHTS}). A step: the gradient
+ * {@code G = B^T X} at the stored pattern in panels of {@value ReluUnitBlock#PANEL_UNITS} units,
+ * {@code W(k+1) = W(k) - eta G}, then {@code X W(k+1)^T} in chunks of rows for the predictions and patterns:
+ * {@code 4 n u d} flops. Memory: W(k) and W(0), {@code 16 u d} bytes.
+ */
+final class ReluWeightsBlock extends ReluUnitBlock {
+    private static final long serialVersionUID = 1L;
+    private transient double[] w;
+    private transient double[] w0;
+    /** The arrays of the block this one was stepped from, which the next step overwrites (see {@link ReluUnitBlock}). */
+    private transient double[] spareW;
+    private transient long[] spareMask;
+
+    private ReluWeightsBlock(int first, int units, int width, int iteration, double[] a, double[] w, double[] w0,
+                             long[] mask0, long[] mask) {
+        super(first, units, width, iteration, a, mask0, mask);
+        this.w = w;
+        this.w0 = w0;
+    }
+
+    static Stepped initial(int first, int units, int width, double kappa, long seed, TrainingSet data, Precision precision,
+                           Workspace ws) {
+        long t0 = System.nanoTime();
+        double[] a = signs(first, units, seed);
+        double[] w0 = initialRows(first, units, data.d, kappa, seed);
+        double[] predictions = new double[data.n];
+        long[] mask = new long[Math.multiplyExact(data.n, words(units))];
+        forward(w0, a, units, data, null, precision, ws, predictions, mask);
+        ReluWeightsBlock block = new ReluWeightsBlock(first, units, width, 0, a, w0, w0, mask, mask);
+        return new Stepped(block, new Outputs(predictions, 0, 0.0, 0.0, Double.NaN, seconds(t0)));
+    }
+
+    static ReluWeightsBlock restore(int first, int units, int width, int iteration, double kappa, long seed, double[] w,
+                                    TrainingSet data, Precision precision, Workspace ws) {
+        double[] a = signs(first, units, seed);
+        double[] w0 = initialRows(first, units, data.d, kappa, seed);
+        int words = words(units);
+        long[] mask0 = new long[Math.multiplyExact(data.n, words)];
+        forward(w0, a, units, data, null, precision, ws, new double[data.n], mask0);
+        long[] mask = mask0;
+        if (iteration > 0) {
+            mask = new long[mask0.length];
+            forward(w, a, units, data, null, precision, ws, new double[data.n], mask);
+        }
+        return new ReluWeightsBlock(first, units, width, iteration, a, iteration == 0 ? w0 : w, w0, mask0, mask);
+    }
+
+    @Override
+    public UnitRepresentation representation() {
+        return UnitRepresentation.WEIGHTS;
+    }
+
+    @Override
+    public Stepped step(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws) {
+        requireResidual(data, residual);
+        long t0 = System.nanoTime();
+        double[] next = spareW != null ? spareW : new double[w.length];
+        double gradientSquared = gradient(data, residual, precision, ws, eta, next);
+        double[] predictions = new double[data.n];
+        long[] nextMask = spareMask != null ? spareMask : new long[mask.length];
+        long changes = forward(next, a, units, data, mask0, precision, ws, predictions, nextMask);
+        int d = data.d;
+        double max = 0, sum = 0;
+        for (int r = 0; r < units; r++) {
+            double s = 0;
+            for (int j = r * d, end = j + d; j < end; j++) {
+                double diff = next[j] - w0[j];
+                s += diff * diff;
+            }
+            sum += s;
+            max = Math.max(max, Math.sqrt(s));
+        }
+        ReluWeightsBlock block = new ReluWeightsBlock(first, units, width, iteration + 1, a, next, w0, mask0, nextMask);
+        if (w != w0) block.spareW = w;
+        if (mask != mask0) block.spareMask = mask;
+        return new Stepped(block, new Outputs(predictions, changes, max, sum, gradientSquared, seconds(t0)));
+    }
+
+    @Override
+    public double gradientSquared(TrainingSet data, double[] residual, Precision precision, Workspace ws) {
+        requireResidual(data, residual);
+        return gradient(data, residual, precision, ws, 0.0, null);
+    }
+
+    @Override
+    public double[] checkpointValues() {
+        return w;
+    }
+
+    /** Predictions and patterns at weights w, in chunks of rows; returns the pattern changes against mask0 (if given). */
+    private static long forward(double[] w, double[] a, int units, TrainingSet data, long[] mask0, Precision precision,
+                                Workspace ws, double[] predictions, long[] mask) {
+        int n = data.n, d = data.d;
+        int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / units));
+        boolean single = precision == Precision.FLOAT32;
+        double[] x = data.x();
+        float[] x32 = single ? data.x32() : null;
+        float[] w32 = single ? toFloat(w) : null;
+        double[] p = ws.p(chunk * units);
+        long changes = 0;
+        for (int i0 = 0; i0 < n; i0 += chunk) {
+            int c = Math.min(chunk, n - i0);
+            if (single) {
+                float[] p32 = ws.p32(chunk * units);
+                Gemm.abt(x32, i0 * d, c, w32, 0, units, d, p32);
+                for (int k = 0; k < c * units; k++) p[k] = p32[k];
+            } else {
+                Gemm.abt(x, i0 * d, c, w, 0, units, d, p);
+            }
+            changes += activate(p, i0, c, units, a, predictions, mask, mask0);
+        }
+        return changes;
+    }
+
+    /** {@code G = B^T X}, panel by panel; writes {@code W - eta G} into {@code next} (unless null); returns {@code ||G||_F^2}. */
+    private double gradient(TrainingSet data, double[] residual, Precision precision, Workspace ws, double eta, double[] next) {
+        int n = data.n, d = data.d;
+        int panel = Math.min(units, PANEL_UNITS);
+        int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / panel));
+        boolean single = precision == Precision.FLOAT32;
+        double[] x = data.x();
+        float[] x32 = single ? data.x32() : null;
+        double[] b = ws.b(chunk * panel), g = ws.g(panel * d);
+        float[] b32 = single ? ws.b32(chunk * panel) : null, g32 = single ? ws.g32(panel * d) : null;
+        double squared = 0;
+        for (int u0 = 0; u0 < units; u0 += panel) {
+            int uc = Math.min(panel, units - u0);
+            if (single) Arrays.fill(g32, 0, uc * d, 0f);
+            else Arrays.fill(g, 0, uc * d, 0.0);
+            for (int i0 = 0; i0 < n; i0 += chunk) {
+                int c = Math.min(chunk, n - i0);
+                fillB(residual, i0, c, u0, uc, b);
+                if (single) {
+                    for (int k = 0; k < c * uc; k++) b32[k] = (float) b[k];
+                    Gemm.atbAccumulate(b32, c, uc, x32, i0 * d, d, 1.0f, g32);
+                } else {
+                    Gemm.atbAccumulate(b, c, uc, x, i0 * d, d, 1.0, g);
+                }
+            }
+            if (single) for (int k = 0; k < uc * d; k++) g[k] = g32[k];
+            int off = u0 * d;
+            for (int k = 0; k < uc * d; k++) {
+                double v = g[k];
+                squared += v * v;
+                if (next != null) next[off + k] = w[off + k] - eta * v;
+            }
+        }
+        return squared;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        BulkArrays.write(out, w0);
+        out.writeBoolean(w == w0);
+        if (w != w0) BulkArrays.write(out, w);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        w0 = BulkArrays.read(in);
+        w = in.readBoolean() ? w0 : BulkArrays.read(in);
+    }
+}
