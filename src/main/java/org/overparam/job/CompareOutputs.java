@@ -20,10 +20,11 @@ final class CompareOutputs {
     }
 
     static Map<String, Object> write(JobContext ctx, TrainSpec train, List<CompareJob.Point> points, List<CompareJob.Run> runs,
-                                     List<double[]> gram, int n, int d, int m) {
-        StringBuilder csv = new StringBuilder("labels,iteration,actual_loss,predicted_loss\n");
+                                     List<double[]> gram, int n, int d) {
+        int m = train.widths.get(train.widths.size() - 1);
+        StringBuilder csv = new StringBuilder("m,labels,iteration,actual_loss,predicted_loss\n");
         for (CompareJob.Point p : points) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.17g,%.17g%n", p.labels(), p.iteration(), p.actual(), p.predicted()));
+            csv.append(String.format(Locale.ROOT, "%d,%s,%d,%.17g,%.17g%n", p.m(), p.labels(), p.iteration(), p.actual(), p.predicted()));
         }
         ctx.dir.writeText("trajectory.csv", csv.toString());
         StringBuilder g = new StringBuilder("m,relative_error\n");
@@ -34,12 +35,12 @@ final class CompareOutputs {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("n", n);
         summary.put("d", d);
-        summary.put("m", m);
+        summary.put("m", train.widths.size() == 1 ? m : train.widths);
         summary.put("eta", train.eta);
         summary.put("kappa", train.kappa);
         summary.put("iterations", train.iterations);
         Map<String, Object> labels = new LinkedHashMap<>();
-        for (CompareJob.Run r : runs) labels.put(r.labels(), CompareJob.runMap(r));
+        for (CompareJob.Run r : runs) if (r.m() == m) labels.put(r.labels(), CompareJob.runMap(r));
         summary.put("labels", labels);
         List<Map<String, Object>> gramRows = new ArrayList<>();
         for (double[] r : gram) gramRows.add(Map.of("m", (int) r[0], "relative_error", r[1]));
@@ -49,7 +50,8 @@ final class CompareOutputs {
 
         Plots.Chart overlay = new Plots.Chart("iteration k", "training loss").logY(true);
         for (CompareJob.Run r : runs) {
-            List<CompareJob.Point> ps = points.stream().filter(p -> p.labels().equals(r.labels())).toList();
+            if (r.m() != m) continue;
+            List<CompareJob.Point> ps = points.stream().filter(p -> p.m() == m && p.labels().equals(r.labels())).toList();
             double[] k = new double[ps.size()], a = new double[ps.size()], pr = new double[ps.size()];
             for (int i = 0; i < ps.size(); i++) {
                 k[i] = ps.get(i).iteration();
@@ -64,10 +66,12 @@ final class CompareOutputs {
                 + ") beside Arora et al.'s prediction from the spectrum of Hinf, for each label vector. Run directory: " + ctx.dir.uri());
         List<List<?>> rows = new ArrayList<>();
         for (CompareJob.Run r : runs) {
-            rows.add(List.of(r.labels(), r.finalActual(), r.finalPredicted(), r.maxGap(), r.weightDistance(), r.weightBound(), r.complexity()));
+            rows.add(List.of(r.m(), r.labels(), r.finalActual(), r.finalPredicted(), r.maxGap(), r.weightDistance(), r.weightBound(),
+                    r.maxUnitDistance(), r.complexity()));
         }
-        report.table("Per label vector", List.of("labels", "final loss", "predicted", "largest relative gap", "||W(K) - W(0)||_F",
-                "sqrt(y' Hinf^-1 y)", "complexity"), rows);
+        report.table("Per width and label vector", List.of("m", "labels", "final loss", "predicted", "largest relative gap",
+                "||W(K) - W(0)||_F", "sqrt(y' Hinf^-1 y)", "max_r ||w_r(K) - w_r(0)||", "complexity"), rows);
+        if (train.widths.size() > 1) summary.put("width_limit", widthLimit(ctx, report, runs, gram));
         Figures.write(ctx, report, "theory-vs-practice", "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
                 + "for each label vector.", overlay);
         if (gram.size() >= 1) {
@@ -83,6 +87,82 @@ final class CompareOutputs {
         }
         ctx.dir.writeText("report.html", report.html());
         return summary;
+    }
+
+    /**
+     * The kernel-regime study over the trained widths: {@code width-limit.csv} (one row per width and label vector: the
+     * largest relative gap to Theorem 4.1, ||W(K) - W(0)||_F and its bound, max_r ||w_r(K) - w_r(0)||, and
+     * ||H(0) - Hinf||_2 / ||Hinf||_2 at that width), each quantity's fitted log-log slope against m per label vector,
+     * and one plot of them all against m.
+     */
+    private static Map<String, Object> widthLimit(JobContext ctx, RunReport report, List<CompareJob.Run> runs, List<double[]> gram) {
+        Map<Integer, Double> h0 = new LinkedHashMap<>();
+        for (double[] g : gram) h0.put((int) g[0], g[1]);
+        StringBuilder csv = new StringBuilder("m,labels,max_relative_gap,weight_distance,weight_distance_bound,max_unit_distance,h0_relative_error\n");
+        for (CompareJob.Run r : runs) {
+            Double e = h0.get(r.m());
+            csv.append(String.format(Locale.ROOT, "%d,%s,%.17g,%.17g,%.17g,%.17g,%s%n", r.m(), r.labels(), r.maxGap(), r.weightDistance(),
+                    r.weightBound(), r.maxUnitDistance(), e == null ? "" : String.format(Locale.ROOT, "%.17g", e)));
+        }
+        ctx.dir.writeText("width-limit.csv", csv.toString());
+        Map<String, Object> out = new LinkedHashMap<>();
+        Plots.Chart chart = new Plots.Chart("width m", "gap, distance or error").logX(true).logY(true);
+        List<List<?>> rows = new ArrayList<>();
+        for (String labels : runs.stream().map(CompareJob.Run::labels).distinct().toList()) {
+            List<CompareJob.Run> rs = runs.stream().filter(r -> r.labels().equals(labels)).toList();
+            Map<String, Object> per = new LinkedHashMap<>();
+            per.put("m", rs.stream().map(CompareJob.Run::m).toList());
+            double[] gap = series(rs, CompareJob.Run::maxGap), fro = series(rs, CompareJob.Run::weightDistance);
+            double[] unit = series(rs, CompareJob.Run::maxUnitDistance), widths = series(rs, r -> r.m());
+            per.put("max_relative_gap", toList(gap));
+            per.put("max_relative_gap_slope", nullable(slope(widths, gap)));
+            per.put("weight_distance", toList(fro));
+            per.put("weight_distance_bound", nullable(rs.get(0).weightBound()));
+            per.put("weight_distance_slope", nullable(slope(widths, fro)));
+            per.put("max_unit_distance", toList(unit));
+            per.put("max_unit_distance_slope", nullable(slope(widths, unit)));
+            out.put(labels, per);
+            chart.add(new Plots.Series(labels + ": largest gap to Thm 4.1", widths, gap));
+            chart.add(new Plots.Series(labels + ": max_r ||w_r(K) - w_r(0)||", widths, unit));
+            rows.add(List.of(labels, slope(widths, gap), slope(widths, fro), slope(widths, unit)));
+        }
+        double[] gm = new double[gram.size()], ge = new double[gram.size()];
+        for (int i = 0; i < gram.size(); i++) {
+            gm[i] = gram.get(i)[0];
+            ge[i] = gram.get(i)[1];
+        }
+        out.put("h0_relative_error", toList(ge));
+        out.put("h0_relative_error_slope", nullable(slope(gm, ge)));
+        if (gram.size() > 0) chart.add(new Plots.Series("||H(0) - Hinf||_2 / ||Hinf||_2", gm, ge));
+        report.table("Log-log slopes against m", List.of("labels", "largest gap", "||W(K) - W(0)||_F", "max_r ||w_r(K) - w_r(0)||"), rows);
+        Figures.write(ctx, report, "width-limit", String.format(Locale.ROOT, "The kernel regime as m grows: the largest relative gap "
+                + "between gradient descent and Theorem 4.1, the largest distance a unit moves, and ||H(0) - Hinf|| / ||Hinf|| "
+                + "(slope %.3f), against the width.", slope(gm, ge)), chart);
+        return out;
+    }
+
+    private static double[] series(List<CompareJob.Run> rs, java.util.function.ToDoubleFunction<CompareJob.Run> f) {
+        return rs.stream().mapToDouble(f).toArray();
+    }
+
+    private static List<Double> toList(double[] v) {
+        List<Double> l = new ArrayList<>();
+        for (double x : v) l.add(x);
+        return l;
+    }
+
+    private static Object nullable(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** Least-squares slope of log(y) against log(x); NaN with fewer than two points or a non-positive value. */
+    static double slope(double[] x, double[] y) {
+        List<double[]> pairs = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (!(x[i] > 0 && y[i] > 0)) return Double.NaN;
+            pairs.add(new double[] {x[i], y[i]});
+        }
+        return slope(pairs);
     }
 
     /** Least-squares slope of log(error) against log(m); NaN with fewer than two widths. */

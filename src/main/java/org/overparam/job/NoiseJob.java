@@ -5,13 +5,14 @@ import org.overparam.UserError;
 import org.overparam.data.DataSpec;
 import org.overparam.data.LabelScheme;
 import org.overparam.kernel.InnerProductKernel;
-import org.overparam.model.TwoLayerRelu;
-import org.overparam.optim.GradientDescent;
+import org.overparam.model.TrainingSet;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
-import org.overparam.spark.SparkReluOracle;
+import org.overparam.spark.UnitLayout;
+import org.overparam.spark.UnitShardedRelu;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.theory.ComplexityMeasure;
 
 import java.util.ArrayList;
@@ -70,27 +71,23 @@ public final class NoiseJob implements Job {
             DistributedGram.requireDriverMemory(n, 2, "noise (Hinf and its Cholesky factor)");
             double[] hinf = DistributedGram.kernel(trainSet.blocks, InnerProductKernel.RELU_NTK, n);
             ComplexityMeasure.Result c = ComplexityMeasure.byCholesky(hinf, n, SpectrumJob.trueLabels(trainSet.blocks, n));
-            TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, train.seed);
-            double[] w0 = net.initialWeights(train.kappa, train.seed), w = w0.clone();
+            TrainingSet set = trainSet.trainingSet(train.precision), test = testSet.trainingSet(train.precision);
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
+            UnitLayout layout = UnitLayout.choose(m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks,
+                    train.representation, 0);
             double[] last = {Double.NaN};
-            try (SparkReluOracle oracle = new SparkReluOracle(trainSet.blocks, net, w0, train.precision)) {
-                new GradientDescent(train.eta, Double.NaN).run(w, 0, train.iterations, Double.NaN, oracle, (k, wk, e, s) -> last[0] = e.loss());
+            double[] f;
+            try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision)) {
+                engine.train(train.iterations, train.eta, Double.NaN, pass -> last[0] = pass.loss());
+                f = engine.predict(test);
             }
-            Broadcast<double[]> bw = ctx.spark.sparkContext().broadcast(w, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
-            double[] sums;
-            try {
-                sums = testSet.blocks.map(b -> {
-                    double[] f = net.predict(b.x, b.rows, bw.value());
-                    double l1 = 0, wrong = 0;
-                    for (int i = 0; i < b.rows; i++) {
-                        l1 += Math.abs(f[i] - b.y[i]);
-                        if (Math.signum(f[i]) != Math.signum(b.y[i])) wrong++;
-                    }
-                    return new double[] {l1, wrong, b.rows};
-                }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
-            } finally {
-                bw.destroy();
+            double[] y = test.y();
+            double[] sums = new double[3];
+            for (int i = 0; i < f.length; i++) {
+                sums[0] += Math.abs(f[i] - y[i]);
+                if (Math.signum(f[i]) != Math.signum(y[i])) sums[1]++;
             }
+            sums[2] = f.length;
             Result r = new Result(p, c.complexity(), last[0], sums[0] / sums[2], sums[1] / sums[2]);
             ctx.log.info("p = %.2f: complexity %.4g, final training loss %.4g, test l1 loss %.4f, test error %.4f (%d train, %d test)",
                     p, r.complexity(), r.trainLoss(), r.testL1(), r.testError(), n, (long) sums[2]);

@@ -4,7 +4,6 @@ import org.overparam.UserError;
 import org.overparam.data.DataSpec;
 import org.overparam.linalg.SymmetricEigen;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.overparam.data.SampleBlock;
 import org.overparam.model.TrainingSet;
 import org.overparam.optim.DivergenceException;
 import org.overparam.optim.GradientDescent;
@@ -71,30 +70,13 @@ public final class TrainJob implements Job {
         return summary(runs, ctx);
     }
 
-    /**
-     * The samples as the unit blocks read them: loaded on the executors, brought to the driver once (refused up front if
-     * they do not fit it) and shipped to every executor by {@link UnitShardedRelu}.
-     */
+    /** The samples as the unit blocks read them, brought to the driver once and shipped to every executor. */
     private TrainingSet trainingSet(JobContext ctx) {
         int blockSize = train.blockSize > 0 ? train.blockSize : data.blockSize;
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
         try {
-            int n = samples.plan.n, d = samples.d;
-            ctx.log.info("training data: %d samples, d = %d, %s", n, d, samples.plan.description);
-            long bytes = 2 * TrainingSet.bytes(n, d, train.precision);
-            double have = DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
-            if (bytes > have) {
-                throw new UserError(String.format(java.util.Locale.ROOT, "The %,d x %d samples are shipped from the driver to "
-                        + "every executor: the driver needs %.2f GB for them and has %.2f GB. Give the driver more memory "
-                        + "(OVERPARAM_DRIVER_MEMORY for jobs/run, --driver-memory for jobs/submit), or lower data.n.",
-                        n, d, bytes / 1e9, have / 1e9));
-            }
-            double[] x = new double[Math.multiplyExact(n, d)], y = new double[n];
-            for (SampleBlock b : samples.collect(Long.MAX_VALUE)) {
-                System.arraycopy(b.x, 0, x, (int) b.rowStart * d, b.rows * d);
-                System.arraycopy(b.y, 0, y, (int) b.rowStart, b.rows);
-            }
-            return new TrainingSet(n, d, x, y);
+            ctx.log.info("training data: %d samples, d = %d, %s", samples.plan.n, samples.d, samples.plan.description);
+            return samples.trainingSet(train.precision);
         } finally {
             samples.release();
         }

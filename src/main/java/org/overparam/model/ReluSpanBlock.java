@@ -117,6 +117,13 @@ final class ReluSpanBlock extends ReluUnitBlock {
     }
 
     @Override
+    public double[] weights(TrainingSet data, double kappa, long seed) {
+        double[] w = initialRows(first, units, data.d, kappa, seed);
+        if (span != null) Gemm.atbAccumulate(span, data.n, units, data.x(), 0, data.d, 1.0, w);
+        return w;
+    }
+
+    @Override
     public double[] checkpointValues() {
         int size = p0.length;
         double[] v = new double[2 * size];

@@ -82,6 +82,26 @@ public abstract class ReluUnitBlock implements Serializable {
     /** {@code ||dL/dW_block||_F^2} at W(k), for the residual at W(k), without stepping. */
     public abstract double gradientSquared(TrainingSet data, double[] residual, Precision precision, Workspace ws);
 
+    /** W(k) of this block (units x d, row-major), formed if the block does not hold it; kappa and seed re-derive W(0). */
+    public abstract double[] weights(TrainingSet data, double kappa, long seed);
+
+    /**
+     * {@code sum_{r in block} a_r relu(w_r(k) . x)} for each row of {@code x} (rows x d, row-major): this block's part
+     * of the predictions on other samples, unscaled.
+     */
+    public double[] predict(TrainingSet data, double kappa, long seed, double[] x, int rows) {
+        double[] w = weights(data, kappa, seed);
+        int d = data.d, chunk = Math.max(1, Math.min(rows, WORKSPACE_DOUBLES / units));
+        double[] p = new double[chunk * units], f = new double[rows];
+        long[] bits = new long[Math.multiplyExact(rows, words(units))];
+        for (int i0 = 0; i0 < rows; i0 += chunk) {
+            int c = Math.min(chunk, rows - i0);
+            Gemm.abt(x, i0 * d, c, w, 0, units, d, p);
+            activate(p, i0, c, units, a, f, bits, null);
+        }
+        return f;
+    }
+
     /** What a checkpoint keeps of the block (W(k), or A(k) and Q(k)); {@link #restore} takes it back. */
     public abstract double[] checkpointValues();
 

@@ -94,6 +94,11 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     }
 
     @Override
+    public double[] weights(TrainingSet data, double kappa, long seed) {
+        return w;
+    }
+
+    @Override
     public double[] checkpointValues() {
         return w;
     }

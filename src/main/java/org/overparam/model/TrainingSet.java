@@ -34,6 +34,11 @@ public final class TrainingSet implements Serializable {
         this.y = y;
     }
 
+    /** The same samples with other labels (X shared). */
+    public TrainingSet withLabels(double[] labels) {
+        return new TrainingSet(n, d, x, labels);
+    }
+
     /** X, n x d row-major; not to be modified. */
     public double[] x() {
         return x;

@@ -7,9 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.overparam.UserError;
 import org.overparam.data.SampleBlock;
-import org.overparam.kernel.EmpiricalNtk;
 import org.overparam.kernel.InnerProductKernel;
-import org.overparam.model.TwoLayerRelu;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
@@ -63,28 +61,6 @@ public final class DistributedGram {
     }
 
     /**
-     * The finite-width Gram {@code H(W)} of Du et al. over all n samples (n x n, row-major, symmetric).
-     *
-     * @param w the weights, or null for W(0), whose patterns the shards already hold
-     */
-    public static double[] empiricalNtk(JavaRDD<ReluShard> shards, TwoLayerRelu net, double[] w, int n) {
-        requireDriverMemory(n, 1, "The Gram matrix H(W)");
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(shards.context());
-        Broadcast<double[]> bw = w == null ? null : jsc.broadcast(w);
-        int m = net.m, d = net.d;
-        try {
-            JavaRDD<Tuple2<SampleBlock, long[]>> patterned = shards.map(s -> new Tuple2<>(s.block(),
-                    bw == null ? s.mask0() : net.patternBits(s.block().x, s.block().rows, bw.value())));
-            JavaRDD<Tile> tiles = patterned.cartesian(patterned)
-                    .filter(p -> p._1()._1().rowStart <= p._2()._1().rowStart)
-                    .flatMap(p -> subTiles(p._1()._1(), p._1()._2(), p._2()._1(), p._2()._2(), d, m));
-            return assemble(tiles, n, true).values();
-        } finally {
-            if (bw != null) bw.destroy();
-        }
-    }
-
-    /**
      * A kernel of the inner products, {@code K_ij = k(x_i . x_j)} (Hinf, or the squared-inner Gram), over all n samples
      * (n x n, row-major, symmetric).
      */
@@ -132,10 +108,6 @@ public final class DistributedGram {
     interface TileFunction {
         /** The sub-tile's values; it may add parallel pairs it finds to {@code parallel[0]}. */
         double[] apply(int i0, int ri, int j0, int rj, long[] parallel);
-    }
-
-    static Iterator<Tile> subTiles(SampleBlock a, long[] bitsA, SampleBlock b, long[] bitsB, int d, int m) {
-        return subTiles(a, b, (i0, ri, j0, rj, parallel) -> EmpiricalNtk.tile(a.x, bitsA, i0, ri, b.x, bitsB, j0, rj, d, m));
     }
 
     /**

@@ -156,6 +156,28 @@ public final class ShardedSamples {
         return x;
     }
 
+    /**
+     * All samples on the driver as one {@link org.overparam.model.TrainingSet} (for shipping to every executor),
+     * refused up front, with the memory needed, if they and their shipped copy do not fit the driver.
+     */
+    public org.overparam.model.TrainingSet trainingSet(org.overparam.model.Precision precision) {
+        int n = plan.n;
+        long bytes = 2 * org.overparam.model.TrainingSet.bytes(n, d, precision);
+        double have = DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
+        if (bytes > have) {
+            throw new org.overparam.UserError(String.format(java.util.Locale.ROOT, "The %,d x %d samples are shipped from the "
+                    + "driver to every executor: the driver needs %.2f GB for them and has %.2f GB. Give the driver more memory "
+                    + "(OVERPARAM_DRIVER_MEMORY for jobs/run, --driver-memory for jobs/submit), or lower data.n.",
+                    n, d, bytes / 1e9, have / 1e9));
+        }
+        double[] x = new double[Math.multiplyExact(n, d)], y = new double[n];
+        for (SampleBlock b : collect(Long.MAX_VALUE)) {
+            System.arraycopy(b.x, 0, x, (int) b.rowStart * d, b.rows * d);
+            System.arraycopy(b.y, 0, y, (int) b.rowStart, b.rows);
+        }
+        return new org.overparam.model.TrainingSet(n, d, x, y);
+    }
+
     public void release() {
         blocks.unpersist(false);
     }

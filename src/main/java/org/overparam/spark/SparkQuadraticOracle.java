@@ -90,7 +90,7 @@ public final class SparkQuadraticOracle implements GradientDescent.Oracle<Quadra
     /** One pass: the sums of {@code net} at {@code operand} over all rows, or over the sorted global {@code rows}. */
     public static QuadraticSums sums(JavaRDD<SampleBlock> blocks, QuadraticNet net, QuadraticNet.Path p, double[] operand, long[] rows) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
-        Broadcast<SparkReluOracle.Weights> b = jsc.broadcast(new SparkReluOracle.Weights(operand, null));
+        Broadcast<ShippedWeights> b = jsc.broadcast(new ShippedWeights(operand, null));
         Broadcast<long[]> br = rows == null ? null : jsc.broadcast(rows);
         try {
             return DeterministicAggregate.aggregatePartitions(blocks, () -> net.newSums(p), (Iterator<SampleBlock> it) -> {

@@ -9,6 +9,8 @@ import org.overparam.model.Precision;
 import org.overparam.model.ReluUnitBlock;
 import org.overparam.model.TrainingSet;
 import org.overparam.model.UnitRepresentation;
+import org.overparam.optim.DivergenceException;
+import org.overparam.optim.GradientDescent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +132,54 @@ public final class UnitShardedRelu implements AutoCloseable {
         previous.unpersist(false);
         if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, pass.iteration());
         return pass;
+    }
+
+    /** Sees each pass of {@link #train}. */
+    @FunctionalInterface
+    public interface PassListener {
+        void onPass(Pass pass) throws Exception;
+    }
+
+    /**
+     * Plain full-batch gradient descent from W(0): {@link #start}, then {@code iterations} steps without checkpoints,
+     * each pass handed to the listener. A NaN loss, or one above {@link GradientDescent#DIVERGENCE_FACTOR} times the
+     * initial loss, ends the run with a {@link DivergenceException} after the listener has seen every finite pass.
+     *
+     * @param stableStep 2 / lambda_max if known (for the divergence message), else NaN
+     */
+    public Pass train(int iterations, double eta, double stableStep, PassListener listener) throws Exception {
+        Pass pass = start();
+        double initial = pass.loss();
+        for (int k = 0; ; k++) {
+            double loss = pass.loss();
+            if (!Double.isFinite(loss) || loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(initial, Double.MIN_NORMAL)) {
+                throw new DivergenceException(k, loss, initial, eta, stableStep);
+            }
+            listener.onPass(pass);
+            if (k == iterations) return pass;
+            pass = step(eta, null);
+        }
+    }
+
+    /** The net's predictions {@code f(x)} at the last pass's weights on other samples ({@code test}; one job). */
+    public double[] predict(TrainingSet test) {
+        if (test.d != data.d) throw new IllegalArgumentException("predict: expected samples of d = " + data.d + ", found d = " + test.d);
+        Broadcast<TrainingSet> set = shipped, other = jsc.broadcast(test);
+        double k = kappa;
+        long s = seed;
+        try {
+            List<double[]> parts = current.map(b -> {
+                TrainingSet t = other.value();
+                return b.block().predict(set.value(), k, s, t.x(), t.n);
+            }).collect();
+            double[] f = new double[test.n];
+            for (double[] part : parts) for (int i = 0; i < f.length; i++) f[i] += part[i];
+            double scale = 1.0 / Math.sqrt(layout.width());
+            for (int i = 0; i < f.length; i++) f[i] *= scale;
+            return f;
+        } finally {
+            other.destroy();
+        }
     }
 
     /** {@code ||grad L(W(k))||_F^2} at the last pass's weights, without stepping (one job). */

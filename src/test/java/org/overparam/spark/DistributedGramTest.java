@@ -4,6 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.overparam.data.SampleBlock;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.model.Precision;
+import org.overparam.model.ReluEvaluation;
+import org.overparam.model.TrainingSet;
+import org.overparam.model.UnitRepresentation;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.model.TwoLayerRelu;
 import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
@@ -13,7 +17,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** H(W) from distributed tiles equals Du et al.'s definition computed entry by entry; it is symmetric PSD. */
+/** H(W) summed over the unit blocks equals Du et al.'s definition entry by entry, at W(0) and after a step; it is symmetric PSD. */
 class DistributedGramTest {
 
     @Test
@@ -26,13 +30,24 @@ class DistributedGramTest {
         int d = samples.d;
         double[] x = new double[n * d];
         for (SampleBlock b : blocks) System.arraycopy(b.x, 0, x, (int) b.rowStart * d, b.rows * d);
-        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, 1);
+        double[] y = new double[n];
+        TrainingSet set = new TrainingSet(n, d, x, y);
+        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, 3);
         double[] w0 = net.initialWeights(1.0, 3);
         double[] wk = w0.clone();
-        for (int i = 0; i < wk.length; i++) wk[i] += 0.5 * Math.cos(3 * i);
-        try (SparkReluOracle oracle = new SparkReluOracle(samples.blocks, net, w0, Precision.FLOAT64)) {
-            double[] h0 = DistributedGram.empiricalNtk(oracle.shards(), net, null, n);
-            double[] hk = DistributedGram.empiricalNtk(oracle.shards(), net, wk, n);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, UnitLayout.even(m, 3, UnitRepresentation.WEIGHTS), 1.0, 3,
+                Precision.FLOAT64)) {
+            engine.start();
+            double[] xxt = engine.innerProducts();
+            double[] h0 = engine.gram(xxt, true);
+            // One step with random labels moves the weights: W(1) = W(0) - eta grad L(W(0)), computed here too.
+            for (int i = 0; i < n; i++) y[i] = Math.sin(7.0 * i);
+            ReluEvaluation ev = new ReluEvaluation(m, d);
+            net.accumulate(x, null, n, y, null, w0, null, Precision.FLOAT64, new TwoLayerRelu.Workspace(net, Precision.FLOAT64), ev);
+            for (int i = 0; i < wk.length; i++) wk[i] -= 2.0 * ev.gradient[i];
+            engine.step(2.0, null);
+            double[] hk = engine.gram(xxt, false);
             for (double[][] pair : new double[][][] {{h0, w0}, {hk, wk}}) {
                 double[] h = pair[0], w = pair[1];
                 for (int i = 0; i < n; i += 37) {
