@@ -2,6 +2,7 @@ package org.overparam.job;
 
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
+import org.overparam.linalg.DgemmPeak;
 import org.overparam.linalg.SymmetricEigen;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.model.TrainingSet;
@@ -66,8 +67,23 @@ public final class TrainJob implements Job {
         } finally {
             if (!recorded.isEmpty()) TrainMetrics.write(ctx.dir, recorded);
         }
+        if (train.reportPeak) reportPeak(ctx, runs);
         TrainOutputs.plotsAndReport(ctx, recorded, runs, train);
         return summary(runs, ctx);
+    }
+
+    /** The dgemm peak of this JVM, and each width's share of it, into the runs' summaries and the manifest. */
+    private void reportPeak(JobContext ctx, List<Map<String, Object>> runs) throws InterruptedException {
+        int cores = Math.max(1, ctx.spark.sparkContext().defaultParallelism());
+        double peak = DgemmPeak.gflops(2000, cores, 2);
+        ctx.log.info("dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
+        for (Map<String, Object> r : runs) {
+            r.put("dgemm_peak_gflops", peak);
+            Object flops = r.get("flops_per_step"), seconds = r.get("seconds_per_iteration");
+            if (flops instanceof Number f && seconds instanceof Number s && s.doubleValue() > 0) {
+                r.put("share_of_peak", f.doubleValue() / s.doubleValue() / 1e9 / peak);
+            }
+        }
     }
 
     /** The samples as the unit blocks read them, brought to the driver once and shipped to every executor. */
@@ -166,7 +182,7 @@ public final class TrainJob implements Job {
                 stateDue = checkpointAt(k + 1);
             }
             log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
-            return runSummary(m, n, d, rows, costs.summary(layout, traffic));
+            return runSummary(m, n, d, rows, costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m)));
         }
     }
 
@@ -188,10 +204,11 @@ public final class TrainJob implements Job {
             taskSeconds += p.taskSeconds();
         }
 
-        Map<String, Object> summary(UnitLayout layout, TaskTraffic traffic) {
+        Map<String, Object> summary(UnitLayout layout, TaskTraffic traffic, double flopsPerStep) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("unit_blocks", layout.blocks());
             s.put("representation", layout.representation().id());
+            s.put("flops_per_step", flopsPerStep);
             s.put("steps", steps);
             if (steps > 0) {
                 s.put("result_bytes_per_step", traffic.resultBytes() / (double) (steps + 1));

@@ -27,6 +27,7 @@ public final class TrainSpec {
     /** How each unit block holds its weights; null = the cost model chooses ({@code auto}). */
     public final UnitRepresentation representation;
     public final double progressSeconds;
+    public final boolean reportPeak;
 
     private TrainSpec(Config c) {
         model = c.getString("model").trim().toLowerCase(Locale.ROOT);
@@ -62,6 +63,7 @@ public final class TrainSpec {
         unitBlocks = nonNegative(c, "unit-blocks");
         representation = UnitRepresentation.parse(c.getString("representation"));
         progressSeconds = c.getDouble("progress-seconds");
+        reportPeak = c.getBoolean("report-peak");
     }
 
     private static double positive(Config c, String key) {

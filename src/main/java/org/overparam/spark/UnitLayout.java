@@ -17,14 +17,20 @@ import java.util.Locale;
  *
  * <p>The cost model. A step costs {@code 4 n m d} flops with W itself and {@code 2 n^2 m} in the span of the samples;
  * the cheaper is taken (the sample span when {@code n < 2 d}) if every executor can also hold {@code K = X X^T}. The
- * flops are split over the blocks in proportion to their units; a step moves {@code 16 n} bytes per block (the residual into the task, its predictions back), plus Spark's fixed cost per
- * task. So: as few blocks as keep every core busy, one per core ({@code spark.default.parallelism}), in one wave; more
- * (a multiple of the cores) only when a block would not fit its share of an executor's memory, or its W(k) would pass
- * {@value #MAX_BLOCK_DOUBLES} doubles (one Java array). Every executor holds all n samples ({@code 8 n d} bytes, shipped
+ * flops are split over the blocks in proportion to their units; a step moves {@code 16 n} bytes per block (the
+ * residual into the task, its predictions back), plus Spark's fixed cost per task. So: as few blocks as keep every core
+ * busy, one per core ({@code spark.default.parallelism}), in one wave, but no more than one per
+ * {@value #MIN_TASK_FLOPS} flops of a step; more (a multiple of the cores) only when a block would not fit its share of
+ * an executor's memory, or its weights would pass {@value #MAX_BLOCK_DOUBLES} doubles (one Java array). Every executor holds all n samples ({@code 8 n d} bytes, shipped
  * once): this engine has one sample block, and refuses, before any work, a width or sample set that the executors'
  * memory cannot hold ({@link #requireFits}). {@code train.unit-blocks} forces the number of blocks.
  */
 public record UnitLayout(int width, int[] cuts, UnitRepresentation representation) {
+    /**
+     * Flops below which a step is not split over more blocks: a task's fixed cost (scheduling, its closure, its result)
+     * is worth about this much compute on one core. Set by {@code bench/width-sweep} (the small widths).
+     */
+    public static final double MIN_TASK_FLOPS = 1e9;
     /** Largest W(k) of one block, in doubles (1 GB): beyond it a block is split further. */
     public static final long MAX_BLOCK_DOUBLES = 1L << 27;
     /** Share of an executor's heap, after Spark's 300 MB reserve, that the blocks, workspace and samples may take. */
@@ -94,10 +100,16 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
         if (forcedBlocks > 0) {
             blocks = forcedBlocks;
         } else {
-            blocks = Math.max(cores, (int) Math.ceil((double) m * valuesPerUnit(representation, data) / MAX_BLOCK_DOUBLES));
-            blocks = Math.min(m, roundUp(blocks, cores));
-            while (blocks < m && executorBytes(even(m, blocks, representation), data, precision, executors) > executors.usable()) {
-                blocks = Math.min(m, blocks + cores);
+            int useful = (int) Math.max(1, Math.min(cores, representation.stepFlops(data.n, data.d, m) / MIN_TASK_FLOPS));
+            blocks = Math.max(useful, (int) Math.ceil((double) m * valuesPerUnit(representation, data) / MAX_BLOCK_DOUBLES));
+            if (blocks > useful) blocks = roundUp(blocks, cores);
+            blocks = Math.min(m, blocks);
+            // More blocks shrink a step's extra memory, not the state an executor holds: stop when only that is left.
+            long floor = ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision)
+                    + ReluUnitBlock.stateBytes(representation, (m + executors.count() - 1) / executors.count(), data.d, data.n);
+            while (floor < executors.usable() && blocks < m
+                    && executorBytes(even(m, blocks, representation), data, precision, executors) > executors.usable()) {
+                blocks = Math.min(m, roundUp(2 * blocks, cores));
             }
         }
         UnitLayout layout = even(m, blocks, representation);
@@ -121,7 +133,7 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
             throw new UserError(String.format(Locale.ROOT,
                     "Training m = %,d hidden units on n = %,d samples of d = %d (%s, %s) needs %.2f GB per executor: the samples "
                             + "%.2f GB, %d unit blocks of up to %,d units %.2f GB, and while a step runs "
-                            + "%.2f GB more per running block (the new W and the workspace)%s. An executor has %.2f GB "
+                            + "%.2f GB more per running block (its new state and the workspace)%s. An executor has %.2f GB "
                             + "(%.0f%% of its %.2f GB heap after Spark's 300 MB reserve), %d executor(s). Give the executors "
                             + "more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --executor-memory for jobs/submit), add "
                             + "executors, or train a smaller width.",
