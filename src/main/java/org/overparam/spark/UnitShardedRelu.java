@@ -20,8 +20,8 @@ import java.util.List;
  * into blocks ({@link UnitLayout}), each block ({@link ReluUnitBlock}: its weights, signs, activation patterns) lives in one partition of a cached RDD and is stepped where it lives. The samples are stationary: one
  * copy of X and y per executor (a broadcast). The driver never holds W.
  *
- * <p>One Spark job per step: every task steps its units with the residual of the previous step (captured in the
- * task, {@code 8 n} bytes) and returns its part of the new predictions ({@code 8 n} bytes) and of the metrics; the
+ * <p>One Spark job per step: every task steps its units with the residual of the previous step (a broadcast of
+ * {@code 8 n} bytes, so that the tasks' lineage stays small however many steps it spans) and returns its part of the new predictions ({@code 8 n} bytes) and of the metrics; the
  * driver adds the parts in partition order (bit-for-bit repeatable for the same layout), scales by {@code 1/sqrt(m)}
  * and forms the residual, the loss and the metrics. Traffic per step is {@code O(n)} per block, independent of m and
  * d; the {@code 4 n m d} flops run in the tasks.
@@ -62,6 +62,8 @@ public final class UnitShardedRelu implements AutoCloseable {
     /** What the next step derives from: {@link #current}, or after a checkpoint the blocks read back from it. */
     private JavaRDD<ReluUnitBlock.Stepped> base;
     private Pass last;
+    /** The residuals the lineage since the last checkpoint was computed with (one broadcast per step, n doubles). */
+    private final List<Broadcast<double[]>> residuals = new ArrayList<>();
 
     public UnitShardedRelu(JavaSparkContext jsc, TrainingSet data, UnitLayout layout, double kappa, long seed,
                            Precision precision) {
@@ -115,22 +117,17 @@ public final class UnitShardedRelu implements AutoCloseable {
      */
     public Pass step(double eta, String checkpointFolder) {
         long t0 = System.nanoTime();
-        double[] residual = residual(last.predictions());
-        Broadcast<TrainingSet> set = shipped;
-        Precision p = precision;
-        Broadcast<HadoopFiles.Conf> conf = hadoop;
-        JavaRDD<ReluUnitBlock.Stepped> next = base.map(s -> {
-            ReluUnitBlock.Stepped stepped = s.block().step(set.value(), residual, eta, p, workspace());
-            if (checkpointFolder != null) {
-                ReluUnitBlock b = stepped.block();
-                UnitCheckpoints.write(conf.value(), checkpointFolder, b.first, b.checkpointValues(), b);
-            }
-            return stepped;
-        });
+        Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
+        residuals.add(residual);
+        JavaRDD<ReluUnitBlock.Stepped> next = RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder));
         JavaRDD<ReluUnitBlock.Stepped> previous = current;
         Pass pass = advance(next, last.iteration() + 1, t0);
         previous.unpersist(false);
-        if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, pass.iteration());
+        if (checkpointFolder != null) {
+            base = fromCheckpoint(checkpointFolder, pass.iteration());
+            // Only the blocks at hand still derive from the residuals before the checkpoint, and only from this one.
+            while (residuals.size() > 1) residuals.remove(0).destroy(false);
+        }
         return pass;
     }
 
@@ -243,7 +240,7 @@ public final class UnitShardedRelu implements AutoCloseable {
     /** Persists and materializes {@code blocks} (the step's one job) and sums the blocks' outputs in partition order. */
     private Pass advance(JavaRDD<ReluUnitBlock.Stepped> blocks, int iteration, long t0) {
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
-        List<ReluUnitBlock.Outputs> parts = blocks.map(ReluUnitBlock.Stepped::outputs).collect();
+        List<ReluUnitBlock.Outputs> parts = RddFunction.collect(blocks, new OutputsOf());
         current = blocks;
         base = blocks;
         int n = data.n;
@@ -287,6 +284,46 @@ public final class UnitShardedRelu implements AutoCloseable {
         });
     }
 
+    /** A step of every block (and, with a folder, its checkpoint): the function of each step's one job. */
+    private static final class Step extends RddFunction<ReluUnitBlock.Stepped, ReluUnitBlock.Stepped> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<TrainingSet> set;
+        private final Broadcast<double[]> residual;
+        private final double eta;
+        private final Precision precision;
+        private final Broadcast<HadoopFiles.Conf> conf;
+        private final String folder;
+
+        Step(Broadcast<TrainingSet> set, Broadcast<double[]> residual, double eta, Precision precision,
+             Broadcast<HadoopFiles.Conf> conf, String folder) {
+            this.set = set;
+            this.residual = residual;
+            this.eta = eta;
+            this.precision = precision;
+            this.conf = conf;
+            this.folder = folder;
+        }
+
+        @Override
+        public ReluUnitBlock.Stepped apply(ReluUnitBlock.Stepped s) {
+            ReluUnitBlock.Stepped stepped = s.block().step(set.value(), residual.value(), eta, precision, workspace());
+            if (folder != null) {
+                ReluUnitBlock b = stepped.block();
+                UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
+            }
+            return stepped;
+        }
+    }
+
+    private static final class OutputsOf extends RddFunction<ReluUnitBlock.Stepped, ReluUnitBlock.Outputs> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ReluUnitBlock.Outputs apply(ReluUnitBlock.Stepped s) {
+            return s.outputs();
+        }
+    }
+
     private List<Integer> blockIds() {
         List<Integer> ids = new ArrayList<>();
         for (int b = 0; b + 1 < layout.cuts().length; b++) ids.add(b);
@@ -302,6 +339,7 @@ public final class UnitShardedRelu implements AutoCloseable {
     @Override
     public void close() {
         if (current != null) current.unpersist(false);
+        for (Broadcast<double[]> r : residuals) r.destroy(false);
         shipped.destroy();
         hadoop.destroy();
     }
