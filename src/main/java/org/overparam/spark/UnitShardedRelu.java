@@ -121,13 +121,12 @@ public final class UnitShardedRelu implements AutoCloseable {
         residuals.add(residual);
         JavaRDD<ReluUnitBlock.Stepped> next = RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder));
         JavaRDD<ReluUnitBlock.Stepped> previous = current;
+        boolean fromFiles = base != current;
         Pass pass = advance(next, last.iteration() + 1, t0);
         previous.unpersist(false);
-        if (checkpointFolder != null) {
-            base = fromCheckpoint(checkpointFolder, pass.iteration());
-            // Only the blocks at hand still derive from the residuals before the checkpoint, and only from this one.
-            while (residuals.size() > 1) residuals.remove(0).destroy(false);
-        }
+        // A step from a checkpoint's blocks starts a new lineage: the residuals before it are no longer reachable.
+        if (fromFiles) while (residuals.size() > 1) residuals.remove(0).destroy(false);
+        if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, pass.iteration());
         return pass;
     }
 
