@@ -9,9 +9,9 @@ import java.io.Serializable;
 
 /**
  * A function of an RDD's elements as a named class, for jobs submitted every iteration. Spark's closure cleaner
- * reads the bytecode of every lambda handed to {@code map} (the Java API wraps each Java function in one) from its jar,
- * tens of milliseconds per job; a named function class passed to the Scala {@code RDD.map} is shipped as it is.
- * Subclasses hold only what the tasks need.
+ * reads the bytecode of every lambda handed to {@code map} or {@code collect} (the Java API wraps each Java function in
+ * one) from its jar, on every call (docs/performance.md has what that costs a training step); a named function class
+ * passed to the Scala {@code RDD.map} or {@code runJob} is shipped as it is. Subclasses hold only what the tasks need.
  */
 abstract class RddFunction<T, R> extends AbstractFunction1<T, R> implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -52,7 +52,7 @@ class UnitLayoutTest {
 
     @Test
     void aWidthTheExecutorsCannotHoldIsRefusedWithWhatItNeeds() {
-        // The case: m = 100,000 on n = 500 MNIST images with a 1 GB heap.
+        // m = 100,000 on n = 500 MNIST images with a 1 GB heap: 2 GB of unit blocks.
         UnitLayout.Executors small = new UnitLayout.Executors(1, 2, 1L << 30, true);
         UserError e = assertThrows(UserError.class,
                 () -> UnitLayout.choose(100_000, samples(500, 784), Precision.FLOAT64, small, 0, null, 0));
