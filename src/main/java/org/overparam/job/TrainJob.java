@@ -21,12 +21,14 @@ import java.util.Map;
 
 /**
  * The {@code train} command. For {@code train.model = quadratic | signed-quadratic} it hands over to
- * {@link QuadraticTraining}; for {@code relu}: full-batch gradient descent of Du et al.'s two-layer ReLU net on the shards, once per
- * width in {@code train.width}, recording per iteration the loss, the gradient norm, the fraction of activation
+ * {@link QuadraticTraining}; for {@code relu}: full-batch gradient descent of Du et al.'s two-layer ReLU net with its
+ * hidden units sharded over the executors ({@link UnitShardedRelu}, laid out by {@link UnitLayout}), once per width in
+ * {@code train.width}, recording per iteration the loss, the gradient norm, the fraction of activation
  * patterns changed since W(0), {@code max_r ||w_r(k) - w_r(0)||}, {@code ||W(k) - W(0)||_F} and the time, and every
  * {@code train.gram-every} iterations {@code lambda_min(H(k))} and {@code ||H(k) - H(0)||_F / ||H(0)||_F}
  * (Du et al. 2019, Sec. 5 and Lemma 3.2). Writes {@code metrics/} (Parquet), {@code metrics.csv}, checkpoints, plots
- * and {@code report.html}; {@code --resume} continues an interrupted run from its checkpoints.
+ * and {@code report.html}; the executors write the checkpoints of their unit blocks ({@link TrainCheckpoint}), and
+ * {@code --resume} continues an interrupted run from them bit for bit.
  */
 public final class TrainJob implements Job {
     private final DataSpec data;
