@@ -94,10 +94,10 @@ final class ReluSpanBlock extends ReluUnitBlock {
         double[] nextSpan = spareSpan != null ? spareSpan : new double[size];
         double[] nextQ = spareQ != null ? spareQ : new double[size];
         double[] distance = new double[units];
-        double gradientSquared = sweep(data, residual, eta, precision, ws, nextSpan, nextQ, distance);
         double[] predictions = new double[n];
         long[] nextMask = spareMask != null ? spareMask : new long[mask.length];
-        long changes = activateSum(p0, nextQ, units, a, predictions, nextMask, mask0, ws);
+        double[] gradientSquared = new double[1];
+        long changes = sweep(data, residual, eta, precision, ws, new Next(nextSpan, nextQ, distance, predictions, nextMask), gradientSquared);
         double max = 0, sum = 0;
         for (double v : distance) {
             sum += v;
@@ -107,13 +107,15 @@ final class ReluSpanBlock extends ReluUnitBlock {
         block.spareSpan = span;
         block.spareQ = q;
         if (mask != mask0) block.spareMask = mask;
-        return new Stepped(block, new Outputs(predictions, changes, max, sum, gradientSquared, seconds(t0)));
+        return new Stepped(block, new Outputs(predictions, changes, max, sum, gradientSquared[0], seconds(t0)));
     }
 
     @Override
     public double gradientSquared(TrainingSet data, double[] residual, Precision precision, Workspace ws) {
         requireResidual(data, residual);
-        return sweep(data, residual, 0.0, precision, ws, null, null, null);
+        double[] squared = new double[1];
+        sweep(data, residual, 0.0, precision, ws, null, squared);
+        return squared[0];
     }
 
     @Override
@@ -134,17 +136,23 @@ final class ReluSpanBlock extends ReluUnitBlock {
         return v;
     }
 
+    /** What a step writes: the stepped A and Q, each unit's squared distance, the predictions and patterns. */
+    private record Next(double[] span, double[] q, double[] distance, double[] predictions, long[] mask) {
+    }
+
     /**
-     * Per panel: B, {@code K B}, {@code ||G||^2}; with non-null outputs also the stepped A and Q and each unit's
-     * {@code ||w_r - w_r(0)||^2}. Returns {@code ||G||_F^2}.
+     * Per panel of units: B, {@code K B} and {@code ||G||^2} (into {@code squared[0]}); for a step ({@code next} not
+     * null) also, in the same pass over the panel, the stepped A and Q, the distances, and the predictions and patterns
+     * of {@code P(0) + Q}. Returns the pattern changes against W(0) (0 without a step).
      */
-    private double sweep(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws,
-                         double[] nextSpan, double[] nextQ, double[] distance) {
-        int n = data.n, panel = Math.min(units, PANEL_UNITS);
+    private long sweep(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws, Next next,
+                       double[] squared) {
+        int n = data.n, panel = Math.min(units, PANEL_UNITS), words = words(units);
         boolean single = precision == Precision.FLOAT32;
         double[] b = ws.b(n * panel), kb = ws.g(n * panel);
         float[] b32 = single ? ws.b32(n * panel) : null, kb32 = single ? ws.g32(n * panel) : null;
-        double squared = 0;
+        double sum = 0;
+        long changes = 0;
         for (int u0 = 0; u0 < units; u0 += panel) {
             int uc = Math.min(panel, units - u0);
             fillB(residual, 0, n, u0, uc, b);
@@ -157,19 +165,36 @@ final class ReluSpanBlock extends ReluUnitBlock {
             }
             for (int i = 0; i < n; i++) {
                 int row = i * uc, at = i * units + u0;
-                for (int r = 0; r < uc; r++) {
-                    double bv = b[row + r], kv = kb[row + r];
-                    squared += bv * kv;
-                    if (nextSpan == null) continue;
-                    double an = (span == null ? 0.0 : span[at + r]) - eta * bv;
-                    double qn = (q == null ? 0.0 : q[at + r]) - eta * kv;
-                    nextSpan[at + r] = an;
-                    nextQ[at + r] = qn;
-                    distance[u0 + r] += an * qn;
+                if (next == null) {
+                    for (int r = 0; r < uc; r++) sum += b[row + r] * kb[row + r];
+                    continue;
                 }
+                // The panel starts at a multiple of 64 units: its pattern bits are whole words.
+                double f = next.predictions[i];
+                for (int r0 = 0; r0 < uc; r0 += 64) {
+                    int end = Math.min(uc, r0 + 64);
+                    long bits = 0;
+                    for (int r = r0; r < end; r++) {
+                        double bv = b[row + r], kv = kb[row + r];
+                        sum += bv * kv;
+                        double an = (span == null ? 0.0 : span[at + r]) - eta * bv;
+                        double qn = (q == null ? 0.0 : q[at + r]) - eta * kv;
+                        next.span[at + r] = an;
+                        next.q[at + r] = qn;
+                        next.distance[u0 + r] += an * qn;
+                        double pv = p0[at + r] + qn;
+                        f += a[u0 + r] * Math.max(pv, 0.0);
+                        bits |= (pv >= 0 ? 1L : 0L) << (r - r0);
+                    }
+                    int word = i * words + ((u0 + r0) >>> 6);
+                    next.mask[word] = bits;
+                    changes += Long.bitCount(bits ^ mask0[word]);
+                }
+                next.predictions[i] = f;
             }
         }
-        return squared;
+        squared[0] = sum;
+        return changes;
     }
 
     /** Patterns and predictions of {@code P(0) + Q}, in chunks of rows; returns the pattern changes against mask0. */
