@@ -106,7 +106,7 @@ final class CompareOutputs {
         }
         ctx.dir.writeText("width-limit.csv", csv.toString());
         Map<String, Object> out = new LinkedHashMap<>();
-        Plots.Chart chart = new Plots.Chart("width m", "gap, distance or error").logX(true).logY(true);
+        Plots.Chart chart = new Plots.Chart("width m", "gap, distance or error").logX(true).logY(true).size(1000, 520);
         List<List<?>> rows = new ArrayList<>();
         for (String labels : runs.stream().map(CompareJob.Run::labels).distinct().toList()) {
             List<CompareJob.Run> rs = runs.stream().filter(r -> r.labels().equals(labels)).toList();
