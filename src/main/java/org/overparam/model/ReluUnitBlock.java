@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * fields, which no task reads any more once the driver has moved on: steady-state training allocates nothing large
  * (fresh memory costs a page fault per page, and concurrent tasks of one JVM serialize on those faults). A block
  * read back from Spark's disk store or a checkpoint has no spare arrays and allocates once. Speculative execution
- * ({@code spark.speculation}) must stay off: two attempts of one step would share the spare arrays. Memory:
+ * ({@code spark.speculation}) must stay off, and the training engine refuses it: two attempts of one step would
+ * share the spare arrays. Memory:
  * {@link #stateBytes} for the block, {@link #stepBytes} more while a step runs.
  */
 public abstract class ReluUnitBlock implements Serializable {

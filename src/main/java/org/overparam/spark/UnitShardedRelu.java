@@ -67,6 +67,11 @@ public final class UnitShardedRelu implements AutoCloseable {
 
     public UnitShardedRelu(JavaSparkContext jsc, TrainingSet data, UnitLayout layout, double kappa, long seed,
                            Precision precision) {
+        if (jsc.getConf().getBoolean("spark.speculation", false)) {
+            throw new org.overparam.UserError("Training needs spark.speculation = false: the unit blocks of a step reuse the "
+                    + "arrays of the step before last, which two attempts of one task would share. Remove "
+                    + "--conf spark.speculation=true.");
+        }
         this.jsc = jsc;
         this.data = data;
         this.layout = layout;

@@ -245,4 +245,18 @@ class UnitShardedReluTest {
             assertThat(moved).as("patterns changed, so H moved").isPositive();
         }
     }
+
+    @Test
+    void speculativeExecutionIsRefused() {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        TrainingSet set = load("data.source=sphere", "data.n=20", "data.d=3");
+        jsc.sc().conf().set("spark.speculation", "true");
+        try {
+            UserError e = assertThrows(UserError.class,
+                    () -> new UnitShardedRelu(jsc, set, UnitLayout.even(4, 1, UnitRepresentation.WEIGHTS), 1.0, 3, Precision.FLOAT64));
+            assertThat(e.getMessage()).contains("spark.speculation = false");
+        } finally {
+            jsc.sc().conf().set("spark.speculation", "false");
+        }
+    }
 }
