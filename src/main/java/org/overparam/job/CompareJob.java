@@ -130,14 +130,12 @@ public final class CompareJob implements Job {
         List<double[]> out = new ArrayList<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         int n = set.n;
-        double[] xxt = null;
         for (int m : gramWidths.isEmpty() ? train.widths : gramWidths) {
             UnitLayout layout = UnitLayout.choose(m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks,
                     org.overparam.model.UnitRepresentation.WEIGHTS, 0);
             try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, 1.0, train.seed, train.precision)) {
                 engine.start();
-                if (xxt == null) xxt = engine.innerProducts();
-                double[] h0 = engine.gram(xxt, true);
+                double[] h0 = engine.gram(true);
                 for (int i = 0; i < h0.length; i++) h0[i] -= hinf[i];
                 SymmetricEigen diff = SymmetricEigen.values(h0, n);
                 double norm = Math.max(Math.abs(diff.min()), Math.abs(diff.max()));

@@ -1,6 +1,5 @@
 package org.overparam.job;
 
-import org.apache.spark.broadcast.Broadcast;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
 import org.overparam.data.LabelScheme;

@@ -224,7 +224,6 @@ public final class TrainJob implements Job {
     /** H(0) once, then H(k) on request: lambda_min(H(k)) and the relative change from H(0). */
     private static final class GramTracker {
         final UnitShardedRelu engine;
-        final double[] xxt;
         final double[] h0;
         final double h0Norm;
         final double lambdaMin0;
@@ -234,9 +233,8 @@ public final class TrainJob implements Job {
         GramTracker(UnitShardedRelu engine, RunLog log, int m) {
             this.engine = engine;
             long t0 = System.nanoTime();
-            xxt = engine.innerProducts();
-            n = (int) Math.round(Math.sqrt(xxt.length));
-            h0 = engine.gram(xxt, true);
+            n = engine.samples();
+            h0 = engine.gram(true);
             SymmetricEigen e = SymmetricEigen.values(h0, n);
             lambdaMin0 = e.min();
             lambdaMax0 = e.max();
@@ -250,7 +248,7 @@ public final class TrainJob implements Job {
         /** {lambda_min(H(k)), ||H(k) - H(0)||_F / ||H(0)||_F}. */
         double[] at(int k) {
             if (k == 0) return new double[] {lambdaMin0, 0.0};
-            double[] h = engine.gram(xxt, false);
+            double[] h = engine.gram(false);
             double diff = 0;
             for (int i = 0; i < h.length; i++) diff += (h[i] - h0[i]) * (h[i] - h0[i]);
             return new double[] {SymmetricEigen.values(h, n).min(), Math.sqrt(diff) / h0Norm};

@@ -57,8 +57,8 @@ final class UnitCheckpoints {
         } catch (IOException e) {
             throw new UncheckedIOException("writing the checkpoint " + file, e);
         }
-        String parent = new Path(folder).getParent().toString();
-        HANDOFF.keySet().removeIf(k -> k.startsWith(parent) && !k.startsWith(folder + "/"));
+        String width = new Path(folder).getParent().toString() + "/";
+        HANDOFF.keySet().removeIf(k -> k.startsWith(width) && !k.startsWith(folder + "/"));
         HANDOFF.put(file, new SoftReference<>(block));
     }
 

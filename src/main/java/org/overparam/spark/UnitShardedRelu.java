@@ -196,10 +196,10 @@ public final class UnitShardedRelu implements AutoCloseable {
 
     /**
      * The finite-width Gram matrix at the last pass's weights (at W(0) if {@code initial}), {@code H(k) = (X X^T) o C / m} with C the co-activation
-     * counts summed over the blocks in a fixed order (n x n, row-major). {@code xxt} is X X^T (n x n), computed once by
-     * the caller ({@link #innerProducts}).
+     * counts summed over the blocks in a fixed order (n x n, row-major), K = X X^T from {@link TrainingSet#kernel}
+     * (made once and kept).
      */
-    public double[] gram(double[] xxt, boolean initial) {
+    public double[] gram(boolean initial) {
         int n = data.n;
         DistributedGram.requireDriverMemory(n, 1, "The Gram matrix H(k)");
         double[] c = DeterministicAggregate.aggregatePartitions(current.map(ReluUnitBlock.Stepped::block),
@@ -212,15 +212,14 @@ public final class UnitShardedRelu implements AutoCloseable {
                     return x;
                 });
         double inv = 1.0 / layout.width();
+        double[] xxt = data.kernel();
         for (int i = 0; i < c.length; i++) c[i] = xxt[i] * (c[i] * inv);
         return c;
     }
 
-    /** X X^T of the samples (n x n), on the driver. */
-    public double[] innerProducts() {
-        double[] g = new double[data.n * data.n];
-        org.overparam.linalg.Gemm.abt(data.x(), 0, data.n, data.x(), 0, data.n, data.d, g);
-        return g;
+    /** The number of samples n. */
+    public int samples() {
+        return data.n;
     }
 
     /** The residual {@code f(x_i) - y_i} at the given predictions. */

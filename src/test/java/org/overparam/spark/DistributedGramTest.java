@@ -39,15 +39,14 @@ class DistributedGramTest {
         try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, UnitLayout.even(m, 3, UnitRepresentation.WEIGHTS), 1.0, 3,
                 Precision.FLOAT64)) {
             engine.start();
-            double[] xxt = engine.innerProducts();
-            double[] h0 = engine.gram(xxt, true);
+            double[] h0 = engine.gram(true);
             // One step with random labels moves the weights: W(1) = W(0) - eta grad L(W(0)), computed here too.
             for (int i = 0; i < n; i++) y[i] = Math.sin(7.0 * i);
             ReluEvaluation ev = new ReluEvaluation(m, d);
             net.accumulate(x, null, n, y, null, w0, null, Precision.FLOAT64, new TwoLayerRelu.Workspace(net, Precision.FLOAT64), ev);
             for (int i = 0; i < wk.length; i++) wk[i] -= 2.0 * ev.gradient[i];
             engine.step(2.0, null);
-            double[] hk = engine.gram(xxt, false);
+            double[] hk = engine.gram(false);
             for (double[][] pair : new double[][][] {{h0, w0}, {hk, wk}}) {
                 double[] h = pair[0], w = pair[1];
                 for (int i = 0; i < n; i += 37) {

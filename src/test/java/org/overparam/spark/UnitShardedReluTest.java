@@ -219,8 +219,7 @@ class UnitShardedReluTest {
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, UnitLayout.even(m, 4, UnitRepresentation.WEIGHTS), 0.01, 3,
                 Precision.FLOAT64)) {
             e.start();
-            double[] xxt = e.innerProducts();
-            double[] h0 = e.gram(xxt, true);
+            double[] h0 = e.gram(true);
             double[] expected = EmpiricalNtk.tile(set.x(), net.patternBits(set.x(), n, w), 0, n, set.x(),
                     net.patternBits(set.x(), n, w), 0, n, d, m);
             for (int i = 0; i < expected.length; i++) Approx.assertAbsolute(expected[i], h0[i], Approx.BLAS, "H(0) entry " + i);
@@ -234,7 +233,7 @@ class UnitShardedReluTest {
                 for (int i = 0; i < w.length; i++) w[i] -= 0.5 * ev.gradient[i];
                 e.step(0.5, null);
             }
-            double[] h4 = e.gram(xxt, false);
+            double[] h4 = e.gram(false);
             long[] bits = net.patternBits(set.x(), n, w);
             double[] expected4 = EmpiricalNtk.tile(set.x(), bits, 0, n, set.x(), bits, 0, n, d, m);
             double moved = 0;
