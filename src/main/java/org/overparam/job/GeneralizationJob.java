@@ -1,18 +1,16 @@
 package org.overparam.job;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
-import org.overparam.data.SampleBlock;
-import org.overparam.model.QuadraticEvaluation;
 import org.overparam.model.QuadraticNet;
-import org.overparam.model.QuadraticSums;
-import org.overparam.optim.Minimizer;
-import org.overparam.optim.StoppingRule;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
 import org.overparam.spark.ShardedSamples;
-import org.overparam.spark.SparkQuadraticOracle;
+import org.overparam.spark.QuadraticOptimizers;
+import org.overparam.spark.UnitShardedQuadratic;
+import org.overparam.model.MiniBatches;
+import org.overparam.model.Precision;
+import org.overparam.model.TrainingSet;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,10 +57,11 @@ public final class GeneralizationJob implements Job {
         List<Point> points = new ArrayList<>();
         ShardedSamples test = ShardedSamples.load(ctx.spark, data.withSplit(true, testN, data.labels));
         try {
+            TrainingSet testSet = test.trainingSet(Precision.FLOAT64);
             for (int n : sizes) {
                 ShardedSamples set = ShardedSamples.load(ctx.spark, data.withSplit(false, n, data.labels));
                 try {
-                    points.add(one(ctx, training, set, test.blocks, k));
+                    points.add(one(ctx, training, set, testSet, k));
                 } finally {
                     set.release();
                 }
@@ -73,23 +72,26 @@ public final class GeneralizationJob implements Job {
         return write(ctx, points, k);
     }
 
-    private Point one(JobContext ctx, QuadraticTraining training, ShardedSamples set, JavaRDD<SampleBlock> testBlocks, int k) throws Exception {
+    private Point one(JobContext ctx, QuadraticTraining training, ShardedSamples set, TrainingSet testSet, int k) throws Exception {
         int n = set.plan.n, d = set.d;
         QuadraticNet net = training.net(k, d);
-        double[] w = net.initialWeights(train.kappa, train.seed);
-        SparkQuadraticOracle oracle = new SparkQuadraticOracle(set.blocks, n, net, 0, train.seed);
+        MiniBatches full = new MiniBatches(n, 0, train.seed);
+        QuadraticTraining.Samples samples = new QuadraticTraining.Samples(set.trainingSet(Precision.FLOAT64), set.blocks, testSet);
         long t0 = System.nanoTime();
-        Minimizer.Outcome<QuadraticEvaluation> out = training.minimizer(net, n).minimize(w, oracle,
-                new StoppingRule(train.iterations, spec.targetLoss > 0 ? spec.targetLoss : Double.NEGATIVE_INFINITY, spec.gradientTolerance),
-                (t, wk, e, s) -> { });
-        QuadraticNet.Path p = net.cheaperPath(testN);
-        QuadraticSums ts = SparkQuadraticOracle.sums(testBlocks, net, p, net.operand(p, w), null);
-        double trainLoss = out.last().dataLoss(), testLoss = ts.loss / ts.rows, norm = 0;
-        for (double v : w) norm += v * v;
-        Point pt = new Point(n, trainLoss, testLoss, testLoss - trainLoss, Math.sqrt(norm), out.iterations(), out.reason());
-        ctx.log.info("n = %6d: train loss %.6g, test loss %.6g, gap %.4g, ||W||_F %.4g (%d iterations, %s, %.1f s)", n, trainLoss, testLoss,
-                pt.gap(), pt.weightNorm(), out.iterations(), out.reason(), (System.nanoTime() - t0) / 1e9);
-        return pt;
+        try (UnitShardedQuadratic engine = training.engine(ctx, samples, net, full)) {
+            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, training.minimizer(net, n), training.stoppingRule(), full,
+                    it -> { });
+            double[] f = engine.predict(testSet);
+            double testLoss = 0;
+            for (int i = 0; i < f.length; i++) testLoss += net.loss.value(f[i], testSet.y()[i]);
+            testLoss /= f.length;
+            double trainLoss = out.last().dataLoss();
+            Point pt = new Point(n, trainLoss, testLoss, testLoss - trainLoss, Math.sqrt(engine.weightsSquared()), out.iterations(),
+                    out.reason());
+            ctx.log.info("n = %6d: train loss %.6g, test loss %.6g, gap %.4g, ||W||_F %.4g (%d iterations, %s, %.1f s)", n, trainLoss,
+                    testLoss, pt.gap(), pt.weightNorm(), out.iterations(), out.reason(), (System.nanoTime() - t0) / 1e9);
+            return pt;
+        }
     }
 
     /** Least-squares slope of log y against log x over the points with y > 0; NaN with fewer than two. */

@@ -1,7 +1,6 @@
 package org.overparam.job;
 
-import org.overparam.model.QuadraticEvaluation;
-import org.overparam.optim.GradientDescent;
+import org.overparam.spark.QuadraticOptimizers;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
 
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.IntToDoubleFunction;
 
 /**
  * Metrics, figures and report of a quadratic-net training run: {@code metrics.csv} and {@code metrics/} (Parquet) with
@@ -34,32 +32,31 @@ final class QuadraticOutputs {
     }
 
     /** Records every {@code every}-th iteration (and the last), and prints progress lines. */
-    static final class Recorder implements GradientDescent.Listener<QuadraticEvaluation> {
+    static final class Recorder implements QuadraticOptimizers.Listener {
         final int width;
         final int every;
         final List<Row> rows;
         final RunLog log;
         final double progressSeconds;
         final int maxIterations;
-        final IntToDoubleFunction rate;
         final long t0 = System.nanoTime();
         long lastLine;
         Row pending;
         boolean pendingRecorded;
 
-        Recorder(int width, int every, List<Row> rows, RunLog log, double progressSeconds, int maxIterations, IntToDoubleFunction rate) {
+        Recorder(int width, int every, List<Row> rows, RunLog log, double progressSeconds, int maxIterations) {
             this.width = width;
             this.every = every;
             this.rows = rows;
             this.log = log;
             this.progressSeconds = progressSeconds;
             this.maxIterations = maxIterations;
-            this.rate = rate;
         }
 
         @Override
-        public void onIteration(int k, double[] w, QuadraticEvaluation e, double seconds) {
-            pending = new Row(width, k, e.loss(), e.dataLoss(), e.gradientNorm(), rate.applyAsDouble(k), seconds);
+        public void onIterate(QuadraticOptimizers.Iterate e) {
+            int k = e.iteration();
+            pending = new Row(width, k, e.loss(), e.dataLoss(), e.gradientNorm(), e.learningRate(), e.seconds());
             pendingRecorded = k % every == 0;
             if (pendingRecorded) rows.add(pending);
             long now = System.nanoTime();

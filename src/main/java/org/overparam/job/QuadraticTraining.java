@@ -6,8 +6,10 @@ import org.overparam.data.DataSpec;
 import org.overparam.data.SampleBlock;
 import org.overparam.kernel.InnerProductKernel;
 import org.overparam.linalg.SymmetricEigen;
-import org.overparam.model.Loss;
-import org.overparam.model.QuadraticEvaluation;
+import org.overparam.model.MiniBatches;
+import org.overparam.model.Precision;
+import org.overparam.model.QuadraticUnitBlock;
+import org.overparam.model.TrainingSet;
 import org.overparam.model.QuadraticNet;
 import org.overparam.model.RandomFeatureMap;
 import org.overparam.model.SignedQuadraticNet;
@@ -18,7 +20,11 @@ import org.overparam.optim.PerturbedGradientDescent;
 import org.overparam.optim.StoppingRule;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
-import org.overparam.spark.SparkQuadraticOracle;
+import org.overparam.spark.QuadraticOptimizers;
+import org.overparam.spark.QuadraticSamplePass;
+import org.overparam.spark.UnitLayout;
+import org.overparam.spark.UnitShardedQuadratic;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.theory.ConvexReference;
 import org.overparam.theory.MemorizationCondition;
 import org.overparam.theory.OptimalityCertificate;
@@ -31,7 +37,8 @@ import java.util.Map;
 /**
  * The {@code train} command for {@code train.model = quadratic} (Du &amp; Lee 2018) and {@code signed-quadratic} (Ge et
  * al. 2020): once per width, the net is trained on the shards (optionally through Ge et al.'s random first layer) by
- * GD, perturbed GD or Adam ({@link SparkQuadraticOracle}), and then evaluated on the whole training set. Reported per
+ * GD, perturbed GD or Adam with its hidden units sharded over the executors ({@link UnitShardedQuadratic},
+ * {@link QuadraticOptimizers}), and then evaluated on the whole training set. Reported per
  * width: the final objective; for quadratic, Du &amp; Lee's certificate, the rank of W, the regime, and the gap to the
  * convex reference problem; for signed-quadratic, Ge et al.'s condition ({@code sigma_min(X(x)2)}, r against 2d + 2,
  * n against d(d+1)/2) when n is small enough for the n x n kernel; the test MSE when {@code train.test-n > 0}.
@@ -64,32 +71,38 @@ final class QuadraticTraining {
         RunLog log = ctx.log;
         List<QuadraticOutputs.Row> rows = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
-        ShardedSamples samples = null, test = null;
+        ShardedSamples samples = null;
         List<JavaRDD<SampleBlock>> mapped = new ArrayList<>();
         try {
             int blockSize = train.blockSize > 0 ? train.blockSize : data.blockSize;
             samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
-            long n = samples.plan.n;
+            int n = samples.plan.n;
             int d = samples.d;
-            JavaRDD<SampleBlock> blocks = samples.blocks, testBlocks = null;
+            JavaRDD<SampleBlock> blocks = samples.blocks;
+            TrainingSet set = samples.trainingSet(Precision.FLOAT64), test = null;
             RandomFeatureMap features = spec.featuresK > 0 ? new RandomFeatureMap(spec.featuresK, d, spec.featuresScale, spec.featuresPower, train.seed) : null;
             if (features != null) {
-                blocks = SparkQuadraticOracle.withFeatures(blocks, features);
+                blocks = QuadraticSamplePass.withFeatures(blocks, features);
                 mapped.add(blocks);
+                set = features.apply(set);
                 log.info("random features: z = (R x)^%d, R %d x %d with N(0, %g^2) entries", spec.featuresPower, features.k, d, spec.featuresScale);
                 d = features.k;
             }
             if (spec.testN > 0) {
-                test = ShardedSamples.load(ctx.spark, data.withSplit(true, spec.testN, data.labels).withLayout(blockSize, data.partitions));
-                testBlocks = features != null ? SparkQuadraticOracle.withFeatures(test.blocks, features) : test.blocks;
-                if (features != null) mapped.add(testBlocks);
+                ShardedSamples t = ShardedSamples.load(ctx.spark, data.withSplit(true, spec.testN, data.labels).withLayout(blockSize, data.partitions));
+                try {
+                    test = t.trainingSet(Precision.FLOAT64);
+                } finally {
+                    t.release();
+                }
+                if (features != null) test = features.apply(test);
             }
             log.info("training data: %d samples, d = %d, %s; %d partitions", n, d, samples.plan.description, samples.partitions);
             ctx.manifestExtras.put("partitions", samples.partitions);
             Map<String, Object> condition = train.model.equals("signed-quadratic") && n <= CONDITION_MAX_N
-                    ? geCondition(blocks, (int) n, d, log) : null;
+                    ? geCondition(blocks, n, d, log) : null;
             for (int width : train.widths) {
-                Map<String, Object> r = trainWidth(ctx, blocks, testBlocks, width, n, d, rows);
+                Map<String, Object> r = trainWidth(ctx, new Samples(set, blocks, test), width, rows);
                 if (condition != null) {
                     MemorizationCondition c = new MemorizationCondition((Double) condition.get("sigma_min_x2"), width, d, n);
                     r.put("ge_condition", c.toMap());
@@ -100,7 +113,6 @@ final class QuadraticTraining {
             if (!rows.isEmpty()) QuadraticOutputs.writeMetrics(ctx, rows);
             for (JavaRDD<SampleBlock> m : mapped) m.unpersist(false);
             if (samples != null) samples.release();
-            if (test != null) test.release();
         }
         QuadraticOutputs.plotsAndReport(ctx, rows, runs, train, spec);
         Map<String, Object> s = new LinkedHashMap<>();
@@ -112,6 +124,13 @@ final class QuadraticTraining {
         s.put("blas", ctx.blas);
         s.put("runs", runs);
         return s;
+    }
+
+    /**
+     * The samples of a run: on the driver and shipped to the unit blocks ({@code set}), as sample blocks for the FORM
+     * passes ({@code blocks}), and the test samples or null.
+     */
+    record Samples(TrainingSet set, JavaRDD<SampleBlock> blocks, TrainingSet test) {
     }
 
     /** sigma_min(X(x)2) from the squared-inner kernel (one dense n x n eigenvalue problem). */
@@ -133,7 +152,7 @@ final class QuadraticTraining {
     Minimizer minimizer(QuadraticNet net, long n) {
         return switch (spec.optimizer) {
             case GD -> new GradientDescent(train.eta, Double.NaN);
-            case PERTURBED_GD -> new PerturbedGradientDescent(net.k * net.d, spec.pgdL, spec.pgdRho, spec.pgdEpsilon, spec.pgdC,
+            case PERTURBED_GD -> new PerturbedGradientDescent(net.k * net.d, net.d, spec.pgdL, spec.pgdRho, spec.pgdEpsilon, spec.pgdC,
                     spec.pgdDelta, spec.pgdGap, train.seed);
             case ADAM -> {
                 long perEpoch = spec.batchSize == 0 ? 1 : (n + spec.batchSize - 1) / spec.batchSize;
@@ -143,87 +162,110 @@ final class QuadraticTraining {
         };
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, JavaRDD<SampleBlock> blocks, JavaRDD<SampleBlock> testBlocks, int width,
-                                           long n, int d, List<QuadraticOutputs.Row> rows) throws Exception {
-        RunLog log = ctx.log;
-        QuadraticNet net = net(width, d);
-        double[] w = net.initialWeights(train.kappa, train.seed);
-        boolean mini = spec.optimizer == QuadraticSpec.Optimizer.ADAM && spec.batchSize > 0;
-        SparkQuadraticOracle oracle = new SparkQuadraticOracle(blocks, n, net, mini ? spec.batchSize : 0, train.seed);
-        Minimizer opt = minimizer(net, n);
-        log.info("%s, width %d: %d parameters, %s path (%.3g flops per full pass), optimizer %s%s", train.model, width, (long) width * d,
-                net.cheaperPath(n), net.cheaperPath(n) == QuadraticNet.Path.FORM ? 4.0 * (n + width) * d * d : 4.0 * n * width * d,
-                spec.optimizer, mini ? " (mini-batches of " + spec.batchSize + ")" : "");
-        if (opt instanceof PerturbedGradientDescent p) {
-            log.info("perturbed GD: chi = %.4g, eta = %.4g, r = %.4g, g_thres = %.4g, f_thres = %.4g, t_thres = %d",
-                    p.chi, p.eta, p.radius, p.gThres, p.fThres, p.tThres);
-        }
-        StoppingRule stop = new StoppingRule(train.iterations, spec.targetLoss > 0 ? spec.targetLoss : Double.NEGATIVE_INFINITY,
-                spec.gradientTolerance);
-        java.util.function.IntToDoubleFunction rate;
-        if (opt instanceof Adam adam) rate = adam::learningRate;
-        else if (opt instanceof PerturbedGradientDescent pgd) rate = t -> pgd.eta;
-        else rate = t -> train.eta;
-        QuadraticOutputs.Recorder rec = new QuadraticOutputs.Recorder(width, spec.recordEvery, rows, log, train.progressSeconds,
-                train.iterations, rate);
-        // On mini-batch runs the recorded losses are the batches'; the initial and final losses are the whole set's.
-        double initialLoss = mini ? net.finish(w, SparkQuadraticOracle.sums(blocks, net, net.cheaperPath(n), net.operand(net.cheaperPath(n), w), null)).loss()
-                : Double.NaN;
-        long t0 = System.nanoTime();
-        Minimizer.Outcome<QuadraticEvaluation> out = opt.minimize(w, oracle, stop, rec);
-        rec.finish();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        log.info("width %d: stopped after %d iterations (%s), %.1f s", width, out.iterations(), out.reason(), seconds);
+    static QuadraticUnitBlock.State state(QuadraticSpec.Optimizer optimizer) {
+        return switch (optimizer) {
+            case GD -> QuadraticUnitBlock.State.DESCENT;
+            case PERTURBED_GD -> QuadraticUnitBlock.State.PERTURBED;
+            case ADAM -> QuadraticUnitBlock.State.ADAM;
+        };
+    }
 
-        // The whole training set at the final W, on the FORM path when the certificate needs S.
-        boolean duLee = net.allPositive();
-        QuadraticNet.Path p = duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n);
-        QuadraticEvaluation full = net.finish(w, SparkQuadraticOracle.sums(blocks, net, p, net.operand(p, w), null));
+    /** The sharded engine for one width, its layout chosen by the cost model (or {@code train.unit-blocks}). */
+    UnitShardedQuadratic engine(JobContext ctx, Samples samples, QuadraticNet net, MiniBatches batches) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
+        QuadraticUnitBlock.State state = state(spec.optimizer);
+        UnitLayout layout = UnitShardedQuadratic.layout(net, batches.largest(), samples.set().n, state, UnitLayout.Executors.of(jsc),
+                train.unitBlocks);
+        return new UnitShardedQuadratic(jsc, net, samples.set(), samples.blocks(), layout, state, batches.largest(), train.kappa,
+                train.seed, ctx.dir.resolve("checkpoints/" + train.model + "-" + net.k), train.checkpointEvery);
+    }
+
+    StoppingRule stoppingRule() {
+        return new StoppingRule(train.iterations, spec.targetLoss > 0 ? spec.targetLoss : Double.NEGATIVE_INFINITY, spec.gradientTolerance);
+    }
+
+    private Map<String, Object> trainWidth(JobContext ctx, Samples samples, int width, List<QuadraticOutputs.Row> rows) throws Exception {
+        RunLog log = ctx.log;
+        int n = samples.set().n, d = samples.set().d;
+        QuadraticNet net = net(width, d);
+        boolean mini = spec.optimizer == QuadraticSpec.Optimizer.ADAM && spec.batchSize > 0 && spec.batchSize < n;
+        MiniBatches batches = new MiniBatches(n, mini ? spec.batchSize : 0, train.seed);
+        Minimizer opt = minimizer(net, n);
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("model", train.model);
-        s.put("n", n);
-        s.put("d", d);
-        s.put(train.model.equals("signed-quadratic") ? "r" : "k", width);
-        s.put("optimizer", spec.optimizer.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        s.put("iterations", out.iterations());
-        s.put("stop_reason", out.reason());
-        s.put("initial_loss", mini ? initialLoss
-                : rows.stream().filter(r -> r.width() == width).findFirst().map(QuadraticOutputs.Row::loss).orElse(Double.NaN));
-        s.put("final_loss", full.loss());
-        s.put("final_data_loss", full.dataLoss());
-        s.put("final_gradient_norm", full.gradientNorm());
-        s.put("seconds", seconds);
-        s.put("seconds_per_iteration", seconds / Math.max(1, out.iterations() + 1));
-        if (opt instanceof PerturbedGradientDescent pgd) s.put("perturbations", pgd.perturbations);
-        if (duLee) {
-            OptimalityCertificate c = OptimalityCertificate.of(full.formGradient(), w, width, d, n, spec.certificateTolerance, net.c != null);
-            s.put("certificate", c.toMap());
-            log.info("width %d: lambda_min(S + lambda/2 I%s) = %.4g -> %s; rank W = %d; regime: %s", width, net.c != null ? " + C" : "",
-                    c.lambdaMin(), c.conclusion(), c.rank(), c.regime());
-            if (spec.convexMaxD > 0 && d <= spec.convexMaxD) {
-                long c0 = System.nanoTime();
-                ConvexReference.Result cr = ConvexReference.solve(oracle::convexAt, d, new double[d * d], 1.0, spec.convexIterations,
-                        spec.convexTolerance);
-                Map<String, Object> cm = new LinkedHashMap<>();
-                cm.put("objective", cr.objective());
-                cm.put("gap", full.loss() - cr.objective());
-                cm.put("converged", cr.converged());
-                cm.put("iterations", cr.iterations());
-                cm.put("gradient_mapping", cr.gradientMapping());
-                cm.put("rank_m", OptimalityCertificate.rank(ConvexReference.factor(cr.m(), d, d), d, d));
-                s.put("convex_reference", cm);
-                log.info("width %d: convex optimum %.8g (%s after %d steps, %.1f s); gap %.3g", width, cr.objective(),
-                        cr.converged() ? "converged" : "NOT converged", cr.iterations(), (System.nanoTime() - c0) / 1e9, full.loss() - cr.objective());
+        try (UnitShardedQuadratic engine = engine(ctx, samples, net, batches)) {
+            log.info("%s, width %d: %d parameters in %s, %s path (%.3g flops per step), optimizer %s%s", train.model, width, (long) width * d,
+                    engine.layout(), engine.path(), engine.path() == QuadraticNet.Path.FORM ? 4.0 * (batches.largest() + width) * d * d
+                            : 4.0 * batches.largest() * width * d, spec.optimizer, mini ? " (mini-batches of " + spec.batchSize + ")" : "");
+            if (opt instanceof PerturbedGradientDescent p) {
+                log.info("perturbed GD: chi = %.4g, eta = %.4g, r = %.4g, g_thres = %.4g, f_thres = %.4g, t_thres = %d",
+                        p.chi, p.eta, p.radius, p.gThres, p.fThres, p.tThres);
+            }
+            QuadraticOutputs.Recorder rec = new QuadraticOutputs.Recorder(width, spec.recordEvery, rows, log, train.progressSeconds,
+                    train.iterations);
+            UnitShardedQuadratic.Pass first = engine.start(batches.rows(0));
+            // On mini-batch runs the recorded losses are the batches'; the initial and final losses are the whole set's.
+            double initialLoss = mini ? engine.evaluateAll(net.cheaperPath(n), false).loss() : first.loss();
+            long t0 = System.nanoTime();
+            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, opt, stoppingRule(), batches, rec);
+            rec.finish();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            log.info("width %d: stopped after %d iterations (%s), %.1f s", width, out.iterations(), out.reason(), seconds);
+
+            // The whole training set at the final W, on the FORM path when the certificate needs M and S.
+            boolean duLee = net.allPositive();
+            UnitShardedQuadratic.FullEvaluation full = engine.evaluateAll(duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n), true);
+            s.put("model", train.model);
+            s.put("n", n);
+            s.put("d", d);
+            s.put(train.model.equals("signed-quadratic") ? "r" : "k", width);
+            s.put("optimizer", spec.optimizer.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            s.put("unit_blocks", engine.layout().blocks());
+            s.put("path", engine.path().name().toLowerCase(java.util.Locale.ROOT));
+            s.put("iterations", out.iterations());
+            s.put("stop_reason", out.reason());
+            s.put("initial_loss", initialLoss);
+            s.put("final_loss", full.loss());
+            s.put("final_data_loss", full.dataLoss());
+            s.put("final_gradient_norm", full.gradientNorm());
+            s.put("seconds", seconds);
+            s.put("seconds_per_iteration", seconds / Math.max(1, out.iterations() + 1));
+            if (opt instanceof PerturbedGradientDescent) s.put("perturbations", out.perturbations());
+            if (duLee) certify(log, samples, net, width, n, d, full, s);
+            if (samples.test() != null) {
+                double[] f = engine.predict(samples.test());
+                double[] y = samples.test().y();
+                double sq = 0;
+                for (int i = 0; i < f.length; i++) sq += (f[i] - y[i]) * (f[i] - y[i]);
+                s.put("test_mse", sq / f.length);
+                s.put("test_n", f.length);
+                log.info("width %d: test MSE %.6g on %d samples", width, sq / f.length, f.length);
             }
         }
-        if (testBlocks != null) {
-            QuadraticNet mse = new QuadraticNet(net.k, net.d, net.a, Loss.SQUARED, 1, 0, null);
-            QuadraticNet.Path tp = mse.cheaperPath(spec.testN);
-            var sums = SparkQuadraticOracle.sums(testBlocks, mse, tp, mse.operand(tp, w), null);
-            s.put("test_mse", 2 * sums.loss / sums.rows);
-            s.put("test_n", sums.rows);
-            log.info("width %d: test MSE %.6g on %d samples", width, 2 * sums.loss / sums.rows, sums.rows);
-        }
         return s;
+    }
+
+    /** Du &amp; Lee's certificate at the final M and S, and the gap to the convex reference problem when d is small. */
+    private void certify(RunLog log, Samples samples, QuadraticNet net, int width, int n, int d, UnitShardedQuadratic.FullEvaluation full,
+                         Map<String, Object> s) {
+        OptimalityCertificate c = OptimalityCertificate.ofForm(full.formGradient(), full.form(), width, d, n, spec.certificateTolerance,
+                net.c != null);
+        s.put("certificate", c.toMap());
+        log.info("width %d: lambda_min(S + lambda/2 I%s) = %.4g -> %s; rank W = %d; regime: %s", width, net.c != null ? " + C" : "",
+                c.lambdaMin(), c.conclusion(), c.rank(), c.regime());
+        if (spec.convexMaxD > 0 && d <= spec.convexMaxD) {
+            long c0 = System.nanoTime();
+            ConvexReference.Result cr = ConvexReference.solve(m -> QuadraticSamplePass.convexAt(samples.blocks(), net, m), d, new double[d * d],
+                    1.0, spec.convexIterations, spec.convexTolerance);
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("objective", cr.objective());
+            cm.put("gap", full.loss() - cr.objective());
+            cm.put("converged", cr.converged());
+            cm.put("iterations", cr.iterations());
+            cm.put("gradient_mapping", cr.gradientMapping());
+            cm.put("rank_m", OptimalityCertificate.rank(ConvexReference.factor(cr.m(), d, d), d, d));
+            s.put("convex_reference", cm);
+            log.info("width %d: convex optimum %.8g (%s after %d steps, %.1f s); gap %.3g", width, cr.objective(),
+                    cr.converged() ? "converged" : "NOT converged", cr.iterations(), (System.nanoTime() - c0) / 1e9, full.loss() - cr.objective());
+        }
     }
 }

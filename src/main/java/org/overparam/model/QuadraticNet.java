@@ -82,11 +82,14 @@ public final class QuadraticNet implements Serializable {
     /** W(0): entries N(0, s^2), row j from its own stream of {@code seed}. */
     public double[] initialWeights(double s, long seed) {
         double[] w = new double[k * d];
-        for (int j = 0; j < k; j++) {
-            SplittableRandom rng = Seeds.stream(seed, "quadratic/w", j);
-            for (int i = 0; i < d; i++) w[j * d + i] = s * rng.nextGaussian();
-        }
+        for (int j = 0; j < k; j++) initialRow(j, s, seed, w, j * d, d);
         return w;
+    }
+
+    /** Unit j's row of W(0), {@code d} entries N(0, s^2) from the stream {@code (seed, "quadratic/w", j)}, into {@code out[off..]}. */
+    public static void initialRow(int j, double s, long seed, double[] out, int off, int d) {
+        SplittableRandom rng = Seeds.stream(seed, "quadratic/w", j);
+        for (int i = 0; i < d; i++) out[off + i] = s * rng.nextGaussian();
     }
 
     /**

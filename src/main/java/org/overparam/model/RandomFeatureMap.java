@@ -43,6 +43,12 @@ public final class RandomFeatureMap implements Serializable {
         return z;
     }
 
+    /** The samples mapped: {@code (X R^T)^p} with the same labels. */
+    public TrainingSet apply(TrainingSet set) {
+        if (set.d != d) throw new IllegalArgumentException("RandomFeatureMap: expected samples of d = " + d + ", found d = " + set.d);
+        return new TrainingSet(set.n, k, apply(set.x(), set.n), set.y());
+    }
+
     private static double pow(double v, int p) {
         double out = 1;
         for (int i = 0; i < p; i++) out *= v;

@@ -41,6 +41,11 @@ public final class GradientDescent implements Minimizer {
         this.stableStep = stableStep;
     }
 
+    /** The step size. */
+    public double eta() {
+        return eta;
+    }
+
     /**
      * Runs from W(start) (in {@code w}, updated in place) to W(iterations).
      *

@@ -19,7 +19,10 @@ import java.util.SplittableRandom;
  *   if t - t_noise == t_thres and f(x_t) - f(xtilde) &gt; -f_thres:  return xtilde
  *   x_{t+1} = x_t - eta grad f(x_t)
  * </pre>
- * {@code t_thres} is rounded up to an integer. The perturbations are drawn from the stream {@code (seed, "pgd/xi", t)}.
+ * {@code t_thres} is rounded up to an integer. The perturbation xi of iteration t is {@code r U^(1/dim) z / ||z||}: z's
+ * rows of {@code rowLength} entries (the rows of W; the whole vector when rowLength = dim) are standard normals from
+ * the streams {@code (seed, "pgd/xi/<t>", row)}, and U is uniform from {@code (seed, "pgd/radius", t)}, so the
+ * sharded engine, whose blocks draw their own rows, jumps to the same point.
  * The stopping rule's iteration limit and target loss apply as well; its gradient-norm rule is not used (a small
  * gradient is where this algorithm perturbs, not where it stops). Ending by Algorithm 1's return is reported as
  * "escape failed: second-order stationary point".
@@ -34,10 +37,21 @@ public final class PerturbedGradientDescent implements Minimizer {
     public final double fThres;
     public final int tThres;
     private final long seed;
+    private final int rowLength;
     /** Perturbations added in the last run. */
     public int perturbations;
 
     public PerturbedGradientDescent(int dim, double l, double rho, double eps, double c, double delta, double deltaF, long seed) {
+        this(dim, dim, l, rho, eps, c, delta, deltaF, seed);
+    }
+
+    /** @param rowLength entries per row of the parameters (d for a k x d weight matrix); must divide dim */
+    public PerturbedGradientDescent(int dim, int rowLength, double l, double rho, double eps, double c, double delta, double deltaF,
+                                    long seed) {
+        if (rowLength < 1 || dim % rowLength != 0) {
+            throw new IllegalArgumentException("PerturbedGradientDescent: rowLength " + rowLength + " must divide dim " + dim);
+        }
+        this.rowLength = rowLength;
         if (dim < 1 || !(l > 0) || !(rho > 0) || !(eps > 0) || !(c > 0) || !(delta > 0 && delta < 1) || !(deltaF > 0)) {
             throw new IllegalArgumentException("PerturbedGradientDescent: expected dim >= 1, l, rho, eps, c, Delta_f > 0 and delta in (0,1);"
                     + " found dim=" + dim + ", l=" + l + ", rho=" + rho + ", eps=" + eps + ", c=" + c + ", delta=" + delta + ", Delta_f=" + deltaF);
@@ -71,7 +85,7 @@ public final class PerturbedGradientDescent implements Minimizer {
                 xTilde = w.clone();
                 fTilde = e.loss();
                 tNoise = t;
-                addBallNoise(w, Seeds.stream(seed, "pgd/xi", t));
+                addBallNoise(w, t);
                 perturbations++;
                 e = oracle.evaluate(w, t);
             }
@@ -89,15 +103,26 @@ public final class PerturbedGradientDescent implements Minimizer {
         }
     }
 
-    /** Adds a point uniform in the ball of radius r: a Gaussian direction, length r U^(1/dim). */
-    private void addBallNoise(double[] w, SplittableRandom rng) {
+    /** The seed of the perturbations. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Adds a point uniform in the ball of radius r: z drawn row by row (see the class comment), length r U^(1/dim). */
+    private void addBallNoise(double[] w, int t) {
         double[] z = new double[w.length];
-        double s = 0;
-        for (int i = 0; i < z.length; i++) {
-            z[i] = rng.nextGaussian();
-            s += z[i] * z[i];
+        for (int row = 0; row < w.length / rowLength; row++) {
+            SplittableRandom rng = Seeds.stream(seed, "pgd/xi/" + t, row);
+            for (int i = 0; i < rowLength; i++) z[row * rowLength + i] = rng.nextGaussian();
         }
-        double len = radius * Math.pow(rng.nextDouble(), 1.0 / w.length) / Math.sqrt(s);
+        double s = 0;
+        for (double v : z) s += v * v;
+        double len = ballLength(t, w.length, s);
         for (int i = 0; i < w.length; i++) w[i] += len * z[i];
+    }
+
+    /** The factor {@code r U^(1/dim) / ||z||} of iteration t's jump, given {@code ||z||^2}. */
+    public double ballLength(int t, long dim, double noiseSquared) {
+        return radius * Math.pow(Seeds.stream(seed, "pgd/radius", t).nextDouble(), 1.0 / dim) / Math.sqrt(noiseSquared);
     }
 }

@@ -37,8 +37,23 @@ public record OptimalityCertificate(double lambdaMin, double tolerance, boolean 
             throw new IllegalArgumentException("OptimalityCertificate: expected a " + d + "x" + d + " Q and " + k + "x" + d
                     + " W, found " + q.length + " and " + w.length + " entries");
         }
+        return of(q, rank(w, k, d), k, d, n, tol, perturbed);
+    }
+
+    /**
+     * The certificate from Q and {@code M = W^T W} (d x d) instead of W: the rank of W is the number of eigenvalues of M
+     * above the tolerance, since M's nonzero eigenvalues are W's squared singular values.
+     */
+    public static OptimalityCertificate ofForm(double[] q, double[] m, int k, int d, long n, double tol, boolean perturbed) {
+        if (q.length != d * d || m.length != d * d) {
+            throw new IllegalArgumentException("OptimalityCertificate: expected " + d + "x" + d + " Q and M, found " + q.length + " and "
+                    + m.length + " entries");
+        }
+        return of(q, Math.min(k, rankOfGram(m, d)), k, d, n, tol, perturbed);
+    }
+
+    private static OptimalityCertificate of(double[] q, int rank, int k, int d, long n, double tol, boolean perturbed) {
         double lambdaMin = SymmetricEigen.values(q, d).min();
-        int rank = rank(w, k, d);
         String regime = k >= d ? "k >= d (Thm 3.1)"
                 : (long) k * (k + 1) / 2 > n ? (perturbed ? "k(k+1)/2 > n with C (Thm 3.2)" : "k(k+1)/2 > n but no perturbation C (Thm 3.2 needs one)")
                 : "neither k >= d nor k(k+1)/2 > n";
@@ -55,6 +70,11 @@ public record OptimalityCertificate(double lambdaMin, double tolerance, boolean 
         double[] g = new double[s * s];
         if (k <= d) Gemm.abt(w, 0, k, w, 0, k, d, g);
         else Gemm.atbAccumulate(w, k, d, w, 0, d, 1.0, g);
+        return rankOfGram(g, s);
+    }
+
+    /** Eigenvalues v of the s x s Gram matrix g with {@code sqrt(v) > RANK_TOLERANCE sqrt(v_max)}. */
+    static int rankOfGram(double[] g, int s) {
         double[] ev = SymmetricEigen.values(g, s).values;
         double max = Math.max(ev[s - 1], 0);
         int r = 0;

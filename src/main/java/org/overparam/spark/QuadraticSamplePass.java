@@ -4,49 +4,24 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
-import org.overparam.Seeds;
 import org.overparam.data.SampleBlock;
-import org.overparam.model.QuadraticEvaluation;
 import org.overparam.model.QuadraticNet;
 import org.overparam.model.QuadraticSums;
 import org.overparam.model.RandomFeatureMap;
-import org.overparam.optim.GradientDescent;
 
 import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * The loss and gradient of a {@link QuadraticNet} over the shards, full batch or mini-batch. Each evaluation
- * broadcasts one operand — {@code M = W^T D W} (d x d) on the FORM path, W (k x d) on the UNITS path, whichever has
- * fewer flops for the rows it sees ({@link QuadraticNet#cheaperPath}) — every partition adds its blocks into one
- * {@link QuadraticSums}, the partition sums are merged in a fixed order ({@link DeterministicAggregate}), the broadcast
- * is destroyed, and the driver finishes the gradient ({@link QuadraticNet#finish}).
- *
- * <p>Mini-batches ({@code batchSize > 0}): the rows are shuffled once per epoch by a permutation drawn from
- * {@code (seed, "minibatch/epoch", epoch)} and cut into consecutive batches of {@code batchSize} (the last one of an
- * epoch may be shorter); iteration t uses batch {@code t mod B} of epoch {@code t / B}, {@code B = ceil(n / batchSize)}.
- * Which rows a batch holds depends only on the seed and t, never on the partitioning. Each mini-batch step is one Spark
- * job (tens of milliseconds of scheduling here), so small batches are dominated by that overhead.
+ * A pass over the sample blocks of a quadratic-activation net at a broadcast operand: {@code M = W^T D W} (d x d) on
+ * the FORM path, W (k x d) on the UNITS path ({@link QuadraticNet#cheaperPath}). Every partition adds its blocks into
+ * one {@link QuadraticSums}, the partition sums are merged in a fixed order ({@link DeterministicAggregate}) and the
+ * broadcast is destroyed. The training engine ({@link UnitShardedQuadratic}) uses it for the FORM path's
+ * {@code S = sum_i l'(f(x_i), y_i) x_i x_i^T}; Du &amp; Lee's certificate and convex reference problem use it at the
+ * final M. Cost {@code 4 rows d^2} flops (FORM) on the executors, {@code 8 d^2} bytes each way per partition.
  */
-public final class SparkQuadraticOracle implements GradientDescent.Oracle<QuadraticEvaluation> {
-    private final JavaSparkContext jsc;
-    private final JavaRDD<SampleBlock> shards;
-    private final QuadraticNet net;
-    private final long n;
-    private final int batchSize;
-    private final long seed;
-    private int cachedEpoch = -1;
-    private int[] permutation;
-
-    /** @param shards persisted sample blocks, owned by the caller; {@code batchSize} 0 = full batch */
-    public SparkQuadraticOracle(JavaRDD<SampleBlock> shards, long n, QuadraticNet net, int batchSize, long seed) {
-        if (batchSize < 0) throw new IllegalArgumentException("batchSize must be >= 0, found " + batchSize);
-        this.jsc = JavaSparkContext.fromSparkContext(shards.context());
-        this.shards = shards;
-        this.net = net;
-        this.n = n;
-        this.batchSize = (int) Math.min(batchSize, n);
-        this.seed = seed;
+public final class QuadraticSamplePass {
+    private QuadraticSamplePass() {
     }
 
     /** The shards mapped through a random first layer, persisted MEMORY_AND_DISK and materialized. */
@@ -56,35 +31,9 @@ public final class SparkQuadraticOracle implements GradientDescent.Oracle<Quadra
         return z;
     }
 
-    public long n() {
-        return n;
-    }
-
-    @Override
-    public QuadraticEvaluation evaluate(double[] w, int iteration) {
-        long[] rows = batchSize > 0 ? batch(iteration) : null;
-        QuadraticNet.Path p = net.cheaperPath(rows == null ? n : rows.length);
-        return net.finish(w, sums(shards, net, p, net.operand(p, w), rows));
-    }
-
     /** Du &amp; Lee's convex objective and its gradient at M ({@link QuadraticNet#convexObjective}), one full pass. */
-    public double[] convexAt(double[] m) {
-        return net.convexObjective(m, sums(shards, net, QuadraticNet.Path.FORM, m, null));
-    }
-
-    /** The sorted global row ids of iteration t's mini-batch. */
-    long[] batch(int t) {
-        int perEpoch = (int) ((n + batchSize - 1) / batchSize);
-        int epoch = t / perEpoch, j = t % perEpoch;
-        if (epoch != cachedEpoch) {
-            permutation = Seeds.choose(Seeds.stream(seed, "minibatch/epoch", epoch), Math.toIntExact(n), Math.toIntExact(n));
-            cachedEpoch = epoch;
-        }
-        int from = j * batchSize, to = (int) Math.min(n, (long) from + batchSize);
-        long[] rows = new long[to - from];
-        for (int i = from; i < to; i++) rows[i - from] = permutation[i];
-        Arrays.sort(rows);
-        return rows;
+    public static double[] convexAt(JavaRDD<SampleBlock> blocks, QuadraticNet net, double[] m) {
+        return net.convexObjective(m, sums(blocks, net, QuadraticNet.Path.FORM, m, null));
     }
 
     /** One pass: the sums of {@code net} at {@code operand} over all rows, or over the sorted global {@code rows}. */

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overparam.data.SampleBlock;
 import org.overparam.model.Loss;
+import org.overparam.model.MiniBatches;
+import org.overparam.model.QuadraticSums;
 import org.overparam.model.QuadraticEvaluation;
 import org.overparam.model.QuadraticNet;
 import org.overparam.model.SignedQuadraticNet;
@@ -20,8 +22,8 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The distributed objective and gradient of the quadratic nets equal a plain loop over the same samples. */
-class SparkQuadraticOracleTest {
+/** A pass over the sample blocks gives the objective and gradient of a plain loop over the same samples; mini-batches cover each epoch once. */
+class QuadraticSamplePassTest {
     static final int N = 530, D = 17;
 
     record Local(double[] x, double[] y, ShardedSamples samples) {
@@ -59,10 +61,10 @@ class SparkQuadraticOracleTest {
                 QuadraticNet.Path p = net.cheaperPath(N);
                 assertEquals(k == 3 ? QuadraticNet.Path.UNITS : QuadraticNet.Path.FORM, p);
                 QuadraticEvaluation local = net.evaluate(data.x, N, data.y, w, p);
-                SparkQuadraticOracle oracle = new SparkQuadraticOracle(data.samples.blocks, N, net, 0, 0);
-                QuadraticEvaluation spark = oracle.evaluate(w, 0);
+                QuadraticEvaluation spark = net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), null));
                 assertSame(local, spark);
-                assertEquals(spark.loss(), oracle.evaluate(w, 1).loss(), 0.0, "fixed merge order: bit-for-bit repeatable");
+                QuadraticEvaluation again = net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), null));
+                assertEquals(spark.loss(), again.loss(), 0.0, "fixed merge order: bit-for-bit repeatable");
             }
         } finally {
             data.samples.release();
@@ -75,23 +77,27 @@ class SparkQuadraticOracleTest {
         Local data = load(partitions, blockSize);
         try {
             QuadraticNet net = SignedQuadraticNet.create(8, D, 0.0);
-            SparkQuadraticOracle oracle = new SparkQuadraticOracle(data.samples.blocks, N, net, 128, 77);
-            Set<Long> seen = new HashSet<>();
+            MiniBatches batches = new MiniBatches(N, 128, 77);
+            Set<Integer> seen = new HashSet<>();
             for (int t = 0; t < 5; t++) { // ceil(530 / 128) = 5 batches per epoch
-                long[] rows = oracle.batch(t);
+                int[] rows = batches.rows(t);
                 assertEquals(t < 4 ? 128 : 530 - 4 * 128, rows.length);
-                for (long r : rows) assertThat(seen.add(r)).isTrue();
+                for (int r : rows) assertThat(seen.add(r)).isTrue();
             }
             assertEquals(N, seen.size());
-            assertThat(oracle.batch(5)).isNotEqualTo(oracle.batch(0)); // a new permutation for epoch 1
-            long[] rows = oracle.batch(2);
+            assertThat(batches.rows(5)).isNotEqualTo(batches.rows(0)); // a new permutation for epoch 1
+            int[] rows = batches.rows(2);
+            long[] ids = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) ids[i] = rows[i];
             double[] x = new double[rows.length * D], y = new double[rows.length];
             for (int i = 0; i < rows.length; i++) {
                 System.arraycopy(data.x, (int) rows[i] * D, x, i * D, D);
                 y[i] = data.y[(int) rows[i]];
             }
             double[] w = net.initialWeights(0.5, 3);
-            assertSame(net.evaluate(x, rows.length, y, w, net.cheaperPath(rows.length)), oracle.evaluate(w, 2));
+            QuadraticNet.Path p = net.cheaperPath(rows.length);
+            assertSame(net.evaluate(x, rows.length, y, w, p), net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p,
+                    net.operand(p, w), ids)));
         } finally {
             data.samples.release();
         }
@@ -101,10 +107,18 @@ class SparkQuadraticOracleTest {
     void theBatchesDoNotDependOnThePartitioning() {
         Local one = load(1, 4096), four = load(4, 64);
         try {
+            // The rows of a batch are chosen from the seed alone; the passes over them agree whatever the partitioning.
+            int[] rows = new MiniBatches(N, 100, 5).rows(7);
+            assertThat(Arrays.equals(rows, new MiniBatches(N, 100, 5).rows(7))).isTrue();
+            long[] ids = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) ids[i] = rows[i];
             QuadraticNet net = SignedQuadraticNet.create(4, D, 0.0);
-            long[] a = new SparkQuadraticOracle(one.samples.blocks, N, net, 100, 5).batch(7);
-            long[] b = new SparkQuadraticOracle(four.samples.blocks, N, net, 100, 5).batch(7);
-            assertThat(Arrays.equals(a, b)).isTrue();
+            double[] w = net.initialWeights(0.5, 3);
+            QuadraticSums a = QuadraticSamplePass.sums(one.samples.blocks, net, QuadraticNet.Path.UNITS, w, ids);
+            QuadraticSums b = QuadraticSamplePass.sums(four.samples.blocks, net, QuadraticNet.Path.UNITS, w, ids);
+            assertEquals(rows.length, a.rows);
+            assertEquals(a.rows, b.rows);
+            Approx.assertRelative(a.loss, b.loss, Approx.SUMMATION, "loss over the batch");
         } finally {
             one.samples.release();
             four.samples.release();

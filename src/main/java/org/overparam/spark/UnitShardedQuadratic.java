@@ -1,0 +1,535 @@
+package org.overparam.spark;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.overparam.UserError;
+import org.overparam.data.HadoopFiles;
+import org.overparam.data.SampleBlock;
+import org.overparam.model.QuadraticNet;
+import org.overparam.model.QuadraticSums;
+import org.overparam.model.QuadraticUnitBlock;
+import org.overparam.model.TrainingSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A quadratic-activation net ({@link QuadraticNet}: Du &amp; Lee's, Ge et al.'s signed net, either behind Ge et al.'s
+ * random first layer) with its k hidden units sharded over the executors: the units are cut into blocks
+ * ({@link QuadraticUnitBlock}: rows of W, the optimizer's state), one per partition of a cached RDD, stepped where they
+ * live. The driver never holds W; it holds per-sample numbers (UNITS path) or d x d matrices (FORM path).
+ *
+ * <p>A pass over the rows B of an iteration (all n, or a mini-batch from {@link org.overparam.model.MiniBatches}) on
+ * the path {@link QuadraticNet#cheaperPath} picks for |B| rows:
+ * <ul>
+ *   <li>UNITS: every executor holds all samples (one broadcast of X and y); a block's forward pass returns its part of
+ *       f over B ({@code 8 |B|} bytes), the driver sums the parts in partition order and sends back
+ *       {@code c_i = 2 scale l'(f_i, y_i) / |B|} for the backward pass. One job per step: backward with the previous
+ *       c, update, forward on the next rows. {@code 4 |B| k d} flops in the tasks.</li>
+ *   <li>FORM: a block's forward pass returns its part of {@code M = W^T D W} (d x d); the driver sums them, a pass over
+ *       the sample blocks ({@link QuadraticSamplePass}) gives S and the loss, and the driver sends back
+ *       {@code Q = scale S / |B| + C}. Two jobs per step; {@code 4 k d^2} flops in the unit tasks and {@code 4 |B| d^2}
+ *       in the sample tasks, {@code 8 d^2} bytes each way per task.</li>
+ * </ul>
+ * Gradient descent and Adam run one command per step, so an iteration's gradient norm arrives with the next step; with
+ * a gradient-norm stopping rule, and for perturbed GD (whose steps depend on the norm), the backward pass is a job of
+ * its own. The optimizers' loops ({@link QuadraticOptimizers}) follow {@link org.overparam.optim.GradientDescent},
+ * {@link org.overparam.optim.Adam} and {@link org.overparam.optim.PerturbedGradientDescent} step for step.
+ *
+ * <p>Faults: each command's RDD derives from the previous one, and its command (a broadcast) is kept until the next
+ * checkpoint. Every {@code checkpointEvery} iterations (at least every {@value #LINEAGE_LIMIT}) every task writes its
+ * block ({@link QuadraticUnitBlock#checkpointValues}) into {@code <checkpointRoot>/iteration-<t>} through Hadoop and the
+ * lineage restarts from the files, so a lost executor costs the steps since then; the folders are removed when
+ * training ends.
+ */
+public final class UnitShardedQuadratic implements AutoCloseable {
+    /** Iterations after which the lineage is cut by a checkpoint even when {@code checkpointEvery} is 0. */
+    public static final int LINEAGE_LIMIT = 100;
+
+    /**
+     * The driver's view of a forward pass at W(t) over rows B.
+     *
+     * @param rows         the sorted rows of B, or null for all n
+     * @param loss         the objective over B
+     * @param dataLoss     {@code (1/|B|) sum_{i in B} l(f(x_i), y_i)}
+     * @param predictions  f over B (UNITS), else null
+     * @param form         M (FORM), else null
+     * @param coefficients the backward pass's c_i (UNITS), else null
+     * @param q            the backward pass's Q (FORM), else null
+     * @param seconds      the pass's wall time on the driver (its jobs)
+     */
+    public record Pass(int iteration, int[] rows, double loss, double dataLoss, double[] predictions, double[] form,
+                       double[] coefficients, double[] q, double seconds) {
+    }
+
+    /**
+     * The objective and its gradient norm at the current weights over all n samples.
+     *
+     * @param formGradient {@code grad_M} of the objective as a function of M (d x d) for Du &amp; Lee's net on the FORM
+     *                     path, else null
+     * @param form         M = W^T D W when it was formed, else null
+     */
+    public record FullEvaluation(double loss, double dataLoss, double gradientNorm, double[] formGradient, double[] form) {
+    }
+
+    private final JavaSparkContext jsc;
+    private final QuadraticNet net;
+    private final TrainingSet data;
+    private final JavaRDD<SampleBlock> samples;
+    private final Broadcast<QuadraticNet> shippedNet;
+    private final Broadcast<TrainingSet> shipped;
+    private final Broadcast<HadoopFiles.Conf> hadoop;
+    private final UnitLayout layout;
+    private final QuadraticUnitBlock.State state;
+    private final QuadraticNet.Path path;
+    private final double kappa;
+    private final long seed;
+    private final String checkpointRoot;
+    private final int checkpointEvery;
+    private JavaRDD<QuadraticUnitBlock.Stepped> current;
+    private JavaRDD<QuadraticUnitBlock.Stepped> base;
+    private final List<Broadcast<QuadraticUnitBlock.Command>> commands = new ArrayList<>();
+    private String checkpointFolder;
+    private Pass last;
+    private double lastGradientSquared = Double.NaN;
+    private double lastTaskSeconds;
+
+    /**
+     * @param data            all samples (shipped once to every executor for UNITS passes)
+     * @param samples         the same samples as persisted sample blocks, for FORM passes (owned by the caller)
+     * @param rowsPerPass     |B|: n, or the mini-batch size; sets the path
+     * @param checkpointRoot  a folder of the run directory for the lineage's checkpoints
+     * @param checkpointEvery iterations between checkpoints (0: every {@value #LINEAGE_LIMIT})
+     */
+    public UnitShardedQuadratic(JavaSparkContext jsc, QuadraticNet net, TrainingSet data, JavaRDD<SampleBlock> samples, UnitLayout layout,
+                                QuadraticUnitBlock.State state, int rowsPerPass, double kappa, long seed, String checkpointRoot,
+                                int checkpointEvery) {
+        if (jsc.getConf().getBoolean("spark.speculation", false)) {
+            throw new UserError("Training needs spark.speculation = false: the unit blocks of a step reuse the arrays of the step "
+                    + "before last, which two attempts of one task would share. Remove --conf spark.speculation=true.");
+        }
+        if (data.d != net.d || layout.width() != net.k) {
+            throw new IllegalArgumentException("UnitShardedQuadratic: samples of d = " + data.d + " and " + layout.width()
+                    + " units for a net of d = " + net.d + ", k = " + net.k);
+        }
+        this.jsc = jsc;
+        this.net = net;
+        this.data = data;
+        this.samples = samples;
+        this.layout = layout;
+        this.state = state;
+        this.path = net.cheaperPath(rowsPerPass);
+        this.kappa = kappa;
+        this.seed = seed;
+        this.checkpointRoot = checkpointRoot;
+        this.checkpointEvery = checkpointEvery > 0 ? Math.min(checkpointEvery, LINEAGE_LIMIT) : LINEAGE_LIMIT;
+        this.shippedNet = jsc.broadcast(net);
+        this.shipped = jsc.broadcast(data);
+        this.hadoop = jsc.broadcast(new HadoopFiles.Conf(jsc.hadoopConfiguration()));
+    }
+
+    /**
+     * Blocks for k units: one per core, but no more than one per {@link UnitLayout#MIN_TASK_FLOPS} of a step, and
+     * enough that no block's W passes {@link UnitLayout#MAX_BLOCK_DOUBLES}; {@code forced > 0} overrides. The
+     * executors' memory is checked ({@link #requireFits}).
+     */
+    public static UnitLayout layout(QuadraticNet net, int rowsPerPass, long n, QuadraticUnitBlock.State state,
+                                    UnitLayout.Executors executors, int forced) {
+        double flops = net.cheaperPath(rowsPerPass) == QuadraticNet.Path.FORM ? 4.0 * net.k * net.d * net.d
+                : 4.0 * rowsPerPass * net.k * net.d;
+        int cores = executors.count() * executors.cores();
+        int blocks = forced > 0 ? forced : (int) Math.max(1, Math.min(cores, flops / UnitLayout.MIN_TASK_FLOPS));
+        if (forced <= 0) blocks = Math.max(blocks, (int) Math.ceil((double) net.k * net.d / UnitLayout.MAX_BLOCK_DOUBLES));
+        UnitLayout layout = UnitLayout.even(net.k, Math.min(blocks, net.k), org.overparam.model.UnitRepresentation.WEIGHTS);
+        requireFits(net, layout, rowsPerPass, n, state, executors);
+        return layout;
+    }
+
+    /** Refuses, with the memory needed and what to change, a width the executors cannot hold. */
+    static void requireFits(QuadraticNet net, UnitLayout layout, int rowsPerPass, long n, QuadraticUnitBlock.State state,
+                            UnitLayout.Executors executors) {
+        long units = layout.largestBlock(), d = net.d;
+        if (units * d > UnitLayout.MAX_BLOCK_DOUBLES) {
+            throw new UserError(String.format(Locale.ROOT, "train.unit-blocks = %d cuts k = %,d into blocks of %,d units: a block's "
+                    + "W would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.", layout.blocks(), net.k, units,
+                    units * d, UnitLayout.MAX_BLOCK_DOUBLES, (long) Math.ceil((double) net.k * d / UnitLayout.MAX_BLOCK_DOUBLES)));
+        }
+        long kept = (long) rowsPerPass * units <= QuadraticUnitBlock.KEPT_DOUBLES ? (long) rowsPerPass * (units + d) : 0;
+        long block = 8 * ((state.arrays + 1) * units * d + kept);
+        long step = block + 8 * (2L * QuadraticUnitBlock.CHUNK_DOUBLES + (long) rowsPerPass * units);
+        int perExecutor = (layout.blocks() + executors.count() - 1) / executors.count();
+        int running = Math.min(perExecutor, executors.cores());
+        long samplesBytes = 8 * n * (d + 1);
+        long need = samplesBytes + perExecutor * block + running * step;
+        long have = executors.usable();
+        if (need > have) {
+            throw new UserError(String.format(Locale.ROOT, "Training k = %,d quadratic units on n = %,d samples of d = %d needs %.2f GB "
+                    + "per executor: the samples %.2f GB, %d unit blocks of up to %,d units %.2f GB, and %.2f GB more per running "
+                    + "block while a step runs. An executor has %.2f GB (%.0f%% of its %.2f GB heap after Spark's 300 MB reserve), "
+                    + "%d executor(s). Give the executors more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --executor-memory for "
+                    + "jobs/submit), add executors, or train a smaller width.", net.k, n, d, need / 1e9, samplesBytes / 1e9,
+                    perExecutor, units, perExecutor * block / 1e9, step / 1e9, have / 1e9, 100 * UnitLayout.USABLE_HEAP,
+                    executors.heapBytes() / 1e9, executors.count()));
+        }
+    }
+
+    public UnitLayout layout() {
+        return layout;
+    }
+
+    public QuadraticNet.Path path() {
+        return path;
+    }
+
+    public QuadraticNet net() {
+        return net;
+    }
+
+    /** The samples of this run (on the driver). */
+    public TrainingSet data() {
+        return data;
+    }
+
+    /** The last pass. */
+    public Pass last() {
+        return last;
+    }
+
+    /** {@code ||grad L||^2} of the last backward pass (at the pass before {@link #last} after a fused step). */
+    public double lastGradientSquared() {
+        return lastGradientSquared;
+    }
+
+    /** The longest task's compute time in the last command. */
+    public double lastTaskSeconds() {
+        return lastTaskSeconds;
+    }
+
+    /** Builds the blocks at W(0) on the executors and makes the forward pass over {@code rows} (null: all). */
+    public Pass start(int[] rows) {
+        long t0 = System.nanoTime();
+        int[] cuts = layout.cuts();
+        int d = net.d;
+        double k = kappa;
+        long s = seed;
+        QuadraticUnitBlock.State st = state;
+        base = jsc.parallelize(blockIds(), cuts.length - 1)
+                .map(b -> new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), null));
+        return run(new QuadraticUnitBlock.Command(null, null, false, null, null, forward(rows)), 0, t0);
+    }
+
+    /** A backward pass at the last pass's weights and rows; the blocks keep the gradient. Returns {@code ||grad L||^2}. */
+    public double backward() {
+        run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), false, null, null, null), last.iteration(), System.nanoTime());
+        return lastGradientSquared;
+    }
+
+    /** An update by the kept gradient, then the forward pass of iteration {@code iteration} over {@code rows}. */
+    public Pass update(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
+        return run(new QuadraticUnitBlock.Command(null, null, false, null, update, forward(rows)), iteration, System.nanoTime());
+    }
+
+    /**
+     * Backward at the last pass, update, forward over {@code rows} as iteration {@code iteration}: one step in one
+     * command; {@link #lastGradientSquared} is then the norm at the last pass.
+     */
+    public Pass step(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
+        return run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), false, null, update, forward(rows)), iteration,
+                System.nanoTime());
+    }
+
+    /**
+     * Saves the current point in the blocks, adds {@code length * xi(t)} (drawn from {@code seed}) and makes the forward
+     * pass over the same rows.
+     */
+    public Pass perturb(int t, long seed, double length) {
+        return run(new QuadraticUnitBlock.Command(null, null, false, new QuadraticUnitBlock.Perturbation(t, seed, length), null,
+                forward(last.rows())), last.iteration(), System.nanoTime());
+    }
+
+    /** Returns to the point saved by {@link #perturb} and makes the forward pass over the same rows. */
+    public Pass revert() {
+        return run(new QuadraticUnitBlock.Command(null, null, true, null, null, forward(last.rows())), last.iteration(), System.nanoTime());
+    }
+
+    /** {@code ||xi(t)||^2} of the perturbation of iteration t drawn from {@code s}, over all units (one job, no state changed). */
+    public double noiseSquared(int t, long s) {
+        double sum = 0;
+        for (double v : current.map(b -> b.block().noiseSquared(t, s)).collect()) sum += v;
+        return sum;
+    }
+
+    /** The objective over all n samples at the current weights, with its gradient norm if asked (no state changed). */
+    public FullEvaluation evaluateAll(QuadraticNet.Path p, boolean gradient) {
+        Broadcast<QuadraticNet> bn = shippedNet;
+        double wsq = 0, pen = 0;
+        for (double[] v : current.map(b -> new double[] {squaredNorm(b.block().weights()), b.block().penalty(bn.value())}).collect()) {
+            wsq += v[0];
+            pen += v[1];
+        }
+        double regular = 0.5 * net.decay * wsq + pen;
+        int n = data.n;
+        if (p == QuadraticNet.Path.FORM) {
+            double[] m = form();
+            QuadraticSums sums = QuadraticSamplePass.sums(samples, net, QuadraticNet.Path.FORM, m, null);
+            double dataLoss = sums.loss / sums.rows;
+            double[] q = formCoefficient(sums);
+            double norm = Double.NaN;
+            if (gradient) {
+                Broadcast<double[]> bq = jsc.broadcast(q);
+                try {
+                    norm = Math.sqrt(sum(current.map(b -> b.block().formGradientSquared(bn.value(), bq.value())).collect()));
+                } finally {
+                    bq.destroy(false);
+                }
+            }
+            double[] formGradient = null;
+            if (net.allPositive()) {
+                formGradient = q.clone();
+                for (int i = 0; i < net.d; i++) formGradient[i * net.d + i] += 0.5 * net.decay;
+            }
+            return new FullEvaluation(net.scale * dataLoss + regular, dataLoss, norm, formGradient, m);
+        }
+        double[] f = predict(data);
+        double[] y = data.y();
+        double lossSum = 0;
+        double[] c = new double[n];
+        for (int i = 0; i < n; i++) {
+            lossSum += net.loss.value(f[i], y[i]);
+            c[i] = 2 * net.scale * net.loss.derivative(f[i], y[i]) / n;
+        }
+        double norm = Double.NaN;
+        if (gradient) {
+            Broadcast<TrainingSet> set = shipped;
+            Broadcast<double[]> bc = jsc.broadcast(c);
+            try {
+                norm = Math.sqrt(sum(current.map(b -> b.block().gradientSquared(bn.value(), set.value(), null, bc.value(), workspace()))
+                        .collect()));
+            } finally {
+                bc.destroy(false);
+            }
+        }
+        return new FullEvaluation(net.scale * lossSum / n + regular, lossSum / n, norm, null, null);
+    }
+
+    /** {@code M = W^T D W} at the current weights (d x d; one job, the blocks' parts summed in partition order). */
+    public double[] form() {
+        Broadcast<QuadraticNet> bn = shippedNet;
+        double[] m = new double[net.d * net.d];
+        for (double[] part : current.map(b -> b.block().form(bn.value())).collect()) add(m, part);
+        return m;
+    }
+
+    /** f on other samples ({@code test}) at the current weights (one job). */
+    public double[] predict(TrainingSet test) {
+        if (test.d != net.d) throw new IllegalArgumentException("predict: expected samples of d = " + net.d + ", found d = " + test.d);
+        Broadcast<QuadraticNet> bn = shippedNet;
+        Broadcast<TrainingSet> other = test == data ? shipped : jsc.broadcast(test);
+        try {
+            double[] f = new double[test.n];
+            for (double[] part : current.map(b -> b.block().predictions(bn.value(), other.value(), null, workspace())).collect()) {
+                add(f, part);
+            }
+            return f;
+        } finally {
+            if (other != shipped) other.destroy(false);
+        }
+    }
+
+    /** {@code ||W||_F^2} at the current weights (one job). */
+    public double weightsSquared() {
+        return sum(current.map(b -> squaredNorm(b.block().weights())).collect());
+    }
+
+    /** W gathered on the driver (k x d): for tests and small nets only. */
+    public double[] gatherWeights() {
+        double[] w = new double[net.k * net.d];
+        for (QuadraticUnitBlock b : current.map(QuadraticUnitBlock.Stepped::block).collect()) {
+            System.arraycopy(b.weights(), 0, w, b.first * net.d, b.weights().length);
+        }
+        return w;
+    }
+
+    /** Runs one command on every block (one job, plus the sample pass of a FORM forward) and updates the driver's view. */
+    private Pass run(QuadraticUnitBlock.Command command, int iteration, long t0) {
+        Broadcast<QuadraticUnitBlock.Command> shippedCommand = jsc.broadcast(command);
+        commands.add(shippedCommand);
+        boolean checkpoint = command.forward() != null && iteration > 0 && iteration % checkpointEvery == 0
+                && (last == null || last.iteration() != iteration);
+        String folder = checkpoint ? checkpointRoot + "/iteration-" + iteration : null;
+        JavaRDD<QuadraticUnitBlock.Stepped> next = RddFunction.map(base, new Apply(shippedNet, shipped, shippedCommand, hadoop, folder))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<QuadraticUnitBlock.Outputs> parts = RddFunction.collect(next, new OutputsOf());
+        JavaRDD<QuadraticUnitBlock.Stepped> previous = current;
+        current = next;
+        base = next;
+        if (previous != null) previous.unpersist(false);
+        if (folder != null) cutLineage(folder, command.forward().rows());
+        double gsq = 0, wsq = 0, pen = 0, task = 0;
+        for (QuadraticUnitBlock.Outputs o : parts) {
+            gsq += o.gradientSquared();
+            wsq += o.weightsSquared();
+            pen += o.penalty();
+            task = Math.max(task, o.computeSeconds());
+        }
+        lastTaskSeconds = task;
+        if (command.coefficients() != null || command.q() != null) lastGradientSquared = gsq;
+        if (command.forward() == null) return last;
+        last = assemble(iteration, command.forward().rows(), parts, 0.5 * net.decay * wsq + pen, t0);
+        return last;
+    }
+
+    /** The driver's side of a forward pass: f or M summed in partition order, the loss, the backward coefficients. */
+    private Pass assemble(int iteration, int[] rows, List<QuadraticUnitBlock.Outputs> parts, double regular, long t0) {
+        int r = rows == null ? data.n : rows.length;
+        if (path == QuadraticNet.Path.FORM) {
+            double[] m = new double[net.d * net.d];
+            for (QuadraticUnitBlock.Outputs o : parts) add(m, o.partial());
+            QuadraticSums sums = QuadraticSamplePass.sums(samples, net, QuadraticNet.Path.FORM, m, longs(rows));
+            double dataLoss = sums.loss / sums.rows;
+            return new Pass(iteration, rows, net.scale * dataLoss + regular, dataLoss, null, m, null, formCoefficient(sums),
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        double[] f = new double[r];
+        for (QuadraticUnitBlock.Outputs o : parts) add(f, o.partial());
+        double[] y = data.y();
+        double lossSum = 0;
+        double[] c = new double[r];
+        for (int i = 0; i < r; i++) {
+            double yi = y[rows == null ? i : rows[i]];
+            lossSum += net.loss.value(f[i], yi);
+            c[i] = 2 * net.scale * net.loss.derivative(f[i], yi) / r;
+        }
+        return new Pass(iteration, rows, net.scale * lossSum / r + regular, lossSum / r, f, null, c, null, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@code Q = scale S / |B| + C}. */
+    private double[] formCoefficient(QuadraticSums sums) {
+        double[] q = new double[net.d * net.d];
+        for (int i = 0; i < q.length; i++) q[i] = net.scale * sums.matrix[i] / sums.rows + (net.c != null ? net.c[i] : 0.0);
+        return q;
+    }
+
+    private QuadraticUnitBlock.Forward forward(int[] rows) {
+        return new QuadraticUnitBlock.Forward(path, rows);
+    }
+
+    /** After a checkpoint into {@code folder}: later commands start from its files, older commands and folders go. */
+    private void cutLineage(String folder, int[] rows) {
+        int[] cuts = layout.cuts();
+        int d = net.d;
+        QuadraticUnitBlock.State st = state;
+        Broadcast<HadoopFiles.Conf> conf = hadoop;
+        base = jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
+            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
+            if (kept instanceof QuadraticUnitBlock block) return new QuadraticUnitBlock.Stepped(block, null);
+            int units = cuts[b + 1] - cuts[b];
+            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b],
+                    Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
+            return new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), null);
+        });
+        while (commands.size() > 1) commands.remove(0).destroy(false);
+        if (checkpointFolder != null) deleteFolder(checkpointFolder);
+        checkpointFolder = folder;
+    }
+
+    private void deleteFolder(String folder) {
+        try {
+            Path p = new Path(folder);
+            FileSystem fs = p.getFileSystem(jsc.hadoopConfiguration());
+            fs.delete(p, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing the old checkpoint " + folder, e);
+        }
+    }
+
+    /** One command on every block, and with a folder the block's checkpoint: the function of each command's job. */
+    private static final class Apply extends RddFunction<QuadraticUnitBlock.Stepped, QuadraticUnitBlock.Stepped> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<QuadraticNet> net;
+        private final Broadcast<TrainingSet> set;
+        private final Broadcast<QuadraticUnitBlock.Command> command;
+        private final Broadcast<HadoopFiles.Conf> conf;
+        private final String folder;
+
+        Apply(Broadcast<QuadraticNet> net, Broadcast<TrainingSet> set, Broadcast<QuadraticUnitBlock.Command> command,
+              Broadcast<HadoopFiles.Conf> conf, String folder) {
+            this.net = net;
+            this.set = set;
+            this.command = command;
+            this.conf = conf;
+            this.folder = folder;
+        }
+
+        @Override
+        public QuadraticUnitBlock.Stepped apply(QuadraticUnitBlock.Stepped s) {
+            QuadraticUnitBlock.Stepped stepped = s.block().apply(command.value(), net.value(), set.value(), workspace());
+            if (folder != null) {
+                QuadraticUnitBlock b = stepped.block();
+                UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
+            }
+            return stepped;
+        }
+    }
+
+    private static final class OutputsOf extends RddFunction<QuadraticUnitBlock.Stepped, QuadraticUnitBlock.Outputs> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public QuadraticUnitBlock.Outputs apply(QuadraticUnitBlock.Stepped s) {
+            return s.outputs();
+        }
+    }
+
+    private List<Integer> blockIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (int b = 0; b < layout.blocks(); b++) ids.add(b);
+        return ids;
+    }
+
+    private static long[] longs(int[] rows) {
+        if (rows == null) return null;
+        long[] out = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) out[i] = rows[i];
+        return out;
+    }
+
+    private static void add(double[] acc, double[] part) {
+        for (int i = 0; i < acc.length; i++) acc[i] += part[i];
+    }
+
+    private static double sum(List<Double> parts) {
+        double s = 0;
+        for (double v : parts) s += v;
+        return s;
+    }
+
+    static double squaredNorm(double[] a) {
+        double s = 0;
+        for (double v : a) s += v * v;
+        return s;
+    }
+
+    private static final ThreadLocal<QuadraticUnitBlock.Workspace> WORKSPACES = ThreadLocal.withInitial(QuadraticUnitBlock.Workspace::new);
+
+    private static QuadraticUnitBlock.Workspace workspace() {
+        return WORKSPACES.get();
+    }
+
+    @Override
+    public void close() {
+        if (current != null) current.unpersist(false);
+        for (Broadcast<QuadraticUnitBlock.Command> c : commands) c.destroy(false);
+        if (checkpointFolder != null) deleteFolder(checkpointFolder);
+        shippedNet.destroy(false);
+        shipped.destroy(false);
+        hadoop.destroy(false);
+    }
+}
