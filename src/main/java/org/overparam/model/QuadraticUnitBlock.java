@@ -33,8 +33,8 @@ import java.util.SplittableRandom;
  *
  * <p>A command ({@link #apply}) returns a new block and leaves this one as it was, so a retried or recomputed task
  * sees the same input; the arrays it replaces are kept (transient) for the block after next, as in
- * {@link ReluUnitBlock}. Memory: {@code 8 units d} bytes for W, as much for each of the gradient, the two Adam moments
- * and the saved point where they are used, and {@code 16 |B| units} for a kept Z and its product; twice that while a
+ * {@link ReluUnitBlock}. Memory: {@code 8 units d} bytes for W, as much for W before the last update, the gradient,
+ * and the two Adam moments or the saved point where they are used, and {@code 16 |B| units} for a kept Z and its product; twice that while a
  * command runs.
  */
 public final class QuadraticUnitBlock implements Serializable {
@@ -75,11 +75,21 @@ public final class QuadraticUnitBlock implements Serializable {
     /**
      * One job's work for every block, done in this order: a backward pass (with {@code coefficients}, the c_i of the
      * last forward's rows, on the UNITS path, or {@code q}, d x d, on the FORM path; neither: none), a return to the
-     * saved point ({@code revert}), a perturbation, an update by the backward pass's gradient, a forward pass.
-     * Null fields are skipped.
+     * saved point or to the weights before the last update ({@code back}), a perturbation, an update by the backward
+     * pass's gradient, a forward pass. Null fields are skipped.
      */
-    public record Command(double[] coefficients, double[] q, boolean revert, Perturbation perturbation, UnitUpdate update,
+    public record Command(double[] coefficients, double[] q, Back back, Perturbation perturbation, UnitUpdate update,
                           Forward forward) implements Serializable {
+    }
+
+    /** Where a command first returns to. */
+    public enum Back {
+        /** Nowhere. */
+        NONE,
+        /** Perturbed GD's saved point. */
+        SAVED,
+        /** The weights before the last update (a stopping rule that fired one step late). */
+        PREVIOUS
     }
 
     /**
@@ -123,6 +133,7 @@ public final class QuadraticUnitBlock implements Serializable {
     private final double[] adamM;
     private final double[] adamV;
     private final double[] saved;
+    private final double[] previous;
     private final double[] gradient;
     private final int[] rows;
     private final double[] xb;
@@ -130,7 +141,7 @@ public final class QuadraticUnitBlock implements Serializable {
     private transient List<double[]> spares;
 
     private QuadraticUnitBlock(int first, int units, int d, State state, double[] w, double[] adamM, double[] adamV,
-                               double[] saved, double[] gradient, int[] rows, double[] xb, double[] z) {
+                               double[] saved, double[] previous, double[] gradient, int[] rows, double[] xb, double[] z) {
         this.first = first;
         this.units = units;
         this.d = d;
@@ -139,6 +150,7 @@ public final class QuadraticUnitBlock implements Serializable {
         this.adamM = adamM;
         this.adamV = adamV;
         this.saved = saved;
+        this.previous = previous;
         this.gradient = gradient;
         this.rows = rows;
         this.xb = xb;
@@ -150,7 +162,7 @@ public final class QuadraticUnitBlock implements Serializable {
         double[] w = new double[Math.multiplyExact(units, d)];
         for (int r = 0; r < units; r++) QuadraticNet.initialRow(first + r, kappa, seed, w, r * d, d);
         return new QuadraticUnitBlock(first, units, d, state, w, state == State.ADAM ? new double[w.length] : null,
-                state == State.ADAM ? new double[w.length] : null, state == State.PERTURBED ? w.clone() : null, null, null, null, null);
+                state == State.ADAM ? new double[w.length] : null, state == State.PERTURBED ? w.clone() : null, null, null, null, null, null);
     }
 
     /** Doubles of a checkpoint of {@code units} units. */
@@ -185,7 +197,7 @@ public final class QuadraticUnitBlock implements Serializable {
         return new QuadraticUnitBlock(first, units, d, state, w,
                 state == State.ADAM ? Arrays.copyOfRange(values, len, 2 * len) : null,
                 state == State.ADAM ? Arrays.copyOfRange(values, 2 * len, 3 * len) : null,
-                state == State.PERTURBED ? Arrays.copyOfRange(values, len, 2 * len) : null, null, rows, null, null);
+                state == State.PERTURBED ? Arrays.copyOfRange(values, len, 2 * len) : null, null, null, rows, null, null);
     }
 
     /** The block's rows of W (units x d, row-major), not to be modified. */
@@ -198,7 +210,7 @@ public final class QuadraticUnitBlock implements Serializable {
         long t0 = System.nanoTime();
         List<double[]> pool = spares != null ? spares : new ArrayList<>();
         spares = null;
-        double[] g = gradient, nw = w, m = adamM, v = adamV, s = saved;
+        double[] g = gradient, nw = w, m = adamM, v = adamV, s = saved, before = previous;
         double gradientSquared = Double.NaN;
         if (c.coefficients() != null || c.q() != null) {
             g = take(pool, w.length);
@@ -206,8 +218,12 @@ public final class QuadraticUnitBlock implements Serializable {
             else unitsGradient(net, data, c.coefficients(), g, ws, pool);
             gradientSquared = squaredNorm(g);
         }
-        if (c.revert()) {
+        if (c.back() == Back.SAVED) {
             nw = copy(pool, s);
+        } else if (c.back() == Back.PREVIOUS) {
+            if (previous == null) throw new IllegalStateException("QuadraticUnitBlock: no update to go back from");
+            nw = previous;
+            before = null;
         }
         if (c.perturbation() != null) {
             s = copy(pool, nw);
@@ -237,6 +253,7 @@ public final class QuadraticUnitBlock implements Serializable {
                 m = nm;
                 v = nv;
             }
+            before = nw;
             nw = next;
         }
         int[] fRows = rows;
@@ -261,7 +278,7 @@ public final class QuadraticUnitBlock implements Serializable {
                 }
             }
         }
-        QuadraticUnitBlock next = new QuadraticUnitBlock(first, units, d, state, nw, m, v, s,
+        QuadraticUnitBlock next = new QuadraticUnitBlock(first, units, d, state, nw, m, v, s, before,
                 c.forward() != null ? null : g, fRows, fx, fz);
         next.spares = released(pool, next);
         Outputs out = new Outputs(gradientSquared, partial, squaredNorm(nw), penalty(net, nw), (System.nanoTime() - t0) / 1e9);
@@ -271,7 +288,7 @@ public final class QuadraticUnitBlock implements Serializable {
     /** The arrays of this block and its pool that {@code next} does not hold: reused by the command after next. */
     private List<double[]> released(List<double[]> pool, QuadraticUnitBlock next) {
         List<double[]> out = new ArrayList<>(pool);
-        for (double[] a : new double[][] {w, adamM, adamV, saved, gradient, xb, z}) {
+        for (double[] a : new double[][] {w, adamM, adamV, saved, previous, gradient, xb, z}) {
             if (a != null && !next.holds(a) && out.stream().noneMatch(p -> p == a)) out.add(a);
         }
         out.removeIf(next::holds);
@@ -279,7 +296,7 @@ public final class QuadraticUnitBlock implements Serializable {
     }
 
     private boolean holds(double[] a) {
-        return a == w || a == adamM || a == adamV || a == saved || a == gradient || a == xb || a == z;
+        return a == w || a == adamM || a == adamV || a == saved || a == previous || a == gradient || a == xb || a == z;
     }
 
     /** The block's part of f on the given rows of {@code data} (all rows if null), at this block's weights; no state kept. */

@@ -12,8 +12,9 @@ import org.overparam.optim.StoppingRule;
  * Gradient descent, Adam and perturbed gradient descent on a {@link UnitShardedQuadratic}, step for step as the
  * driver-side {@link GradientDescent#minimize}, {@link Adam#minimize} and {@link PerturbedGradientDescent#minimize}
  * run them on a weight array: the same iterates, listener calls, stopping and divergence rules (tests hold the two to
- * 1e-12). GD and Adam make one command per step unless the stopping rule watches the gradient norm; perturbed GD
- * makes a backward pass of its own each step, two more jobs per perturbation.
+ * 1e-12). GD and Adam make one command per step, whose backward pass gives the gradient norm of the iteration it
+ * steps from; a gradient-norm rule that fires then costs one command back. Perturbed GD, whose steps depend on the
+ * norm, makes a backward pass of its own each step, and two more jobs per perturbation.
  */
 public final class QuadraticOptimizers {
     private QuadraticOptimizers() {
@@ -82,22 +83,26 @@ public final class QuadraticOptimizers {
                                       StoppingRule stop, MiniBatches batches, Listener listener) throws Exception {
         UnitShardedQuadratic.Pass pass = engine.start(batches.rows(0));
         double l0 = pass.loss();
-        boolean watchGradient = stop.gradientTolerance() > 0;
         for (int t = 0; ; t++) {
             Minimizer.checkDivergence(t, pass.loss(), l0, rate.applyAsDouble(t));
             String early = stop.reason(t, pass.loss(), Double.NaN);
-            if (early != null || watchGradient) {
+            if (early != null) {
                 long t0 = System.nanoTime();
                 double norm = Math.sqrt(engine.backward());
                 Iterate it = iterate(pass, norm, rate.applyAsDouble(t), pass.seconds() + (System.nanoTime() - t0) / 1e9);
                 listener.onIterate(it);
-                String reason = stop.reason(t, pass.loss(), norm);
-                if (reason != null) return new Outcome(t, reason, it, 0);
-                pass = engine.update(schedule.at(t), t + 1, batches.rows(t + 1));
-            } else {
-                UnitShardedQuadratic.Pass at = pass;
-                pass = engine.step(schedule.at(t), t + 1, batches.rows(t + 1));
-                listener.onIterate(iterate(at, Math.sqrt(engine.lastGradientSquared()), rate.applyAsDouble(t), pass.seconds()));
+                return new Outcome(t, stop.reason(t, pass.loss(), norm), it, 0);
+            }
+            UnitShardedQuadratic.Pass at = pass;
+            pass = engine.step(schedule.at(t), t + 1, batches.rows(t + 1));
+            double norm = Math.sqrt(engine.lastGradientSquared());
+            Iterate it = iterate(at, norm, rate.applyAsDouble(t), pass.seconds());
+            listener.onIterate(it);
+            // The gradient-norm rule sees iteration t's norm with the step to t + 1: it then goes back one step.
+            String reason = stop.reason(t, at.loss(), norm);
+            if (reason != null) {
+                engine.undo(t, at.rows());
+                return new Outcome(t, reason, it, 0);
             }
         }
     }

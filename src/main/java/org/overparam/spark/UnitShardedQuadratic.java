@@ -38,9 +38,9 @@ import java.util.Locale;
  *       {@code Q = scale S / |B| + C}. Two jobs per step; {@code 4 k d^2} flops in the unit tasks and {@code 4 |B| d^2}
  *       in the sample tasks, {@code 8 d^2} bytes each way per task.</li>
  * </ul>
- * Gradient descent and Adam run one command per step, so an iteration's gradient norm arrives with the next step; with
- * a gradient-norm stopping rule, and for perturbed GD (whose steps depend on the norm), the backward pass is a job of
- * its own. The optimizers' loops ({@link QuadraticOptimizers}) follow {@link org.overparam.optim.GradientDescent},
+ * Gradient descent and Adam run one command per step, so an iteration's gradient norm arrives with the next step (a
+ * gradient-norm stopping rule then goes back one step); for perturbed GD, whose steps depend on the norm, the
+ * backward pass is a job of its own. The optimizers' loops ({@link QuadraticOptimizers}) follow {@link org.overparam.optim.GradientDescent},
  * {@link org.overparam.optim.Adam} and {@link org.overparam.optim.PerturbedGradientDescent} step for step.
  *
  * <p>Faults: each command's RDD derives from the previous one, and its command (a broadcast) is kept until the next
@@ -162,7 +162,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                     units * d, UnitLayout.MAX_BLOCK_DOUBLES, (long) Math.ceil((double) net.k * d / UnitLayout.MAX_BLOCK_DOUBLES)));
         }
         long kept = (long) rowsPerPass * units <= QuadraticUnitBlock.KEPT_DOUBLES ? (long) rowsPerPass * (units + d) : 0;
-        long block = 8 * ((state.arrays + 1) * units * d + kept);
+        long block = 8 * ((state.arrays + 2) * units * d + kept);
         long step = block + 8 * (2L * QuadraticUnitBlock.CHUNK_DOUBLES + (long) rowsPerPass * units);
         int perExecutor = (layout.blocks() + executors.count() - 1) / executors.count();
         int running = Math.min(perExecutor, executors.cores());
@@ -222,18 +222,18 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         QuadraticUnitBlock.State st = state;
         base = jsc.parallelize(blockIds(), cuts.length - 1)
                 .map(b -> new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), null));
-        return run(new QuadraticUnitBlock.Command(null, null, false, null, null, forward(rows)), 0, t0);
+        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)), 0, t0);
     }
 
     /** A backward pass at the last pass's weights and rows; the blocks keep the gradient. Returns {@code ||grad L||^2}. */
     public double backward() {
-        run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), false, null, null, null), last.iteration(), System.nanoTime());
+        run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, null, null), last.iteration(), System.nanoTime());
         return lastGradientSquared;
     }
 
     /** An update by the kept gradient, then the forward pass of iteration {@code iteration} over {@code rows}. */
     public Pass update(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
-        return run(new QuadraticUnitBlock.Command(null, null, false, null, update, forward(rows)), iteration, System.nanoTime());
+        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, update, forward(rows)), iteration, System.nanoTime());
     }
 
     /**
@@ -241,7 +241,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * command; {@link #lastGradientSquared} is then the norm at the last pass.
      */
     public Pass step(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
-        return run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), false, null, update, forward(rows)), iteration,
+        return run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, update, forward(rows)), iteration,
                 System.nanoTime());
     }
 
@@ -250,13 +250,22 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * pass over the same rows.
      */
     public Pass perturb(int t, long seed, double length) {
-        return run(new QuadraticUnitBlock.Command(null, null, false, new QuadraticUnitBlock.Perturbation(t, seed, length), null,
+        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, new QuadraticUnitBlock.Perturbation(t, seed, length), null,
                 forward(last.rows())), last.iteration(), System.nanoTime());
     }
 
     /** Returns to the point saved by {@link #perturb} and makes the forward pass over the same rows. */
     public Pass revert() {
-        return run(new QuadraticUnitBlock.Command(null, null, true, null, null, forward(last.rows())), last.iteration(), System.nanoTime());
+        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.SAVED, null, null, forward(last.rows())), last.iteration(), System.nanoTime());
+    }
+
+    /**
+     * Returns to the weights before the last update and makes the forward pass of iteration {@code iteration} over
+     * {@code rows} again: for a stopping rule that saw the gradient norm of iteration t only with the step to t + 1.
+     */
+    public Pass undo(int iteration, int[] rows) {
+        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.PREVIOUS, null, null, forward(rows)), iteration,
+                System.nanoTime());
     }
 
     /** {@code ||xi(t)||^2} of the perturbation of iteration t drawn from {@code s}, over all units (one job, no state changed). */
