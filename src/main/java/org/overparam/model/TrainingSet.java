@@ -65,7 +65,7 @@ public final class TrainingSet implements Serializable {
         return f;
     }
 
-    /** {@code K = X X^T} (n x n, row-major), made once per JVM that reads it: {@code 2 n^2 d} flops, {@code 8 n^2} bytes. */
+    /** {@code K = X X^T} (n x n, row-major, exactly symmetric), made once per JVM that reads it: {@code 2 n^2 d} flops, {@code 8 n^2} bytes. */
     public double[] kernel() {
         double[] k = kernel;
         if (k == null) {
@@ -74,6 +74,8 @@ public final class TrainingSet implements Serializable {
                 if (k == null) {
                     k = new double[Math.multiplyExact(n, n)];
                     org.overparam.linalg.Gemm.abt(x, 0, n, x, 0, n, d, k);
+                    // dgemm does not promise a bitwise symmetric product: the lower triangle is the upper's mirror.
+                    for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) k[j * n + i] = k[i * n + j];
                     kernel = k;
                 }
             }
