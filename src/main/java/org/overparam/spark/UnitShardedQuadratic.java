@@ -306,14 +306,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             }
             return new FullEvaluation(net.scale * dataLoss + regular, dataLoss, norm, formGradient, m);
         }
-        double[] f = predict(data);
-        double[] y = data.y();
-        double lossSum = 0;
         double[] c = new double[n];
-        for (int i = 0; i < n; i++) {
-            lossSum += net.loss.value(f[i], y[i]);
-            c[i] = 2 * net.scale * net.loss.derivative(f[i], y[i]) / n;
-        }
+        double dataLoss = meanLoss(predict(data), null, c);
         double norm = Double.NaN;
         if (gradient) {
             Broadcast<TrainingSet> set = shipped;
@@ -325,7 +319,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                 bc.destroy(false);
             }
         }
-        return new FullEvaluation(net.scale * lossSum / n + regular, lossSum / n, norm, null, null);
+        return new FullEvaluation(net.scale * dataLoss + regular, dataLoss, norm, null, null);
     }
 
     /** {@code M = W^T D W} at the current weights (d x d; one job, the blocks' parts summed in partition order). */
@@ -408,15 +402,25 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         }
         double[] f = new double[r];
         for (QuadraticUnitBlock.Outputs o : parts) add(f, o.partial());
-        double[] y = data.y();
-        double lossSum = 0;
         double[] c = new double[r];
+        double dataLoss = meanLoss(f, rows, c);
+        return new Pass(iteration, rows, net.scale * dataLoss + regular, dataLoss, f, null, c, null, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * {@code (1/|B|) sum_i l(f_i, y_i)} over the rows B (null: all n) whose predictions are {@code f}, filling
+     * {@code c} with the backward pass's {@code c_i = 2 scale l'(f_i, y_i) / |B|}.
+     */
+    private double meanLoss(double[] f, int[] rows, double[] c) {
+        double[] y = data.y();
+        int r = f.length;
+        double lossSum = 0;
         for (int i = 0; i < r; i++) {
             double yi = y[rows == null ? i : rows[i]];
             lossSum += net.loss.value(f[i], yi);
             c[i] = 2 * net.scale * net.loss.derivative(f[i], yi) / r;
         }
-        return new Pass(iteration, rows, net.scale * lossSum / r + regular, lossSum / r, f, null, c, null, (System.nanoTime() - t0) / 1e9);
+        return lossSum / r;
     }
 
     /** {@code Q = scale S / |B| + C}. */
