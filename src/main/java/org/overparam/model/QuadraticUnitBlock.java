@@ -216,7 +216,7 @@ public final class QuadraticUnitBlock implements Serializable {
             g = take(pool, w.length);
             if (c.q() != null) formGradient(net, c.q(), g);
             else unitsGradient(net, data, c.coefficients(), g, ws, pool);
-            gradientSquared = squaredNorm(g);
+            if (c.update() == null) gradientSquared = squaredNorm(g);
         }
         if (c.back() == Back.SAVED) {
             nw = copy(pool, s);
@@ -234,25 +234,24 @@ public final class QuadraticUnitBlock implements Serializable {
             pool.add(xi);
             nw = jumped;
         }
+        double weightsSquared = Double.NaN;
         if (c.update() != null) {
             if (g == null) throw new IllegalStateException("QuadraticUnitBlock: an update needs a backward pass first");
             double[] next = take(pool, w.length);
+            UpdateSums sums;
             if (c.update() instanceof UnitUpdate.Descent descent) {
-                double eta = descent.eta();
-                for (int i = 0; i < next.length; i++) next[i] = nw[i] - eta * g[i];
+                sums = descentStep(descent.eta(), nw, g, next);
             } else if (c.update() instanceof UnitUpdate.AdamStep adam) {
                 if (state != State.ADAM) throw new IllegalStateException("QuadraticUnitBlock: an Adam step on a " + state + " block");
                 double[] nm = take(pool, w.length), nv = take(pool, w.length);
-                double b1 = adam.beta1(), b2 = adam.beta2(), rate = adam.rate(), c1 = adam.correction1(), c2 = adam.correction2();
-                double eps = adam.epsilon();
-                for (int i = 0; i < next.length; i++) {
-                    nm[i] = b1 * m[i] + (1 - b1) * g[i];
-                    nv[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-                    next[i] = nw[i] - rate * (nm[i] / c1) / (Math.sqrt(nv[i] / c2) + eps);
-                }
+                sums = adamStep(adam, nw, g, m, v, next, nm, nv);
                 m = nm;
                 v = nv;
+            } else {
+                throw new IllegalArgumentException("QuadraticUnitBlock: unknown update " + c.update());
             }
+            if (c.coefficients() != null || c.q() != null) gradientSquared = sums.gradientSquared();
+            weightsSquared = sums.weightsSquared();
             before = nw;
             nw = next;
         }
@@ -281,8 +280,52 @@ public final class QuadraticUnitBlock implements Serializable {
         QuadraticUnitBlock next = new QuadraticUnitBlock(first, units, d, state, nw, m, v, s, before,
                 c.forward() != null ? null : g, fRows, fx, fz);
         next.spares = released(pool, next);
-        Outputs out = new Outputs(gradientSquared, partial, squaredNorm(nw), penalty(net, nw), (System.nanoTime() - t0) / 1e9);
+        Outputs out = new Outputs(gradientSquared, partial,
+                Double.isNaN(weightsSquared) ? squaredNorm(nw) : weightsSquared, penalty(net, nw), (System.nanoTime() - t0) / 1e9);
         return new Stepped(next, out);
+    }
+
+    /** {@code ||g||^2} and {@code ||next||^2}, summed in index order (as {@link #squaredNorm}) while an update runs. */
+    private record UpdateSums(double gradientSquared, double weightsSquared) {
+    }
+
+    /** {@code next = w - eta g}, with the squared norms of g and next. */
+    private static UpdateSums descentStep(double eta, double[] w, double[] g, double[] next) {
+        double gsq = 0, wsq = 0;
+        for (int i = 0; i < next.length; i++) {
+            double gi = g[i];
+            double wi = w[i] - eta * gi;
+            next[i] = wi;
+            gsq += gi * gi;
+            wsq += wi * wi;
+        }
+        return new UpdateSums(gsq, wsq);
+    }
+
+    /**
+     * One Adam step (Kingma &amp; Ba 2015, Algorithm 1): {@code m' = b1 m + (1 - b1) g}, {@code v' = b2 v + (1 - b2) g^2},
+     * {@code w' = w - rate (m' / c1) / (sqrt(v' / c2) + eps)} with the bias corrections {@code c1 = 1 - b1^t},
+     * {@code c2 = 1 - b2^t}; elementwise, into {@code next}, {@code nm}, {@code nv}. Its own method so that the JIT
+     * compiles it as a whole loop rather than by on-stack replacement inside the once-per-step {@link #apply}; the
+     * squared norms of g and of the new weights are summed in the same pass.
+     */
+    private static UpdateSums adamStep(UnitUpdate.AdamStep adam, double[] w, double[] g, double[] m, double[] v,
+            double[] next, double[] nm, double[] nv) {
+        double b1 = adam.beta1(), b2 = adam.beta2(), rate = adam.rate(), eps = adam.epsilon();
+        double c1 = adam.correction1(), c2 = adam.correction2();
+        double gsq = 0, wsq = 0;
+        for (int i = 0; i < next.length; i++) {
+            double gi = g[i];
+            double mi = b1 * m[i] + (1 - b1) * gi;
+            double vi = b2 * v[i] + (1 - b2) * gi * gi;
+            double wi = w[i] - rate * (mi / c1) / (Math.sqrt(vi / c2) + eps);
+            nm[i] = mi;
+            nv[i] = vi;
+            next[i] = wi;
+            gsq += gi * gi;
+            wsq += wi * wi;
+        }
+        return new UpdateSums(gsq, wsq);
     }
 
     /** The arrays of this block and its pool that {@code next} does not hold: reused by the command after next. */

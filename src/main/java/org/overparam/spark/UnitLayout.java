@@ -31,6 +31,11 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
      * is worth about this much compute on one core. Set by {@code bench/width-sweep} (the small widths).
      */
     public static final double MIN_TASK_FLOPS = 1e9;
+    /**
+     * Flops of dgemm that one byte of a streaming elementwise pass (an optimizer's update, a norm) costs as much time
+     * as on one core: the ratio of a core's dgemm rate to its memory bandwidth. Set by {@code bench/ge-mnist}.
+     */
+    public static final double FLOPS_PER_BYTE = 8;
     /** Largest W(k) of one block, in doubles (1 GB): beyond it a block is split further. */
     public static final long MAX_BLOCK_DOUBLES = 1L << 27;
     /** Share of an executor's heap, after Spark's 300 MB reserve, that the blocks, workspace and samples may take. */

@@ -136,20 +136,33 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     }
 
     /**
-     * Blocks for k units: one per core, but no more than one per {@link UnitLayout#MIN_TASK_FLOPS} of a step, and
-     * enough that no block's W passes {@link UnitLayout#MAX_BLOCK_DOUBLES}; {@code forced > 0} overrides. The
-     * executors' memory is checked ({@link #requireFits}).
+     * Blocks for k units: one per core, but no more than one per {@link UnitLayout#MIN_TASK_FLOPS} of a step's work,
+     * and enough that no block's W passes {@link UnitLayout#MAX_BLOCK_DOUBLES}; {@code forced > 0} overrides. The
+     * executors' memory is checked ({@link #requireFits}). A step's work is its products ({@code 4 |B| k d} flops on
+     * the UNITS path, {@code 4 k d^2} on the FORM path) plus its elementwise passes over the k d weights, worth
+     * {@link #elementwiseFlopsPerWeight} each: with small mini-batches (Adam on MNIST) the passes cost more than the
+     * products.
      */
     public static UnitLayout layout(QuadraticNet net, int rowsPerPass, long n, QuadraticUnitBlock.State state,
                                     UnitLayout.Executors executors, int forced) {
-        double flops = net.cheaperPath(rowsPerPass) == QuadraticNet.Path.FORM ? 4.0 * net.k * net.d * net.d
+        double products = net.cheaperPath(rowsPerPass) == QuadraticNet.Path.FORM ? 4.0 * net.k * net.d * net.d
                 : 4.0 * rowsPerPass * net.k * net.d;
+        double flops = products + elementwiseFlopsPerWeight(state) * net.k * net.d;
         int cores = executors.count() * executors.cores();
         int blocks = forced > 0 ? forced : (int) Math.max(1, Math.min(cores, flops / UnitLayout.MIN_TASK_FLOPS));
         if (forced <= 0) blocks = Math.max(blocks, (int) Math.ceil((double) net.k * net.d / UnitLayout.MAX_BLOCK_DOUBLES));
         UnitLayout layout = UnitLayout.even(net.k, Math.min(blocks, net.k), org.overparam.model.UnitRepresentation.WEIGHTS);
         requireFits(net, layout, rowsPerPass, n, state, executors);
         return layout;
+    }
+
+    /**
+     * The elementwise work of one step per weight, in flops of {@link UnitLayout#FLOPS_PER_BYTE} per byte of memory
+     * traffic: the gradient's clearing and weight decay (three passes) and the update, which reads W, the gradient
+     * and the optimizer's other arrays and writes the new ones ({@code 2 arrays + 1} passes), each 8 bytes a weight.
+     */
+    static double elementwiseFlopsPerWeight(QuadraticUnitBlock.State state) {
+        return UnitLayout.FLOPS_PER_BYTE * 8 * (3 + 2 * state.arrays + 1);
     }
 
     /** Refuses, with the memory needed and what to change, a width the executors cannot hold. */

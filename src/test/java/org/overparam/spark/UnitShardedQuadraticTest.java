@@ -261,4 +261,21 @@ class UnitShardedQuadraticTest {
                 small, 0));
         assertThat(e.getMessage()).contains("needs").contains("GB per executor").contains("--executor-memory");
     }
+
+    @Test
+    void theCostModelCountsTheElementwisePassesOfSmallMiniBatchSteps() {
+        UnitLayout.Executors twoCores = new UnitLayout.Executors(1, 2, 16L << 30, true);
+        // Ge et al. on MNIST: the products of a batch of 128 (1.2e9 flops) alone fill one task, the Adam update over
+        // 2.35 million weights (three arrays) makes it worth both cores.
+        QuadraticNet ge = SignedQuadraticNet.create(3000, 784, 0.0);
+        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 0).blocks()).isEqualTo(2);
+        // A small net whose whole step, products and passes, is below a task's fixed cost stays in one block.
+        QuadraticNet small = SignedQuadraticNet.create(200, 50, 0.0);
+        assertThat(UnitShardedQuadratic.layout(small, 128, 1000, QuadraticUnitBlock.State.ADAM, twoCores, 0).blocks()).isEqualTo(1);
+        // The passes are counted per array the optimizer keeps: Adam's exceed plain descent's.
+        assertThat(UnitShardedQuadratic.elementwiseFlopsPerWeight(QuadraticUnitBlock.State.ADAM))
+                .isGreaterThan(UnitShardedQuadratic.elementwiseFlopsPerWeight(QuadraticUnitBlock.State.DESCENT));
+        // train.unit-blocks wins over the model.
+        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 1).blocks()).isEqualTo(1);
+    }
 }
