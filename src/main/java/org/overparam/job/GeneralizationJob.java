@@ -52,7 +52,7 @@ public final class GeneralizationJob implements Job {
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
-        QuadraticTraining training = new QuadraticTraining(data, train, spec);
+        QuadraticTraining training = new QuadraticTraining(data, train, spec, false);
         int k = train.widths.get(0);
         List<Point> points = new ArrayList<>();
         ShardedSamples test = ShardedSamples.load(ctx.spark, data.withSplit(true, testN, data.labels));
@@ -78,7 +78,7 @@ public final class GeneralizationJob implements Job {
         MiniBatches full = new MiniBatches(n, 0, train.seed);
         QuadraticTraining.Samples samples = new QuadraticTraining.Samples(set.trainingSet(Precision.FLOAT64), set.blocks, testSet);
         long t0 = System.nanoTime();
-        try (UnitShardedQuadratic engine = training.engine(ctx, samples, net, full)) {
+        try (UnitShardedQuadratic engine = training.engine(ctx, samples, net, full, null)) {
             QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, training.minimizer(net, n), training.stoppingRule(), full,
                     it -> { });
             double[] f = engine.predict(testSet);

@@ -32,7 +32,7 @@ final class QuadraticOutputs {
     }
 
     /** Records every {@code every}-th iteration (and the last), and prints progress lines. */
-    static final class Recorder implements QuadraticOptimizers.Listener {
+    static class Recorder implements QuadraticOptimizers.Listener {
         final int width;
         final int every;
         final List<Row> rows;
@@ -41,10 +41,13 @@ final class QuadraticOutputs {
         final int maxIterations;
         final long t0 = System.nanoTime();
         long lastLine;
+        final int firstIteration;
         Row pending;
         boolean pendingRecorded;
 
-        Recorder(int width, int every, List<Row> rows, RunLog log, double progressSeconds, int maxIterations) {
+        /** From iteration {@code firstIteration} (0, or where a resumed run continues). */
+        Recorder(int width, int every, List<Row> rows, RunLog log, double progressSeconds, int maxIterations, int firstIteration) {
+            this.firstIteration = firstIteration;
             this.width = width;
             this.every = every;
             this.rows = rows;
@@ -60,9 +63,9 @@ final class QuadraticOutputs {
             pendingRecorded = k % every == 0;
             if (pendingRecorded) rows.add(pending);
             long now = System.nanoTime();
-            if (k == 0 || (now - lastLine) / 1e9 >= progressSeconds) {
+            if (k == firstIteration || (now - lastLine) / 1e9 >= progressSeconds) {
                 lastLine = now;
-                double elapsed = (now - t0) / 1e9, itps = (k + 1) / Math.max(elapsed, 1e-9);
+                double elapsed = (now - t0) / 1e9, itps = (k + 1 - firstIteration) / Math.max(elapsed, 1e-9);
                 log.info("width %-6d iter %6d/%d  loss %.6e  |grad| %.3e  %.2f it/s  %s left", width, k, maxIterations, e.loss(),
                         e.gradientNorm(), itps, duration((maxIterations - k) / itps));
             }

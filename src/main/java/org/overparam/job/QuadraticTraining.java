@@ -50,11 +50,16 @@ final class QuadraticTraining {
     private final DataSpec data;
     private final TrainSpec train;
     private final QuadraticSpec spec;
+    private final boolean resume;
+    /** For tests: end the run (as if killed) right after the checkpoint of this iteration of width {@link #interruptWidth}. */
+    int interruptAfter = -1;
+    int interruptWidth = -1;
 
-    QuadraticTraining(DataSpec data, TrainSpec train, QuadraticSpec spec) {
+    QuadraticTraining(DataSpec data, TrainSpec train, QuadraticSpec spec, boolean resume) {
         this.data = data;
         this.train = train;
         this.spec = spec;
+        this.resume = resume;
         if (spec.testN > 0 && data.pca > 0) {
             throw new UserError("train.test-n > 0 with data.pca = " + data.pca + ": PCA is fitted per split, so the test samples would be "
                     + "projected differently; set train.test-n = 0.");
@@ -170,14 +175,27 @@ final class QuadraticTraining {
         };
     }
 
-    /** The sharded engine for one width, its layout chosen by the cost model (or {@code train.unit-blocks}). */
-    UnitShardedQuadratic engine(JobContext ctx, Samples samples, QuadraticNet net, MiniBatches batches) {
+    /**
+     * The sharded engine for one width, its layout chosen by the cost model (or {@code train.unit-blocks}), or with
+     * {@code cuts} non-null the layout of a checkpoint.
+     */
+    UnitShardedQuadratic engine(JobContext ctx, Samples samples, QuadraticNet net, MiniBatches batches, int[] cuts) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         QuadraticUnitBlock.State state = state(spec.optimizer);
-        UnitLayout layout = UnitShardedQuadratic.layout(net, batches.largest(), samples.set().n, state, UnitLayout.Executors.of(jsc),
-                train.unitBlocks);
+        UnitLayout.Executors executors = UnitLayout.Executors.of(jsc);
+        UnitLayout layout;
+        if (cuts != null) {
+            layout = new UnitLayout(net.k, cuts, org.overparam.model.UnitRepresentation.WEIGHTS);
+            UnitShardedQuadratic.requireFits(net, layout, batches.largest(), samples.set().n, state, executors);
+        } else {
+            layout = UnitShardedQuadratic.layout(net, batches.largest(), samples.set().n, state, executors, train.unitBlocks);
+        }
         return new UnitShardedQuadratic(jsc, net, samples.set(), samples.blocks(), layout, state, batches.largest(), train.kappa,
-                train.seed, ctx.dir.resolve("checkpoints/" + train.model + "-" + net.k), train.checkpointEvery);
+                train.seed, ctx.dir.resolve(QuadraticCheckpoint.folder(train.model, net.k)), train.checkpointEvery);
+    }
+
+    private String optimizerName() {
+        return spec.optimizer.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     StoppingRule stoppingRule() {
@@ -191,8 +209,16 @@ final class QuadraticTraining {
         boolean mini = spec.optimizer == QuadraticSpec.Optimizer.ADAM && spec.batchSize > 0 && spec.batchSize < n;
         MiniBatches batches = new MiniBatches(n, mini ? spec.batchSize : 0, train.seed);
         Minimizer opt = minimizer(net, n);
+        QuadraticCheckpoint checkpoint = resume ? QuadraticCheckpoint.read(ctx.dir, train.model, width, n, d, optimizerName()) : null;
+        if (checkpoint != null && checkpoint.completed()) {
+            log.info("width %d: completed before, kept", width);
+            rows.addAll(checkpoint.rows());
+            return new LinkedHashMap<>(checkpoint.summary());
+        }
         Map<String, Object> s = new LinkedHashMap<>();
-        try (UnitShardedQuadratic engine = engine(ctx, samples, net, batches)) {
+        int rowsBefore = rows.size();
+        try (UnitShardedQuadratic engine = engine(ctx, samples, net, batches, checkpoint != null ? checkpoint.cuts() : null)) {
+            engine.keepCheckpointOnClose(true);
             log.info("%s, width %d: %d parameters in %s, %s path (%.3g flops per step), optimizer %s%s", train.model, width, (long) width * d,
                     engine.layout(), engine.path(), engine.path() == QuadraticNet.Path.FORM ? 4.0 * (batches.largest() + width) * d * d
                             : 4.0 * batches.largest() * width * d, spec.optimizer, mini ? " (mini-batches of " + spec.batchSize + ")" : "");
@@ -200,13 +226,31 @@ final class QuadraticTraining {
                 log.info("perturbed GD: chi = %.4g, eta = %.4g, r = %.4g, g_thres = %.4g, f_thres = %.4g, t_thres = %d",
                         p.chi, p.eta, p.radius, p.gThres, p.fThres, p.tThres);
             }
-            QuadraticOutputs.Recorder rec = new QuadraticOutputs.Recorder(width, spec.recordEvery, rows, log, train.progressSeconds,
-                    train.iterations);
-            UnitShardedQuadratic.Pass first = engine.start(batches.rows(0));
+            if (checkpoint != null) {
+                rows.addAll(checkpoint.rows());
+                log.info("width %d: resuming at iteration %d of %d", width, checkpoint.point().iteration(), train.iterations);
+            }
             // On mini-batch runs the recorded losses are the batches'; the initial and final losses are the whole set's.
-            double initialLoss = mini ? engine.evaluateAll(net.cheaperPath(n), false).loss() : first.loss();
+            double initialLoss;
+            if (checkpoint != null) {
+                initialLoss = checkpoint.initialLoss();
+            } else {
+                UnitShardedQuadratic.Pass first = engine.start(batches.rows(0));
+                initialLoss = mini ? engine.evaluateAll(net.cheaperPath(n), false).loss() : first.loss();
+            }
+            int[] cuts = engine.layout().cuts();
+            QuadraticOutputs.Recorder rec = new QuadraticOutputs.Recorder(width, spec.recordEvery, rows, log, train.progressSeconds,
+                    train.iterations, checkpoint != null ? checkpoint.point().iteration() : 0) {
+                @Override
+                public void onCheckpoint(QuadraticOptimizers.ResumePoint point) {
+                    new QuadraticCheckpoint(train.model, width, n, d, optimizerName(), cuts, initialLoss, point,
+                            List.copyOf(rows.subList(rowsBefore, rows.size())), null).write(ctx.dir);
+                    if (width == interruptWidth && point.iteration() == interruptAfter) throw new TrainJob.Interrupted(point.iteration());
+                }
+            };
             long t0 = System.nanoTime();
-            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, opt, stoppingRule(), batches, rec);
+            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, opt, stoppingRule(), batches, rec,
+                    checkpoint != null ? checkpoint.point() : null);
             rec.finish();
             double seconds = (System.nanoTime() - t0) / 1e9;
             log.info("width %d: stopped after %d iterations (%s), %.1f s", width, out.iterations(), out.reason(), seconds);
@@ -218,7 +262,7 @@ final class QuadraticTraining {
             s.put("n", n);
             s.put("d", d);
             s.put(train.model.equals("signed-quadratic") ? "r" : "k", width);
-            s.put("optimizer", spec.optimizer.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            s.put("optimizer", optimizerName());
             s.put("unit_blocks", engine.layout().blocks());
             s.put("path", engine.path().name().toLowerCase(java.util.Locale.ROOT));
             s.put("iterations", out.iterations());
@@ -240,6 +284,9 @@ final class QuadraticTraining {
                 s.put("test_n", f.length);
                 log.info("width %d: test MSE %.6g on %d samples", width, sq / f.length, f.length);
             }
+            new QuadraticCheckpoint(train.model, width, n, d, optimizerName(), cuts, initialLoss, null,
+                    List.copyOf(rows.subList(rowsBefore, rows.size())), s).write(ctx.dir);
+            engine.keepCheckpointOnClose(false);
         }
         return s;
     }

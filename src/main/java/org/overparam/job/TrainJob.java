@@ -56,8 +56,10 @@ public final class TrainJob implements Job {
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
         if (!train.model.equals("relu")) {
-            if (resume) throw new UserError("--resume continues relu runs only; a " + train.model + " run keeps no checkpoints.");
-            return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config())).run(ctx);
+            QuadraticTraining quadratic = new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume);
+            quadratic.interruptAfter = interruptAfter;
+            quadratic.interruptWidth = interruptWidth;
+            return quadratic.run(ctx);
         }
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();

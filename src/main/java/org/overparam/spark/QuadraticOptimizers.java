@@ -15,6 +15,10 @@ import org.overparam.optim.StoppingRule;
  * 1e-12). GD and Adam make one command per step, whose backward pass gives the gradient norm of the iteration it
  * steps from; a gradient-norm rule that fires then costs one command back. Perturbed GD, whose steps depend on the
  * norm, makes a backward pass of its own each step, and two more jobs per perturbation.
+ *
+ * <p>Resume: when the engine has checkpointed the blocks of iteration t, the listener receives the loop's own state
+ * at the start of iteration t ({@link ResumePoint}) before the older checkpoints go; {@link #minimize} given that
+ * point continues from the checkpoint along the same iterates as the uninterrupted run.
  */
 public final class QuadraticOptimizers {
     private QuadraticOptimizers() {
@@ -30,9 +34,25 @@ public final class QuadraticOptimizers {
     public record Iterate(int iteration, double loss, double dataLoss, double gradientNorm, double learningRate, double seconds) {
     }
 
-    @FunctionalInterface
     public interface Listener {
         void onIterate(Iterate it) throws Exception;
+
+        /** The engine has checkpointed the blocks of {@code point.iteration()}: the loop's state to continue from. */
+        default void onCheckpoint(ResumePoint point) throws Exception {
+        }
+    }
+
+    /**
+     * The optimizer loop's state at the start of iteration t, whose blocks are checkpointed: with the engine's
+     * checkpoint, all a new driver needs to continue. The Adam schedule's products {@code b^t} and the mini-batches are
+     * re-derived from t and the seed.
+     *
+     * @param initialLoss    the loss of iteration 0's pass (the divergence rule's reference)
+     * @param noiseIteration perturbed GD: the iteration of the last perturbation (or its initial value)
+     * @param noiseLoss      perturbed GD: the loss before it (NaN before the first)
+     * @param perturbations  perturbed GD: perturbations so far
+     */
+    public record ResumePoint(int iteration, double initialLoss, long noiseIteration, double noiseLoss, int perturbations) {
     }
 
     /** The last iteration, why the run stopped, and the perturbations perturbed GD made. */
@@ -42,15 +62,24 @@ public final class QuadraticOptimizers {
     /** Runs {@code optimizer} (a {@link GradientDescent}, {@link Adam} or {@link PerturbedGradientDescent}) from W(0). */
     public static Outcome minimize(UnitShardedQuadratic engine, Minimizer optimizer, StoppingRule stop, MiniBatches batches,
                                    Listener listener) throws Exception {
+        return minimize(engine, optimizer, stop, batches, listener, null);
+    }
+
+    /**
+     * Runs {@code optimizer} from W(0), or with {@code from} non-null from the engine's checkpoint of
+     * {@code from.iteration()} ({@link UnitShardedQuadratic#resume}).
+     */
+    public static Outcome minimize(UnitShardedQuadratic engine, Minimizer optimizer, StoppingRule stop, MiniBatches batches,
+                                   Listener listener, ResumePoint from) throws Exception {
         if (optimizer instanceof PerturbedGradientDescent pgd) {
             if (!batches.fullBatch()) throw new IllegalArgumentException("perturbed GD is full-batch");
-            return perturbed(engine, pgd, stop, listener);
+            return perturbed(engine, pgd, stop, listener, from);
         }
         if (optimizer instanceof GradientDescent gd) {
             UnitUpdate.Descent step = new UnitUpdate.Descent(gd.eta());
-            return firstOrder(engine, t -> step, t -> gd.eta(), stop, batches, listener);
+            return firstOrder(engine, t -> step, t -> gd.eta(), stop, batches, listener, from);
         }
-        if (optimizer instanceof Adam adam) return firstOrder(engine, new AdamSchedule(adam), adam::learningRate, stop, batches, listener);
+        if (optimizer instanceof Adam adam) return firstOrder(engine, new AdamSchedule(adam), adam::learningRate, stop, batches, listener, from);
         throw new IllegalArgumentException("QuadraticOptimizers: no sharded loop for " + optimizer.getClass().getSimpleName());
     }
 
@@ -80,10 +109,12 @@ public final class QuadraticOptimizers {
     }
 
     private static Outcome firstOrder(UnitShardedQuadratic engine, Schedule schedule, java.util.function.IntToDoubleFunction rate,
-                                      StoppingRule stop, MiniBatches batches, Listener listener) throws Exception {
-        UnitShardedQuadratic.Pass pass = engine.start(batches.rows(0));
-        double l0 = pass.loss();
-        for (int t = 0; ; t++) {
+                                      StoppingRule stop, MiniBatches batches, Listener listener, ResumePoint from) throws Exception {
+        int first = from == null ? 0 : from.iteration();
+        UnitShardedQuadratic.Pass pass = from == null ? engine.start(batches.rows(0)) : engine.resume(first, batches.rows(first));
+        double l0 = from == null ? pass.loss() : from.initialLoss();
+        for (int t = 0; t < first; t++) schedule.at(t);
+        for (int t = first; ; t++) {
             Minimizer.checkDivergence(t, pass.loss(), l0, rate.applyAsDouble(t));
             String early = stop.reason(t, pass.loss(), Double.NaN);
             if (early != null) {
@@ -104,19 +135,30 @@ public final class QuadraticOptimizers {
                 engine.undo(t, at.rows());
                 return new Outcome(t, reason, it, 0);
             }
+            checkpointed(engine, listener, l0, 0, Double.NaN, 0);
         }
     }
 
-    private static Outcome perturbed(UnitShardedQuadratic engine, PerturbedGradientDescent pgd, StoppingRule stop, Listener listener)
-            throws Exception {
-        int perturbations = 0;
-        long tNoise = -(long) pgd.tThres - 1;
-        double fTilde = Double.NaN;
+    /** After a command: tells the listener of a checkpoint the engine wrote, then lets the engine drop the older ones. */
+    private static void checkpointed(UnitShardedQuadratic engine, Listener listener, double l0, long noiseIteration, double noiseLoss,
+                                     int perturbations) throws Exception {
+        int t = engine.takeWrittenCheckpoint();
+        if (t < 0) return;
+        listener.onCheckpoint(new ResumePoint(t, l0, noiseIteration, noiseLoss, perturbations));
+        engine.dropEarlierCheckpoints();
+    }
+
+    private static Outcome perturbed(UnitShardedQuadratic engine, PerturbedGradientDescent pgd, StoppingRule stop, Listener listener,
+                                     ResumePoint from) throws Exception {
+        int perturbations = from == null ? 0 : from.perturbations();
+        long tNoise = from == null ? -(long) pgd.tThres - 1 : from.noiseIteration();
+        double fTilde = from == null ? Double.NaN : from.noiseLoss();
         long dim = (long) engine.net().k * engine.net().d;
         UnitUpdate.Descent step = new UnitUpdate.Descent(pgd.eta);
-        UnitShardedQuadratic.Pass pass = engine.start(null);
-        double l0 = pass.loss();
-        for (int t = 0; ; t++) {
+        int first = from == null ? 0 : from.iteration();
+        UnitShardedQuadratic.Pass pass = from == null ? engine.start(null) : engine.resume(first, null);
+        double l0 = from == null ? pass.loss() : from.initialLoss();
+        for (int t = first; ; t++) {
             long t0 = System.nanoTime();
             Minimizer.checkDivergence(t, pass.loss(), l0, pgd.eta);
             double norm = Math.sqrt(engine.backward());
@@ -139,6 +181,7 @@ public final class QuadraticOptimizers {
             String reason = stop.reason(t, pass.loss(), Double.NaN);
             if (reason != null) return new Outcome(t, reason, it, perturbations);
             pass = engine.update(step, t + 1, null);
+            checkpointed(engine, listener, l0, tNoise, fTilde, perturbations);
         }
     }
 

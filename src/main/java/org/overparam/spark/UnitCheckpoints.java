@@ -95,10 +95,19 @@ final class UnitCheckpoints {
      * Checks on the driver, before any work, that every block's file is there with the bytes its layout implies.
      */
     static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, UnitLayout layout, int d, int n) {
-        int[] cuts = layout.cuts();
+        requireComplete(conf, folder, layout.cuts(), (first, units) -> ReluUnitBlock.checkpointLength(layout.representation(), units, d, n),
+                "n = " + n + ", d = " + d + ", " + layout.representation().id());
+    }
+
+    /**
+     * Checks on the driver, before any work, that the block of units {@code cuts[b] .. cuts[b+1] - 1} has its file in
+     * {@code folder} holding {@code 8 doubles.of(first, units)} bytes, for every b; {@code what} names the layout in
+     * the error.
+     */
+    static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, int[] cuts, BlockLength doubles, String what) {
         for (int b = 0; b + 1 < cuts.length; b++) {
             String file = file(folder, cuts[b]);
-            long expected = 8L * ReluUnitBlock.checkpointLength(layout.representation(), cuts[b + 1] - cuts[b], d, n);
+            long expected = 8L * doubles.of(cuts[b], cuts[b + 1] - cuts[b]);
             long found;
             try {
                 Path path = new Path(file);
@@ -114,9 +123,14 @@ final class UnitCheckpoints {
             }
             if (found != expected) {
                 throw new UserError("The checkpoint " + file + " holds " + found + " bytes; expected " + expected + " (units "
-                        + cuts[b] + ".." + (cuts[b + 1] - 1) + ", n = " + n + ", d = " + d + ", " + layout.representation().id()
-                        + "). It is truncated or from another run.");
+                        + cuts[b] + ".." + (cuts[b + 1] - 1) + ", " + what + "). It is truncated or from another run.");
             }
         }
+    }
+
+    /** The doubles a block's checkpoint file holds. */
+    @FunctionalInterface
+    interface BlockLength {
+        long of(int first, int units);
     }
 }

@@ -46,8 +46,12 @@ import java.util.Locale;
  * <p>Faults: each command's RDD derives from the previous one, and its command (a broadcast) is kept until the next
  * checkpoint. Every {@code checkpointEvery} iterations (at least every {@value #LINEAGE_LIMIT}) every task writes its
  * block ({@link QuadraticUnitBlock#checkpointValues}) into {@code <checkpointRoot>/iteration-<t>} through Hadoop and the
- * lineage restarts from the files, so a lost executor costs the steps since then; the folders are removed when
- * training ends.
+ * lineage restarts from the files, so a lost executor costs the steps since then. A new checkpoint does not remove
+ * the one before: {@link #takeWrittenCheckpoint} tells the caller one was written, so that it can record its own state
+ * for that iteration first, and {@link #dropEarlierCheckpoints} then removes the older folders. {@link #resume}
+ * rebuilds the blocks from a checkpoint's files, in a new driver, and the run continues bit for bit. The last folder
+ * is removed on {@link #close} unless {@link #keepCheckpointOnClose} was asked (a run that {@code --resume} may
+ * continue).
  */
 public final class UnitShardedQuadratic implements AutoCloseable {
     /** Iterations after which the lineage is cut by a checkpoint even when {@code checkpointEvery} is 0. */
@@ -97,6 +101,10 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private JavaRDD<QuadraticUnitBlock.Stepped> base;
     private final List<Broadcast<QuadraticUnitBlock.Command>> commands = new ArrayList<>();
     private String checkpointFolder;
+    private final List<String> earlierCheckpoints = new ArrayList<>();
+    private int writtenCheckpoint = -1;
+    private int checkpointedIteration = -1;
+    private boolean keepOnClose;
     private Pass last;
     private double lastGradientSquared = Double.NaN;
     private double lastTaskSeconds;
@@ -166,7 +174,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     }
 
     /** Refuses, with the memory needed and what to change, a width the executors cannot hold. */
-    static void requireFits(QuadraticNet net, UnitLayout layout, int rowsPerPass, long n, QuadraticUnitBlock.State state,
+    public static void requireFits(QuadraticNet net, UnitLayout layout, int rowsPerPass, long n, QuadraticUnitBlock.State state,
                             UnitLayout.Executors executors) {
         long units = layout.largestBlock(), d = net.d;
         if (units * d > UnitLayout.MAX_BLOCK_DOUBLES) {
@@ -236,6 +244,52 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         base = jsc.parallelize(blockIds(), cuts.length - 1)
                 .map(b -> new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), null));
         return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)), 0, t0);
+    }
+
+    /** Where the blocks of iteration t are (or would be) checkpointed. */
+    public String checkpointFolder(int iteration) {
+        return checkpointRoot + "/iteration-" + iteration;
+    }
+
+    /**
+     * Rebuilds the blocks at iteration t from the checkpoint in {@link #checkpointFolder}(t) (checked complete first)
+     * and makes the forward pass over {@code rows}: the state an uninterrupted run had after its step to t.
+     */
+    public Pass resume(int iteration, int[] rows) {
+        long t0 = System.nanoTime();
+        String folder = checkpointFolder(iteration);
+        int[] cuts = layout.cuts();
+        int d = net.d;
+        QuadraticUnitBlock.State st = state;
+        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, cuts, (first, units) -> QuadraticUnitBlock.checkpointLength(st, units, d),
+                st.name().toLowerCase(Locale.ROOT) + " state, d = " + d);
+        Broadcast<HadoopFiles.Conf> conf = hadoop;
+        base = jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
+            int units = cuts[b + 1] - cuts[b];
+            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
+            return new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.restore(cuts[b], units, d, st, values, null), null);
+        });
+        checkpointFolder = folder;
+        checkpointedIteration = iteration;
+        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)), iteration, t0);
+    }
+
+    /** The iteration of a checkpoint written since the last call, or -1; clears it. */
+    public int takeWrittenCheckpoint() {
+        int t = writtenCheckpoint;
+        writtenCheckpoint = -1;
+        return t;
+    }
+
+    /** Removes the checkpoint folders before the latest. */
+    public void dropEarlierCheckpoints() {
+        for (String f : earlierCheckpoints) deleteFolder(f);
+        earlierCheckpoints.clear();
+    }
+
+    /** Keeps the latest checkpoint folder when the engine is closed, for a later {@link #resume}. */
+    public void keepCheckpointOnClose(boolean keep) {
+        keepOnClose = keep;
     }
 
     /** A backward pass at the last pass's weights and rows; the blocks keep the gradient. Returns {@code ||grad L||^2}. */
@@ -378,8 +432,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         Broadcast<QuadraticUnitBlock.Command> shippedCommand = jsc.broadcast(command);
         commands.add(shippedCommand);
         boolean checkpoint = command.forward() != null && iteration > 0 && iteration % checkpointEvery == 0
-                && (last == null || last.iteration() != iteration);
-        String folder = checkpoint ? checkpointRoot + "/iteration-" + iteration : null;
+                && iteration != checkpointedIteration;
+        String folder = checkpoint ? checkpointFolder(iteration) : null;
         JavaRDD<QuadraticUnitBlock.Stepped> next = RddFunction.map(base, new Apply(shippedNet, shipped, shippedCommand, hadoop, folder))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<QuadraticUnitBlock.Outputs> parts = RddFunction.collect(next, new OutputsOf());
@@ -387,7 +441,11 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         current = next;
         base = next;
         if (previous != null) previous.unpersist(false);
-        if (folder != null) cutLineage(folder, command.forward().rows());
+        if (folder != null) {
+            cutLineage(folder, command.forward().rows());
+            writtenCheckpoint = iteration;
+            checkpointedIteration = iteration;
+        }
         double gsq = 0, wsq = 0, pen = 0, task = 0;
         for (QuadraticUnitBlock.Outputs o : parts) {
             gsq += o.gradientSquared();
@@ -462,7 +520,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             return new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), null);
         });
         while (commands.size() > 1) commands.remove(0).destroy(false);
-        if (checkpointFolder != null) deleteFolder(checkpointFolder);
+        if (checkpointFolder != null) earlierCheckpoints.add(checkpointFolder);
         checkpointFolder = folder;
     }
 
@@ -553,7 +611,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     public void close() {
         if (current != null) current.unpersist(false);
         for (Broadcast<QuadraticUnitBlock.Command> c : commands) c.destroy(false);
-        if (checkpointFolder != null) deleteFolder(checkpointFolder);
+        dropEarlierCheckpoints();
+        if (checkpointFolder != null && !keepOnClose) deleteFolder(checkpointFolder);
         shippedNet.destroy(false);
         shipped.destroy(false);
         hadoop.destroy(false);
