@@ -8,7 +8,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.model.TrainingSet;
 import org.overparam.optim.DivergenceException;
 import org.overparam.optim.GradientDescent;
+import org.overparam.model.Precision;
+import org.overparam.model.UnitRepresentation;
 import org.overparam.spark.DistributedGram;
+import org.overparam.spark.GridLayout;
+import org.overparam.spark.GridShardedRelu;
+import org.overparam.spark.ReluTrainer;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.spark.TaskTraffic;
 import org.overparam.spark.UnitLayout;
@@ -64,12 +69,14 @@ public final class TrainJob implements Job {
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
+        ReluSamples samples = null;
         try {
-            TrainingSet set = trainingSet(ctx);
-            if (train.gramEvery > 0) DistributedGram.requireDriverMemory(set.n, 4, "train.gram-every > 0 (X X^T, H(0), H(k) and LAPACK's copy)");
-            for (int m : train.widths) runs.add(trainWidth(ctx, set, m, recorded));
+            samples = reluSamples(ctx);
+            if (train.gramEvery > 0) DistributedGram.requireDriverMemory(samples.n(), 4, "train.gram-every > 0 (X X^T, H(0), H(k) and LAPACK's copy)");
+            for (int m : train.widths) runs.add(trainWidth(ctx, samples, m, recorded));
         } finally {
             if (!recorded.isEmpty()) TrainMetrics.write(ctx.dir, recorded);
+            if (samples != null && samples.sharded() != null) samples.sharded().release();
         }
         if (train.reportPeak) reportPeak(ctx, runs);
         TrainOutputs.plotsAndReport(ctx, recorded, runs, train);
@@ -90,15 +97,50 @@ public final class TrainJob implements Job {
         }
     }
 
-    /** The samples as the unit blocks read them, brought to the driver once and shipped to every executor. */
-    private TrainingSet trainingSet(JobContext ctx) {
+    /**
+     * The samples of a relu run: brought to the driver once and shipped whole to every executor ({@code set}), or,
+     * when they do not fit there or {@code train.sample-blocks > 1}, left on the executors as sample blocks for a grid
+     * ({@code sharded}, with the labels and the blocks' first rows on the driver).
+     */
+    record ReluSamples(int n, int d, TrainingSet set, ShardedSamples sharded, double[] y, long[] starts) {
+        boolean grid() {
+            return sharded != null;
+        }
+    }
+
+    private ReluSamples reluSamples(JobContext ctx) {
         int blockSize = train.blockSize > 0 ? train.blockSize : data.blockSize;
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
+        int n = samples.plan.n, d = samples.d;
+        ctx.log.info("training data: %d samples, d = %d, %s", n, d, samples.plan.description);
+        UnitLayout.Executors executors = UnitLayout.Executors.of(JavaSparkContext.fromSparkContext(ctx.spark.sparkContext()));
+        boolean grid = train.sampleBlocks > 1
+                || (train.sampleBlocks == 0 && !GridLayout.samplesFitEveryExecutor(n, d, train.precision, executors));
+        if (!grid) {
+            try {
+                return new ReluSamples(n, d, samples.trainingSet(train.precision), null, null, null);
+            } finally {
+                samples.release();
+            }
+        }
         try {
-            ctx.log.info("training data: %d samples, d = %d, %s", samples.plan.n, samples.d, samples.plan.description);
-            return samples.trainingSet(train.precision);
-        } finally {
+            if (train.precision != Precision.FLOAT64) {
+                throw new UserError("A grid of sample blocks (train.sample-blocks = " + train.sampleBlocks + ", or samples too large to ship "
+                        + "whole) trains in float64 only; found train.precision = " + train.precision.id() + ".");
+            }
+            if (train.representation == UnitRepresentation.SAMPLE_SPAN) {
+                throw new UserError("A grid of sample blocks trains the weights representation only; found train.representation = "
+                        + train.representation.id() + ". Set train.representation = weights (or auto), or train.sample-blocks = 1.");
+            }
+            if (train.gramEvery > 0) {
+                throw new UserError("H(k) (train.gram-every = " + train.gramEvery + ") needs all samples on the driver and every executor, "
+                        + "which a grid of sample blocks does not ship. Set train.gram-every = 0.");
+            }
+            ctx.log.info("the samples stay on the executors: a grid of sample blocks x unit blocks");
+            return new ReluSamples(n, d, null, samples, samples.labels(), samples.blockStarts());
+        } catch (RuntimeException e) {
             samples.release();
+            throw e;
         }
     }
 
@@ -107,9 +149,9 @@ public final class TrainJob implements Job {
         return k == train.iterations || (train.checkpointEvery > 0 && k % train.checkpointEvery == 0);
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, TrainingSet set, int m, List<TrainMetrics.Row> recorded) {
+    private Map<String, Object> trainWidth(JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded) {
         RunLog log = ctx.log;
-        int n = set.n, d = set.d;
+        int n = samples.n(), d = samples.d();
         TrainCheckpoint checkpoint = resume ? TrainCheckpoint.read(ctx.dir, m) : null;
         if (checkpoint != null && (checkpoint.d() != d || checkpoint.n() != n)) {
             throw new UserError("Checkpoint of width " + m + " has n = " + checkpoint.n() + ", d = " + checkpoint.d()
@@ -121,21 +163,11 @@ public final class TrainJob implements Job {
             return runSummary(m, n, d, checkpoint.rows(), null);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
-        UnitLayout.Executors executors = UnitLayout.Executors.of(jsc);
-        long driverBytes = 2 * TrainingSet.bytes(n, d, train.precision) + (train.gramEvery > 0 ? 32L * n * n : 0);
-        UnitLayout layout;
-        if (checkpoint != null) {
-            layout = new UnitLayout(m, checkpoint.cuts(), checkpoint.representation());
-            layout.requireFits(set, train.precision, executors, driverBytes);
-        } else {
-            layout = UnitLayout.choose(m, set, train.precision, executors, train.unitBlocks, train.representation, driverBytes);
-        }
-        log.info("m = %d: %d parameters in %s; %.3g flops per iteration", m, (long) m * d, layout,
-                layout.representation().stepFlops(n, d, m));
         List<TrainMetrics.Row> rows = new ArrayList<>(checkpoint != null ? checkpoint.rows() : List.of());
-        recorded.addAll(rows);
-        try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision);
+        try (ReluTrainer engine = engine(jsc, samples, m, checkpoint, log);
              TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
+            UnitLayout layout = engine.layout();
+            recorded.addAll(rows);
             UnitShardedRelu.Pass pass = checkpoint != null
                     ? engine.resume(ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, checkpoint.iteration())), checkpoint.iteration(), checkpoint.predictions())
                     : engine.start();
@@ -186,8 +218,44 @@ public final class TrainJob implements Job {
                 stateDue = checkpointAt(k + 1);
             }
             log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
-            return runSummary(m, n, d, rows, costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m)));
+            Map<String, Object> costSummary = costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m));
+            costSummary.put("sample_blocks", engine instanceof GridShardedRelu g ? g.sampleBlocks() : 1);
+            return runSummary(m, n, d, rows, costSummary);
         }
+    }
+
+    /**
+     * The engine for width m: the unit-sharded one when the samples are shipped whole, else the grid; laid out by the
+     * cost model, or as the checkpoint was.
+     */
+    private ReluTrainer engine(JavaSparkContext jsc, ReluSamples samples, int m, TrainCheckpoint checkpoint, RunLog log) {
+        UnitLayout.Executors executors = UnitLayout.Executors.of(jsc);
+        int n = samples.n(), d = samples.d();
+        if (samples.grid()) {
+            GridLayout grid = GridLayout.choose(m, n, d, executors, train.sampleBlocks,
+                    checkpoint != null ? checkpoint.cuts().length - 1 : train.unitBlocks);
+            if (checkpoint != null && (checkpoint.representation() != UnitRepresentation.WEIGHTS
+                    || !java.util.Arrays.equals(checkpoint.cuts(), grid.units().cuts()))) {
+                throw new UserError("The checkpoint of width " + m + " was written by " + checkpoint.cuts().length + " - 1 unit blocks ("
+                        + checkpoint.representation().id() + "), which a grid of sample blocks cannot continue: resume with train.sample-blocks = 1.");
+            }
+            int[] rowCuts = GridShardedRelu.rowCuts(samples.starts(), n, grid.sampleBlocks());
+            log.info("m = %d: %d parameters on a grid of %d sample blocks x %s; %.3g flops per iteration, %.3g doubles shuffled per step",
+                    m, (long) m * d, rowCuts.length - 1, grid.units(), 4.0 * n * m * d, 2.0 * (rowCuts.length - 1) * m * d);
+            return new GridShardedRelu(jsc, samples.sharded().blocks, d, samples.y(), grid.units(), rowCuts, train.kappa, train.seed);
+        }
+        TrainingSet set = samples.set();
+        long driverBytes = 2 * TrainingSet.bytes(n, d, train.precision) + (train.gramEvery > 0 ? 32L * n * n : 0);
+        UnitLayout layout;
+        if (checkpoint != null) {
+            layout = new UnitLayout(m, checkpoint.cuts(), checkpoint.representation());
+            layout.requireFits(set, train.precision, executors, driverBytes);
+        } else {
+            layout = UnitLayout.choose(m, set, train.precision, executors, train.unitBlocks, train.representation, driverBytes);
+        }
+        log.info("m = %d: %d parameters in %s; %.3g flops per iteration", m, (long) m * d, layout,
+                layout.representation().stepFlops(n, d, m));
+        return new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision);
     }
 
     private static TrainMetrics.Row row(int m, int k, int n, UnitShardedRelu.Pass pass, double[] gram) {
@@ -225,14 +293,14 @@ public final class TrainJob implements Job {
 
     /** H(0) once, then H(k) on request: lambda_min(H(k)) and the relative change from H(0). */
     private static final class GramTracker {
-        final UnitShardedRelu engine;
+        final ReluTrainer engine;
         final double[] h0;
         final double h0Norm;
         final double lambdaMin0;
         final double lambdaMax0;
         final int n;
 
-        GramTracker(UnitShardedRelu engine, RunLog log, int m) {
+        GramTracker(ReluTrainer engine, RunLog log, int m) {
             this.engine = engine;
             long t0 = System.nanoTime();
             n = engine.samples();

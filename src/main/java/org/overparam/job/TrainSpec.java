@@ -24,6 +24,8 @@ public final class TrainSpec {
     public final Precision precision;
     public final int blockSize;
     public final int unitBlocks;
+    /** relu: sample blocks of the samples x units grid; 0 = the cost model's choice, 1 = every executor holds all samples. */
+    public final int sampleBlocks;
     /** How each unit block holds its weights; null = the cost model chooses ({@code auto}). */
     public final UnitRepresentation representation;
     public final double progressSeconds;
@@ -61,6 +63,7 @@ public final class TrainSpec {
         precision = Precision.parse(c.getString("precision"));
         blockSize = nonNegative(c, "block-size");
         unitBlocks = nonNegative(c, "unit-blocks");
+        sampleBlocks = nonNegative(c, "sample-blocks");
         representation = UnitRepresentation.parse(c.getString("representation"));
         progressSeconds = c.getDouble("progress-seconds");
         reportPeak = c.getBoolean("report-peak");

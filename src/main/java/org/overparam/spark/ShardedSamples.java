@@ -156,6 +156,20 @@ public final class ShardedSamples {
         return x;
     }
 
+    /** The labels y in row order (n values), brought to the driver without the features. */
+    public double[] labels() {
+        double[] y = new double[plan.n];
+        for (scala.Tuple2<Long, double[]> t : blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
+            System.arraycopy(t._2(), 0, y, Math.toIntExact(t._1()), t._2().length);
+        }
+        return y;
+    }
+
+    /** The first row of every block, ascending. */
+    public long[] blockStarts() {
+        return blocks.map(b -> b.rowStart).collect().stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
     /**
      * All samples on the driver as one {@link org.overparam.model.TrainingSet} (for shipping to every executor),
      * refused up front, with the memory needed, if they and their shipped copy do not fit the driver.

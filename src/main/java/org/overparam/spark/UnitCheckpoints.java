@@ -62,6 +62,17 @@ final class UnitCheckpoints {
         HANDOFF.put(file, new SoftReference<>(block));
     }
 
+    /** Leaves {@code value} under {@code name} of a checkpoint folder, softly referenced, for a task of this JVM. */
+    static void leave(String folder, String name, Object value) {
+        HANDOFF.put(folder + "/" + name, new SoftReference<>(value));
+    }
+
+    /** What {@link #leave} left under {@code name} of {@code folder}, taken once, or null. */
+    static Object take(String folder, String name) {
+        SoftReference<Object> ref = HANDOFF.remove(folder + "/" + name);
+        return ref == null ? null : ref.get();
+    }
+
     /** The block this JVM wrote for {@code file}, taken once, or null. */
     static Object takeHandoff(String folder, int first) {
         SoftReference<Object> ref = HANDOFF.remove(file(folder, first));

@@ -31,7 +31,7 @@ import java.util.List;
  * ({@link UnitCheckpoints}) and cuts the lineage there: later recomputations, and a resumed run
  * ({@link #resume}), start from the files.
  */
-public final class UnitShardedRelu implements AutoCloseable {
+public final class UnitShardedRelu implements ReluTrainer {
     /**
      * The driver's view after a pass at W(k).
      *
@@ -82,11 +82,13 @@ public final class UnitShardedRelu implements AutoCloseable {
         this.hadoop = jsc.broadcast(new HadoopFiles.Conf(jsc.hadoopConfiguration()));
     }
 
+    @Override
     public UnitLayout layout() {
         return layout;
     }
 
     /** Builds the blocks at W(0) on the executors (one job) and returns the pass at W(0). */
+    @Override
     public Pass start() {
         long t0 = System.nanoTime();
         Broadcast<TrainingSet> set = shipped;
@@ -105,6 +107,7 @@ public final class UnitShardedRelu implements AutoCloseable {
      * Continues from a checkpoint of iteration k written by {@link #step} into {@code folder}, whose predictions the
      * caller kept ({@code predictions}, f at W(k)). The files are checked first.
      */
+    @Override
     public Pass resume(String folder, int iteration, double[] predictions) {
         if (predictions.length != data.n) {
             throw new IllegalArgumentException("resume: expected " + data.n + " predictions, found " + predictions.length);
@@ -120,6 +123,7 @@ public final class UnitShardedRelu implements AutoCloseable {
      * One gradient step from the last pass's W(k) to W(k+1), and the pass at W(k+1). With a non-null
      * {@code checkpointFolder} every task also writes its W(k+1) there and the lineage is cut at the files.
      */
+    @Override
     public Pass step(double eta, String checkpointFolder) {
         long t0 = System.nanoTime();
         Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
@@ -163,6 +167,7 @@ public final class UnitShardedRelu implements AutoCloseable {
     }
 
     /** The net's predictions {@code f(x)} at the last pass's weights on other samples ({@code test}; one job). */
+    @Override
     public double[] predict(TrainingSet test) {
         if (test.d != data.d) throw new IllegalArgumentException("predict: expected samples of d = " + data.d + ", found d = " + test.d);
         Broadcast<TrainingSet> set = shipped, other = jsc.broadcast(test);
@@ -184,6 +189,7 @@ public final class UnitShardedRelu implements AutoCloseable {
     }
 
     /** {@code ||grad L(W(k))||_F^2} at the last pass's weights, without stepping (one job). */
+    @Override
     public double gradientSquared() {
         double[] residual = residual(last.predictions());
         Broadcast<TrainingSet> set = shipped;
@@ -199,6 +205,7 @@ public final class UnitShardedRelu implements AutoCloseable {
      * counts summed over the blocks in a fixed order (n x n, row-major), K = X X^T from {@link TrainingSet#kernel}
      * (made once and kept).
      */
+    @Override
     public double[] gram(boolean initial) {
         int n = data.n;
         DistributedGram.requireDriverMemory(n, 1, "The Gram matrix H(k)");
@@ -218,6 +225,7 @@ public final class UnitShardedRelu implements AutoCloseable {
     }
 
     /** The number of samples n. */
+    @Override
     public int samples() {
         return data.n;
     }

@@ -94,7 +94,7 @@ class UnitShardedReluTest {
         }
     }
 
-    static List<Metrics> run(UnitShardedRelu e, UnitShardedRelu.Pass pass, int n, int m, double eta, int steps, String checkpoints) {
+    static List<Metrics> run(ReluTrainer e, UnitShardedRelu.Pass pass, int n, int m, double eta, int steps, String checkpoints) {
         List<UnitShardedRelu.Pass> passes = new ArrayList<>(List.of(pass));
         List<Double> gradients = new ArrayList<>();
         for (int k = pass.iteration(); k < steps; k++) {

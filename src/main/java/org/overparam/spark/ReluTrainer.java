@@ -1,0 +1,36 @@
+package org.overparam.spark;
+
+import org.overparam.model.TrainingSet;
+
+/**
+ * Full-batch gradient descent of Du et al.'s two-layer ReLU net with the hidden units sharded over the executors: the
+ * operations a training job runs, whatever the layout. {@link UnitShardedRelu} ships all samples to every executor;
+ * {@link GridShardedRelu} cuts them into sample blocks too, a grid of sample blocks x unit blocks.
+ */
+public interface ReluTrainer extends AutoCloseable {
+    UnitLayout layout();
+
+    /** Builds the blocks at W(0) on the executors and returns the pass at W(0). */
+    UnitShardedRelu.Pass start();
+
+    /** Continues from the checkpoint of iteration k in {@code folder}, with f at W(k) kept by the caller. */
+    UnitShardedRelu.Pass resume(String folder, int iteration, double[] predictions);
+
+    /** One step from W(k) to W(k+1); with a folder, the blocks' W(k+1) are checkpointed there. */
+    UnitShardedRelu.Pass step(double eta, String checkpointFolder);
+
+    /** {@code ||grad L(W(k))||_F^2} at the last pass's weights, without stepping. */
+    double gradientSquared();
+
+    /** H(k) (or H(0) if {@code initial}), n x n, on the driver. */
+    double[] gram(boolean initial);
+
+    /** The number of samples n. */
+    int samples();
+
+    /** f at the last pass's weights on other samples. */
+    double[] predict(TrainingSet test);
+
+    @Override
+    void close();
+}
