@@ -77,29 +77,84 @@ class StandaloneClusterIT {
         assertThat(Main.commandLine().execute(args.toArray(new String[0]))).isZero();
     }
 
-    static List<double[]> metrics(Path run) throws Exception {
+    /** Quadratic nets' metrics.csv columns that must agree. */
+    static final List<String> QUADRATIC_COMPARED = List.of("loss", "data_loss", "gradient_norm", "learning_rate");
+
+    static List<double[]> metrics(Path run, List<String> columns) throws Exception {
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
         List<String> header = List.of(lines.get(0).split(","));
         List<double[]> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
-            double[] v = new double[COMPARED.size()];
-            for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(f[header.indexOf(COMPARED.get(i))]);
+            double[] v = new double[columns.size()];
+            for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(f[header.indexOf(columns.get(i))]);
             rows.add(v);
         }
         return rows;
     }
 
     static void assertSameMetrics(Path expected, Path actual) throws Exception {
-        List<double[]> e = metrics(expected), a = metrics(actual);
+        assertSameMetrics(expected, actual, COMPARED);
+    }
+
+    static void assertSameMetrics(Path expected, Path actual, List<String> columns) throws Exception {
+        List<double[]> e = metrics(expected, columns), a = metrics(actual, columns);
         assertThat(a).hasSameSizeAs(e).hasSize(31);
         for (int k = 0; k < e.size(); k++) {
-            for (int c = 0; c < COMPARED.size(); c++) {
+            for (int c = 0; c < columns.size(); c++) {
                 double x = e.get(k)[c], y = a.get(k)[c];
-                if (x == 0) assertThat(y).as(COMPARED.get(c) + " at iteration " + k).isZero();
-                else Approx.assertRelative(x, y, Approx.SUMMATION, COMPARED.get(c) + " at iteration " + k);
+                if (x == 0) assertThat(y).as(columns.get(c) + " at iteration " + k).isZero();
+                else Approx.assertRelative(x, y, Approx.SUMMATION, columns.get(c) + " at iteration " + k);
             }
         }
+    }
+
+    static List<String> quadraticSettings() {
+        return List.of("--set", "data.source=mnist", "--set", "data.path=" + TestData.mnist(), "--set", "data.classes=[0,1]",
+                "--set", "data.n=300", "--set", "data.partitions=4", "--set", "train.model=signed-quadratic", "--set", "train.width=400",
+                "--set", "train.optimizer=adam", "--set", "train.adam.batch-size=32", "--set", "train.adam.lr=0.003",
+                "--set", "train.iterations=30", "--set", "train.record-every=1", "--set", "train.checkpoint-every=10",
+                "--set", "train.unit-blocks=2", "--set", "train.progress-seconds=0");
+    }
+
+    /** Waits until the run's log shows iteration 5, then kills one executor JVM. */
+    static void killAnExecutorAtIteration5(Process run, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.readString(log).matches("(?s).*iter\\s+5/30.*") && System.nanoTime() < deadline && run.isAlive()) Thread.sleep(50);
+        List<ProcessHandle> executors = cluster.executors();
+        assertThat(executors).as("executors running at iteration 5; log:\n" + StandaloneCluster.tail(log)).hasSize(2);
+        assertThat(Files.readString(log)).matches("(?s).*iter\\s+5/30.*").doesNotContain("30/30");
+        ProcessHandle victim = executors.get(0);
+        victim.destroyForcibly();
+        assertThat(victim.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+
+    @Test
+    void adamOnAQuadraticNetAndAGridOfSampleBlocksOnTheClusterEqualTheLocalRunsAndSurviveALostExecutor() throws Exception {
+        Path clusterAdam = tmp.resolve("cluster-adam"), localAdam = tmp.resolve("local-adam");
+        finished("adam", submit("adam", "train", quadraticSettings(), clusterAdam));
+        local("train", quadraticSettings(), localAdam);
+        assertSameMetrics(localAdam, clusterAdam, QUADRATIC_COMPARED);
+
+        Path killed = tmp.resolve("cluster-adam-killed");
+        Process again = submit("adam-killed", "train", quadraticSettings(), killed);
+        killAnExecutorAtIteration5(again, tmp.resolve("adam-killed.log"));
+        finished("adam-killed", again);
+        assertThat(JSON.readTree(killed.resolve("manifest.json").toFile()).get("status").asText()).isEqualTo("completed");
+        assertSameMetrics(clusterAdam, killed, QUADRATIC_COMPARED);
+        Approx.assertRelative(JSON.readTree(clusterAdam.resolve("summary.json").toFile()).get("final_loss").asDouble(),
+                JSON.readTree(killed.resolve("summary.json").toFile()).get("final_loss").asDouble(), Approx.SUMMATION, "final loss");
+
+        // The relu net on a grid of 4 sample blocks: its shuffles cross the two executors; the local run ships the samples.
+        List<String> grid = new ArrayList<>(trainSettings());
+        grid.addAll(List.of("--set", "train.sample-blocks=4", "--set", "train.representation=weights", "--set", "data.block-size=50"));
+        List<String> shipped = new ArrayList<>(trainSettings());
+        shipped.addAll(List.of("--set", "train.representation=weights"));
+        Path clusterGrid = tmp.resolve("cluster-grid"), localShipped = tmp.resolve("local-shipped");
+        finished("grid", submit("grid", "train", grid, clusterGrid));
+        assertThat(JSON.readTree(clusterGrid.resolve("summary.json").toFile()).get("runs").get(0).get("sample_blocks").asInt()).isEqualTo(4);
+        local("train", shipped, localShipped);
+        assertSameMetrics(localShipped, clusterGrid);
     }
 
     @Test
@@ -146,15 +201,7 @@ class StandaloneClusterIT {
         Path killed = tmp.resolve("cluster-train-killed");
         Process again = submit("train-killed", "train", trainSettings(), killed);
         Path log = tmp.resolve("train-killed.log");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.readString(log).matches("(?s).*iter\\s+5/30.*") && System.nanoTime() < deadline && again.isAlive()) Thread.sleep(50);
-        List<ProcessHandle> executors = cluster.executors();
-        assertThat(executors).as("executors running at iteration 5; log:\n" + StandaloneCluster.tail(log)).hasSize(2);
-        String beforeKill = Files.readString(log);
-        assertThat(beforeKill).contains("iter     5/30").doesNotContain("iter    30/30");
-        ProcessHandle victim = executors.get(0);
-        victim.destroyForcibly();
-        assertThat(victim.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        killAnExecutorAtIteration5(again, log);
         finished("train-killed", again);
         assertThat(JSON.readTree(killed.resolve("manifest.json").toFile()).get("status").asText()).isEqualTo("completed");
         assertSameMetrics(clusterTrain, killed);
