@@ -20,6 +20,7 @@ import org.overparam.optim.PerturbedGradientDescent;
 import org.overparam.optim.StoppingRule;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
+import org.overparam.spark.TaskTraffic;
 import org.overparam.spark.QuadraticOptimizers;
 import org.overparam.spark.QuadraticSamplePass;
 import org.overparam.spark.UnitLayout;
@@ -249,8 +250,15 @@ final class QuadraticTraining {
                 }
             };
             long t0 = System.nanoTime();
-            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, opt, stoppingRule(), batches, rec,
-                    checkpoint != null ? checkpoint.point() : null);
+            long commandsBefore = engine.commands();
+            QuadraticOptimizers.Outcome out;
+            long resultBytes, shuffleBytes;
+            try (TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
+                out = QuadraticOptimizers.minimize(engine, opt, stoppingRule(), batches, rec, checkpoint != null ? checkpoint.point() : null);
+                resultBytes = traffic.resultBytes();
+                shuffleBytes = traffic.shuffleBytes();
+            }
+            long commands = Math.max(1, engine.commands() - commandsBefore);
             rec.finish();
             double seconds = (System.nanoTime() - t0) / 1e9;
             log.info("width %d: stopped after %d iterations (%s), %.1f s", width, out.iterations(), out.reason(), seconds);
@@ -273,6 +281,10 @@ final class QuadraticTraining {
             s.put("final_gradient_norm", full.gradientNorm());
             s.put("seconds", seconds);
             s.put("seconds_per_iteration", seconds / Math.max(1, out.iterations() + 1));
+            s.put("commands", commands);
+            s.put("result_bytes_per_command", resultBytes / (double) commands);
+            s.put("shuffle_bytes_per_command", shuffleBytes / (double) commands);
+            s.put("share_outside_task_compute", engine.shareOutsideTaskCompute());
             if (opt instanceof PerturbedGradientDescent) s.put("perturbations", out.perturbations());
             if (duLee) certify(log, samples, net, width, n, d, full, s);
             if (samples.test() != null) {

@@ -108,6 +108,9 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private Pass last;
     private double lastGradientSquared = Double.NaN;
     private double lastTaskSeconds;
+    private long commandCount;
+    private double commandSeconds;
+    private double taskSeconds;
 
     /**
      * @param data            all samples (shipped once to every executor for UNITS passes)
@@ -226,6 +229,19 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     /** {@code ||grad L||^2} of the last backward pass (at the pass before {@link #last} after a fused step). */
     public double lastGradientSquared() {
         return lastGradientSquared;
+    }
+
+    /** Commands run so far (one Spark job each, plus the sample pass on the FORM path). */
+    public long commands() {
+        return commandCount;
+    }
+
+    /**
+     * The share of the commands' wall time on the driver not spent in the longest task's compute: scheduling, the
+     * shipped command and results, the driver's sums (0 before any command).
+     */
+    public double shareOutsideTaskCompute() {
+        return commandSeconds > 0 ? Math.max(0, 1 - taskSeconds / commandSeconds) : 0.0;
     }
 
     /** The longest task's compute time in the last command. */
@@ -454,6 +470,9 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             task = Math.max(task, o.computeSeconds());
         }
         lastTaskSeconds = task;
+        commandCount++;
+        taskSeconds += task;
+        commandSeconds += (System.nanoTime() - t0) / 1e9;
         if (command.coefficients() != null || command.q() != null) lastGradientSquared = gsq;
         if (command.forward() == null) return last;
         last = assemble(iteration, command.forward().rows(), parts, 0.5 * net.decay * wsq + pen, t0);

@@ -42,7 +42,14 @@ class QuadraticResumeTest {
     @Test
     void adamOnMiniBatchesResumesBitForBitAndKeepsTheCompletedWidth() throws Exception {
         // Interrupted in the second width: the first is kept from its completed checkpoint.
-        assertResumesBitForBit(ADAM, 60, 30, "signed-quadratic-60");
+        Path whole = assertResumesBitForBit(ADAM, 60, 30, "signed-quadratic-60");
+        // What the steps moved and where their time went, from Spark's task metrics: a step returns each block's
+        // predictions over the batch (32 numbers) and a few sums, a few hundred bytes; nothing is shuffled.
+        JsonNode run = QuadraticTrainingTest.summary(whole).get("runs").get(1);
+        assertThat(run.get("commands").asInt()).isGreaterThanOrEqualTo(60);
+        assertThat(run.get("result_bytes_per_command").asDouble()).isBetween(2 * 8 * 32.0, 20_000.0);
+        assertThat(run.get("shuffle_bytes_per_command").asDouble()).isZero();
+        assertThat(run.get("share_outside_task_compute").asDouble()).isBetween(0.0, 1.0);
     }
 
     @Test
