@@ -52,7 +52,7 @@ public final class GeneralizationJob implements Job {
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
-        QuadraticTraining training = new QuadraticTraining(data, train, spec, false);
+        QuadraticTraining training = new QuadraticTraining(data, train, spec, false, TrainJob.IterationListener.NONE);
         int k = train.widths.get(0);
         List<Point> points = new ArrayList<>();
         ShardedSamples test = ShardedSamples.load(ctx.spark, data.withSplit(true, testN, data.labels));

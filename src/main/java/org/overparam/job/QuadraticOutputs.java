@@ -57,7 +57,7 @@ final class QuadraticOutputs {
         }
 
         @Override
-        public void onIterate(QuadraticOptimizers.Iterate e) {
+        public void onIterate(QuadraticOptimizers.Iterate e) throws Exception {
             int k = e.iteration();
             pending = new Row(width, k, e.loss(), e.dataLoss(), e.gradientNorm(), e.learningRate(), e.seconds());
             pendingRecorded = k % every == 0;

@@ -52,15 +52,14 @@ final class QuadraticTraining {
     private final TrainSpec train;
     private final QuadraticSpec spec;
     private final boolean resume;
-    /** For tests: end the run (as if killed) right after the checkpoint of this iteration of width {@link #interruptWidth}. */
-    int interruptAfter = -1;
-    int interruptWidth = -1;
+    private final TrainJob.IterationListener listener;
 
-    QuadraticTraining(DataSpec data, TrainSpec train, QuadraticSpec spec, boolean resume) {
+    QuadraticTraining(DataSpec data, TrainSpec train, QuadraticSpec spec, boolean resume, TrainJob.IterationListener listener) {
         this.data = data;
         this.train = train;
         this.spec = spec;
         this.resume = resume;
+        this.listener = listener;
         if (spec.testN > 0 && data.pca > 0) {
             throw new UserError("train.test-n > 0 with data.pca = " + data.pca + ": PCA is fitted per split, so the test samples would be "
                     + "projected differently; set train.test-n = 0.");
@@ -243,10 +242,15 @@ final class QuadraticTraining {
             QuadraticOutputs.Recorder rec = new QuadraticOutputs.Recorder(width, spec.recordEvery, rows, log, train.progressSeconds,
                     train.iterations, checkpoint != null ? checkpoint.point().iteration() : 0) {
                 @Override
+                public void onIterate(QuadraticOptimizers.Iterate it) throws Exception {
+                    super.onIterate(it);
+                    listener.afterIteration(width, it.iteration());
+                }
+
+                @Override
                 public void onCheckpoint(QuadraticOptimizers.ResumePoint point) {
                     new QuadraticCheckpoint(train.model, width, n, d, optimizerName(), cuts, initialLoss, point,
                             List.copyOf(rows.subList(rowsBefore, rows.size())), null).write(ctx.dir);
-                    if (width == interruptWidth && point.iteration() == interruptAfter) throw new TrainJob.Interrupted(point.iteration());
                 }
             };
             long t0 = System.nanoTime();

@@ -39,32 +39,34 @@ public final class TrainJob implements Job {
     private final DataSpec data;
     private final TrainSpec train;
     private final boolean resume;
-    /** For tests: end the run (as if killed) right after the checkpoint of this iteration of width {@link #interruptWidth}. */
-    int interruptAfter = -1;
-    int interruptWidth = -1;
+    private final IterationListener listener;
 
-    /** Thrown by the test hook {@link #interruptAfter}. */
-    static final class Interrupted extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /**
+     * Sees each iteration of each width once its metrics row is recorded and any checkpoint of it is written: what an
+     * embedding program (or a test that stops a run as a kill would) hooks into.
+     */
+    @FunctionalInterface
+    public interface IterationListener {
+        IterationListener NONE = (width, iteration) -> { };
 
-        Interrupted(int k) {
-            super("run interrupted after iteration " + k + " (test hook)");
-        }
+        void afterIteration(int width, int iteration) throws Exception;
     }
 
     public TrainJob(DataSpec data, TrainSpec train, boolean resume) {
+        this(data, train, resume, IterationListener.NONE);
+    }
+
+    public TrainJob(DataSpec data, TrainSpec train, boolean resume, IterationListener listener) {
         this.data = data;
         this.train = train;
         this.resume = resume;
+        this.listener = listener;
     }
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
         if (!train.model.equals("relu")) {
-            QuadraticTraining quadratic = new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume);
-            quadratic.interruptAfter = interruptAfter;
-            quadratic.interruptWidth = interruptWidth;
-            return quadratic.run(ctx);
+            return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume, listener).run(ctx);
         }
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();
@@ -149,7 +151,7 @@ public final class TrainJob implements Job {
         return k == train.iterations || (train.checkpointEvery > 0 && k % train.checkpointEvery == 0);
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded) {
+    private Map<String, Object> trainWidth(JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded) throws Exception {
         RunLog log = ctx.log;
         int n = samples.n(), d = samples.d();
         TrainCheckpoint checkpoint = resume ? TrainCheckpoint.read(ctx.dir, m) : null;
@@ -204,7 +206,7 @@ public final class TrainJob implements Job {
                 rows.add(row);
                 recorded.add(row);
                 progress.report(row);
-                if (k == interruptAfter && m == interruptWidth) throw new Interrupted(k);
+                listener.afterIteration(m, k);
                 if (next == null) {
                     new TrainCheckpoint(m, n, d, k, true, layout.cuts(), layout.representation(), initialLoss, rows, null, null).write(ctx.dir);
                     break;

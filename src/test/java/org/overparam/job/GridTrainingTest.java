@@ -49,7 +49,7 @@ class GridTrainingTest {
         }
 
         String[] gridSettings = settings("train.sample-blocks=3", "train.unit-blocks=2");
-        assertThrows(TrainJob.Interrupted.class, () -> TrainJobTest.train(TrainJobTest.config(gridSettings), broken, false, 90, 7));
+        assertThrows(TrainJobTest.Interrupted.class, () -> TrainJobTest.train(TrainJobTest.config(gridSettings), broken, false, 90, 7));
         TrainJobTest.train(TrainJobTest.config(gridSettings), broken, true, -1);
         TreeMap<String, double[]> c = TrainJobTest.metrics(broken);
         assertThat(c.keySet()).isEqualTo(b.keySet());

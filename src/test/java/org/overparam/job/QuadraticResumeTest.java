@@ -66,7 +66,7 @@ class QuadraticResumeTest {
     @Test
     void aCheckpointOfOtherDataIsRefused() throws Exception {
         Path out = tmp.resolve("other");
-        assertThrows(TrainJob.Interrupted.class, () -> TrainJobTest.train(TrainJobTest.config(GD.toArray(new String[0])), out, false, 8, 20));
+        assertThrows(TrainJobTest.Interrupted.class, () -> TrainJobTest.train(TrainJobTest.config(GD.toArray(new String[0])), out, false, 8, 20));
         List<String> changed = new ArrayList<>(GD);
         changed.set(1, "data.n=120");
         UserError e = assertThrows(UserError.class, () -> TrainJobTest.train(TrainJobTest.config(changed.toArray(new String[0])), out, true, -1));
@@ -78,7 +78,7 @@ class QuadraticResumeTest {
         Path whole = tmp.resolve("whole"), broken = tmp.resolve("broken");
         String[] sets = settings.toArray(new String[0]);
         TrainJobTest.train(TrainJobTest.config(sets), whole, false, -1);
-        assertThrows(TrainJob.Interrupted.class, () -> TrainJobTest.train(TrainJobTest.config(sets), broken, false, width, iteration));
+        assertThrows(TrainJobTest.Interrupted.class, () -> TrainJobTest.train(TrainJobTest.config(sets), broken, false, width, iteration));
         JsonNode state = TrainJobTest.JSON.readTree(broken.resolve("checkpoints/" + folder + "/state.json").toFile());
         assertThat(state.get("resume_point").get("iteration").asInt()).isEqualTo(iteration);
         assertThat(broken.resolve("checkpoints/" + folder + "/iteration-" + iteration)).isDirectory();

@@ -35,11 +35,22 @@ class TrainJobTest {
         return train(c, out, resume, -1, interruptAfter);
     }
 
+    /** Ends a run as a kill would, right after an iteration (and its checkpoint, if any). */
+    static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted(int width, int k) {
+            super("run stopped after iteration " + k + " of width " + width + " by the test");
+        }
+    }
+
+    /** Trains with {@code c}; with {@code interruptAfter >= 0}, stops after that iteration of width {@code interruptWidth} (any width if -1). */
     static Map<String, Object> train(JobConfig c, Path out, boolean resume, int interruptWidth, int interruptAfter) throws Exception {
         LocalSpark.get();
-        TrainJob job = new TrainJob(DataSpec.from(c.config()), TrainSpec.from(c.config()), resume);
-        job.interruptWidth = interruptWidth;
-        job.interruptAfter = interruptAfter;
+        TrainJob.IterationListener stop = (width, k) -> {
+            if (k == interruptAfter && (interruptWidth < 0 || width == interruptWidth)) throw new Interrupted(width, k);
+        };
+        TrainJob job = new TrainJob(DataSpec.from(c.config()), TrainSpec.from(c.config()), resume, stop);
         return JobRunner.run("train", c, out.toString(), false, resume, null, false, new RunLog(new PrintStream(new ByteArrayOutputStream())), job);
     }
 
@@ -65,7 +76,7 @@ class TrainJobTest {
         Path whole = tmp.resolve("whole"), broken = tmp.resolve("broken");
         train(config(SMALL), whole, false, -1);
 
-        assertThrows(TrainJob.Interrupted.class, () -> train(config(SMALL), broken, false, 90, 7));
+        assertThrows(TrainJobTest.Interrupted.class, () -> train(config(SMALL), broken, false, 90, 7));
         JsonNode failed = JSON.readTree(broken.resolve("manifest.json").toFile());
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         JsonNode state = JSON.readTree(broken.resolve("checkpoints/m=40/state.json").toFile());
