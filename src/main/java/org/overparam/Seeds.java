@@ -11,8 +11,7 @@ import java.util.SplittableRandom;
  * OOPSLA 2014), so nearby seeds and ids give unrelated streams.
  */
 public final class Seeds {
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** An independent stream for (seed, purpose, id). */
     public static SplittableRandom stream(long seed, String purpose, long id) {

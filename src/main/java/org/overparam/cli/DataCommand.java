@@ -1,17 +1,21 @@
 package org.overparam.cli;
 
+import java.util.concurrent.Callable;
 import org.overparam.data.DataSpec;
 import org.overparam.job.DataJob;
 import org.overparam.job.JobConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.concurrent.Callable;
-
-@Command(name = "data", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Load and transform a data set as configured and summarize it: n, d, class counts, norm range,",
-                "labels, and the number of parallel or duplicate input pairs. Writes manifest.json, summary.json,",
-                "run.log, and with --set data.write=true the samples as Parquet (samples/)."})
+@Command(
+        name = "data",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Load and transform a data set as configured and summarize it: n, d, class counts, norm range,",
+            "labels, and the number of parallel or duplicate input pairs. Writes manifest.json, summary.json,",
+            "run.log, and with --set data.write=true the samples as Parquet (samples/)."
+        })
 final class DataCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;

@@ -5,8 +5,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 
 /** Keeps Spark's and Hadoop's logging at WARN so the run's own progress lines stay readable. */
 final class Logging {
-    private Logging() {
-    }
+    private Logging() {}
 
     static void quiet(boolean verbose) {
         boolean configured = System.getProperty("log4j2.configurationFile") != null
@@ -16,7 +15,8 @@ final class Logging {
         }
         Level level = verbose ? Level.INFO : Level.WARN;
         Configurator.setRootLevel(level);
-        for (String logger : new String[] {"org.apache.spark", "org.apache.hadoop", "org.sparkproject", "org.apache.parquet"}) {
+        for (String logger :
+                new String[] {"org.apache.spark", "org.apache.hadoop", "org.sparkproject", "org.apache.parquet"}) {
             Configurator.setLevel(logger, level);
         }
     }

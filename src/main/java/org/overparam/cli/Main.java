@@ -2,6 +2,10 @@ package org.overparam.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.overparam.UserError;
 import org.overparam.job.Job;
 import org.overparam.job.JobConfig;
@@ -11,18 +15,26 @@ import org.overparam.job.RunLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /** The {@code overparam} command line. */
-@Command(name = "overparam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Experiments on over-parameterized two-layer networks, on Apache Spark.",
-                "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."},
-        subcommands = {DataCommand.class, TrainCommand.class, SpectrumCommand.class, CompareCommand.class,
-                NoiseCommand.class, LandscapeCommand.class, GeneralizationCommand.class, PipelineCommand.class,
-                CommandLine.HelpCommand.class})
+@Command(
+        name = "overparam",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Experiments on over-parameterized two-layer networks, on Apache Spark.",
+            "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."
+        },
+        subcommands = {
+            DataCommand.class,
+            TrainCommand.class,
+            SpectrumCommand.class,
+            CompareCommand.class,
+            NoiseCommand.class,
+            LandscapeCommand.class,
+            GeneralizationCommand.class,
+            PipelineCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
     public static final int EXIT_USER_ERROR = 2;
@@ -30,10 +42,21 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
 
     /** Which settings sections each command reads; shown in its --help. */
-    private static final Map<String, List<String>> SETTINGS = Map.of("data", List.of("data"), "train", List.of("data", "train"),
-            "spectrum", List.of("data", "spectrum"), "compare", List.of("data", "train", "spectrum", "compare"),
-            "noise", List.of("data", "train", "noise"), "landscape", List.of("data", "train", "landscape"),
-            "generalization", List.of("data", "train", "generalization"));
+    private static final Map<String, List<String>> SETTINGS = Map.of(
+            "data",
+            List.of("data"),
+            "train",
+            List.of("data", "train"),
+            "spectrum",
+            List.of("data", "spectrum"),
+            "compare",
+            List.of("data", "train", "spectrum", "compare"),
+            "noise",
+            List.of("data", "train", "noise"),
+            "landscape",
+            List.of("data", "train", "landscape"),
+            "generalization",
+            List.of("data", "train", "generalization"));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,17 +101,20 @@ public final class Main implements Runnable {
 
     static int execute(String command, RunOptions run, JobConfig config, Job job, boolean resume) throws Exception {
         Logging.quiet(run.verbose);
-        JobRunner.run(command, config, run.out, run.overwrite, resume, run.master, run.verbose, new RunLog(System.out), job);
+        JobRunner.run(
+                command, config, run.out, run.overwrite, resume, run.master, run.verbose, new RunLog(System.out), job);
         return 0;
     }
 
     /** "Settings" footer: every key of the sections with its default and its comment from reference.conf. */
     static String[] settingsHelp(List<String> sections) {
         Config ref = JobConfig.reference();
-        StringBuilder sb = new StringBuilder("%nSettings (--set key=value or a job file; defaults from reference.conf):%n");
+        StringBuilder sb =
+                new StringBuilder("%nSettings (--set key=value or a job file; defaults from reference.conf):%n");
         for (String section : sections) {
             TreeMap<String, ConfigValue> entries = new TreeMap<>();
-            for (Map.Entry<String, ConfigValue> e : ref.getConfig(section).entrySet()) entries.put(section + "." + e.getKey(), e.getValue());
+            for (Map.Entry<String, ConfigValue> e : ref.getConfig(section).entrySet())
+                entries.put(section + "." + e.getKey(), e.getValue());
             for (Map.Entry<String, ConfigValue> e : entries.entrySet()) {
                 String value = e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise());
                 if (e.getValue().valueType() == com.typesafe.config.ConfigValueType.STRING) {
@@ -109,8 +135,11 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             Map<String, Object> code = Provenance.code();
-            return new String[] {"overparam " + code.get("version") + " (commit " + code.get("commit") + ")",
-                    "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java " + System.getProperty("java.version")};
+            return new String[] {
+                "overparam " + code.get("version") + " (commit " + code.get("commit") + ")",
+                "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java "
+                        + System.getProperty("java.version")
+            };
         }
     }
 }

@@ -1,17 +1,21 @@
 package org.overparam.cli;
 
+import java.util.concurrent.Callable;
 import org.overparam.job.Job;
 import org.overparam.job.JobConfig;
 import org.overparam.job.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.concurrent.Callable;
-
-@Command(name = "noise", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Label noise against generalization (Arora et al. 2019, Fig. 2): for each fraction p of randomized train and",
-                "test labels, the complexity measure on the training set and, after gradient descent, the test l1 loss and",
-                "classification error on the held-out split; their correlation in summary.json."})
+@Command(
+        name = "noise",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Label noise against generalization (Arora et al. 2019, Fig. 2): for each fraction p of randomized train and",
+            "test labels, the complexity measure on the training set and, after gradient descent, the test l1 loss and",
+            "classification error on the held-out split; their correlation in summary.json."
+        })
 final class NoiseCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;

@@ -1,5 +1,7 @@
 package org.overparam.cli;
 
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
@@ -11,21 +13,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Map;
-import java.util.concurrent.Callable;
-
-@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Full-batch gradient descent of the two-layer ReLU net (Du et al. 2019), distributed over the shards, once per",
-                "width in train.width. Writes metrics (Parquet + CSV), checkpoints, the plots of Du et al.'s Figure 1 (PNG, SVG),",
-                "report.html, manifest.json and summary.json. --resume DIR continues an interrupted run from its checkpoints.",
-                "train.model = quadratic (Du & Lee 2018) | signed-quadratic (Ge et al. 2020) trains the quadratic-activation nets",
-                "instead (GD, perturbed GD or Adam; optional random first layer train.features.k), into the same run directory,",
-                "with Du & Lee's optimality certificate and convex gap, or Ge et al.'s sigma_min(X(x)2), in summary.json."})
+@Command(
+        name = "train",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Full-batch gradient descent of the two-layer ReLU net (Du et al. 2019), distributed over the shards, once per",
+            "width in train.width. Writes metrics (Parquet + CSV), checkpoints, the plots of Du et al.'s Figure 1 (PNG, SVG),",
+            "report.html, manifest.json and summary.json. --resume DIR continues an interrupted run from its checkpoints.",
+            "train.model = quadratic (Du & Lee 2018) | signed-quadratic (Ge et al. 2020) trains the quadratic-activation nets",
+            "instead (GD, perturbed GD or Adam; optional random first layer train.features.k), into the same run directory,",
+            "with Du & Lee's optimality certificate and convex gap, or Ge et al.'s sigma_min(X(x)2), in summary.json."
+        })
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--resume", paramLabel = "DIR",
+    @Option(
+            names = "--resume",
+            paramLabel = "DIR",
             description = "Continue the interrupted run in DIR with the settings it recorded (no --config or --set).")
     String resume;
 
@@ -34,7 +40,8 @@ final class TrainCommand implements Callable<Integer> {
         JobConfig config;
         if (resume != null) {
             if (run.config != null || !run.sets.isEmpty() || run.out != null) {
-                throw new UserError("--resume continues a run with the settings it recorded: drop --config, --set and --out.");
+                throw new UserError(
+                        "--resume continues a run with the settings it recorded: drop --config, --set and --out.");
             }
             RunDirectory dir = RunDirectory.open(resume, new Configuration());
             Map<String, Object> manifest = dir.readJson("manifest.json");
@@ -44,7 +51,8 @@ final class TrainCommand implements Callable<Integer> {
             if ("completed".equals(manifest.get("status"))) {
                 throw new UserError("The run in '" + resume + "' is already completed; nothing to resume.");
             }
-            config = JobConfig.fromRecorded(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(manifest.get("config")));
+            config = JobConfig.fromRecorded(
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(manifest.get("config")));
             run.out = resume;
         } else {
             config = run.load();

@@ -1,12 +1,11 @@
 package org.overparam.data;
 
-import org.overparam.Seeds;
-import org.overparam.UserError;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
+import org.overparam.UserError;
 
 /**
  * The executors' half of loading: turns {@link BlockSpec}s into {@link SampleBlock}s by reading (file sources, one pass
@@ -112,8 +111,8 @@ public final class BlockReader implements Serializable {
         for (int i = 0; i < b.rows; i++) {
             double norm = b.rowNorm(i);
             if (!(norm > 0)) {
-                throw new UserError("Sample " + (b.rowStart + i) + " (source record " + b.sourceIds[i]
-                        + ") has norm " + norm + " and cannot be scaled to unit norm (data.normalize = true).");
+                throw new UserError("Sample " + (b.rowStart + i) + " (source record " + b.sourceIds[i] + ") has norm "
+                        + norm + " and cannot be scaled to unit norm (data.normalize = true).");
             }
             double s = 1.0 / norm;
             int off = i * b.d;

@@ -1,13 +1,12 @@
 package org.overparam.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.overparam.UserError;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.overparam.UserError;
 
 /**
  * CIFAR-10 in its official binary format (cifar-10-batches-bin): headerless files of 3,073-byte records, byte 0 the
@@ -46,8 +45,8 @@ public final class CifarSource extends FileSource {
             found.sort((a, b) -> Integer.compare(batchNumber(a), batchNumber(b)));
             for (int i = 1; i < found.size(); i++) {
                 if (batchNumber(found.get(i)) == batchNumber(found.get(i - 1))) {
-                    throw new UserError("data.path '" + spec.path + "' holds two files for batch " + batchNumber(found.get(i))
-                            + ": " + found.get(i - 1) + " and " + found.get(i) + ".");
+                    throw new UserError("data.path '" + spec.path + "' holds two files for batch "
+                            + batchNumber(found.get(i)) + ": " + found.get(i - 1) + " and " + found.get(i) + ".");
                 }
             }
         } else if (found.size() > 1) {
@@ -98,8 +97,9 @@ public final class CifarSource extends FileSource {
                     try {
                         r = f.in().read(rec, got, RECORD - got);
                     } catch (java.io.EOFException e) {
-                        throw new UserError("File '" + file + "' is truncated or corrupt: its gzip stream ends early after "
-                                + (bytes + got) + " bytes.");
+                        throw new UserError(
+                                "File '" + file + "' is truncated or corrupt: its gzip stream ends early after "
+                                        + (bytes + got) + " bytes.");
                     }
                     if (r < 0) break;
                     got += r;
@@ -107,17 +107,21 @@ public final class CifarSource extends FileSource {
                 bytes += got;
                 if (got == 0) break;
                 if (got < RECORD) {
-                    throw new UserError("File '" + file + "' is not a CIFAR-10 binary batch: its " + (f.gzip() ? "decompressed " : "")
-                            + "length " + bytes + " is not a multiple of " + RECORD + " bytes (1 label byte + 3,072 pixel bytes); "
+                    throw new UserError("File '" + file + "' is not a CIFAR-10 binary batch: its "
+                            + (f.gzip() ? "decompressed " : "")
+                            + "length " + bytes + " is not a multiple of " + RECORD
+                            + " bytes (1 label byte + 3,072 pixel bytes); "
                             + "the last record has only " + got + " bytes.");
                 }
                 int label = rec[0] & 0xFF;
                 if (label > 9) {
-                    throw new UserError("File '" + file + "': record " + (labels.size()) + " has label " + label + ", expected 0..9.");
+                    throw new UserError("File '" + file + "': record " + (labels.size()) + " has label " + label
+                            + ", expected 0..9.");
                 }
                 labels.write(label);
             }
-            if (bytes == 0) throw new UserError("File '" + file + "' is empty: expected CIFAR-10 records of " + RECORD + " bytes.");
+            if (bytes == 0)
+                throw new UserError("File '" + file + "' is empty: expected CIFAR-10 records of " + RECORD + " bytes.");
             return labels.toByteArray();
         } catch (IOException e) {
             throw ioError(file, e);

@@ -23,8 +23,9 @@ final class ConcatenatedSource extends FileSource {
     public Scan scan(Configuration conf) {
         Scan a = first.scan(conf), b = second.scan(conf);
         if (a.d() != b.d()) {
-            throw new UserError("data.split = all: the training records have " + a.d() + " values each but the test records " + b.d()
-                    + " (" + first.describe() + "; " + second.describe() + ").");
+            throw new UserError(
+                    "data.split = all: the training records have " + a.d() + " values each but the test records "
+                            + b.d() + " (" + first.describe() + "; " + second.describe() + ").");
         }
         byte[] classes = new byte[a.records() + b.records()];
         System.arraycopy(a.classes(), 0, classes, 0, a.records());

@@ -1,13 +1,12 @@
 package org.overparam.data;
 
-import org.overparam.Seeds;
-import org.apache.hadoop.conf.Configuration;
-import org.overparam.UserError;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.overparam.Seeds;
+import org.overparam.UserError;
 
 /**
  * The driver's half of loading a data set: scan and validate the files (file sources), select the samples (classes,
@@ -19,17 +18,26 @@ public final class DataPlan {
     public final DataSpec spec;
     /** Input dimension as read or generated (before PCA). */
     public final int d;
+
     public final int n;
     /** Selected samples per class, in increasing class order (empty for synthetic sources). */
     public final TreeMap<Integer, Integer> classCounts;
     /** How many labels were replaced by random ones. */
     public final int randomizedLabels;
+
     public final List<BlockSpec> blocks;
     public final BlockReader reader;
     public final String description;
 
-    private DataPlan(DataSpec spec, int d, int n, TreeMap<Integer, Integer> classCounts, int randomized,
-                     List<BlockSpec> blocks, BlockReader reader, String description) {
+    private DataPlan(
+            DataSpec spec,
+            int d,
+            int n,
+            TreeMap<Integer, Integer> classCounts,
+            int randomized,
+            List<BlockSpec> blocks,
+            BlockReader reader,
+            String description) {
         this.spec = spec;
         this.d = d;
         this.n = n;
@@ -56,8 +64,14 @@ public final class DataPlan {
             }
             boolean[] random = randomized(spec, n);
             BlockReader reader = new BlockReader(spec, null, gen, new HadoopFiles.Conf(conf));
-            return new DataPlan(spec, spec.d, n, new TreeMap<>(), count(random),
-                    cut(spec, ids, classes, random, partitions), reader,
+            return new DataPlan(
+                    spec,
+                    spec.d,
+                    n,
+                    new TreeMap<>(),
+                    count(random),
+                    cut(spec, ids, classes, random, partitions),
+                    reader,
                     spec.source.id + " (synthetic, d = " + spec.d + ", seed " + spec.seed + ")");
         }
         FileSource files = FileSource.locate(spec, conf);
@@ -73,13 +87,15 @@ public final class DataPlan {
             if (keep[c]) matching++;
         }
         if (matching == 0) {
-            throw new UserError("data.classes = " + Arrays.toString(classFilter) + " selects no sample of the "
-                    + spec.split() + " split of " + spec.source.id + "; the classes present are " + present.keySet() + ".");
+            throw new UserError(
+                    "data.classes = " + Arrays.toString(classFilter) + " selects no sample of the " + spec.split()
+                            + " split of " + spec.source.id + "; the classes present are " + present.keySet() + ".");
         }
         for (int k : classFilter) {
             if (!present.containsKey(k)) {
                 throw new UserError("data.classes: class " + k + " does not occur in the " + spec.split() + " split of "
-                        + spec.source.id + " (" + files.describe() + "); the classes present are " + present.keySet() + ".");
+                        + spec.source.id + " (" + files.describe() + "); the classes present are " + present.keySet()
+                        + ".");
             }
         }
         int n = spec.n == DataSpec.ALL ? matching : spec.n;
@@ -102,15 +118,24 @@ public final class DataPlan {
         checkLabelScheme(spec, counts);
         boolean[] random = randomized(spec, n);
         BlockReader reader = new BlockReader(spec, files, null, new HadoopFiles.Conf(conf));
-        return new DataPlan(spec, scan.d(), n, counts, count(random), cut(spec, ids, classes, random, partitions),
-                reader, files.describe());
+        return new DataPlan(
+                spec,
+                scan.d(),
+                n,
+                counts,
+                count(random),
+                cut(spec, ids, classes, random, partitions),
+                reader,
+                files.describe());
     }
 
     private static void checkLabelScheme(DataSpec spec, TreeMap<Integer, Integer> counts) {
         if (spec.labels.kind == LabelScheme.Kind.PLANTED) return;
         if (spec.labels.kind == LabelScheme.Kind.TRUE && spec.classes.length != 2) {
-            throw new UserError("data.labels = true needs exactly two classes (y = +1 for the first listed, -1 for the other), found data.classes = "
-                    + Arrays.toString(spec.classes) + ". Use data.labels = integer to regress on the class value.");
+            throw new UserError(
+                    "data.labels = true needs exactly two classes (y = +1 for the first listed, -1 for the other), found data.classes = "
+                            + Arrays.toString(spec.classes)
+                            + ". Use data.labels = integer to regress on the class value.");
         }
     }
 
@@ -165,7 +190,10 @@ public final class DataPlan {
         List<BlockSpec> blocks = new ArrayList<>();
         for (int start = 0; start < n; start += size) {
             int end = Math.min(n, start + size);
-            blocks.add(new BlockSpec(start, Arrays.copyOfRange(ids, start, end), Arrays.copyOfRange(classes, start, end),
+            blocks.add(new BlockSpec(
+                    start,
+                    Arrays.copyOfRange(ids, start, end),
+                    Arrays.copyOfRange(classes, start, end),
                     Arrays.copyOfRange(random, start, end)));
         }
         return blocks;

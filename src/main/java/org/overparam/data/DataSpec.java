@@ -3,12 +3,11 @@ package org.overparam.data;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import org.overparam.UserError;
-
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.overparam.UserError;
 
 /** The {@code data.*} settings, checked. Every field is documented in {@code reference.conf}. */
 public final class DataSpec implements Serializable {
@@ -18,8 +17,12 @@ public final class DataSpec implements Serializable {
     public static final int ALL = -1;
 
     public enum Source {
-        MNIST("mnist"), FASHION_MNIST("fashion-mnist"), CIFAR10("cifar10"),
-        SPHERE("sphere"), HYPERCUBE("hypercube"), GAUSSIAN("gaussian");
+        MNIST("mnist"),
+        FASHION_MNIST("fashion-mnist"),
+        CIFAR10("cifar10"),
+        SPHERE("sphere"),
+        HYPERCUBE("hypercube"),
+        GAUSSIAN("gaussian");
 
         public final String id;
 
@@ -33,7 +36,9 @@ public final class DataSpec implements Serializable {
 
         static Source parse(String s) {
             for (Source v : values()) if (v.id.equalsIgnoreCase(s.trim())) return v;
-            throw new UserError("data.source: expected one of mnist | fashion-mnist | cifar10 | sphere | hypercube | gaussian, found '" + s + "'.");
+            throw new UserError(
+                    "data.source: expected one of mnist | fashion-mnist | cifar10 | sphere | hypercube | gaussian, found '"
+                            + s + "'.");
         }
     }
 
@@ -42,6 +47,7 @@ public final class DataSpec implements Serializable {
     public final boolean test;
     /** data.split = all: the training records, then the test records, numbered on from the last training record. */
     public final boolean bothSplits;
+
     public final int[] classes;
     public final int n;
     public final boolean randomSample;
@@ -88,33 +94,48 @@ public final class DataSpec implements Serializable {
             throw new UserError("data.noise: expected a finite standard deviation >= 0, found " + noise + ".");
         }
         pca = c.getInt("pca");
-        if (pca < 0) throw new UserError("data.pca: expected 0 (off) or a number of dimensions > 0, found " + pca + ".");
+        if (pca < 0)
+            throw new UserError("data.pca: expected 0 (off) or a number of dimensions > 0, found " + pca + ".");
         normalize = c.getBoolean("normalize");
         seed = c.getLong("seed");
         blockSize = c.getInt("block-size");
-        if (blockSize < 1) throw new UserError("data.block-size: expected a positive number of rows, found " + blockSize + ".");
+        if (blockSize < 1)
+            throw new UserError("data.block-size: expected a positive number of rows, found " + blockSize + ".");
         partitions = c.getInt("partitions");
-        if (partitions < 0) throw new UserError("data.partitions: expected 0 (Spark's default) or a positive count, found " + partitions + ".");
+        if (partitions < 0)
+            throw new UserError(
+                    "data.partitions: expected 0 (Spark's default) or a positive count, found " + partitions + ".");
         write = c.getBoolean("write");
         parallelTolerance = c.getDouble("parallel-tolerance");
         if (!(parallelTolerance > 0 && parallelTolerance < 1)) {
-            throw new UserError("data.parallel-tolerance: expected a value in (0, 1), found " + parallelTolerance + ".");
+            throw new UserError(
+                    "data.parallel-tolerance: expected a value in (0, 1), found " + parallelTolerance + ".");
         }
         teacherWidth = c.getInt("gaussian.teacher-width");
         plantedAlpha = c.getDouble("planted.alpha");
         plantedBetaNorm = c.getDouble("planted.beta-norm");
         if (!Double.isFinite(plantedAlpha) || !(plantedBetaNorm > 0) || Double.isInfinite(plantedBetaNorm)) {
-            throw new UserError("data.planted: expected a finite alpha and a beta-norm > 0, found " + plantedAlpha + " and " + plantedBetaNorm + ".");
+            throw new UserError("data.planted: expected a finite alpha and a beta-norm > 0, found " + plantedAlpha
+                    + " and " + plantedBetaNorm + ".");
         }
         if (source.synthetic()) {
             if (n == ALL) throw new UserError("data.n: a synthetic source needs a sample count, found 'all'.");
             if (d < 1) throw new UserError("data.d: expected a dimension >= 1, found " + d + ".");
-            if (classes.length > 0) throw new UserError("data.classes: synthetic sources have no classes, found " + Arrays.toString(classes) + ".");
-            if (labels.kind == LabelScheme.Kind.PARITY) throw new UserError("data.labels = parity needs a file source with classes; " + source.id + " has real-valued labels.");
-            if (labels.kind == LabelScheme.Kind.INTEGER) throw new UserError("data.labels = integer needs a file source with classes; " + source.id + " has real-valued labels.");
-            if (source == Source.GAUSSIAN && teacherWidth < 1) throw new UserError("data.gaussian.teacher-width: expected >= 1, found " + teacherWidth + ".");
+            if (classes.length > 0)
+                throw new UserError(
+                        "data.classes: synthetic sources have no classes, found " + Arrays.toString(classes) + ".");
+            if (labels.kind == LabelScheme.Kind.PARITY)
+                throw new UserError("data.labels = parity needs a file source with classes; " + source.id
+                        + " has real-valued labels.");
+            if (labels.kind == LabelScheme.Kind.INTEGER)
+                throw new UserError("data.labels = integer needs a file source with classes; " + source.id
+                        + " has real-valued labels.");
+            if (source == Source.GAUSSIAN && teacherWidth < 1)
+                throw new UserError("data.gaussian.teacher-width: expected >= 1, found " + teacherWidth + ".");
         } else if (path.isEmpty()) {
-            throw new UserError("data.path: source " + source.id + " reads files, but no folder was given. Set data.path to the folder holding the official files (file:, hdfs: or s3a: path).");
+            throw new UserError(
+                    "data.path: source " + source.id
+                            + " reads files, but no folder was given. Set data.path to the folder holding the official files (file:, hdfs: or s3a: path).");
         }
         if (pca > 0 && !source.synthetic() && pca > 3072) {
             throw new UserError("data.pca: " + pca + " dimensions is more than any supported input has.");
@@ -125,7 +146,8 @@ public final class DataSpec implements Serializable {
         this(o, blockSize, partitions, o.test, o.n, o.labels, o.bothSplits);
     }
 
-    private DataSpec(DataSpec o, int blockSize, int partitions, boolean test, int n, LabelScheme labels, boolean bothSplits) {
+    private DataSpec(
+            DataSpec o, int blockSize, int partitions, boolean test, int n, LabelScheme labels, boolean bothSplits) {
         source = o.source;
         path = o.path;
         this.test = test;
@@ -151,7 +173,8 @@ public final class DataSpec implements Serializable {
     /** The same data with another block size and partition count (the samples do not change, only their layout). */
     public DataSpec withLayout(int blockSize, int partitions) {
         if (blockSize < 1 || partitions < 0) {
-            throw new IllegalArgumentException("expected blockSize >= 1 and partitions >= 0, found " + blockSize + ", " + partitions);
+            throw new IllegalArgumentException(
+                    "expected blockSize >= 1 and partitions >= 0, found " + blockSize + ", " + partitions);
         }
         return new DataSpec(this, blockSize, partitions);
     }
@@ -175,7 +198,8 @@ public final class DataSpec implements Serializable {
         try {
             return checkN(c.getInt("n"));
         } catch (ConfigException e) {
-            throw new UserError("data.n: expected a positive integer or 'all', found " + c.getValue("n").render() + ".");
+            throw new UserError("data.n: expected a positive integer or 'all', found "
+                    + c.getValue("n").render() + ".");
         }
     }
 
@@ -189,7 +213,8 @@ public final class DataSpec implements Serializable {
         try {
             return new DataSpec(config.getConfig("data"));
         } catch (ConfigException e) {
-            throw new UserError("A data setting has the wrong type: " + e.getMessage() + ". See 'overparam data --help' for each setting's form.");
+            throw new UserError("A data setting has the wrong type: " + e.getMessage()
+                    + ". See 'overparam data --help' for each setting's form.");
         }
     }
 

@@ -1,11 +1,10 @@
 package org.overparam.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.overparam.UserError;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.zip.ZipException;
+import org.apache.hadoop.conf.Configuration;
+import org.overparam.UserError;
 
 /**
  * A data set stored in files (MNIST, Fashion-MNIST, CIFAR-10). The driver {@link #scan scans} it once, which
@@ -40,7 +39,8 @@ public abstract class FileSource implements Serializable {
     /** Locates the files of {@code spec.source} under {@code spec.path}. */
     public static FileSource locate(DataSpec spec, Configuration conf) {
         if (spec.bothSplits) {
-            return new ConcatenatedSource(locate(spec.withSplit(false, spec.n, spec.labels), conf),
+            return new ConcatenatedSource(
+                    locate(spec.withSplit(false, spec.n, spec.labels), conf),
                     locate(spec.withSplit(true, spec.n, spec.labels), conf));
         }
         try {

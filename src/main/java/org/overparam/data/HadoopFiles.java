@@ -1,12 +1,5 @@
 package org.overparam.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.overparam.UserError;
-
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,14 +12,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.overparam.UserError;
 
 /**
  * File access through the Hadoop FileSystem API, so every source reads {@code file:}, {@code hdfs:} and {@code s3a:}
  * paths alike. Compression is detected from the gzip magic bytes, not the file name.
  */
 public final class HadoopFiles {
-    private HadoopFiles() {
-    }
+    private HadoopFiles() {}
 
     /** A Hadoop {@link Configuration} that travels to executors inside a task. */
     public static final class Conf implements Serializable {
@@ -54,7 +52,8 @@ public final class HadoopFiles {
     }
 
     /** An open file: the decoded byte stream, and whether it was gzip-compressed. */
-    public record Opened(InputStream in, boolean gzip, long fileLength, FSDataInputStream raw) implements AutoCloseable {
+    public record Opened(InputStream in, boolean gzip, long fileLength, FSDataInputStream raw)
+            implements AutoCloseable {
         @Override
         public void close() throws IOException {
             in.close();
@@ -90,21 +89,25 @@ public final class HadoopFiles {
         Path p = new Path(dir);
         FileSystem fs = p.getFileSystem(conf);
         if (!fs.exists(p)) {
-            throw new UserError("data.path: '" + dir + "' does not exist. Expected a folder (or file) holding the data set's official files.");
+            throw new UserError("data.path: '" + dir
+                    + "' does not exist. Expected a folder (or file) holding the data set's official files.");
         }
         FileStatus st = fs.getFileStatus(p);
         if (st.isFile()) return List.of(st.getPath().toString());
         FileStatus[] children = fs.listStatus(p);
-        Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+        Arrays.sort(
+                children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
         List<String> out = new ArrayList<>();
         for (FileStatus c : children) {
-            if (c.isFile() && pattern.matcher(c.getPath().getName()).matches()) out.add(c.getPath().toString());
+            if (c.isFile() && pattern.matcher(c.getPath().getName()).matches())
+                out.add(c.getPath().toString());
         }
         return out;
     }
 
     /** Reads exactly {@code buf.length} bytes or fails with a message naming the file and what was missing. */
-    public static void readFully(InputStream in, byte[] buf, int off, int len, String file, String what) throws IOException {
+    public static void readFully(InputStream in, byte[] buf, int off, int len, String file, String what)
+            throws IOException {
         int done = 0;
         while (done < len) {
             int r;
@@ -114,8 +117,8 @@ public final class HadoopFiles {
                 r = -1;
             }
             if (r < 0) {
-                throw new UserError("File '" + file + "' is truncated: it ended while reading " + what
-                        + " (" + done + " of " + len + " bytes read).");
+                throw new UserError("File '" + file + "' is truncated: it ended while reading " + what + " (" + done
+                        + " of " + len + " bytes read).");
             }
             done += r;
         }
@@ -147,7 +150,8 @@ public final class HadoopFiles {
             int r;
             while ((r = in.read(buf)) >= 0) total += r;
         } catch (EOFException e) {
-            throw new UserError("File '" + file + "' is truncated or corrupt: its gzip stream ends early (" + e.getMessage() + ").");
+            throw new UserError("File '" + file + "' is truncated or corrupt: its gzip stream ends early ("
+                    + e.getMessage() + ").");
         } catch (java.util.zip.ZipException e) {
             throw new UserError("File '" + file + "' is corrupt: " + e.getMessage() + ".");
         }

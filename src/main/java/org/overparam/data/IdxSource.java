@@ -1,12 +1,11 @@
 package org.overparam.data;
 
-import org.apache.hadoop.conf.Configuration;
-import org.overparam.UserError;
-
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.overparam.UserError;
 
 /**
  * MNIST and Fashion-MNIST in LeCun's IDX format, gzip-compressed or raw: an images file (magic 0x00000803, count, rows,
@@ -28,19 +27,29 @@ public final class IdxSource extends FileSource {
 
     static IdxSource find(DataSpec spec, Configuration conf) throws IOException {
         String prefix = spec.test ? "t10k" : "train";
-        String images = findOne(conf, spec, Pattern.compile(Pattern.quote(prefix) + "-images[-.]idx3-ubyte(\\.gz)?"), prefix + "-images-idx3-ubyte[.gz]");
-        String labels = findOne(conf, spec, Pattern.compile(Pattern.quote(prefix) + "-labels[-.]idx1-ubyte(\\.gz)?"), prefix + "-labels-idx1-ubyte[.gz]");
+        String images = findOne(
+                conf,
+                spec,
+                Pattern.compile(Pattern.quote(prefix) + "-images[-.]idx3-ubyte(\\.gz)?"),
+                prefix + "-images-idx3-ubyte[.gz]");
+        String labels = findOne(
+                conf,
+                spec,
+                Pattern.compile(Pattern.quote(prefix) + "-labels[-.]idx1-ubyte(\\.gz)?"),
+                prefix + "-labels-idx1-ubyte[.gz]");
         return new IdxSource(images, labels);
     }
 
-    private static String findOne(Configuration conf, DataSpec spec, Pattern pattern, String expected) throws IOException {
+    private static String findOne(Configuration conf, DataSpec spec, Pattern pattern, String expected)
+            throws IOException {
         List<String> found = HadoopFiles.list(conf, spec.path, pattern);
         if (found.isEmpty()) {
             throw new UserError("data.path '" + spec.path + "' holds no " + expected + " file: expected the official "
                     + spec.source.id + " files (" + expected + ") for split " + spec.split() + ".");
         }
         if (found.size() > 1) {
-            throw new UserError("data.path '" + spec.path + "' holds more than one " + expected + " file: " + found + ".");
+            throw new UserError(
+                    "data.path '" + spec.path + "' holds more than one " + expected + " file: " + found + ".");
         }
         return found.get(0);
     }
@@ -63,11 +72,13 @@ public final class IdxSource extends FileSource {
             HadoopFiles.readFully(in, head, 0, 8, labels, "the IDX header");
             int magic = beInt(head, 0);
             if (magic != LABELS_MAGIC) {
-                throw new UserError("File '" + labels + "' is not an IDX label file: expected magic 0x00000801, found 0x"
-                        + String.format("%08x", magic) + ".");
+                throw new UserError(
+                        "File '" + labels + "' is not an IDX label file: expected magic 0x00000801, found 0x"
+                                + String.format("%08x", magic) + ".");
             }
             int count = beInt(head, 4);
-            if (count < 0) throw new UserError("File '" + labels + "': negative label count " + count + " in the header.");
+            if (count < 0)
+                throw new UserError("File '" + labels + "': negative label count " + count + " in the header.");
             byte[] classes = new byte[count];
             HadoopFiles.readFully(in, classes, 0, count, labels, count + " labels announced by the header");
             long extra = HadoopFiles.drain(in, labels);
@@ -77,7 +88,8 @@ public final class IdxSource extends FileSource {
             }
             for (int i = 0; i < count; i++) {
                 if (classes[i] < 0 || classes[i] > 9) {
-                    throw new UserError("File '" + labels + "': label " + i + " is " + (classes[i] & 0xFF) + ", expected 0..9.");
+                    throw new UserError(
+                            "File '" + labels + "': label " + i + " is " + (classes[i] & 0xFF) + ", expected 0..9.");
                 }
             }
             return classes;
@@ -93,20 +105,24 @@ public final class IdxSource extends FileSource {
             HadoopFiles.readFully(f.in(), head, 0, 16, images, "the IDX header");
             int magic = beInt(head, 0);
             if (magic != IMAGES_MAGIC) {
-                throw new UserError("File '" + images + "' is not an IDX image file: expected magic 0x00000803, found 0x"
-                        + String.format("%08x", magic) + ".");
+                throw new UserError(
+                        "File '" + images + "' is not an IDX image file: expected magic 0x00000803, found 0x"
+                                + String.format("%08x", magic) + ".");
             }
             int count = beInt(head, 4), rows = beInt(head, 8), cols = beInt(head, 12);
             if (count < 0 || rows <= 0 || cols <= 0) {
-                throw new UserError("File '" + images + "': bad header sizes (count " + count + ", rows " + rows + ", columns " + cols + ").");
+                throw new UserError("File '" + images + "': bad header sizes (count " + count + ", rows " + rows
+                        + ", columns " + cols + ").");
             }
             if (validateLength) {
                 long expected = (long) count * rows * cols;
                 long found = HadoopFiles.drain(f.in(), images);
                 if (found != expected) {
-                    throw new UserError("File '" + images + "': the header announces " + count + " images of " + rows + "x" + cols
-                            + " (" + (16 + expected) + " bytes) but the " + (f.gzip() ? "decompressed " : "") + "file holds "
-                            + (16 + found) + " bytes" + (found < expected ? " (truncated)." : "."));
+                    throw new UserError(
+                            "File '" + images + "': the header announces " + count + " images of " + rows + "x" + cols
+                                    + " (" + (16 + expected) + " bytes) but the " + (f.gzip() ? "decompressed " : "")
+                                    + "file holds "
+                                    + (16 + found) + " bytes" + (found < expected ? " (truncated)." : "."));
                 }
             }
             return new int[] {count, rows, cols};

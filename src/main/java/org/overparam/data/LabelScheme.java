@@ -1,8 +1,7 @@
 package org.overparam.data;
 
-import org.overparam.UserError;
-
 import java.io.Serializable;
+import org.overparam.UserError;
 
 /**
  * How labels are assigned ({@code data.labels}).
@@ -21,7 +20,13 @@ import java.io.Serializable;
 public final class LabelScheme implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { TRUE, RANDOM, INTEGER, PLANTED, PARITY }
+    public enum Kind {
+        TRUE,
+        RANDOM,
+        INTEGER,
+        PLANTED,
+        PARITY
+    }
 
     public final Kind kind;
     /** The fraction of randomized labels (RANDOM only; 0 otherwise). */
@@ -50,7 +55,8 @@ public final class LabelScheme implements Serializable {
             try {
                 p = Double.parseDouble(t.substring("random:".length()));
             } catch (NumberFormatException e) {
-                throw new UserError("data.labels: expected random:<fraction> with a fraction in [0, 1], found '" + text + "'.");
+                throw new UserError(
+                        "data.labels: expected random:<fraction> with a fraction in [0, 1], found '" + text + "'.");
             }
             if (!(p >= 0 && p <= 1)) {
                 throw new UserError("data.labels: the fraction of random labels must be in [0, 1], found " + p + ".");
@@ -65,11 +71,13 @@ public final class LabelScheme implements Serializable {
                 p = -1;
             }
             if (p != 1 && (p < 2 || p % 2 != 0)) {
-                throw new UserError("data.labels: planted:<p> needs p = 1 or an even p (Arora et al. Thm 6.1), found '" + text + "'.");
+                throw new UserError("data.labels: planted:<p> needs p = 1 or an even p (Arora et al. Thm 6.1), found '"
+                        + text + "'.");
             }
             return new LabelScheme(Kind.PLANTED, 0, p);
         }
-        throw new UserError("data.labels: expected true | random:<fraction> | integer | planted:<p>, found '" + text + "'.");
+        throw new UserError(
+                "data.labels: expected true | random:<fraction> | integer | planted:<p>, found '" + text + "'.");
     }
 
     @Override

@@ -1,16 +1,14 @@
 package org.overparam.data;
 
-import org.apache.hadoop.conf.Configuration;
-
 import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads fixed-size records at given indices from one file: positional reads of contiguous runs for raw files, one
  * sequential pass (skipping between records) for gzip files, which cannot seek.
  */
 final class RecordFile {
-    private RecordFile() {
-    }
+    private RecordFile() {}
 
     interface Sink {
         /** Record {@code k} of the request (k-th id) is in {@code buf[off .. off + recordSize)}. */

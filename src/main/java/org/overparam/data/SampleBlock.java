@@ -25,7 +25,8 @@ public final class SampleBlock implements Serializable {
 
     public SampleBlock(long rowStart, int rows, int d, double[] x, double[] y, long[] sourceIds, int[] classes) {
         if (rows < 0 || d <= 0) {
-            throw new IllegalArgumentException("SampleBlock: expected rows >= 0 and d > 0, found rows=" + rows + ", d=" + d);
+            throw new IllegalArgumentException(
+                    "SampleBlock: expected rows >= 0 and d > 0, found rows=" + rows + ", d=" + d);
         }
         check("x", x.length, (long) rows * d);
         check("y", y.length, rows);
@@ -42,7 +43,8 @@ public final class SampleBlock implements Serializable {
 
     private static void check(String name, long found, long expected) {
         if (found != expected) {
-            throw new IllegalArgumentException("SampleBlock: " + name + " has length " + found + ", expected " + expected);
+            throw new IllegalArgumentException(
+                    "SampleBlock: " + name + " has length " + found + ", expected " + expected);
         }
     }
 

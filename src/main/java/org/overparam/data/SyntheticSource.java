@@ -1,8 +1,8 @@
 package org.overparam.data;
 
-import org.overparam.Seeds;
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
 
 /**
  * The papers' synthetic data, generated where the shards live from the run's seed and each sample's id.
@@ -23,6 +23,7 @@ public final class SyntheticSource implements Serializable {
     private final String split;
     /** Teacher weights, k0 x d row-major (gaussian only). */
     private final double[] teacher;
+
     private final int teacherWidth;
 
     public SyntheticSource(DataSpec spec) {

@@ -1,14 +1,12 @@
 package org.overparam.data;
 
+import java.util.SplittableRandom;
 import org.overparam.Seeds;
 import org.overparam.UserError;
 
-import java.util.SplittableRandom;
-
 /** Per-block transforms that need no Spark: noise and the finiteness check. PCA lives in the Spark layer. */
 public final class Transforms {
-    private Transforms() {
-    }
+    private Transforms() {}
 
     /**
      * Adds iid N(0, sigma^2) noise to every coordinate; sample {@code id}'s noise comes from its own stream, so it does
@@ -35,8 +33,9 @@ public final class Transforms {
             int off = i * b.d;
             for (int j = 0; j < b.d; j++) {
                 if (!Double.isFinite(b.x[off + j])) {
-                    throw new UserError("Sample " + (b.rowStart + i) + " (source record " + b.sourceIds[i]
-                            + ") has feature " + j + " = " + b.x[off + j] + " after " + stage + ": expected finite numbers.");
+                    throw new UserError(
+                            "Sample " + (b.rowStart + i) + " (source record " + b.sourceIds[i] + ") has feature " + j
+                                    + " = " + b.x[off + j] + " after " + stage + ": expected finite numbers.");
                 }
             }
         }

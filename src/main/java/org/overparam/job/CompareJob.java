@@ -1,5 +1,9 @@
 package org.overparam.job;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
@@ -12,11 +16,6 @@ import org.overparam.spark.UnitLayout;
 import org.overparam.spark.UnitShardedRelu;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LabelSpectrum;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code compare} command: theory against practice for Arora et al. (ICML 2019). On one data set it builds Hinf,
@@ -35,9 +34,11 @@ public final class CompareJob implements Job {
     private final List<Integer> gramWidths;
     private final int recordEvery;
 
-    public CompareJob(DataSpec data, TrainSpec train, SpectrumSpec spectrum, List<Integer> gramWidths, int recordEvery) {
+    public CompareJob(
+            DataSpec data, TrainSpec train, SpectrumSpec spectrum, List<Integer> gramWidths, int recordEvery) {
         if (recordEvery < 1) throw new UserError("compare.record-every: expected >= 1, found " + recordEvery + ".");
-        for (int m : gramWidths) if (m < 1) throw new UserError("compare.gram-widths: expected widths >= 1, found " + m + ".");
+        for (int m : gramWidths)
+            if (m < 1) throw new UserError("compare.gram-widths: expected widths >= 1, found " + m + ".");
         this.data = data;
         this.train = train;
         this.spectrum = spectrum;
@@ -45,17 +46,23 @@ public final class CompareJob implements Job {
         this.recordEvery = recordEvery;
     }
 
-    record Point(int m, String labels, int iteration, double actual, double predicted) {
-    }
+    record Point(int m, String labels, int iteration, double actual, double predicted) {}
 
     /**
      * One width and label vector: the complexity and Lemma 5.3's bound of that vector, what gradient descent reached
      * ({@code ||W(K) - W(0)||_F}, {@code max_r ||w_r(K) - w_r(0)||}), and the largest relative gap
      * {@code |L(k) - L_pred(k)| / L(k)} along the trajectory.
      */
-    record Run(int m, String labels, double complexity, double weightDistance, double weightBound, double maxUnitDistance,
-               double maxGap, double finalActual, double finalPredicted) {
-    }
+    record Run(
+            int m,
+            String labels,
+            double complexity,
+            double weightDistance,
+            double weightBound,
+            double maxUnitDistance,
+            double maxGap,
+            double finalActual,
+            double finalPredicted) {}
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
@@ -67,8 +74,9 @@ public final class CompareJob implements Job {
             DistributedGram.requireDriverMemory(n, 4, "compare (Hinf, its eigenvectors, H(0) and their difference)");
             double[] hinf = DistributedGram.kernel(samples.blocks, InnerProductKernel.RELU_NTK, n);
             SymmetricEigen eig = SymmetricEigen.factored(hinf, n);
-            log.info("Hinf of %,d samples: lambda_max = %.6g, lambda_min = %.6g; eta lambda_max = %.4g", n, eig.max(), eig.min(),
-                    train.eta * eig.max());
+            log.info(
+                    "Hinf of %,d samples: lambda_max = %.6g, lambda_min = %.6g; eta lambda_max = %.4g",
+                    n, eig.max(), eig.min(), train.eta * eig.max());
             double[] yTrue = SpectrumJob.trueLabels(samples.blocks, n);
             Map<String, double[]> vectors = SpectrumJob.labelVectors(spectrum, yTrue, eig);
             TrainingSet set = samples.trainingSet(train.precision);
@@ -87,29 +95,44 @@ public final class CompareJob implements Job {
         }
     }
 
-    private Run trainOn(JobContext ctx, TrainingSet set, String name, SymmetricEigen eig, int m, List<Point> points) throws Exception {
+    private Run trainOn(JobContext ctx, TrainingSet set, String name, SymmetricEigen eig, int m, List<Point> points)
+            throws Exception {
         LabelSpectrum ls = LabelSpectrum.of(eig, set.y());
         ComplexityMeasure.Result cm = ComplexityMeasure.bySpectrum(ls);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
-        UnitLayout layout = UnitLayout.choose(m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks,
-                train.representation, 0);
+        UnitLayout layout = UnitLayout.choose(
+                m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks, train.representation, 0);
         double[] gap = {0};
         double[] last = new double[2];
         long t0 = System.nanoTime();
         UnitShardedRelu.Pass end;
         try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision)) {
-            end = engine.train(train.iterations, train.eta, 2 / eig.max(),
+            end = engine.train(
+                    train.iterations,
+                    train.eta,
+                    2 / eig.max(),
                     pass -> record(ctx.log, m, name, pass.iteration(), pass.loss(), ls, points, gap, last, t0));
         }
         double dist = Math.sqrt(end.distanceSquared());
-        ctx.log.info("m = %d, labels %-9s ||W(K) - W(0)||_F = %.4g against sqrt(y^T Hinf^-1 y) = %.4g (Lemma 5.3); "
-                + "max_r ||w_r(K) - w_r(0)|| = %.4g; largest relative gap %.3g", m, name, dist, cm.weightDistanceBound(),
-                end.maxDistance(), gap[0]);
-        return new Run(m, name, cm.complexity(), dist, cm.weightDistanceBound(), end.maxDistance(), gap[0], last[0], last[1]);
+        ctx.log.info(
+                "m = %d, labels %-9s ||W(K) - W(0)||_F = %.4g against sqrt(y^T Hinf^-1 y) = %.4g (Lemma 5.3); "
+                        + "max_r ||w_r(K) - w_r(0)|| = %.4g; largest relative gap %.3g",
+                m, name, dist, cm.weightDistanceBound(), end.maxDistance(), gap[0]);
+        return new Run(
+                m, name, cm.complexity(), dist, cm.weightDistanceBound(), end.maxDistance(), gap[0], last[0], last[1]);
     }
 
-    private void record(RunLog log, int m, String name, int k, double actual, LabelSpectrum ls, List<Point> points, double[] gap,
-                        double[] last, long t0) {
+    private void record(
+            RunLog log,
+            int m,
+            String name,
+            int k,
+            double actual,
+            LabelSpectrum ls,
+            List<Point> points,
+            double[] gap,
+            double[] last,
+            long t0) {
         double predicted = ls.predictedLoss(train.eta, k);
         gap[0] = Math.max(gap[0], Math.abs(actual - predicted) / Math.max(actual, Double.MIN_NORMAL));
         last[0] = actual;
@@ -117,8 +140,9 @@ public final class CompareJob implements Job {
         if (k % recordEvery == 0 || k == train.iterations) points.add(new Point(m, name, k, actual, predicted));
         if (k == train.iterations || k % Math.max(1, train.iterations / 10) == 0) {
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            log.info("m = %d, labels %-9s iter %6d/%d  loss %.6e  predicted %.6e  %.2f it/s", m, name, k, train.iterations,
-                    actual, predicted, (k + 1) / elapsed);
+            log.info(
+                    "m = %d, labels %-9s iter %6d/%d  loss %.6e  predicted %.6e  %.2f it/s",
+                    m, name, k, train.iterations, actual, predicted, (k + 1) / elapsed);
         }
     }
 
@@ -131,8 +155,14 @@ public final class CompareJob implements Job {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         int n = set.n;
         for (int m : gramWidths.isEmpty() ? train.widths : gramWidths) {
-            UnitLayout layout = UnitLayout.choose(m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks,
-                    org.overparam.model.UnitRepresentation.WEIGHTS, 0);
+            UnitLayout layout = UnitLayout.choose(
+                    m,
+                    set,
+                    train.precision,
+                    UnitLayout.Executors.of(jsc),
+                    train.unitBlocks,
+                    org.overparam.model.UnitRepresentation.WEIGHTS,
+                    0);
             try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, 1.0, train.seed, train.precision)) {
                 engine.start();
                 double[] h0 = engine.gram(true);

@@ -1,13 +1,12 @@
 package org.overparam.job;
 
-import org.overparam.report.Plots;
-import org.overparam.report.RunReport;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.overparam.report.Plots;
+import org.overparam.report.RunReport;
 
 /**
  * Outputs of the {@code compare} command: {@code trajectory.csv} (actual and predicted loss per label vector and
@@ -16,15 +15,27 @@ import java.util.Map;
  * H(0), {@code report.html}, and the summary.
  */
 final class CompareOutputs {
-    private CompareOutputs() {
-    }
+    private CompareOutputs() {}
 
-    static Map<String, Object> write(JobContext ctx, TrainSpec train, List<CompareJob.Point> points, List<CompareJob.Run> runs,
-                                     List<double[]> gram, int n, int d) {
+    static Map<String, Object> write(
+            JobContext ctx,
+            TrainSpec train,
+            List<CompareJob.Point> points,
+            List<CompareJob.Run> runs,
+            List<double[]> gram,
+            int n,
+            int d) {
         int m = train.widths.get(train.widths.size() - 1);
         StringBuilder csv = new StringBuilder("m,labels,iteration,actual_loss,predicted_loss\n");
         for (CompareJob.Point p : points) {
-            csv.append(String.format(Locale.ROOT, "%d,%s,%d,%.17g,%.17g%n", p.m(), p.labels(), p.iteration(), p.actual(), p.predicted()));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%d,%s,%d,%.17g,%.17g%n",
+                    p.m(),
+                    p.labels(),
+                    p.iteration(),
+                    p.actual(),
+                    p.predicted()));
         }
         ctx.dir.writeText("trajectory.csv", csv.toString());
         StringBuilder g = new StringBuilder("m,relative_error\n");
@@ -51,7 +62,9 @@ final class CompareOutputs {
         Plots.Chart overlay = new Plots.Chart("iteration k", "training loss").logY(true);
         for (CompareJob.Run r : runs) {
             if (r.m() != m) continue;
-            List<CompareJob.Point> ps = points.stream().filter(p -> p.m() == m && p.labels().equals(r.labels())).toList();
+            List<CompareJob.Point> ps = points.stream()
+                    .filter(p -> p.m() == m && p.labels().equals(r.labels()))
+                    .toList();
             double[] k = new double[ps.size()], a = new double[ps.size()], pr = new double[ps.size()];
             for (int i = 0; i < ps.size(); i++) {
                 k[i] = ps.get(i).iteration();
@@ -63,27 +76,61 @@ final class CompareOutputs {
         }
         RunReport report = new RunReport("overparam compare: theory against practice, n = " + n + ", m = " + m);
         report.paragraph("Gradient descent on the two-layer ReLU net (eta = " + train.eta + ", kappa = " + train.kappa
-                + ") beside Arora et al.'s prediction from the spectrum of Hinf, for each label vector. Run directory: " + ctx.dir.uri());
+                + ") beside Arora et al.'s prediction from the spectrum of Hinf, for each label vector. Run directory: "
+                + ctx.dir.uri());
         List<List<?>> rows = new ArrayList<>();
         for (CompareJob.Run r : runs) {
-            rows.add(List.of(r.m(), r.labels(), r.finalActual(), r.finalPredicted(), r.maxGap(), r.weightDistance(), r.weightBound(),
-                    r.maxUnitDistance(), r.complexity()));
+            rows.add(List.of(
+                    r.m(),
+                    r.labels(),
+                    r.finalActual(),
+                    r.finalPredicted(),
+                    r.maxGap(),
+                    r.weightDistance(),
+                    r.weightBound(),
+                    r.maxUnitDistance(),
+                    r.complexity()));
         }
-        report.table("Per width and label vector", List.of("m", "labels", "final loss", "predicted", "largest relative gap",
-                "||W(K) - W(0)||_F", "sqrt(y' Hinf^-1 y)", "max_r ||w_r(K) - w_r(0)||", "complexity"), rows);
+        report.table(
+                "Per width and label vector",
+                List.of(
+                        "m",
+                        "labels",
+                        "final loss",
+                        "predicted",
+                        "largest relative gap",
+                        "||W(K) - W(0)||_F",
+                        "sqrt(y' Hinf^-1 y)",
+                        "max_r ||w_r(K) - w_r(0)||",
+                        "complexity"),
+                rows);
         if (train.widths.size() > 1) summary.put("width_limit", widthLimit(ctx, report, runs, gram));
-        Figures.write(ctx, report, "theory-vs-practice", "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
-                + "for each label vector.", overlay);
+        Figures.write(
+                ctx,
+                report,
+                "theory-vs-practice",
+                "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
+                        + "for each label vector.",
+                overlay);
         if (gram.size() >= 1) {
             double[] mx = new double[gram.size()], ey = new double[gram.size()];
             for (int i = 0; i < gram.size(); i++) {
                 mx[i] = gram.get(i)[0];
                 ey[i] = gram.get(i)[1];
             }
-            Plots.Chart conv = new Plots.Chart("width m", "||H(0) - Hinf||_2 / ||Hinf||_2").logX(true).logY(true);
+            Plots.Chart conv = new Plots.Chart("width m", "||H(0) - Hinf||_2 / ||Hinf||_2")
+                    .logX(true)
+                    .logY(true);
             conv.add(new Plots.Series("measured", mx, ey));
-            Figures.write(ctx, report, "gram-convergence", String.format(Locale.ROOT,
-                    "Distance of the finite-width Gram H(0) from Hinf against m; fitted log-log slope %.3f (theory: -1/2).", slope), conv);
+            Figures.write(
+                    ctx,
+                    report,
+                    "gram-convergence",
+                    String.format(
+                            Locale.ROOT,
+                            "Distance of the finite-width Gram H(0) from Hinf against m; fitted log-log slope %.3f (theory: -1/2).",
+                            slope),
+                    conv);
         }
         ctx.dir.writeText("report.html", report.html());
         return summary;
@@ -95,21 +142,36 @@ final class CompareOutputs {
      * ||H(0) - Hinf||_2 / ||Hinf||_2 at that width), each quantity's fitted log-log slope against m per label vector,
      * and one plot of them all against m.
      */
-    private static Map<String, Object> widthLimit(JobContext ctx, RunReport report, List<CompareJob.Run> runs, List<double[]> gram) {
+    private static Map<String, Object> widthLimit(
+            JobContext ctx, RunReport report, List<CompareJob.Run> runs, List<double[]> gram) {
         Map<Integer, Double> h0 = new LinkedHashMap<>();
         for (double[] g : gram) h0.put((int) g[0], g[1]);
-        StringBuilder csv = new StringBuilder("m,labels,max_relative_gap,weight_distance,weight_distance_bound,max_unit_distance,h0_relative_error\n");
+        StringBuilder csv = new StringBuilder(
+                "m,labels,max_relative_gap,weight_distance,weight_distance_bound,max_unit_distance,h0_relative_error\n");
         for (CompareJob.Run r : runs) {
             Double e = h0.get(r.m());
-            csv.append(String.format(Locale.ROOT, "%d,%s,%.17g,%.17g,%.17g,%.17g,%s%n", r.m(), r.labels(), r.maxGap(), r.weightDistance(),
-                    r.weightBound(), r.maxUnitDistance(), e == null ? "" : String.format(Locale.ROOT, "%.17g", e)));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%d,%s,%.17g,%.17g,%.17g,%.17g,%s%n",
+                    r.m(),
+                    r.labels(),
+                    r.maxGap(),
+                    r.weightDistance(),
+                    r.weightBound(),
+                    r.maxUnitDistance(),
+                    e == null ? "" : String.format(Locale.ROOT, "%.17g", e)));
         }
         ctx.dir.writeText("width-limit.csv", csv.toString());
         Map<String, Object> out = new LinkedHashMap<>();
-        Plots.Chart chart = new Plots.Chart("width m", "gap, distance or error").logX(true).logY(true).size(1000, 520);
+        Plots.Chart chart = new Plots.Chart("width m", "gap, distance or error")
+                .logX(true)
+                .logY(true)
+                .size(1000, 520);
         List<List<?>> rows = new ArrayList<>();
-        for (String labels : runs.stream().map(CompareJob.Run::labels).distinct().toList()) {
-            List<CompareJob.Run> rs = runs.stream().filter(r -> r.labels().equals(labels)).toList();
+        for (String labels :
+                runs.stream().map(CompareJob.Run::labels).distinct().toList()) {
+            List<CompareJob.Run> rs =
+                    runs.stream().filter(r -> r.labels().equals(labels)).toList();
             Map<String, Object> per = new LinkedHashMap<>();
             per.put("m", rs.stream().map(CompareJob.Run::m).toList());
             double[] gap = series(rs, CompareJob.Run::maxGap), fro = series(rs, CompareJob.Run::weightDistance);
@@ -134,10 +196,21 @@ final class CompareOutputs {
         out.put("h0_relative_error", toList(ge));
         out.put("h0_relative_error_slope", nullable(slope(gm, ge)));
         if (gram.size() > 0) chart.add(new Plots.Series("||H(0) - Hinf||_2 / ||Hinf||_2", gm, ge));
-        report.table("Log-log slopes against m", List.of("labels", "largest gap", "||W(K) - W(0)||_F", "max_r ||w_r(K) - w_r(0)||"), rows);
-        Figures.write(ctx, report, "width-limit", String.format(Locale.ROOT, "The kernel regime as m grows: the largest relative gap "
-                + "between gradient descent and Theorem 4.1, the largest distance a unit moves, and ||H(0) - Hinf|| / ||Hinf|| "
-                + "(slope %.3f), against the width.", slope(gm, ge)), chart);
+        report.table(
+                "Log-log slopes against m",
+                List.of("labels", "largest gap", "||W(K) - W(0)||_F", "max_r ||w_r(K) - w_r(0)||"),
+                rows);
+        Figures.write(
+                ctx,
+                report,
+                "width-limit",
+                String.format(
+                        Locale.ROOT,
+                        "The kernel regime as m grows: the largest relative gap "
+                                + "between gradient descent and Theorem 4.1, the largest distance a unit moves, and ||H(0) - Hinf|| / ||Hinf|| "
+                                + "(slope %.3f), against the width.",
+                        slope(gm, ge)),
+                chart);
         return out;
     }
 

@@ -1,5 +1,10 @@
 package org.overparam.job;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,12 +16,6 @@ import org.overparam.data.DataSummary;
 import org.overparam.data.SampleBlock;
 import org.overparam.spark.DistributedPairs;
 import org.overparam.spark.ShardedSamples;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code data} command: loads and transforms a data set as configured and summarizes it: n, d, class counts,
@@ -35,12 +34,23 @@ public final class DataJob implements Job {
     public Map<String, Object> run(JobContext ctx) {
         RunLog log = ctx.log;
         long t0 = System.nanoTime();
-        log.info("loading %s, split %s, classes %s, n = %s, labels %s", spec.source.id, spec.split(),
-                spec.classes.length == 0 ? "all" : Arrays.toString(spec.classes), spec.n == DataSpec.ALL ? "all" : spec.n, spec.labels);
+        log.info(
+                "loading %s, split %s, classes %s, n = %s, labels %s",
+                spec.source.id,
+                spec.split(),
+                spec.classes.length == 0 ? "all" : Arrays.toString(spec.classes),
+                spec.n == DataSpec.ALL ? "all" : spec.n,
+                spec.labels);
         ShardedSamples samples = ShardedSamples.load(ctx.spark, spec);
         double loadSeconds = seconds(t0);
-        log.info("loaded %d samples of dimension %d from %s in %.1f s: %d blocks in %d partitions",
-                samples.plan.n, samples.d, samples.plan.description, loadSeconds, samples.plan.blocks.size(), samples.partitions);
+        log.info(
+                "loaded %d samples of dimension %d from %s in %.1f s: %d blocks in %d partitions",
+                samples.plan.n,
+                samples.d,
+                samples.plan.description,
+                loadSeconds,
+                samples.plan.blocks.size(),
+                samples.partitions);
         ctx.manifestExtras.put("partitions", samples.partitions);
         ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
 
@@ -48,12 +58,18 @@ public final class DataJob implements Job {
 
         long t1 = System.nanoTime();
         double flops = (double) samples.plan.n * samples.plan.n * samples.d;
-        log.info("counting parallel pairs among %d x %d / 2 input pairs (%.2g flops)", samples.plan.n, samples.plan.n, flops);
+        log.info(
+                "counting parallel pairs among %d x %d / 2 input pairs (%.2g flops)",
+                samples.plan.n, samples.plan.n, flops);
         long parallel = DistributedPairs.countParallel(samples.blocks, spec.parallelTolerance);
         double pairSeconds = seconds(t1);
-        log.info("parallel or duplicate pairs: %d (%.1f s, %.1f GFLOP/s)", parallel, pairSeconds, flops / pairSeconds / 1e9);
+        log.info(
+                "parallel or duplicate pairs: %d (%.1f s, %.1f GFLOP/s)",
+                parallel, pairSeconds, flops / pairSeconds / 1e9);
         if (parallel > 0) {
-            log.warn("%d pairs of inputs are parallel or duplicates: lambda_min(Hinf) = 0 and the papers' theorems do not apply as stated.", parallel);
+            log.warn(
+                    "%d pairs of inputs are parallel or duplicates: lambda_min(Hinf) = 0 and the papers' theorems do not apply as stated.",
+                    parallel);
         }
 
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -82,7 +98,8 @@ public final class DataJob implements Job {
         summary.put("labels", labels);
         summary.put("seconds", Map.of("load", loadSeconds, "parallel_pairs", pairSeconds));
 
-        log.info("n = %d, d = %d, classes %s, norms in [%.6g, %.6g], labels in [%.4g, %.4g] (mean %.4g, std %.4g)",
+        log.info(
+                "n = %d, d = %d, classes %s, norms in [%.6g, %.6g], labels in [%.4g, %.4g] (mean %.4g, std %.4g)",
                 s.n, s.d, counts, s.minNorm, s.maxNorm, s.minLabel, s.maxLabel, s.labelMean(), s.labelStd());
 
         if (spec.write) {
@@ -107,7 +124,11 @@ public final class DataJob implements Job {
         JavaRDD<Row> rows = blocks.flatMap(b -> {
             List<Row> out = new ArrayList<>(b.rows);
             for (int i = 0; i < b.rows; i++) {
-                out.add(RowFactory.create(b.rowStart + i, b.sourceIds[i], b.classes[i], b.y[i],
+                out.add(RowFactory.create(
+                        b.rowStart + i,
+                        b.sourceIds[i],
+                        b.classes[i],
+                        b.y[i],
                         Arrays.copyOfRange(b.x, i * b.d, (i + 1) * b.d)));
             }
             return out.iterator();

@@ -1,13 +1,12 @@
 package org.overparam.job;
 
-import org.overparam.report.Plots;
-import org.overparam.report.RunReport;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.overparam.report.Plots;
+import org.overparam.report.RunReport;
 
 /**
  * Writes a chart as {@code plots/<name>.png} and {@code .svg} in the run directory and adds it to the report. Charts
@@ -15,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and then {@link #write} them in the report's order.
  */
 final class Figures {
-    private Figures() {
-    }
+    private Figures() {}
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Two drawing threads (daemons): a figure's PNG and SVG at once, or two figures' SVGs. */
@@ -27,8 +25,7 @@ final class Figures {
     });
 
     /** A chart being drawn as PNG and SVG (both only read the chart, which must not change meanwhile). */
-    record Drawing(String name, String caption, CompletableFuture<byte[]> png, CompletableFuture<byte[]> svg) {
-    }
+    record Drawing(String name, String caption, CompletableFuture<byte[]> png, CompletableFuture<byte[]> svg) {}
 
     /** Starts drawing; the SVG, the slower of the two, first. */
     static Drawing draw(String name, String caption, Plots.Chart chart) {

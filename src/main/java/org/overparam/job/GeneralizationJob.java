@@ -1,22 +1,21 @@
 package org.overparam.job;
 
-import org.overparam.UserError;
-import org.overparam.data.DataSpec;
-import org.overparam.model.QuadraticNet;
-import org.overparam.report.Plots;
-import org.overparam.report.RunReport;
-import org.overparam.spark.ShardedSamples;
-import org.overparam.spark.QuadraticOptimizers;
-import org.overparam.spark.UnitShardedQuadratic;
-import org.overparam.model.MiniBatches;
-import org.overparam.model.Precision;
-import org.overparam.model.TrainingSet;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.overparam.UserError;
+import org.overparam.data.DataSpec;
+import org.overparam.model.MiniBatches;
+import org.overparam.model.Precision;
+import org.overparam.model.QuadraticNet;
+import org.overparam.model.TrainingSet;
+import org.overparam.report.Plots;
+import org.overparam.report.RunReport;
+import org.overparam.spark.QuadraticOptimizers;
+import org.overparam.spark.ShardedSamples;
+import org.overparam.spark.UnitShardedQuadratic;
 
 /**
  * The {@code generalization} command (Du &amp; Lee 2018, Sec. 4: with {@code ||W||_F <= M} and Gaussian inputs,
@@ -34,8 +33,12 @@ public final class GeneralizationJob implements Job {
     private final int testN;
 
     public GeneralizationJob(DataSpec data, TrainSpec train, QuadraticSpec spec, List<Integer> sizes, int testN) {
-        if (!train.model.equals("quadratic")) throw new UserError("generalization trains Du & Lee's net: set train.model = quadratic, found " + train.model + ".");
-        if (train.widths.size() != 1) throw new UserError("generalization trains one width: set train.width to one value, found " + train.widths + ".");
+        if (!train.model.equals("quadratic"))
+            throw new UserError(
+                    "generalization trains Du & Lee's net: set train.model = quadratic, found " + train.model + ".");
+        if (train.widths.size() != 1)
+            throw new UserError(
+                    "generalization trains one width: set train.width to one value, found " + train.widths + ".");
         if (sizes.size() < 2 || sizes.stream().anyMatch(v -> v < 1)) {
             throw new UserError("generalization.n: expected at least two sizes >= 1 for a slope, found " + sizes + ".");
         }
@@ -47,8 +50,8 @@ public final class GeneralizationJob implements Job {
         this.testN = testN;
     }
 
-    record Point(int n, double trainLoss, double testLoss, double gap, double weightNorm, int iterations, String stop) {
-    }
+    record Point(
+            int n, double trainLoss, double testLoss, double gap, double weightNorm, int iterations, String stop) {}
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
@@ -72,24 +75,40 @@ public final class GeneralizationJob implements Job {
         return write(ctx, points, k);
     }
 
-    private Point one(JobContext ctx, QuadraticTraining training, ShardedSamples set, TrainingSet testSet, int k) throws Exception {
+    private Point one(JobContext ctx, QuadraticTraining training, ShardedSamples set, TrainingSet testSet, int k)
+            throws Exception {
         int n = set.plan.n, d = set.d;
         QuadraticNet net = training.net(k, d);
         MiniBatches full = new MiniBatches(n, 0, train.seed);
-        QuadraticTraining.Samples samples = new QuadraticTraining.Samples(set.trainingSet(Precision.FLOAT64), set.blocks, testSet);
+        QuadraticTraining.Samples samples =
+                new QuadraticTraining.Samples(set.trainingSet(Precision.FLOAT64), set.blocks, testSet);
         long t0 = System.nanoTime();
         try (UnitShardedQuadratic engine = training.engine(ctx, samples, net, full, null)) {
-            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(engine, training.minimizer(net, n), training.stoppingRule(), full,
-                    it -> { });
+            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(
+                    engine, training.minimizer(net, n), training.stoppingRule(), full, it -> {});
             double[] f = engine.predict(testSet);
             double testLoss = 0;
             for (int i = 0; i < f.length; i++) testLoss += net.loss.value(f[i], testSet.y()[i]);
             testLoss /= f.length;
             double trainLoss = out.last().dataLoss();
-            Point pt = new Point(n, trainLoss, testLoss, testLoss - trainLoss, Math.sqrt(engine.weightsSquared()), out.iterations(),
+            Point pt = new Point(
+                    n,
+                    trainLoss,
+                    testLoss,
+                    testLoss - trainLoss,
+                    Math.sqrt(engine.weightsSquared()),
+                    out.iterations(),
                     out.reason());
-            ctx.log.info("n = %6d: train loss %.6g, test loss %.6g, gap %.4g, ||W||_F %.4g (%d iterations, %s, %.1f s)", n, trainLoss,
-                    testLoss, pt.gap(), pt.weightNorm(), out.iterations(), out.reason(), (System.nanoTime() - t0) / 1e9);
+            ctx.log.info(
+                    "n = %6d: train loss %.6g, test loss %.6g, gap %.4g, ||W||_F %.4g (%d iterations, %s, %.1f s)",
+                    n,
+                    trainLoss,
+                    testLoss,
+                    pt.gap(),
+                    pt.weightNorm(),
+                    out.iterations(),
+                    out.reason(),
+                    (System.nanoTime() - t0) / 1e9);
             return pt;
         }
     }
@@ -113,10 +132,16 @@ public final class GeneralizationJob implements Job {
 
     private Map<String, Object> write(JobContext ctx, List<Point> points, int k) {
         double[] ns = new double[points.size()], gaps = new double[points.size()];
-        Table table = new Table("generalization", List.of(Table.Column.of("n", Table.Type.INT), Table.Column.of("train_loss", Table.Type.DOUBLE),
-                Table.Column.of("test_loss", Table.Type.DOUBLE), Table.Column.of("gap", Table.Type.DOUBLE),
-                Table.Column.of("weight_norm", Table.Type.DOUBLE), Table.Column.of("iterations", Table.Type.INT),
-                Table.Column.of("stop", Table.Type.STRING)));
+        Table table = new Table(
+                "generalization",
+                List.of(
+                        Table.Column.of("n", Table.Type.INT),
+                        Table.Column.of("train_loss", Table.Type.DOUBLE),
+                        Table.Column.of("test_loss", Table.Type.DOUBLE),
+                        Table.Column.of("gap", Table.Type.DOUBLE),
+                        Table.Column.of("weight_norm", Table.Type.DOUBLE),
+                        Table.Column.of("iterations", Table.Type.INT),
+                        Table.Column.of("stop", Table.Type.STRING)));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
@@ -136,7 +161,9 @@ public final class GeneralizationJob implements Job {
         table.write(ctx.dir);
         double slope = logLogSlope(ns, gaps);
         long nonPositive = java.util.Arrays.stream(gaps).filter(g -> !(g > 0)).count();
-        Plots.Chart chart = new Plots.Chart("training samples n", "test loss - train loss").logX(true).logY(true);
+        Plots.Chart chart = new Plots.Chart("training samples n", "test loss - train loss")
+                .logX(true)
+                .logY(true);
         chart.add(new Plots.Series("measured gap", ns, gaps));
         int first = 0;
         while (first < gaps.length && !(gaps[first] > 0)) first++;
@@ -145,10 +172,11 @@ public final class GeneralizationJob implements Job {
             double x0 = ns[first], y0 = gaps[first];
             double b = 0;
             int m = 0;
-            for (int i = 0; i < ns.length; i++) if (gaps[i] > 0) {
-                b += Math.log(gaps[i]) - slope * Math.log(ns[i]);
-                m++;
-            }
+            for (int i = 0; i < ns.length; i++)
+                if (gaps[i] > 0) {
+                    b += Math.log(gaps[i]) - slope * Math.log(ns[i]);
+                    m++;
+                }
             b /= m;
             for (int i = 0; i < ns.length; i++) {
                 fit[i] = Math.exp(b + slope * Math.log(ns[i]));
@@ -157,15 +185,27 @@ public final class GeneralizationJob implements Job {
             chart.add(new Plots.Series(String.format(Locale.ROOT, "fitted slope %.3f", slope), ns, fit));
             chart.add(new Plots.Series("slope -1/2 (Du & Lee, Sec. 4)", ns, half));
         }
-        RunReport report = new RunReport("overparam generalization: Du & Lee's quadratic net, train/test gap against n");
-        report.paragraph("Width k = " + k + ", weight decay lambda = " + spec.weightDecay + ", loss " + spec.loss.id + ", optimizer "
-                + spec.optimizer.name().toLowerCase(Locale.ROOT) + " (at most " + train.iterations + " iterations); test set: " + testN
-                + " fresh samples. Fitted log-log slope of the gap: " + String.format(Locale.ROOT, "%.3f", slope) + " (the bound's rate: -0.5)"
-                + (nonPositive > 0 ? "; " + nonPositive + " point(s) with a gap <= 0 are left out of the fit and the log plot" : "")
+        RunReport report =
+                new RunReport("overparam generalization: Du & Lee's quadratic net, train/test gap against n");
+        report.paragraph("Width k = " + k + ", weight decay lambda = " + spec.weightDecay + ", loss " + spec.loss.id
+                + ", optimizer "
+                + spec.optimizer.name().toLowerCase(Locale.ROOT) + " (at most " + train.iterations
+                + " iterations); test set: " + testN
+                + " fresh samples. Fitted log-log slope of the gap: " + String.format(Locale.ROOT, "%.3f", slope)
+                + " (the bound's rate: -0.5)"
+                + (nonPositive > 0
+                        ? "; " + nonPositive + " point(s) with a gap <= 0 are left out of the fit and the log plot"
+                        : "")
                 + ". Run directory: " + ctx.dir.uri());
-        Figures.write(ctx, report, "generalization-gap", "Test loss minus training loss against n, log-log, with the least-squares line "
-                + "and a line of slope -1/2 through the first point (the rate of Du & Lee's bound C L M^2 sqrt(d / n)).", chart);
-        report.paragraph("Per n: the table generalization (Parquet, and generalization.csv). Provenance: manifest.json.");
+        Figures.write(
+                ctx,
+                report,
+                "generalization-gap",
+                "Test loss minus training loss against n, log-log, with the least-squares line "
+                        + "and a line of slope -1/2 through the first point (the rate of Du & Lee's bound C L M^2 sqrt(d / n)).",
+                chart);
+        report.paragraph(
+                "Per n: the table generalization (Parquet, and generalization.csv). Provenance: manifest.json.");
         ctx.dir.writeText("report.html", report.html());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("k", k);

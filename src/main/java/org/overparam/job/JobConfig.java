@@ -1,7 +1,6 @@
 package org.overparam.job;
 
 import com.typesafe.config.Config;
-import org.overparam.UserError;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
@@ -9,12 +8,12 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.overparam.UserError;
 
 /**
  * The resolved settings of one run: {@code reference.conf} defaults, then the job file ({@code --config}), then the
@@ -39,7 +38,9 @@ public final class JobConfig {
 
     /** The defaults alone. */
     public static Config reference() {
-        return ConfigFactory.parseResources(JobConfig.class.getClassLoader(), "reference.conf",
+        return ConfigFactory.parseResources(
+                JobConfig.class.getClassLoader(),
+                "reference.conf",
                 ConfigParseOptions.defaults().setAllowMissing(false));
     }
 
@@ -58,7 +59,8 @@ public final class JobConfig {
                 throw new UserError("Job file not found: expected a HOCON file at '" + jobFile + "'.");
             }
             try {
-                user = ConfigFactory.parseFile(jobFile, ConfigParseOptions.defaults().setAllowMissing(false));
+                user = ConfigFactory.parseFile(
+                        jobFile, ConfigParseOptions.defaults().setAllowMissing(false));
             } catch (ConfigException e) {
                 throw new UserError("Job file '" + jobFile + "' is not valid HOCON: " + e.getMessage());
             }
@@ -94,7 +96,8 @@ public final class JobConfig {
     public static JobConfig fromRecorded(String configJson) {
         Config user;
         try {
-            user = ConfigFactory.parseString(configJson, ConfigParseOptions.defaults().setOriginDescription("manifest.json"));
+            user = ConfigFactory.parseString(
+                    configJson, ConfigParseOptions.defaults().setOriginDescription("manifest.json"));
         } catch (ConfigException e) {
             throw new UserError("The recorded settings could not be read: " + e.getMessage());
         }
@@ -112,14 +115,16 @@ public final class JobConfig {
         String value = override.substring(eq + 1).trim();
         try {
             ConfigValueType type = reference.hasPathOrNull(key) && !reference.getIsNull(key)
-                    ? reference.getValue(key).valueType() : null;
+                    ? reference.getValue(key).valueType()
+                    : null;
             if (type == ConfigValueType.STRING) {
                 String literal = value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                        ? value.substring(1, value.length() - 1) : value;
+                        ? value.substring(1, value.length() - 1)
+                        : value;
                 return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(literal, "--set " + key));
             }
-            return ConfigFactory.parseString(key + " = " + value,
-                    ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+            return ConfigFactory.parseString(
+                    key + " = " + value, ConfigParseOptions.defaults().setOriginDescription("--set " + key));
         } catch (ConfigException e) {
             throw new UserError("--set '" + override + "' could not be parsed: " + e.getMessage());
         }
@@ -155,7 +160,8 @@ public final class JobConfig {
         int dot;
         while ((dot = prefix.lastIndexOf('.')) > 0) {
             prefix = prefix.substring(0, dot);
-            if (reference.hasPath(prefix) && reference.getValue(prefix).valueType() == ConfigValueType.OBJECT
+            if (reference.hasPath(prefix)
+                    && reference.getValue(prefix).valueType() == ConfigValueType.OBJECT
                     && reference.getObject(prefix).isEmpty()) {
                 return true;
             }

@@ -1,9 +1,8 @@
 package org.overparam.job;
 
-import org.apache.spark.sql.SparkSession;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 
 /** What a running {@link Job} gets: its settings, Spark, its run directory, its log, and manifest entries to add. */
 public final class JobContext {

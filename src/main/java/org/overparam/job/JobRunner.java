@@ -1,17 +1,16 @@
 package org.overparam.job;
 
-import org.apache.spark.sql.SparkSession;
-import org.overparam.UserError;
-import org.overparam.linalg.LibraryReport;
-import org.overparam.linalg.NativeLibraries;
-import org.overparam.spark.Sparks;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.overparam.UserError;
+import org.overparam.linalg.LibraryReport;
+import org.overparam.linalg.NativeLibraries;
+import org.overparam.spark.Sparks;
 
 /**
  * The frame around every command: resolve the settings, create the run directory, record the manifest (status
@@ -21,14 +20,17 @@ import java.util.Map;
  */
 public final class JobRunner {
     /** Top-level settings sections recorded in the manifest. */
-    private static final List<String> SECTIONS = List.of("data", "train", "spectrum", "compare", "noise", "landscape", "generalization");
+    private static final List<String> SECTIONS =
+            List.of("data", "train", "spectrum", "compare", "noise", "landscape", "generalization");
 
-    private JobRunner() {
-    }
+    private JobRunner() {}
 
     /** Where a run goes when {@code --out} is not given. */
     public static String defaultOut(String command) {
-        return "runs/" + command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        return "runs/" + command + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(Instant.now());
     }
 
     /**
@@ -36,23 +38,39 @@ public final class JobRunner {
      * manifest and rethrown. With {@code resume}, {@code out} must be an existing run directory of the same command,
      * which is continued (its files are kept; the manifest records the resumption).
      */
-    public static Map<String, Object> run(String command, JobConfig config, String out, boolean overwrite, boolean resume,
-                                          String master, boolean verbose, RunLog log, Job job) throws Exception {
+    public static Map<String, Object> run(
+            String command,
+            JobConfig config,
+            String out,
+            boolean overwrite,
+            boolean resume,
+            String master,
+            boolean verbose,
+            RunLog log,
+            Job job)
+            throws Exception {
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
         LibraryReport blas = NativeLibraries.report();
         SparkSession spark = Sparks.session("overparam " + command, master);
         if (!verbose) spark.sparkContext().setLogLevel("WARN"); // Spark may have installed its INFO defaults
-        RunDirectory dir = resume ? RunDirectory.open(out, spark.sparkContext().hadoopConfiguration())
-                : RunDirectory.create(out != null ? out : defaultOut(command), overwrite, spark.sparkContext().hadoopConfiguration());
+        RunDirectory dir = resume
+                ? RunDirectory.open(out, spark.sparkContext().hadoopConfiguration())
+                : RunDirectory.create(
+                        out != null ? out : defaultOut(command),
+                        overwrite,
+                        spark.sparkContext().hadoopConfiguration());
         Map<String, Object> previous = resume ? dir.readJson("manifest.json") : null;
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("command", command);
         manifest.put("status", "running");
         manifest.put("run_directory", dir.uri());
         manifest.put("config", recordedConfig(config));
-        manifest.put("user_settings", RunDirectory.JSON.readValue(config.userSettings().root()
-                .render(com.typesafe.config.ConfigRenderOptions.concise()), Map.class));
+        manifest.put(
+                "user_settings",
+                RunDirectory.JSON.readValue(
+                        config.userSettings().root().render(com.typesafe.config.ConfigRenderOptions.concise()),
+                        Map.class));
         manifest.put("seeds", seeds(config));
         manifest.put("code", Provenance.code());
         manifest.put("machine", Provenance.machine());
@@ -70,14 +88,20 @@ public final class JobRunner {
         if (previous != null) {
             List<Object> history = new java.util.ArrayList<>();
             if (previous.get("resumed_from") instanceof List<?> l) history.addAll(l);
-            history.add(Map.of("started", String.valueOf(previous.get("started")), "ended", String.valueOf(previous.get("ended")),
-                    "status", String.valueOf(previous.get("status"))));
+            history.add(Map.of(
+                    "started",
+                    String.valueOf(previous.get("started")),
+                    "ended",
+                    String.valueOf(previous.get("ended")),
+                    "status",
+                    String.valueOf(previous.get("status"))));
             manifest.put("resumed_from", history);
         }
         dir.writeJson("manifest.json", manifest);
 
         log.info("overparam %s -> %s", command, dir.uri());
-        log.info("Spark %s, master %s; %s", spark.version(), spark.sparkContext().master(), blas);
+        log.info(
+                "Spark %s, master %s; %s", spark.version(), spark.sparkContext().master(), blas);
         for (String w : blas.warnings()) log.warn("%s", w);
         for (Object w : (List<?>) executors.get("warnings")) log.warn("on an executor: %s", w);
 
@@ -85,10 +109,14 @@ public final class JobRunner {
         try {
             Map<String, Object> summary = job.run(ctx);
             dir.writeJson("summary.json", summary);
-            if (!dir.exists("report.html")) { // a command without figures (data): its summary; the manifest joins it below
-                dir.writeText("report.html", new org.overparam.report.RunReport("overparam " + command)
-                        .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
-                        .keyValues("Summary", org.overparam.report.RunReport.flatten(summary)).html());
+            if (!dir.exists(
+                    "report.html")) { // a command without figures (data): its summary; the manifest joins it below
+                dir.writeText(
+                        "report.html",
+                        new org.overparam.report.RunReport("overparam " + command)
+                                .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
+                                .keyValues("Summary", org.overparam.report.RunReport.flatten(summary))
+                                .html());
             }
             manifest.putAll(ctx.manifestExtras);
             manifest.put("status", "completed");
@@ -107,8 +135,12 @@ public final class JobRunner {
             dir.writeJson("manifest.json", manifest);
             dir.writeText("run.log", log.text());
             if ("completed".equals(manifest.get("status")) && dir.exists("report.html")) {
-                dir.writeText("report.html", org.overparam.report.RunReport.appendKeyValues(dir.readText("report.html"), "Manifest",
-                        org.overparam.report.RunReport.flatten(manifest)));
+                dir.writeText(
+                        "report.html",
+                        org.overparam.report.RunReport.appendKeyValues(
+                                dir.readText("report.html"),
+                                "Manifest",
+                                org.overparam.report.RunReport.flatten(manifest)));
             }
         }
     }

@@ -2,19 +2,17 @@ package org.overparam.job;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
+import java.util.List;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
-
-import java.util.List;
 
 /** The job of each command, built from resolved settings: one place for the command line and for pipeline stages. */
 public final class Jobs {
     /** The commands a pipeline stage may run, in the order a reproduction usually runs them. */
-    public static final List<String> COMMANDS = List.of("data", "spectrum", "train", "compare", "noise", "landscape",
-            "generalization");
+    public static final List<String> COMMANDS =
+            List.of("data", "spectrum", "train", "compare", "noise", "landscape", "generalization");
 
-    private Jobs() {
-    }
+    private Jobs() {}
 
     /**
      * The job of {@code command} (one of {@link #COMMANDS}) with these settings.
@@ -27,12 +25,23 @@ public final class Jobs {
             case "data" -> new DataJob(DataSpec.from(c));
             case "train" -> new TrainJob(DataSpec.from(c), TrainSpec.from(c), false);
             case "spectrum" -> new SpectrumJob(DataSpec.from(c), SpectrumSpec.from(c));
-            case "compare" -> new CompareJob(DataSpec.from(c), TrainSpec.from(c), SpectrumSpec.from(c),
-                    c.getIntList("compare.gram-widths"), c.getInt("compare.record-every"));
-            case "noise" -> new NoiseJob(DataSpec.from(c), TrainSpec.from(c), c.getDoubleList("noise.fractions"), noiseTestN(c));
+            case "compare" ->
+                new CompareJob(
+                        DataSpec.from(c),
+                        TrainSpec.from(c),
+                        SpectrumSpec.from(c),
+                        c.getIntList("compare.gram-widths"),
+                        c.getInt("compare.record-every"));
+            case "noise" ->
+                new NoiseJob(DataSpec.from(c), TrainSpec.from(c), c.getDoubleList("noise.fractions"), noiseTestN(c));
             case "landscape" -> new LandscapeJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c), c);
-            case "generalization" -> new GeneralizationJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c),
-                    c.getIntList("generalization.n"), c.getInt("generalization.test-n"));
+            case "generalization" ->
+                new GeneralizationJob(
+                        DataSpec.from(c),
+                        TrainSpec.from(c),
+                        QuadraticSpec.from(c),
+                        c.getIntList("generalization.n"),
+                        c.getInt("generalization.test-n"));
             default -> throw new UserError("Unknown command '" + command + "': expected one of " + COMMANDS + ".");
         };
     }
@@ -41,7 +50,8 @@ public final class Jobs {
     static int noiseTestN(Config c) {
         if (c.getValue("noise.test-n").valueType() == ConfigValueType.STRING) {
             if (!c.getString("noise.test-n").trim().equalsIgnoreCase("all")) {
-                throw new UserError("noise.test-n: expected a positive integer or 'all', found '" + c.getString("noise.test-n") + "'.");
+                throw new UserError("noise.test-n: expected a positive integer or 'all', found '"
+                        + c.getString("noise.test-n") + "'.");
             }
             return DataSpec.ALL;
         }

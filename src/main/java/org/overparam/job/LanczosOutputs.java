@@ -1,14 +1,13 @@
 package org.overparam.job;
 
-import org.overparam.linalg.GaussQuadrature;
-import org.overparam.report.Plots;
-import org.overparam.report.RunReport;
-import org.overparam.theory.LabelSpectrum;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.overparam.linalg.GaussQuadrature;
+import org.overparam.report.Plots;
+import org.overparam.report.RunReport;
+import org.overparam.theory.LabelSpectrum;
 
 /**
  * The outputs of the large-n spectrum path, analogous to {@link SpectrumOutputs}: tables {@code top_eigenvalues},
@@ -21,8 +20,7 @@ import java.util.Map;
  * ran, the iterations and the error estimates.
  */
 final class LanczosOutputs {
-    private LanczosOutputs() {
-    }
+    private LanczosOutputs() {}
 
     static Map<String, Object> summary(SpectrumSpec spec, LanczosSpectrum.Result r) {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -46,9 +44,14 @@ final class LanczosOutputs {
         Map<String, Object> labels = new LinkedHashMap<>();
         for (LanczosSpectrum.Scheme x : r.schemes()) {
             Map<String, Object> l = new LinkedHashMap<>();
-            l.put("complexity", x.complexity().singular() ? null : x.complexity().complexity());
-            if (x.complexity().singular()) l.put("complexity_note", x.complexity().message());
-            l.put("complexity_relative_error_bound", 0.5 * x.solve().relativeQuadraticFormError(r.bottom().value()));
+            l.put(
+                    "complexity",
+                    x.complexity().singular() ? null : x.complexity().complexity());
+            if (x.complexity().singular())
+                l.put("complexity_note", x.complexity().message());
+            l.put(
+                    "complexity_relative_error_bound",
+                    0.5 * x.solve().relativeQuadraticFormError(r.bottom().value()));
             l.put("cg_iterations", x.solve().iterations());
             l.put("cg_relative_residual", x.solve().relativeResidual());
             l.put("norm", Math.sqrt(x.spectrum().labelNormSquared()));
@@ -85,9 +88,14 @@ final class LanczosOutputs {
 
     static void write(JobContext ctx, SpectrumSpec spec, LanczosSpectrum.Result r, Map<String, Object> summary) {
         RunDirectory dir = ctx.dir;
-        Table top = new Table("top_eigenvalues", List.of(Table.Column.of("index", Table.Type.INT), Table.Column.of("eigenvalue", Table.Type.DOUBLE),
-                Table.Column.of("residual", Table.Type.DOUBLE)));
-        for (int i = 0; i < r.top().values().length; i++) top.add(i + 1, r.top().values()[i], r.top().residuals()[i]);
+        Table top = new Table(
+                "top_eigenvalues",
+                List.of(
+                        Table.Column.of("index", Table.Type.INT),
+                        Table.Column.of("eigenvalue", Table.Type.DOUBLE),
+                        Table.Column.of("residual", Table.Type.DOUBLE)));
+        for (int i = 0; i < r.top().values().length; i++)
+            top.add(i + 1, r.top().values()[i], r.top().residuals()[i]);
         top.write(dir);
 
         double[] range = r.density().range();
@@ -95,8 +103,13 @@ final class LanczosOutputs {
         if (!(lo > 0)) lo = Math.max(r.bottom().value(), hi * 1e-12);
         double[] edges = org.overparam.linalg.SpectralDensity.logEdges(lo, hi, spec.lanczos.densityBins);
         double[][] hist = r.density().histogram(edges);
-        Table density = new Table("spectral_density", List.of(Table.Column.of("bin_low", Table.Type.DOUBLE), Table.Column.of("bin_high", Table.Type.DOUBLE),
-                Table.Column.of("eigenvalues", Table.Type.DOUBLE), Table.Column.of("standard_error", Table.Type.DOUBLE)));
+        Table density = new Table(
+                "spectral_density",
+                List.of(
+                        Table.Column.of("bin_low", Table.Type.DOUBLE),
+                        Table.Column.of("bin_high", Table.Type.DOUBLE),
+                        Table.Column.of("eigenvalues", Table.Type.DOUBLE),
+                        Table.Column.of("standard_error", Table.Type.DOUBLE)));
         List<Double> cx = new ArrayList<>(), cy = new ArrayList<>(), cl = new ArrayList<>(), ch = new ArrayList<>();
         for (int b = 0; b < hist.length; b++) {
             density.add(edges[b], edges[b + 1], hist[b][0], hist[b][1]);
@@ -108,8 +121,12 @@ final class LanczosOutputs {
             }
         }
         density.write(dir);
-        Table probeNodes = new Table("density_nodes", List.of(Table.Column.of("probe", Table.Type.INT), Table.Column.of("node", Table.Type.DOUBLE),
-                Table.Column.of("weight", Table.Type.DOUBLE)));
+        Table probeNodes = new Table(
+                "density_nodes",
+                List.of(
+                        Table.Column.of("probe", Table.Type.INT),
+                        Table.Column.of("node", Table.Type.DOUBLE),
+                        Table.Column.of("weight", Table.Type.DOUBLE)));
         double[][][] quad = r.density().quadratures();
         for (int p = 0; p < quad.length; p++) {
             for (int j = 0; j < quad[p][0].length; j++) probeNodes.add(p, quad[p][0][j], quad[p][1][j]);
@@ -117,13 +134,27 @@ final class LanczosOutputs {
         for (double v : r.top().values()) probeNodes.add(-1, v, 1.0 / r.n());
         probeNodes.write(dir);
 
-        Table measure = new Table("label_measure", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("node", Table.Type.DOUBLE),
-                Table.Column.of("weight", Table.Type.DOUBLE), Table.Column.of("share_at_or_below", Table.Type.DOUBLE)));
+        Table measure = new Table(
+                "label_measure",
+                List.of(
+                        Table.Column.of("labels", Table.Type.STRING),
+                        Table.Column.of("node", Table.Type.DOUBLE),
+                        Table.Column.of("weight", Table.Type.DOUBLE),
+                        Table.Column.of("share_at_or_below", Table.Type.DOUBLE)));
         long[] ks = LabelSpectrum.logGrid(spec.maxK, spec.gridPoints);
-        Table predicted = new Table("predicted_loss", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("k", Table.Type.LONG),
-                Table.Column.of("predicted_loss", Table.Type.DOUBLE), Table.Column.of("error_estimate", Table.Type.DOUBLE)));
-        Plots.Chart measures = new Plots.Chart("eigenvalue (Ritz value of the label's Lanczos run)", "share of ||y||^2 at or below").logX(true);
-        Plots.Chart curves = new Plots.Chart("iteration k", "predicted training loss").logX(true).logY(true);
+        Table predicted = new Table(
+                "predicted_loss",
+                List.of(
+                        Table.Column.of("labels", Table.Type.STRING),
+                        Table.Column.of("k", Table.Type.LONG),
+                        Table.Column.of("predicted_loss", Table.Type.DOUBLE),
+                        Table.Column.of("error_estimate", Table.Type.DOUBLE)));
+        Plots.Chart measures = new Plots.Chart(
+                        "eigenvalue (Ritz value of the label's Lanczos run)", "share of ||y||^2 at or below")
+                .logX(true);
+        Plots.Chart curves = new Plots.Chart("iteration k", "predicted training loss")
+                .logX(true)
+                .logY(true);
         for (LanczosSpectrum.Scheme x : r.schemes()) {
             GaussQuadrature q = x.spectrum().quadrature();
             double[] nodes = q.nodes(), w = q.weights();
@@ -152,31 +183,69 @@ final class LanczosOutputs {
         measure.write(dir);
         predicted.write(dir);
 
-        Plots.Chart hc = new Plots.Chart("eigenvalue", "eigenvalues per bin").logX(true).logY(true);
-        hc.add(new Plots.Series("estimate (SLQ, " + r.density().probes() + " probes; top " + r.top().values().length + " exact)", toArray(cx), toArray(cy)));
+        Plots.Chart hc =
+                new Plots.Chart("eigenvalue", "eigenvalues per bin").logX(true).logY(true);
+        hc.add(new Plots.Series(
+                "estimate (SLQ, " + r.density().probes() + " probes; top "
+                        + r.top().values().length + " exact)",
+                toArray(cx),
+                toArray(cy)));
         hc.add(new Plots.Series("estimate - 2 standard errors", toArray(cx), toArray(cl)));
         hc.add(new Plots.Series("estimate + 2 standard errors", toArray(cx), toArray(ch)));
 
-        RunReport report = new RunReport("overparam spectrum (large-n path): " + spec.kernel.id + " kernel, n = " + r.n());
-        report.paragraph("The kernel matrix was never formed: it stayed in tiles on the executors and was applied to blocks of vectors "
-                + r.passes() + " times. Top eigenpairs by ARPACK, lambda_min by LOBPCG, label spectral measures by Lanczos quadrature, "
-                + "the eigenvalue density by stochastic Lanczos quadrature, the complexity by preconditioned conjugate gradients. "
-                + "Run directory: " + dir.uri());
+        RunReport report =
+                new RunReport("overparam spectrum (large-n path): " + spec.kernel.id + " kernel, n = " + r.n());
+        report.paragraph(
+                "The kernel matrix was never formed: it stayed in tiles on the executors and was applied to blocks of vectors "
+                        + r.passes()
+                        + " times. Top eigenpairs by ARPACK, lambda_min by LOBPCG, label spectral measures by Lanczos quadrature, "
+                        + "the eigenvalue density by stochastic Lanczos quadrature, the complexity by preconditioned conjugate gradients. "
+                        + "Run directory: " + dir.uri());
         report.keyValues("Summary", RunReport.flatten(summary));
         List<List<?>> rows = new ArrayList<>();
         long kShow = Math.min(spec.maxK, 10_000);
         for (LanczosSpectrum.Scheme x : r.schemes()) {
-            rows.add(List.of(x.name(), Math.sqrt(x.spectrum().labelNormSquared()), x.complexity().singular() ? "undefined" : x.complexity().complexity(),
-                    x.solve().iterations(), x.spectrum().predictedLoss(spec.eta, kShow), x.spectrum().predictedLossError(spec.eta, kShow)));
+            rows.add(List.of(
+                    x.name(),
+                    Math.sqrt(x.spectrum().labelNormSquared()),
+                    x.complexity().singular() ? "undefined" : x.complexity().complexity(),
+                    x.solve().iterations(),
+                    x.spectrum().predictedLoss(spec.eta, kShow),
+                    x.spectrum().predictedLossError(spec.eta, kShow)));
         }
-        report.table("Label vectors", List.of("labels", "||y||", "complexity", "CG iterations", "predicted loss at k = " + kShow, "error estimate"), rows);
-        Figures.write(ctx, report, "spectral-density", "Eigenvalue density of the kernel by stochastic Lanczos quadrature (log axes), "
-                + "with a band of two standard errors across probes; the top eigenvalues are counted exactly.", hc);
-        Figures.write(ctx, report, "label-measure", "Share of ||y||^2 on eigenvalues at or below each Ritz value, from each label vector's "
-                + "Gauss quadrature (true labels sit on the top eigenvalues, Arora et al. Fig. 1b).", measures);
-        Figures.write(ctx, report, "predicted-loss", "Predicted training loss 1/2 y^T (I - eta H)^(2k) y with eta = " + spec.eta
-                + " by Lanczos quadrature (Arora et al. Thm 4.1, Fig. 1a).", curves);
-        report.paragraph("Tables: top_eigenvalues, spectral_density, label_measure and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
+        report.table(
+                "Label vectors",
+                List.of(
+                        "labels",
+                        "||y||",
+                        "complexity",
+                        "CG iterations",
+                        "predicted loss at k = " + kShow,
+                        "error estimate"),
+                rows);
+        Figures.write(
+                ctx,
+                report,
+                "spectral-density",
+                "Eigenvalue density of the kernel by stochastic Lanczos quadrature (log axes), "
+                        + "with a band of two standard errors across probes; the top eigenvalues are counted exactly.",
+                hc);
+        Figures.write(
+                ctx,
+                report,
+                "label-measure",
+                "Share of ||y||^2 on eigenvalues at or below each Ritz value, from each label vector's "
+                        + "Gauss quadrature (true labels sit on the top eigenvalues, Arora et al. Fig. 1b).",
+                measures);
+        Figures.write(
+                ctx,
+                report,
+                "predicted-loss",
+                "Predicted training loss 1/2 y^T (I - eta H)^(2k) y with eta = " + spec.eta
+                        + " by Lanczos quadrature (Arora et al. Thm 4.1, Fig. 1a).",
+                curves);
+        report.paragraph(
+                "Tables: top_eigenvalues, spectral_density, label_measure and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
         dir.writeText("report.html", report.html());
     }
 

@@ -1,5 +1,10 @@
 package org.overparam.job;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.linalg.ArpackEigen;
 import org.overparam.linalg.ConjugateGradient;
@@ -14,12 +19,6 @@ import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LanczosLabelSpectrum;
 import org.overparam.theory.WorstCaseLabels;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The large-n path of the {@code spectrum} command (issue 7): no n x n matrix anywhere. The kernel stays in tiles on
@@ -37,43 +36,68 @@ import java.util.Map;
  * Driver memory: the Lanczos bases, {@code 8 n m (labels + probes)} bytes, plus {@code 8 n r} for the preconditioner.
  */
 final class LanczosSpectrum {
-    private LanczosSpectrum() {
-    }
+    private LanczosSpectrum() {}
 
     /** One label vector's results. */
-    record Scheme(String name, double[] y, LanczosLabelSpectrum spectrum, ConjugateGradient.Solution solve, ComplexityMeasure.Result complexity) {
-    }
+    record Scheme(
+            String name,
+            double[] y,
+            LanczosLabelSpectrum spectrum,
+            ConjugateGradient.Solution solve,
+            ComplexityMeasure.Result complexity) {}
 
     /** Everything the outputs need. */
-    record Result(int n, int d, ArpackEigen.Result top, Lobpcg.Result bottom, int preconditionerRank, List<Scheme> schemes,
-                  SpectralDensity density, String storage, int passes, double matvecSeconds, double flops) {
-    }
+    record Result(
+            int n,
+            int d,
+            ArpackEigen.Result top,
+            Lobpcg.Result bottom,
+            int preconditionerRank,
+            List<Scheme> schemes,
+            SpectralDensity density,
+            String storage,
+            int passes,
+            double matvecSeconds,
+            double flops) {}
 
     static Map<String, Object> run(JobContext ctx, ShardedSamples samples, SpectrumSpec spec, long start) {
         RunLog log = ctx.log;
         SpectrumSpec.Lanczos s = spec.lanczos;
         int n = samples.plan.n, d = samples.d;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
-        DistributedKernelOperator.Storage storage = spec.tiles.equals("auto") ? DistributedKernelOperator.auto(jsc, n)
+        DistributedKernelOperator.Storage storage = spec.tiles.equals("auto")
+                ? DistributedKernelOperator.auto(jsc, n)
                 : DistributedKernelOperator.Storage.parse(spec.tiles);
         int vectors = spec.labels.size() + s.probes;
         double tileBytes = DistributedKernelOperator.cachedBytes(n, storage);
-        log.info("large-n path (spectrum.method = %s): %s kernel of %,d samples (d = %d) as a distributed operator; tiles %s (%.2f GB cached); "
-                        + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)", spec.method, spec.kernel.id, n, d,
-                storage.name().toLowerCase(Locale.ROOT), tileBytes / 1e9, s.steps, vectors,
+        log.info(
+                "large-n path (spectrum.method = %s): %s kernel of %,d samples (d = %d) as a distributed operator; tiles %s (%.2f GB cached); "
+                        + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)",
+                spec.method,
+                spec.kernel.id,
+                n,
+                d,
+                storage.name().toLowerCase(Locale.ROOT),
+                tileBytes / 1e9,
+                s.steps,
+                vectors,
                 8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
         requireDriverMemory(n, s, vectors);
         long storageMemory = DistributedKernelOperator.storageMemory(jsc);
         if (tileBytes > 0.9 * storageMemory) {
-            log.warn("the %.2f GB of tiles exceed 90%% of the executors' storage memory (%.2f GB): about %.2f GB will spill to local disk "
+            log.warn(
+                    "the %.2f GB of tiles exceed 90%% of the executors' storage memory (%.2f GB): about %.2f GB will spill to local disk "
                             + "and be read back on every pass. Give the executors more memory (in local mode the driver heap, OVERPARAM_DRIVER_MEMORY) "
                             + "or a larger spark.memory.fraction (now %s), or use spectrum.tiles = float32",
-                    tileBytes / 1e9, storageMemory / 1e9, Math.max(0, tileBytes - 0.9 * storageMemory) / 1e9,
+                    tileBytes / 1e9,
+                    storageMemory / 1e9,
+                    Math.max(0, tileBytes - 0.9 * storageMemory) / 1e9,
                     jsc.getConf().get("spark.memory.fraction", "0.6"));
         }
         Map<String, Object> secs = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        try (DistributedKernelOperator op = DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
+        try (DistributedKernelOperator op =
+                DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
             secs.put("tiles", seconds(t0));
             log.info("tiles ready in %.1f s", seconds(t0));
             double[] yTrue = SpectrumJob.trueLabels(samples.blocks, n);
@@ -82,7 +106,8 @@ final class LanczosSpectrum {
             int k = Math.min(s.topEigenpairs, n - 1);
             ArpackEigen.Result top = ArpackEigen.largest(op, k, s.eigenTolerance, s.maxIterations);
             secs.put("top_eigenpairs", seconds(t1));
-            log.info("top %d eigenpairs by ARPACK in %.1f s (%d applications): lambda_max = %.10g, residual %.2g",
+            log.info(
+                    "top %d eigenpairs by ARPACK in %.1f s (%d applications): lambda_max = %.10g, residual %.2g",
                     k, seconds(t1), top.applications(), top.values()[0], top.residuals()[0]);
 
             long t2 = System.nanoTime();
@@ -95,21 +120,44 @@ final class LanczosSpectrum {
                 double[] xs = samples.features(rows);
                 double[] sub = spec.kernel.tile(xs, 0, startRows, xs, 0, startRows, d, true);
                 startBlock = SubsetStart.bottomVectors(sub, rows, n, s.minBlock);
-                log.info("LOBPCG start block: bottom eigenvectors of the %,d x %,d submatrix of the samples with the closest neighbours (%.1f s)",
+                log.info(
+                        "LOBPCG start block: bottom eigenvectors of the %,d x %,d submatrix of the samples with the closest neighbours (%.1f s)",
                         startRows, startRows, seconds(ts));
             }
-            Lobpcg.Result bottom = Lobpcg.smallest(op, pre::apply, s.minBlock, startBlock, s.minTolerance, s.minValueTolerance, s.maxIterations, spec.seed, (it, rel) -> {
-                if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
-            });
+            Lobpcg.Result bottom = Lobpcg.smallest(
+                    op,
+                    pre::apply,
+                    s.minBlock,
+                    startBlock,
+                    s.minTolerance,
+                    s.minValueTolerance,
+                    s.maxIterations,
+                    spec.seed,
+                    (it, rel) -> {
+                        if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
+                    });
             secs.put("lambda_min", seconds(t2));
             if (!bottom.converged()) {
-                log.warn("LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g and an estimated "
+                log.warn(
+                        "LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g and an estimated "
                                 + "relative error %.3g > spectrum.lanczos.min-value-tolerance = %g: lambda_min = %.6g is an upper bound only",
-                        bottom.iterations(), bottom.relativeResidual(), s.minTolerance, bottom.valueErrorEstimate(), s.minValueTolerance, bottom.value());
+                        bottom.iterations(),
+                        bottom.relativeResidual(),
+                        s.minTolerance,
+                        bottom.valueErrorEstimate(),
+                        s.minValueTolerance,
+                        bottom.value());
             }
-            log.info("lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g, "
+            log.info(
+                    "lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g, "
                             + "estimated relative error %.2g",
-                    s.minBlock, pre.rank(), seconds(t2), bottom.value(), bottom.iterations(), bottom.relativeResidual(), bottom.valueErrorEstimate());
+                    s.minBlock,
+                    pre.rank(),
+                    seconds(t2),
+                    bottom.value(),
+                    bottom.iterations(),
+                    bottom.relativeResidual(),
+                    bottom.valueErrorEstimate());
 
             Map<String, double[]> labels = labelVectors(spec, yTrue, bottom.vector());
             double[][] probes = SpectralDensity.probes(n, s.probes, spec.seed);
@@ -126,8 +174,13 @@ final class LanczosSpectrum {
             log.info("%d Lanczos steps from %d vectors in %.1f s", runs.get(0).steps(), starts.length, seconds(t3));
 
             long t4 = System.nanoTime();
-            ConjugateGradient.Solution[] solves = ConjugateGradient.solve(op, pre::apply, labels.values().toArray(new double[0][]),
-                    s.cgTolerance, s.maxIterations, (it, rel) -> {
+            ConjugateGradient.Solution[] solves = ConjugateGradient.solve(
+                    op,
+                    pre::apply,
+                    labels.values().toArray(new double[0][]),
+                    s.cgTolerance,
+                    s.maxIterations,
+                    (it, rel) -> {
                         if (it % 50 == 0) log.info("  CG iteration %d: largest relative residual %.3g", it, rel);
                     });
             secs.put("complexity", seconds(t4));
@@ -135,27 +188,49 @@ final class LanczosSpectrum {
             int i = 0;
             for (Map.Entry<String, double[]> e : labels.entrySet()) {
                 ConjugateGradient.Solution sol = solves[i];
-                ComplexityMeasure.Result cm = ComplexityMeasure.byIterativeSolve(n, sol.quadraticForm(), bottom.value(), top.values()[0]);
+                ComplexityMeasure.Result cm =
+                        ComplexityMeasure.byIterativeSolve(n, sol.quadraticForm(), bottom.value(), top.values()[0]);
                 if (!sol.converged()) {
-                    log.warn("CG for the %s labels stopped after %d iterations at relative residual %.3g > spectrum.lanczos.cg-tolerance = %g",
+                    log.warn(
+                            "CG for the %s labels stopped after %d iterations at relative residual %.3g > spectrum.lanczos.cg-tolerance = %g",
                             e.getKey(), sol.iterations(), sol.relativeResidual(), s.cgTolerance);
                 }
                 schemes.add(new Scheme(e.getKey(), e.getValue(), new LanczosLabelSpectrum(runs.get(i)), sol, cm));
-                log.info("labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s (CG: %d iterations, residual %.2g, relative error <= %.2g)",
-                        e.getKey(), Math.sqrt(runs.get(i).normSquared()), cm.singular() ? "undefined (H singular)" : String.format(Locale.ROOT, "%.6g", cm.complexity()),
-                        sol.iterations(), sol.relativeResidual(), sol.relativeQuadraticFormError(bottom.value()));
+                log.info(
+                        "labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s (CG: %d iterations, residual %.2g, relative error <= %.2g)",
+                        e.getKey(),
+                        Math.sqrt(runs.get(i).normSquared()),
+                        cm.singular() ? "undefined (H singular)" : String.format(Locale.ROOT, "%.6g", cm.complexity()),
+                        sol.iterations(),
+                        sol.relativeResidual(),
+                        sol.relativeQuadraticFormError(bottom.value()));
                 i++;
             }
             List<GaussQuadrature> probeQuadratures = new ArrayList<>();
-            for (int j = labels.size(); j < runs.size(); j++) probeQuadratures.add(runs.get(j).quadrature());
+            for (int j = labels.size(); j < runs.size(); j++)
+                probeQuadratures.add(runs.get(j).quadrature());
             SpectralDensity density = SpectralDensity.of(n, probeQuadratures, top.values());
             if (top.values()[0] * spec.eta >= 2) {
-                log.warn("eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
+                log.warn(
+                        "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
                         top.values()[0] * spec.eta, spec.eta);
             }
             double flops = op.flops();
-            Result r = new Result(n, d, top, bottom, pre.rank(), schemes, density, storage.name().toLowerCase(Locale.ROOT), op.passes(), op.seconds(), flops);
-            log.info("%d passes over the tiles in %.1f s: %.2f GFLOP/s", op.passes(), op.seconds(), flops / op.seconds() / 1e9);
+            Result r = new Result(
+                    n,
+                    d,
+                    top,
+                    bottom,
+                    pre.rank(),
+                    schemes,
+                    density,
+                    storage.name().toLowerCase(Locale.ROOT),
+                    op.passes(),
+                    op.seconds(),
+                    flops);
+            log.info(
+                    "%d passes over the tiles in %.1f s: %.2f GFLOP/s",
+                    op.passes(), op.seconds(), flops / op.seconds() / 1e9);
             Map<String, Object> summary = LanczosOutputs.summary(spec, r);
             secs.put("total", seconds(start));
             summary.put("seconds", secs);
@@ -173,15 +248,25 @@ final class LanczosSpectrum {
      */
     static void requireDriverMemory(int n, SpectrumSpec.Lanczos s, int vectors) {
         int widest = Math.max(Math.max(vectors, s.preconditionerRank), Math.max(s.topEigenpairs, s.minBlock));
-        double need = 8.0 * n * (Math.min(s.steps, n) * (double) vectors + 3.0 * s.preconditionerRank
-                + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
-        double have = org.overparam.spark.DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
+        double need = 8.0
+                * n
+                * (Math.min(s.steps, n) * (double) vectors
+                        + 3.0 * s.preconditionerRank
+                        + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
+        double have = org.overparam.spark.DistributedGram.HEAP_FRACTION
+                * Runtime.getRuntime().maxMemory();
         if (need > have) {
-            throw new org.overparam.UserError(String.format(Locale.ROOT,
+            throw new org.overparam.UserError(String.format(
+                    Locale.ROOT,
                     "The large-n path keeps %d Lanczos bases of %,d x %d doubles, the rank-%d preconditioner and the pass accumulators "
                             + "on the driver: %.2f GB, but the driver heap allows %.2f GB. Lower spectrum.lanczos.steps, .probes or "
                             + ".preconditioner-rank, or give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory).",
-                    vectors, n, Math.min(s.steps, n), s.preconditionerRank, need / 1e9, have / 1e9));
+                    vectors,
+                    n,
+                    Math.min(s.steps, n),
+                    s.preconditionerRank,
+                    need / 1e9,
+                    have / 1e9));
         }
     }
 
@@ -206,7 +291,8 @@ final class LanczosSpectrum {
     static long peakHeap() {
         long sum = 0;
         for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) sum += pool.getPeakUsage().getUsed();
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null)
+                sum += pool.getPeakUsage().getUsed();
         }
         return sum;
     }

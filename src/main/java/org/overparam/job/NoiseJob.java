@@ -1,5 +1,11 @@
 package org.overparam.job;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
 import org.overparam.data.LabelScheme;
@@ -11,14 +17,7 @@ import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.spark.UnitLayout;
 import org.overparam.spark.UnitShardedRelu;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.theory.ComplexityMeasure;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The {@code noise} command (Arora et al., ICML 2019, Fig. 2): for each label-noise fraction p, a seeded fraction p of
@@ -35,15 +34,20 @@ public final class NoiseJob implements Job {
     private final int testN;
 
     public NoiseJob(DataSpec data, TrainSpec train, List<Double> fractions, int testN) {
-        if (data.test) throw new UserError("noise trains on the training split: set data.split = train (the test split is held out).");
+        if (data.test)
+            throw new UserError(
+                    "noise trains on the training split: set data.split = train (the test split is held out).");
         if (data.classes.length != 2 || data.labels.kind != LabelScheme.Kind.TRUE) {
-            throw new UserError("noise needs two classes with data.labels = true (it randomizes the labels itself), found classes "
-                    + java.util.Arrays.toString(data.classes) + " and labels " + data.labels + ".");
+            throw new UserError(
+                    "noise needs two classes with data.labels = true (it randomizes the labels itself), found classes "
+                            + java.util.Arrays.toString(data.classes) + " and labels " + data.labels + ".");
         }
-        if (train.widths.size() != 1) throw new UserError("noise trains one width: set train.width to one value, found " + train.widths + ".");
+        if (train.widths.size() != 1)
+            throw new UserError("noise trains one width: set train.width to one value, found " + train.widths + ".");
         if (fractions.isEmpty()) throw new UserError("noise.fractions: expected at least one fraction, found [].");
         for (double p : fractions) {
-            if (!(p >= 0 && p <= 1)) throw new UserError("noise.fractions: expected fractions in [0, 1], found " + p + ".");
+            if (!(p >= 0 && p <= 1))
+                throw new UserError("noise.fractions: expected fractions in [0, 1], found " + p + ".");
         }
         this.data = data;
         this.train = train;
@@ -51,8 +55,7 @@ public final class NoiseJob implements Job {
         this.testN = testN;
     }
 
-    record Result(double p, double complexity, double trainLoss, double testL1, double testError) {
-    }
+    record Result(double p, double complexity, double trainLoss, double testL1, double testError) {}
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
@@ -69,14 +72,16 @@ public final class NoiseJob implements Job {
             int n = trainSet.plan.n, d = trainSet.d, m = train.widths.get(0);
             DistributedGram.requireDriverMemory(n, 2, "noise (Hinf and its Cholesky factor)");
             double[] hinf = DistributedGram.kernel(trainSet.blocks, InnerProductKernel.RELU_NTK, n);
-            ComplexityMeasure.Result c = ComplexityMeasure.byCholesky(hinf, n, SpectrumJob.trueLabels(trainSet.blocks, n));
+            ComplexityMeasure.Result c =
+                    ComplexityMeasure.byCholesky(hinf, n, SpectrumJob.trueLabels(trainSet.blocks, n));
             TrainingSet set = trainSet.trainingSet(train.precision), test = testSet.trainingSet(train.precision);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
-            UnitLayout layout = UnitLayout.choose(m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks,
-                    train.representation, 0);
+            UnitLayout layout = UnitLayout.choose(
+                    m, set, train.precision, UnitLayout.Executors.of(jsc), train.unitBlocks, train.representation, 0);
             double[] last = {Double.NaN};
             double[] f;
-            try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision)) {
+            try (UnitShardedRelu engine =
+                    new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision)) {
                 engine.train(train.iterations, train.eta, Double.NaN, pass -> last[0] = pass.loss());
                 f = engine.predict(test);
             }
@@ -88,7 +93,8 @@ public final class NoiseJob implements Job {
             }
             sums[2] = f.length;
             Result r = new Result(p, c.complexity(), last[0], sums[0] / sums[2], sums[1] / sums[2]);
-            ctx.log.info("p = %.2f: complexity %.4g, final training loss %.4g, test l1 loss %.4f, test error %.4f (%d train, %d test)",
+            ctx.log.info(
+                    "p = %.2f: complexity %.4g, final training loss %.4g, test l1 loss %.4f, test error %.4f (%d train, %d test)",
                     p, r.complexity(), r.trainLoss(), r.testL1(), r.testError(), n, (long) sums[2]);
             return r;
         } finally {
@@ -115,9 +121,14 @@ public final class NoiseJob implements Job {
             m.put("test_error", r.testError());
             rows.add(m);
         }
-        Table noise = new Table("noise", List.of(Table.Column.of("p", Table.Type.DOUBLE), Table.Column.nullable("complexity", Table.Type.DOUBLE),
-                Table.Column.of("train_loss", Table.Type.DOUBLE), Table.Column.of("test_l1_loss", Table.Type.DOUBLE),
-                Table.Column.of("test_error", Table.Type.DOUBLE)));
+        Table noise = new Table(
+                "noise",
+                List.of(
+                        Table.Column.of("p", Table.Type.DOUBLE),
+                        Table.Column.nullable("complexity", Table.Type.DOUBLE),
+                        Table.Column.of("train_loss", Table.Type.DOUBLE),
+                        Table.Column.of("test_l1_loss", Table.Type.DOUBLE),
+                        Table.Column.of("test_error", Table.Type.DOUBLE)));
         for (Result r : results) noise.add(r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError());
         noise.write(ctx.dir);
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -134,13 +145,24 @@ public final class NoiseJob implements Job {
         chart.add(new Plots.Series("test l1 loss", ps, l1));
         chart.add(new Plots.Series("test classification error", ps, err));
         RunReport report = new RunReport("overparam noise: label noise against complexity and test error");
-        report.paragraph(String.format(Locale.ROOT, "Arora et al. (ICML 2019), Fig. 2. Correlation of the complexity measure with the test "
-                + "error: %.3f; with the test l1 loss: %.3f. Run directory: %s", pearson(cx, err), pearson(cx, l1), ctx.dir.uri()));
-        Figures.write(ctx, report, "noise", "Complexity measure, test l1 loss and test classification error against the fraction "
-                + "of random labels.", chart);
+        report.paragraph(String.format(
+                Locale.ROOT,
+                "Arora et al. (ICML 2019), Fig. 2. Correlation of the complexity measure with the test "
+                        + "error: %.3f; with the test l1 loss: %.3f. Run directory: %s",
+                pearson(cx, err),
+                pearson(cx, l1),
+                ctx.dir.uri()));
+        Figures.write(
+                ctx,
+                report,
+                "noise",
+                "Complexity measure, test l1 loss and test classification error against the fraction "
+                        + "of random labels.",
+                chart);
         List<List<?>> table = new ArrayList<>();
         for (Result r : results) table.add(List.of(r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError()));
-        report.table("Per fraction", List.of("p", "complexity", "final training loss", "test l1 loss", "test error"), table);
+        report.table(
+                "Per fraction", List.of("p", "complexity", "final training loss", "test l1 loss", "test error"), table);
         ctx.dir.writeText("report.html", report.html());
         return summary;
     }

@@ -8,8 +8,6 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import org.overparam.UserError;
-
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.overparam.UserError;
 
 /**
  * A pipeline file ({@code jobs/pipelines/*.conf}, HOCON): a name and an ordered list of stages, each a command with its
@@ -40,8 +39,7 @@ public final class Pipeline {
     private static final Set<String> STAGE_KEYS = Set.of("name", "command", "config", "settings");
 
     /** One stage: its directory name under the pipeline's, its command, and its resolved settings. */
-    public record Stage(String name, String command, JobConfig config) {
-    }
+    public record Stage(String name, String command, JobConfig config) {}
 
     public final String name;
     public final String file;
@@ -64,7 +62,8 @@ public final class Pipeline {
         if (!file.isFile()) throw new UserError("Pipeline file not found: expected a HOCON file at '" + file + "'.");
         Config c;
         try {
-            c = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+            c = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false))
+                    .resolve();
         } catch (ConfigException e) {
             throw new UserError("Pipeline file '" + file + "' is not valid HOCON: " + e.getMessage());
         }
@@ -83,7 +82,8 @@ public final class Pipeline {
         try {
             list = c.getObjectList("stages");
         } catch (ConfigException e) {
-            throw new UserError(where + ": every stage must be an object { name, command, config, settings }: " + e.getMessage());
+            throw new UserError(
+                    where + ": every stage must be an object { name, command, config, settings }: " + e.getMessage());
         }
         if (list.isEmpty()) throw new UserError(where + ": 'stages' is empty; expected at least one stage.");
         for (int i = 0; i < list.size(); i++) {
@@ -93,22 +93,27 @@ public final class Pipeline {
             Config s = o.toConfig();
             String stageName = string(s, "name", at);
             if (!NAME.matcher(stageName).matches()) {
-                throw new UserError(at + ": name becomes a directory: letters, digits, '.', '_' or '-', found '" + stageName + "'.");
+                throw new UserError(at + ": name becomes a directory: letters, digits, '.', '_' or '-', found '"
+                        + stageName + "'.");
             }
-            if (!seen.add(stageName)) throw new UserError(at + ": stage name '" + stageName + "' is used twice; names must be unique.");
+            if (!seen.add(stageName))
+                throw new UserError(at + ": stage name '" + stageName + "' is used twice; names must be unique.");
             String command = string(s, "command", at);
             if (!Jobs.COMMANDS.contains(command)) {
-                throw new UserError(at + " (" + stageName + "): unknown command '" + command + "'; expected one of " + Jobs.COMMANDS + ".");
+                throw new UserError(at + " (" + stageName + "): unknown command '" + command + "'; expected one of "
+                        + Jobs.COMMANDS + ".");
             }
             File jobFile = null;
             if (s.hasPath("config")) {
                 jobFile = new File(string(s, "config", at));
-                if (!jobFile.isAbsolute()) jobFile = new File(file.getAbsoluteFile().getParentFile(), jobFile.getPath());
+                if (!jobFile.isAbsolute())
+                    jobFile = new File(file.getAbsoluteFile().getParentFile(), jobFile.getPath());
             }
             List<String> sets = new ArrayList<>();
             if (s.hasPath("settings")) {
                 if (s.getValue("settings").valueType() != ConfigValueType.OBJECT) {
-                    throw new UserError(at + " (" + stageName + "): 'settings' must be an object such as { data.n = 2000 }.");
+                    throw new UserError(
+                            at + " (" + stageName + "): 'settings' must be an object such as { data.n = 2000 }.");
                 }
                 for (Map.Entry<String, ConfigValue> e : s.getConfig("settings").entrySet()) {
                     sets.add(e.getKey() + "=" + e.getValue().render(ConfigRenderOptions.concise()));
@@ -129,7 +134,10 @@ public final class Pipeline {
     private static String string(Config c, String key, String where) {
         if (!c.hasPath(key) || c.getValue(key).valueType() != ConfigValueType.STRING) {
             throw new UserError(where + ": expected a string '" + key + "'"
-                    + (c.hasPath(key) ? ", found " + c.getValue(key).render(ConfigRenderOptions.concise()) : ", found none") + ".");
+                    + (c.hasPath(key)
+                            ? ", found " + c.getValue(key).render(ConfigRenderOptions.concise())
+                            : ", found none")
+                    + ".");
         }
         return c.getString(key);
     }
@@ -137,7 +145,8 @@ public final class Pipeline {
     private static void unknownKeys(ConfigObject o, Set<String> known, String where) {
         for (String k : o.keySet()) {
             if (!known.contains(k)) {
-                throw new UserError(where + ": unknown key '" + k + "'; expected " + new java.util.TreeSet<>(known) + ".");
+                throw new UserError(
+                        where + ": unknown key '" + k + "'; expected " + new java.util.TreeSet<>(known) + ".");
             }
         }
     }

@@ -1,12 +1,5 @@
 package org.overparam.job;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.overparam.UserError;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,6 +8,12 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.overparam.UserError;
 
 /**
  * {@code pipeline.lock} in a pipeline's directory: held while the pipeline runs, so a second run of the same pipeline is
@@ -54,16 +53,22 @@ public final class PipelineLock implements AutoCloseable {
                 if (create(fs, p, content)) return new PipelineLock(fs, p);
                 Map<String, Object> held = read(fs, p);
                 if (held != null && staleOnThisHost(held)) {
-                    log.warn("removing the lock of pipeline run pid %s (started %s), which is no longer running", held.get("pid"), held.get("started"));
+                    log.warn(
+                            "removing the lock of pipeline run pid %s (started %s), which is no longer running",
+                            held.get("pid"), held.get("started"));
                     fs.delete(p, false);
                     continue;
                 }
                 throw new UserError("Pipeline '" + pipeline + "' is already running in '" + dir + "'"
-                        + (held == null ? "" : " (pid " + held.get("pid") + " on " + held.get("host") + ", started " + held.get("started") + ")")
+                        + (held == null
+                                ? ""
+                                : " (pid " + held.get("pid") + " on " + held.get("host") + ", started "
+                                        + held.get("started") + ")")
                         + ". Two runs of one pipeline would interleave their stages; wait for that run to finish, or, if it is gone, delete "
                         + p + ".");
             }
-            throw new UserError("Could not take the pipeline lock " + p + ": it reappeared after a stale lock was removed.");
+            throw new UserError(
+                    "Could not take the pipeline lock " + p + ": it reappeared after a stale lock was removed.");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not take the pipeline lock in " + dir, e);
         }
@@ -81,7 +86,10 @@ public final class PipelineLock implements AutoCloseable {
     private static boolean create(FileSystem fs, Path p, byte[] content) throws IOException {
         if ("file".equals(fs.getUri().getScheme())) {
             try {
-                Files.write(java.nio.file.Path.of(p.toUri()), content, java.nio.file.StandardOpenOption.CREATE_NEW,
+                Files.write(
+                        java.nio.file.Path.of(p.toUri()),
+                        content,
+                        java.nio.file.StandardOpenOption.CREATE_NEW,
                         java.nio.file.StandardOpenOption.WRITE);
                 return true;
             } catch (java.nio.file.FileAlreadyExistsException e) {

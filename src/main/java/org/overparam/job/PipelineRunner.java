@@ -1,14 +1,5 @@
 package org.overparam.job;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-import org.overparam.UserError;
-import org.overparam.report.RunReport;
-import org.overparam.spark.Sparks;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -18,6 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.overparam.UserError;
+import org.overparam.report.RunReport;
+import org.overparam.spark.Sparks;
 
 /**
  * Runs a {@link Pipeline}: its stages in order on one SparkSession, each in its own run directory
@@ -31,16 +30,21 @@ import java.util.function.BiFunction;
  * second concurrent run of the same pipeline directory.
  */
 public final class PipelineRunner {
-    private PipelineRunner() {
-    }
+    private PipelineRunner() {}
 
     /**
      * @param jobs builds each stage's job from its command and settings ({@link Jobs#of} on the command line)
      * @return the pipeline manifest as written
      * @throws Exception the failing stage's error, after the manifest and report recorded it
      */
-    public static Map<String, Object> run(Pipeline pipeline, String out, String master, boolean verbose, PrintStream console,
-                                          BiFunction<String, JobConfig, Job> jobs) throws Exception {
+    public static Map<String, Object> run(
+            Pipeline pipeline,
+            String out,
+            String master,
+            boolean verbose,
+            PrintStream console,
+            BiFunction<String, JobConfig, Job> jobs)
+            throws Exception {
         RunLog log = new RunLog(console);
         SparkSession spark = Sparks.session("overparam pipeline " + pipeline.name, master);
         if (!verbose) spark.sparkContext().setLogLevel("WARN");
@@ -65,7 +69,13 @@ public final class PipelineRunner {
             manifest.put("run_directory", dir.uri());
             manifest.put("code", Provenance.code());
             manifest.put("machine", Provenance.machine());
-            manifest.put("spark", Map.of("version", spark.version(), "master", spark.sparkContext().master()));
+            manifest.put(
+                    "spark",
+                    Map.of(
+                            "version",
+                            spark.version(),
+                            "master",
+                            spark.sparkContext().master()));
             manifest.put("started", started.toString());
             manifest.put("stages", stages);
             dir.writeJson("manifest.json", manifest);
@@ -73,7 +83,17 @@ public final class PipelineRunner {
             Throwable failure = null;
             try {
                 for (int i = 0; i < pipeline.stages.size(); i++) {
-                    runStage(pipeline.stages.get(i), stages.get(i), i + 1, pipeline.stages.size(), dir, master, verbose, console, log, jobs,
+                    runStage(
+                            pipeline.stages.get(i),
+                            stages.get(i),
+                            i + 1,
+                            pipeline.stages.size(),
+                            dir,
+                            master,
+                            verbose,
+                            console,
+                            log,
+                            jobs,
                             () -> dir.writeJson("manifest.json", manifest));
                 }
                 manifest.put("status", "completed");
@@ -88,8 +108,9 @@ public final class PipelineRunner {
                 manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
                 dir.writeJson("manifest.json", manifest);
                 dir.writeText("report.html", report(pipeline, manifest, dir, hadoop));
-                log.info("pipeline %s %s in %.1f s; report: %s", pipeline.name, manifest.get("status"), manifest.get("seconds"),
-                        dir.resolve("report.html"));
+                log.info(
+                        "pipeline %s %s in %.1f s; report: %s",
+                        pipeline.name, manifest.get("status"), manifest.get("seconds"), dir.resolve("report.html"));
                 dir.writeText("run.log", log.text());
             }
             if (failure instanceof Exception e) throw e;
@@ -98,22 +119,36 @@ public final class PipelineRunner {
         }
     }
 
-    private static void runStage(Pipeline.Stage s, Map<String, Object> st, int index, int count, RunDirectory dir, String master,
-                                 boolean verbose, PrintStream console, RunLog log, BiFunction<String, JobConfig, Job> jobs,
-                                 Runnable save) throws Exception {
+    private static void runStage(
+            Pipeline.Stage s,
+            Map<String, Object> st,
+            int index,
+            int count,
+            RunDirectory dir,
+            String master,
+            boolean verbose,
+            PrintStream console,
+            RunLog log,
+            BiFunction<String, JobConfig, Job> jobs,
+            Runnable save)
+            throws Exception {
         String stageDir = dir.resolve(s.name());
         Map<String, Object> config = JobRunner.recordedConfig(s.config());
         String previous = previousRun(dir, s, config);
         if (previous == null) {
             Map<String, Object> done = dir.readJson(s.name() + "/manifest.json");
-            log.info("stage %d/%d %s (%s): completed %s with the same settings; skipped", index, count, s.name(), s.command(), done.get("ended"));
+            log.info(
+                    "stage %d/%d %s (%s): completed %s with the same settings; skipped",
+                    index, count, s.name(), s.command(), done.get("ended"));
             st.put("status", "skipped");
             // The time of the completed run the pipeline reuses.
             for (String k : List.of("started", "ended", "seconds")) st.put(k, done.get(k));
             save.run();
             return;
         }
-        log.info("stage %d/%d %s (%s)%s", index, count, s.name(), s.command(), previous.isEmpty() ? "" : ": " + previous + "; running it again");
+        log.info(
+                "stage %d/%d %s (%s)%s",
+                index, count, s.name(), s.command(), previous.isEmpty() ? "" : ": " + previous + "; running it again");
         Instant t0 = Instant.now();
         st.put("status", "running");
         st.put("started", t0.toString());
@@ -150,9 +185,11 @@ public final class PipelineRunner {
         return null;
     }
 
-    private static String report(Pipeline pipeline, Map<String, Object> manifest, RunDirectory dir, Configuration hadoop) {
+    private static String report(
+            Pipeline pipeline, Map<String, Object> manifest, RunDirectory dir, Configuration hadoop) {
         RunReport r = new RunReport("overparam pipeline " + pipeline.name);
-        r.paragraph("Pipeline file: " + pipeline.file + ". Status: " + manifest.get("status") + ", " + manifest.get("seconds")
+        r.paragraph("Pipeline file: " + pipeline.file + ". Status: " + manifest.get("status") + ", "
+                + manifest.get("seconds")
                 + " s. Each stage has its own run directory, report and manifest; a rerun skips the stages completed with the same settings."
                 + (manifest.containsKey("error") ? "\nError: " + manifest.get("error") : ""));
         List<List<?>> rows = new ArrayList<>();
@@ -161,9 +198,14 @@ public final class PipelineRunner {
         List<Map<String, Object>> stages = (List<Map<String, Object>>) manifest.get("stages");
         for (Map<String, Object> st : stages) {
             String name = (String) st.get("name");
-            rows.add(List.of(name, st.get("command"), st.get("status"), st.get("seconds") == null ? "" : st.get("seconds"),
+            rows.add(List.of(
+                    name,
+                    st.get("command"),
+                    st.get("status"),
+                    st.get("seconds") == null ? "" : st.get("seconds"),
                     st.get("started") == null ? "" : st.get("started")));
-            if (dir.exists(name + "/report.html")) links.put(name + " (" + st.get("command") + "): report", name + "/report.html");
+            if (dir.exists(name + "/report.html"))
+                links.put(name + " (" + st.get("command") + "): report", name + "/report.html");
             if (dir.exists(name + "/manifest.json")) links.put(name + ": manifest", name + "/manifest.json");
         }
         r.table("Stages", List.of("stage", "command", "status", "seconds", "started"), rows);
@@ -175,7 +217,8 @@ public final class PipelineRunner {
             }
         }
         Map<String, Object> kv = new LinkedHashMap<>();
-        for (String k : List.of("pipeline", "file", "status", "started", "ended", "seconds", "run_directory", "code", "spark")) {
+        for (String k : List.of(
+                "pipeline", "file", "status", "started", "ended", "seconds", "run_directory", "code", "spark")) {
             if (manifest.containsKey(k)) kv.put(k, manifest.get(k));
         }
         r.keyValues("Manifest", kv);
@@ -189,7 +232,8 @@ public final class PipelineRunner {
             FileSystem fs = p.getFileSystem(hadoop);
             if (!fs.exists(p)) return names;
             for (FileStatus f : fs.listStatus(p)) {
-                if (f.getPath().getName().endsWith(".png")) names.add(f.getPath().getName());
+                if (f.getPath().getName().endsWith(".png"))
+                    names.add(f.getPath().getName());
             }
         } catch (IOException e) {
             return names;

@@ -12,8 +12,7 @@ import java.util.Properties;
 
 /** Where a run came from: code version, Java, OS, CPU. Recorded in every manifest. */
 public final class Provenance {
-    private Provenance() {
-    }
+    private Provenance() {}
 
     /** {@code version}, {@code commit}, {@code dirty}, {@code built} from the build's {@code overparam-build.properties}. */
     public static Map<String, Object> code() {
@@ -34,11 +33,16 @@ public final class Provenance {
     public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("cpu", cpuModel());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
-        m.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments().size());
+        m.put(
+                "jvm_args",
+                ManagementFactory.getRuntimeMXBean().getInputArguments().size());
         try {
             m.put("host", InetAddress.getLocalHost().getHostName());
         } catch (IOException e) {
@@ -50,7 +54,8 @@ public final class Provenance {
     private static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("model name"))
+                    return line.substring(line.indexOf(':') + 1).trim();
             }
         } catch (IOException | RuntimeException ignored) {
             // not Linux

@@ -1,12 +1,11 @@
 package org.overparam.job;
 
-import org.overparam.UserError;
-import org.overparam.spark.QuadraticOptimizers;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.overparam.UserError;
+import org.overparam.spark.QuadraticOptimizers;
 
 /**
  * The latest checkpoint of one width of a quadratic-net training run, in {@code checkpoints/<model>-<k>/state.json}
@@ -17,8 +16,17 @@ import java.util.Map;
  * instead. No random state is kept: W(0), the signs, the mini-batches and perturbed GD's draws are re-derived from
  * {@code train.seed} and t.
  */
-record QuadraticCheckpoint(String model, int width, int n, int d, String optimizer, int[] cuts, double initialLoss,
-                           QuadraticOptimizers.ResumePoint point, List<QuadraticOutputs.Row> rows, Map<String, Object> summary) {
+record QuadraticCheckpoint(
+        String model,
+        int width,
+        int n,
+        int d,
+        String optimizer,
+        int[] cuts,
+        double initialLoss,
+        QuadraticOptimizers.ResumePoint point,
+        List<QuadraticOutputs.Row> rows,
+        Map<String, Object> summary) {
     static final String FORMAT = "quadratic-unit-blocks";
 
     static String folder(String model, int width) {
@@ -57,7 +65,9 @@ record QuadraticCheckpoint(String model, int width, int n, int d, String optimiz
         List<List<Object>> r = new ArrayList<>();
         for (QuadraticOutputs.Row row : rows) r.add(List.of(row.values()));
         s.put("rows", r);
-        s.put("random_state", "none: W(0), a, the mini-batches and perturbed GD's draws are re-derived from train.seed");
+        s.put(
+                "random_state",
+                "none: W(0), a, the mini-batches and perturbed GD's draws are re-derived from train.seed");
         s.put("summary", summary);
         dir.writeJson(stateFile(model, width), s);
     }
@@ -69,12 +79,14 @@ record QuadraticCheckpoint(String model, int width, int n, int d, String optimiz
         if (!dir.exists(file)) return null;
         Map<String, Object> s = dir.readJson(file);
         if (!FORMAT.equals(s.get("format"))) {
-            throw new UserError("The checkpoint " + dir.resolve(file) + " is not a quadratic-net checkpoint (format " + s.get("format")
-                    + ", expected " + FORMAT + "). Start the run again in a new --out.");
+            throw new UserError("The checkpoint " + dir.resolve(file) + " is not a quadratic-net checkpoint (format "
+                    + s.get("format") + ", expected " + FORMAT + "). Start the run again in a new --out.");
         }
-        int cn = number(s, "n", file, dir).intValue(), cd = number(s, "d", file, dir).intValue();
+        int cn = number(s, "n", file, dir).intValue(),
+                cd = number(s, "d", file, dir).intValue();
         if (cn != n || cd != d || !optimizer.equals(s.get("optimizer"))) {
-            throw new UserError("The checkpoint " + dir.resolve(file) + " was written for n = " + cn + ", d = " + cd + ", optimizer "
+            throw new UserError("The checkpoint " + dir.resolve(file) + " was written for n = " + cn + ", d = " + cd
+                    + ", optimizer "
                     + s.get("optimizer") + "; this run has n = " + n + ", d = " + d + ", optimizer " + optimizer
                     + ". Resume with the configuration it was started with.");
         }
@@ -82,24 +94,38 @@ record QuadraticCheckpoint(String model, int width, int n, int d, String optimiz
         int[] cuts = new int[c.size()];
         for (int i = 0; i < cuts.length; i++) cuts[i] = c.get(i).intValue();
         Map<String, Object> p = (Map<String, Object>) s.get("resume_point");
-        QuadraticOptimizers.ResumePoint point = p == null ? null
-                : new QuadraticOptimizers.ResumePoint(((Number) p.get("iteration")).intValue(), doubleOf(p.get("first_pass_loss")),
-                        ((Number) p.get("noise_iteration")).longValue(), doubleOf(p.get("noise_loss")), ((Number) p.get("perturbations")).intValue());
+        QuadraticOptimizers.ResumePoint point = p == null
+                ? null
+                : new QuadraticOptimizers.ResumePoint(
+                        ((Number) p.get("iteration")).intValue(),
+                        doubleOf(p.get("first_pass_loss")),
+                        ((Number) p.get("noise_iteration")).longValue(),
+                        doubleOf(p.get("noise_loss")),
+                        ((Number) p.get("perturbations")).intValue());
         List<QuadraticOutputs.Row> rows = new ArrayList<>();
         for (Object o : (List<Object>) s.get("rows")) {
             List<Object> v = (List<Object>) o;
-            rows.add(new QuadraticOutputs.Row(((Number) v.get(0)).intValue(), ((Number) v.get(1)).intValue(), doubleOf(v.get(2)),
-                    doubleOf(v.get(3)), doubleOf(v.get(4)), doubleOf(v.get(5)), doubleOf(v.get(6))));
+            rows.add(new QuadraticOutputs.Row(
+                    ((Number) v.get(0)).intValue(),
+                    ((Number) v.get(1)).intValue(),
+                    doubleOf(v.get(2)),
+                    doubleOf(v.get(3)),
+                    doubleOf(v.get(4)),
+                    doubleOf(v.get(5)),
+                    doubleOf(v.get(6))));
         }
         Map<String, Object> summary = (Map<String, Object>) s.get("summary");
         if (summary == null && point == null) {
-            throw new UserError("The checkpoint " + dir.resolve(file) + " has neither a resume point nor a summary: it is corrupt.");
+            throw new UserError("The checkpoint " + dir.resolve(file)
+                    + " has neither a resume point nor a summary: it is corrupt.");
         }
-        return new QuadraticCheckpoint(model, width, n, d, optimizer, cuts, doubleOf(s.get("initial_loss")), point, rows, summary);
+        return new QuadraticCheckpoint(
+                model, width, n, d, optimizer, cuts, doubleOf(s.get("initial_loss")), point, rows, summary);
     }
 
     private static Number number(Map<String, Object> s, String key, String file, RunDirectory dir) {
-        if (!(s.get(key) instanceof Number v)) throw new UserError("The checkpoint " + dir.resolve(file) + " has no " + key + ": it is corrupt.");
+        if (!(s.get(key) instanceof Number v))
+            throw new UserError("The checkpoint " + dir.resolve(file) + " has no " + key + ": it is corrupt.");
         return v;
     }
 

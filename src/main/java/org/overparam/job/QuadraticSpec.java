@@ -2,17 +2,20 @@ package org.overparam.job;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.util.Locale;
 import org.overparam.UserError;
 import org.overparam.model.Loss;
-
-import java.util.Locale;
 
 /**
  * The {@code train.*} settings of the quadratic-activation nets ({@code train.model = quadratic | signed-quadratic}),
  * checked; each is documented in {@code reference.conf}.
  */
 public final class QuadraticSpec {
-    public enum Optimizer { GD, PERTURBED_GD, ADAM }
+    public enum Optimizer {
+        GD,
+        PERTURBED_GD,
+        ADAM
+    }
 
     public final Loss loss;
     public final double weightDecay;
@@ -60,14 +63,16 @@ public final class QuadraticSpec {
         featuresK = (int) nonNegative(c, "features.k");
         featuresScale = positive(c, "features.scale");
         featuresPower = c.getInt("features.power");
-        if (featuresPower < 1) throw new UserError("train.features.power: expected an integer >= 1, found " + featuresPower + ".");
+        if (featuresPower < 1)
+            throw new UserError("train.features.power: expected an integer >= 1, found " + featuresPower + ".");
         adamLr = positive(c, "adam.lr");
         adamBeta1 = unitInterval(c, "adam.beta1");
         adamBeta2 = unitInterval(c, "adam.beta2");
         adamEpsilon = positive(c, "adam.epsilon");
         batchSize = (int) nonNegative(c, "adam.batch-size");
         adamDecay = positive(c, "adam.decay");
-        if (adamDecay > 1) throw new UserError("train.adam.decay: expected a factor in (0, 1], found " + adamDecay + ".");
+        if (adamDecay > 1)
+            throw new UserError("train.adam.decay: expected a factor in (0, 1], found " + adamDecay + ".");
         decayEveryEpochs = (int) nonNegative(c, "adam.decay-every-epochs");
         pgdL = positive(c, "perturbed-gd.lipschitz");
         pgdRho = positive(c, "perturbed-gd.hessian-lipschitz");
@@ -88,13 +93,15 @@ public final class QuadraticSpec {
 
     private static double positive(Config c, String key) {
         double v = c.getDouble(key);
-        if (!(v > 0) || Double.isInfinite(v)) throw new UserError("train." + key + ": expected a finite number > 0, found " + v + ".");
+        if (!(v > 0) || Double.isInfinite(v))
+            throw new UserError("train." + key + ": expected a finite number > 0, found " + v + ".");
         return v;
     }
 
     private static double nonNegative(Config c, String key) {
         double v = c.getDouble(key);
-        if (!(v >= 0) || Double.isInfinite(v)) throw new UserError("train." + key + ": expected a finite number >= 0, found " + v + ".");
+        if (!(v >= 0) || Double.isInfinite(v))
+            throw new UserError("train." + key + ": expected a finite number >= 0, found " + v + ".");
         return v;
     }
 
@@ -108,7 +115,8 @@ public final class QuadraticSpec {
         try {
             return new QuadraticSpec(config.getConfig("train"));
         } catch (ConfigException e) {
-            throw new UserError("A train setting has the wrong type: " + e.getMessage() + ". See 'overparam train --help'.");
+            throw new UserError(
+                    "A train setting has the wrong type: " + e.getMessage() + ". See 'overparam train --help'.");
         }
     }
 }

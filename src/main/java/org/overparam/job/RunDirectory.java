@@ -2,16 +2,15 @@ package org.overparam.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.overparam.UserError;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One run's output folder, on any Hadoop file system ({@code file:}, {@code hdfs:}, {@code s3a:}). Files are written
@@ -46,8 +45,9 @@ public final class RunDirectory {
                 FileStatus[] children = fs.listStatus(q);
                 if (children.length > 0) {
                     if (!overwrite) {
-                        throw new UserError("--out '" + out + "' already holds " + children.length
-                                + " entries (an earlier run?). Choose another directory, or add --overwrite to replace it.");
+                        throw new UserError(
+                                "--out '" + out + "' already holds " + children.length
+                                        + " entries (an earlier run?). Choose another directory, or add --overwrite to replace it.");
                     }
                     for (FileStatus c : children) fs.delete(c.getPath(), true);
                 }
@@ -156,7 +156,10 @@ public final class RunDirectory {
         java.nio.file.Files.createDirectories(target.getParent());
         java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         java.nio.file.Files.write(tmp, bytes);
-        java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.Files.move(
+                tmp,
+                target,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -195,7 +198,8 @@ public final class RunDirectory {
             Path dir = new Path(root, folder);
             java.util.List<String> names = new java.util.ArrayList<>();
             if (!fs.exists(dir)) return names;
-            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) names.add(st.getPath().getName());
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir))
+                names.add(st.getPath().getName());
             java.util.Collections.sort(names);
             return names;
         } catch (IOException e) {

@@ -13,7 +13,8 @@ import java.util.List;
  * directory when the run ends (completed or failed).
  */
 public final class RunLog {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private final PrintStream out;
     private final List<String> lines = new ArrayList<>();
     private final Instant start = Instant.now();

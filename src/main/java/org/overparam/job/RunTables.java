@@ -1,14 +1,13 @@
 package org.overparam.job;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.UserError;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A run directory's Parquet tables as SQL views, for notebooks: {@code RunTables.register(spark, "hdfs://nn/runs/x")}
@@ -18,8 +17,7 @@ import java.util.List;
  * lazily.
  */
 public final class RunTables {
-    private RunTables() {
-    }
+    private RunTables() {}
 
     /**
      * Registers (or replaces) one temporary view per Parquet table of the run directory {@code dir} (any Hadoop path).
@@ -32,12 +30,19 @@ public final class RunTables {
         try {
             Path root = new Path(dir);
             FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.isDirectory(root)) throw new UserError("'" + dir + "' is not a directory: expected a run directory such as runs/du2019-width-sweep.");
+            if (!fs.isDirectory(root))
+                throw new UserError(
+                        "'" + dir + "' is not a directory: expected a run directory such as runs/du2019-width-sweep.");
             register(spark, fs, root, "", views);
             if (isPipeline(fs, root)) {
                 for (FileStatus stage : fs.listStatus(root)) {
                     if (stage.isDirectory() && fs.exists(new Path(stage.getPath(), "manifest.json"))) {
-                        register(spark, fs, stage.getPath(), stage.getPath().getName().replace('-', '_') + "_", views);
+                        register(
+                                spark,
+                                fs,
+                                stage.getPath(),
+                                stage.getPath().getName().replace('-', '_') + "_",
+                                views);
                     }
                 }
             }
@@ -45,8 +50,9 @@ public final class RunTables {
             throw new UserError("Could not list the run directory '" + dir + "': " + e.getMessage(), e);
         }
         if (views.isEmpty()) {
-            throw new UserError("'" + dir + "' holds no Parquet tables: expected a run directory of train (metrics/), spectrum "
-                    + "(eigenvalues/, projections/, predicted_loss/) or noise (noise/), or a pipeline directory holding them.");
+            throw new UserError(
+                    "'" + dir + "' holds no Parquet tables: expected a run directory of train (metrics/), spectrum "
+                            + "(eigenvalues/, projections/, predicted_loss/) or noise (noise/), or a pipeline directory holding them.");
         }
         views.sort(null);
         return views;
@@ -56,15 +62,18 @@ public final class RunTables {
         Path manifest = new Path(root, "manifest.json");
         if (!fs.exists(manifest)) return false;
         try (var in = fs.open(manifest)) {
-            return "pipeline".equals(RunDirectory.JSON.readTree(in).path("command").asText());
+            return "pipeline"
+                    .equals(RunDirectory.JSON.readTree(in).path("command").asText());
         }
     }
 
-    private static void register(SparkSession spark, FileSystem fs, Path dir, String prefix, List<String> views) throws IOException {
+    private static void register(SparkSession spark, FileSystem fs, Path dir, String prefix, List<String> views)
+            throws IOException {
         for (FileStatus t : fs.listStatus(dir)) {
             if (!t.isDirectory()) continue;
             boolean parquet = false;
-            for (FileStatus f : fs.listStatus(t.getPath())) parquet |= f.getPath().getName().endsWith(".parquet");
+            for (FileStatus f : fs.listStatus(t.getPath()))
+                parquet |= f.getPath().getName().endsWith(".parquet");
             if (!parquet) continue;
             String view = prefix + t.getPath().getName().replace('-', '_');
             spark.read().parquet(t.getPath().toString()).createOrReplaceTempView(view);

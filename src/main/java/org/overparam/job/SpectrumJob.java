@@ -1,5 +1,9 @@
 package org.overparam.job;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.overparam.Seeds;
 import org.overparam.UserError;
@@ -11,11 +15,6 @@ import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LabelSpectrum;
 import org.overparam.theory.WorstCaseLabels;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code spectrum} command (Arora et al., ICML 2019, Sec. 4-5 and Fig. 1): the n x n kernel (Hinf by default) built
@@ -59,29 +58,38 @@ public final class SpectrumJob implements Job {
         long start = System.nanoTime();
         // The dense path forms the kernel from pairs of shards: cut them small enough for even tasks (unless set).
         int limit = denseLimit();
-        ShardedSamples samples = ShardedSamples.load(ctx.spark, data,
-                n -> spec.method.equals("lanczos") || n > limit ? 0 : DistributedGram.shardsFor(n));
+        ShardedSamples samples = ShardedSamples.load(
+                ctx.spark, data, n -> spec.method.equals("lanczos") || n > limit ? 0 : DistributedGram.shardsFor(n));
         try {
             int n = samples.plan.n, d = samples.d;
             ctx.manifestExtras.put("partitions", samples.partitions);
             ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
             if (spec.method.equals("lanczos") || (spec.method.equals("auto") && n > limit)) {
-                if (spec.method.equals("auto")) log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
+                if (spec.method.equals("auto"))
+                    log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
                 return LanczosSpectrum.run(ctx, samples, spec, start);
             }
             if (n > limit) {
-                throw new UserError(String.format(java.util.Locale.ROOT,
+                throw new UserError(String.format(
+                        java.util.Locale.ROOT,
                         "n = %,d is past the dense limit of %,d: the dense path keeps about 3 %,d x %,d float64 matrices (%.1f GB) "
                                 + "on the driver, whose heap allows %.1f GB. Use the large-n path (spectrum.method = lanczos or auto), "
                                 + "give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory), or lower data.n.",
-                        n, limit, n, n, 24.0 * n * n / 1e9, DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
+                        n,
+                        limit,
+                        n,
+                        n,
+                        24.0 * n * n / 1e9,
+                        DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
             }
-            log.info("%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
+            log.info(
+                    "%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
                     spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
 
             long t0 = System.nanoTime();
             // The upper triangle only: the eigendecomposition reads no other entry.
-            DistributedGram.Matrix kernel = DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance, false);
+            DistributedGram.Matrix kernel =
+                    DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance, false);
             double[] h = kernel.values();
             long parallel = kernel.parallelPairs();
             double gramSeconds = seconds(t0);
@@ -98,7 +106,9 @@ public final class SpectrumJob implements Job {
             long t1 = System.nanoTime();
             SymmetricEigen eig = SymmetricEigen.projectingOverwriting(h, n, ys); // h is not needed afterwards
             double eigenSeconds = seconds(t1);
-            log.info("all %,d eigenvalues and the label coordinates in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g", n, eigenSeconds, eig.steps(), eig.max(), eig.min());
+            log.info(
+                    "all %,d eigenvalues and the label coordinates in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g",
+                    n, eigenSeconds, eig.steps(), eig.max(), eig.min());
 
             long t2 = System.nanoTime();
             double trueNorm = 0;
@@ -106,23 +116,34 @@ public final class SpectrumJob implements Job {
             trueNorm = Math.sqrt(trueNorm);
             List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
             for (String scheme : spec.labels) {
-                LabelSpectrum ls = scheme.equals("worst") ? LabelSpectrum.ofMinEigenvector(eig, trueNorm)
+                LabelSpectrum ls = scheme.equals("worst")
+                        ? LabelSpectrum.ofMinEigenvector(eig, trueNorm)
                         : LabelSpectrum.ofCoordinates(eig, eig.projection(given.indexOf(scheme)));
                 ComplexityMeasure.Result c = ComplexityMeasure.bySpectrum(ls);
                 schemes.add(new SpectrumOutputs.Scheme(scheme, ls, c));
-                log.info("labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
-                        scheme, Math.sqrt(ls.labelNormSquared()), c.singular() ? "undefined (H singular)" : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
+                log.info(
+                        "labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
+                        scheme,
+                        Math.sqrt(ls.labelNormSquared()),
+                        c.singular()
+                                ? "undefined (H singular)"
+                                : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
                         ls.topShare(10));
             }
             double labelSeconds = seconds(t2);
             if (eig.max() * spec.eta >= 2) {
-                log.warn("eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
+                log.warn(
+                        "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
                         eig.max() * spec.eta, spec.eta);
             }
             Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
             summary.put("method", "dense");
             if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
-                summary.put("theorem_6_1", theorem61(ComplexityMeasure.bySpectrum(LabelSpectrum.ofCoordinates(eig, eig.projection(0))), log));
+                summary.put(
+                        "theorem_6_1",
+                        theorem61(
+                                ComplexityMeasure.bySpectrum(LabelSpectrum.ofCoordinates(eig, eig.projection(0))),
+                                log));
             }
             Map<String, Object> secs = new LinkedHashMap<>();
             secs.put("gram", gramSeconds);
@@ -155,14 +176,17 @@ public final class SpectrumJob implements Job {
         m.put("sqrt_y_hinv_y", Double.isNaN(measured) ? null : measured);
         m.put("bound", bound);
         m.put("holds", !Double.isNaN(measured) && measured <= bound);
-        log.info("Theorem 6.1: sqrt(y^T Hinf^-1 y) = %.6g against the bound 3 p |alpha| ||beta||^p = %.6g", measured, bound);
+        log.info(
+                "Theorem 6.1: sqrt(y^T Hinf^-1 y) = %.6g against the bound 3 p |alpha| ||beta||^p = %.6g",
+                measured, bound);
         return m;
     }
 
     /** The labels of the samples, in row order (n doubles: the data themselves stay on the executors). */
     static double[] trueLabels(JavaRDD<SampleBlock> blocks, int n) {
         double[] y = new double[n];
-        for (scala.Tuple2<Long, double[]> t : blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
+        for (scala.Tuple2<Long, double[]> t :
+                blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
             System.arraycopy(t._2(), 0, y, (int) (long) t._1(), t._2().length);
         }
         return y;

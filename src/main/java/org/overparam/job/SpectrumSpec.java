@@ -2,18 +2,18 @@ package org.overparam.job;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import org.overparam.UserError;
-import org.overparam.kernel.InnerProductKernel;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.overparam.UserError;
+import org.overparam.kernel.InnerProductKernel;
 
 /** The {@code spectrum.*} settings, checked; each is documented in {@code reference.conf}. */
 public final class SpectrumSpec {
     public final InnerProductKernel kernel;
     /** Label schemes: "true", "random", "random:p", "worst". */
     public final List<String> labels;
+
     public final double eta;
     public final long maxK;
     public final int gridPoints;
@@ -49,7 +49,9 @@ public final class SpectrumSpec {
             minTolerance = fraction(c, "min-tolerance");
             minValueTolerance = fraction(c, "min-value-tolerance");
             minStartRows = c.getInt("min-start-rows");
-            if (minStartRows < 0) throw new UserError("spectrum.lanczos.min-start-rows: expected an integer >= 0, found " + minStartRows + ".");
+            if (minStartRows < 0)
+                throw new UserError(
+                        "spectrum.lanczos.min-start-rows: expected an integer >= 0, found " + minStartRows + ".");
             cgTolerance = fraction(c, "cg-tolerance");
             maxIterations = positive(c, "max-iterations");
             preconditionerRank = positive(c, "preconditioner-rank");
@@ -65,7 +67,8 @@ public final class SpectrumSpec {
 
         private static double fraction(Config c, String key) {
             double v = c.getDouble(key);
-            if (!(v > 0 && v < 1)) throw new UserError("spectrum.lanczos." + key + ": expected a number in (0, 1), found " + v + ".");
+            if (!(v > 0 && v < 1))
+                throw new UserError("spectrum.lanczos." + key + ": expected a number in (0, 1), found " + v + ".");
             return v;
         }
     }
@@ -75,25 +78,33 @@ public final class SpectrumSpec {
         labels = new ArrayList<>();
         for (String l : c.getStringList("labels")) {
             String t = l.trim().toLowerCase(Locale.ROOT);
-            if (!(t.equals("true") || t.equals("random") || t.equals("worst") || t.matches("random:(0(\\.\\d+)?|1(\\.0+)?)"))) {
-                throw new UserError("spectrum.labels: expected true | random | random:<p in [0,1]> | worst, found '" + l + "'.");
+            if (!(t.equals("true")
+                    || t.equals("random")
+                    || t.equals("worst")
+                    || t.matches("random:(0(\\.\\d+)?|1(\\.0+)?)"))) {
+                throw new UserError(
+                        "spectrum.labels: expected true | random | random:<p in [0,1]> | worst, found '" + l + "'.");
             }
             if (labels.contains(t)) throw new UserError("spectrum.labels: '" + t + "' is listed twice.");
             labels.add(t);
         }
         if (labels.isEmpty()) throw new UserError("spectrum.labels: expected at least one label scheme, found [].");
         eta = c.getDouble("eta");
-        if (!(eta > 0) || Double.isInfinite(eta)) throw new UserError("spectrum.eta: expected a finite number > 0, found " + eta + ".");
+        if (!(eta > 0) || Double.isInfinite(eta))
+            throw new UserError("spectrum.eta: expected a finite number > 0, found " + eta + ".");
         maxK = c.getLong("max-k");
         if (maxK < 1) throw new UserError("spectrum.max-k: expected >= 1, found " + maxK + ".");
         gridPoints = c.getInt("grid-points");
         if (gridPoints < 2) throw new UserError("spectrum.grid-points: expected >= 2, found " + gridPoints + ".");
         denseLimit = c.getInt("dense-limit");
-        if (denseLimit < 0) throw new UserError("spectrum.dense-limit: expected 0 (from driver memory) or a positive n, found " + denseLimit + ".");
+        if (denseLimit < 0)
+            throw new UserError(
+                    "spectrum.dense-limit: expected 0 (from driver memory) or a positive n, found " + denseLimit + ".");
         seed = c.getLong("seed");
         method = c.getString("method").trim().toLowerCase(Locale.ROOT);
         if (!(method.equals("dense") || method.equals("lanczos") || method.equals("auto"))) {
-            throw new UserError("spectrum.method: expected dense | lanczos | auto, found '" + c.getString("method") + "'.");
+            throw new UserError(
+                    "spectrum.method: expected dense | lanczos | auto, found '" + c.getString("method") + "'.");
         }
         tiles = c.getString("tiles").trim().toLowerCase(Locale.ROOT);
         if (!tiles.equals("auto")) org.overparam.spark.DistributedKernelOperator.Storage.parse(tiles);
@@ -104,7 +115,8 @@ public final class SpectrumSpec {
         try {
             return new SpectrumSpec(config.getConfig("spectrum"));
         } catch (ConfigException e) {
-            throw new UserError("A spectrum setting has the wrong type: " + e.getMessage() + ". See 'overparam spectrum --help'.");
+            throw new UserError(
+                    "A spectrum setting has the wrong type: " + e.getMessage() + ". See 'overparam spectrum --help'.");
         }
     }
 }

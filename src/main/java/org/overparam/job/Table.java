@@ -1,5 +1,10 @@
 package org.overparam.job;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -13,13 +18,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 /**
  * A small result table (metrics, eigenvalues, projections: up to some 10^5 rows), written into a run directory as
  * Parquet ({@code name/part-00000.parquet} and {@code name/_SUCCESS}, a folder Spark, Zeppelin and pandas read as one
@@ -32,7 +30,11 @@ import java.util.Locale;
  */
 final class Table {
     enum Type {
-        STRING(String.class), INT(Integer.class), LONG(Long.class), DOUBLE(Double.class), BOOLEAN(Boolean.class);
+        STRING(String.class),
+        INT(Integer.class),
+        LONG(Long.class),
+        DOUBLE(Double.class),
+        BOOLEAN(Boolean.class);
 
         private final Class<?> javaClass;
 
@@ -69,14 +71,16 @@ final class Table {
     /** Appends a row: one value per column, of the column's type (Integer, Long, Double, String, Boolean). */
     Table add(Object... values) {
         if (values.length != columns.size()) {
-            throw new IllegalArgumentException("Table " + name + ": expected " + columns.size() + " values " + names() + ", found " + values.length);
+            throw new IllegalArgumentException("Table " + name + ": expected " + columns.size() + " values " + names()
+                    + ", found " + values.length);
         }
         for (int i = 0; i < values.length; i++) {
             Column c = columns.get(i);
             Object v = values[i];
             boolean missing = v == null || (v instanceof Double d && d.isNaN() && c.nullable());
             if (missing && !c.nullable()) {
-                throw new IllegalArgumentException("Table " + name + ": column " + c.name() + " is not nullable, found null");
+                throw new IllegalArgumentException(
+                        "Table " + name + ": column " + c.name() + " is not nullable, found null");
             }
             if (!missing && !c.type().javaClass().isInstance(v)) {
                 throw new IllegalArgumentException("Table " + name + ": column " + c.name() + " holds " + c.type()
@@ -118,7 +122,10 @@ final class Table {
         for (Column c : columns) {
             Repetition rep = c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
             switch (c.type()) {
-                case STRING -> b.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(c.name());
+                case STRING ->
+                    b.primitive(PrimitiveTypeName.BINARY, rep)
+                            .as(LogicalTypeAnnotation.stringType())
+                            .named(c.name());
                 case INT -> b.primitive(PrimitiveTypeName.INT32, rep).named(c.name());
                 case LONG -> b.primitive(PrimitiveTypeName.INT64, rep).named(c.name());
                 case DOUBLE -> b.primitive(PrimitiveTypeName.DOUBLE, rep).named(c.name());
@@ -131,8 +138,10 @@ final class Table {
     byte[] parquet() {
         MessageType schema = schema();
         InMemoryFile file = new InMemoryFile();
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withType(schema)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file)
+                .withType(schema)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .build()) {
             SimpleGroupFactory groups = new SimpleGroupFactory(schema);
             for (Object[] r : rows) {
                 Group g = groups.newGroup();

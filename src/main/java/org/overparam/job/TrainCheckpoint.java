@@ -1,12 +1,11 @@
 package org.overparam.job;
 
-import org.overparam.UserError;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.overparam.UserError;
 
 /**
  * The latest checkpoint of one width of a training run, in {@code checkpoints/m=<m>/}: {@code state.json} (iteration
@@ -17,9 +16,18 @@ import java.util.Map;
  * nothing after initialization. Resuming restores the blocks with the same cut and continues from f(W(k)), retracing
  * the uninterrupted run bit for bit.
  */
-public record TrainCheckpoint(int m, int n, int d, int iteration, boolean completed, int[] cuts,
-                              org.overparam.model.UnitRepresentation representation, double initialLoss,
-                              List<TrainMetrics.Row> rows, TrainMetrics.Row pending, double[] predictions) {
+public record TrainCheckpoint(
+        int m,
+        int n,
+        int d,
+        int iteration,
+        boolean completed,
+        int[] cuts,
+        org.overparam.model.UnitRepresentation representation,
+        double initialLoss,
+        List<TrainMetrics.Row> rows,
+        TrainMetrics.Row pending,
+        double[] predictions) {
     static final String FORMAT = "unit-blocks";
 
     static String folder(int m) {
@@ -70,8 +78,9 @@ public record TrainCheckpoint(int m, int n, int d, int iteration, boolean comple
         if (!dir.exists(stateFile)) return null;
         Map<String, Object> s = dir.readJson(stateFile);
         if (!FORMAT.equals(s.get("format"))) {
-            throw new UserError("The checkpoint " + dir.resolve(stateFile) + " was written by an earlier version of the training "
-                    + "engine (one weights file, not unit blocks); it cannot be resumed by this one. Start the run again.");
+            throw new UserError(
+                    "The checkpoint " + dir.resolve(stateFile) + " was written by an earlier version of the training "
+                            + "engine (one weights file, not unit blocks); it cannot be resumed by this one. Start the run again.");
         }
         int n = ((Number) s.get("n")).intValue(), d = ((Number) s.get("d")).intValue();
         int iteration = ((Number) s.get("iteration")).intValue();
@@ -87,19 +96,32 @@ public record TrainCheckpoint(int m, int n, int d, int iteration, boolean comple
         String file = unitsFolder(m, iteration) + "/predictions.bin";
         if (!completed) {
             if (!dir.exists(file)) {
-                throw new UserError("The checkpoint of width " + m + " is incomplete: " + dir.resolve(file) + " is missing.");
+                throw new UserError(
+                        "The checkpoint of width " + m + " is incomplete: " + dir.resolve(file) + " is missing.");
             }
             byte[] bytes = dir.readBytes(file);
             if (bytes.length != 8L * n) {
-                throw new UserError("Checkpoint " + dir.resolve(file) + " holds " + bytes.length + " bytes; expected " + (8L * n)
-                        + " (n = " + n + "). It is truncated or from another run.");
+                throw new UserError("Checkpoint " + dir.resolve(file) + " holds " + bytes.length + " bytes; expected "
+                        + (8L * n) + " (n = " + n + "). It is truncated or from another run.");
             }
             predictions = new double[n];
             ByteBuffer.wrap(bytes).asDoubleBuffer().get(predictions);
         }
-        org.overparam.model.UnitRepresentation representation = org.overparam.model.UnitRepresentation.parse(String.valueOf(s.get("representation")));
-        if (representation == null) throw new UserError("The checkpoint " + dir.resolve(stateFile) + " names no representation.");
-        return new TrainCheckpoint(m, n, d, iteration, completed, cuts, representation, ((Number) s.get("initial_loss")).doubleValue(),
-                rows, pending, predictions);
+        org.overparam.model.UnitRepresentation representation =
+                org.overparam.model.UnitRepresentation.parse(String.valueOf(s.get("representation")));
+        if (representation == null)
+            throw new UserError("The checkpoint " + dir.resolve(stateFile) + " names no representation.");
+        return new TrainCheckpoint(
+                m,
+                n,
+                d,
+                iteration,
+                completed,
+                cuts,
+                representation,
+                ((Number) s.get("initial_loss")).doubleValue(),
+                rows,
+                pending,
+                predictions);
     }
 }

@@ -1,15 +1,19 @@
 package org.overparam.job;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
 import org.overparam.linalg.DgemmPeak;
 import org.overparam.linalg.SymmetricEigen;
-import org.apache.spark.api.java.JavaSparkContext;
+import org.overparam.model.Precision;
 import org.overparam.model.TrainingSet;
+import org.overparam.model.UnitRepresentation;
 import org.overparam.optim.DivergenceException;
 import org.overparam.optim.GradientDescent;
-import org.overparam.model.Precision;
-import org.overparam.model.UnitRepresentation;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.GridLayout;
 import org.overparam.spark.GridShardedRelu;
@@ -18,11 +22,6 @@ import org.overparam.spark.ShardedSamples;
 import org.overparam.spark.TaskTraffic;
 import org.overparam.spark.UnitLayout;
 import org.overparam.spark.UnitShardedRelu;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code train} command. For {@code train.model = quadratic | signed-quadratic} it hands over to
@@ -47,7 +46,7 @@ public final class TrainJob implements Job {
      */
     @FunctionalInterface
     public interface IterationListener {
-        IterationListener NONE = (width, iteration) -> { };
+        IterationListener NONE = (width, iteration) -> {};
 
         void afterIteration(int width, int iteration) throws Exception;
     }
@@ -66,7 +65,8 @@ public final class TrainJob implements Job {
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
         if (!train.model.equals("relu")) {
-            return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume, listener).run(ctx);
+            return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume, listener)
+                    .run(ctx);
         }
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();
@@ -74,7 +74,9 @@ public final class TrainJob implements Job {
         ReluSamples samples = null;
         try {
             samples = reluSamples(ctx);
-            if (train.gramEvery > 0) DistributedGram.requireDriverMemory(samples.n(), 4, "train.gram-every > 0 (X X^T, H(0), H(k) and LAPACK's copy)");
+            if (train.gramEvery > 0)
+                DistributedGram.requireDriverMemory(
+                        samples.n(), 4, "train.gram-every > 0 (X X^T, H(0), H(k) and LAPACK's copy)");
             for (int m : train.widths) runs.add(trainWidth(ctx, samples, m, recorded));
         } finally {
             if (!recorded.isEmpty()) TrainMetrics.write(ctx.dir, recorded);
@@ -89,7 +91,8 @@ public final class TrainJob implements Job {
     private void reportPeak(JobContext ctx, List<Map<String, Object>> runs) throws InterruptedException {
         int cores = Math.max(1, ctx.spark.sparkContext().defaultParallelism());
         double peak = DgemmPeak.gflops(2000, cores, 2);
-        ctx.log.info("dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
+        ctx.log.info(
+                "dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
         for (Map<String, Object> r : runs) {
             r.put("dgemm_peak_gflops", peak);
             Object flops = r.get("flops_per_step"), seconds = r.get("seconds_per_iteration");
@@ -115,7 +118,8 @@ public final class TrainJob implements Job {
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
         int n = samples.plan.n, d = samples.d;
         ctx.log.info("training data: %d samples, d = %d, %s", n, d, samples.plan.description);
-        UnitLayout.Executors executors = UnitLayout.Executors.of(JavaSparkContext.fromSparkContext(ctx.spark.sparkContext()));
+        UnitLayout.Executors executors =
+                UnitLayout.Executors.of(JavaSparkContext.fromSparkContext(ctx.spark.sparkContext()));
         boolean grid = train.sampleBlocks > 1
                 || (train.sampleBlocks == 0 && !GridLayout.samplesFitEveryExecutor(n, d, train.precision, executors));
         if (!grid) {
@@ -127,15 +131,19 @@ public final class TrainJob implements Job {
         }
         try {
             if (train.precision != Precision.FLOAT64) {
-                throw new UserError("A grid of sample blocks (train.sample-blocks = " + train.sampleBlocks + ", or samples too large to ship "
-                        + "whole) trains in float64 only; found train.precision = " + train.precision.id() + ".");
+                throw new UserError("A grid of sample blocks (train.sample-blocks = " + train.sampleBlocks
+                        + ", or samples too large to ship " + "whole) trains in float64 only; found train.precision = "
+                        + train.precision.id() + ".");
             }
             if (train.representation == UnitRepresentation.SAMPLE_SPAN) {
-                throw new UserError("A grid of sample blocks trains the weights representation only; found train.representation = "
-                        + train.representation.id() + ". Set train.representation = weights (or auto), or train.sample-blocks = 1.");
+                throw new UserError(
+                        "A grid of sample blocks trains the weights representation only; found train.representation = "
+                                + train.representation.id()
+                                + ". Set train.representation = weights (or auto), or train.sample-blocks = 1.");
             }
             if (train.gramEvery > 0) {
-                throw new UserError("H(k) (train.gram-every = " + train.gramEvery + ") needs all samples on the driver and every executor, "
+                throw new UserError("H(k) (train.gram-every = " + train.gramEvery
+                        + ") needs all samples on the driver and every executor, "
                         + "which a grid of sample blocks does not ship. Set train.gram-every = 0.");
             }
             ctx.log.info("the samples stay on the executors: a grid of sample blocks x unit blocks");
@@ -151,7 +159,8 @@ public final class TrainJob implements Job {
         return k == train.iterations || (train.checkpointEvery > 0 && k % train.checkpointEvery == 0);
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded) throws Exception {
+    private Map<String, Object> trainWidth(JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded)
+            throws Exception {
         RunLog log = ctx.log;
         int n = samples.n(), d = samples.d();
         TrainCheckpoint checkpoint = resume ? TrainCheckpoint.read(ctx.dir, m) : null;
@@ -167,18 +176,24 @@ public final class TrainJob implements Job {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         List<TrainMetrics.Row> rows = new ArrayList<>(checkpoint != null ? checkpoint.rows() : List.of());
         try (ReluTrainer engine = engine(jsc, samples, m, checkpoint, log);
-             TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
+                TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
             UnitLayout layout = engine.layout();
             recorded.addAll(rows);
             UnitShardedRelu.Pass pass = checkpoint != null
-                    ? engine.resume(ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, checkpoint.iteration())), checkpoint.iteration(), checkpoint.predictions())
+                    ? engine.resume(
+                            ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, checkpoint.iteration())),
+                            checkpoint.iteration(),
+                            checkpoint.predictions())
                     : engine.start();
-            if (checkpoint != null) log.info("m = %d: resuming at iteration %d of %d", m, pass.iteration(), train.iterations);
+            if (checkpoint != null)
+                log.info("m = %d: resuming at iteration %d of %d", m, pass.iteration(), train.iterations);
             double initialLoss = checkpoint != null ? checkpoint.initialLoss() : pass.loss();
             GramTracker gram = train.gramEvery > 0 ? new GramTracker(engine, log, m) : null;
             double stableStep = gram != null ? 2.0 / gram.lambdaMax0 : Double.NaN;
             if (gram != null && train.eta >= stableStep) {
-                log.warn("eta = %g >= 2 / lambda_max(H(0)) = %.4g: gradient descent is expected to diverge", train.eta, stableStep);
+                log.warn(
+                        "eta = %g >= 2 / lambda_max(H(0)) = %.4g: gradient descent is expected to diverge",
+                        train.eta, stableStep);
             }
             Progress progress = new Progress(log, m, pass.iteration(), train.iterations, train.progressSeconds);
             StepCosts costs = new StepCosts();
@@ -190,7 +205,19 @@ public final class TrainJob implements Job {
                     pending = row(m, k, n, pass, h);
                 }
                 if (stateDue) {
-                    new TrainCheckpoint(m, n, d, k, false, layout.cuts(), layout.representation(), initialLoss, rows, pending, pass.predictions()).write(ctx.dir);
+                    new TrainCheckpoint(
+                                    m,
+                                    n,
+                                    d,
+                                    k,
+                                    false,
+                                    layout.cuts(),
+                                    layout.representation(),
+                                    initialLoss,
+                                    rows,
+                                    pending,
+                                    pass.predictions())
+                            .write(ctx.dir);
                 }
                 UnitShardedRelu.Pass next = null;
                 double gradientSquared;
@@ -208,11 +235,24 @@ public final class TrainJob implements Job {
                 progress.report(row);
                 listener.afterIteration(m, k);
                 if (next == null) {
-                    new TrainCheckpoint(m, n, d, k, true, layout.cuts(), layout.representation(), initialLoss, rows, null, null).write(ctx.dir);
+                    new TrainCheckpoint(
+                                    m,
+                                    n,
+                                    d,
+                                    k,
+                                    true,
+                                    layout.cuts(),
+                                    layout.representation(),
+                                    initialLoss,
+                                    rows,
+                                    null,
+                                    null)
+                            .write(ctx.dir);
                     break;
                 }
                 double loss = next.loss();
-                if (!Double.isFinite(loss) || loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(initialLoss, Double.MIN_NORMAL)) {
+                if (!Double.isFinite(loss)
+                        || loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(initialLoss, Double.MIN_NORMAL)) {
                     throw new DivergenceException(k + 1, loss, initialLoss, train.eta, stableStep);
                 }
                 pass = next;
@@ -220,7 +260,8 @@ public final class TrainJob implements Job {
                 stateDue = checkpointAt(k + 1);
             }
             log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
-            Map<String, Object> costSummary = costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m));
+            Map<String, Object> costSummary =
+                    costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m));
             costSummary.put("sample_blocks", engine instanceof GridShardedRelu g ? g.sampleBlocks() : 1);
             return runSummary(m, n, d, rows, costSummary);
         }
@@ -230,21 +271,37 @@ public final class TrainJob implements Job {
      * The engine for width m: the unit-sharded one when the samples are shipped whole, else the grid; laid out by the
      * cost model, or as the checkpoint was.
      */
-    private ReluTrainer engine(JavaSparkContext jsc, ReluSamples samples, int m, TrainCheckpoint checkpoint, RunLog log) {
+    private ReluTrainer engine(
+            JavaSparkContext jsc, ReluSamples samples, int m, TrainCheckpoint checkpoint, RunLog log) {
         UnitLayout.Executors executors = UnitLayout.Executors.of(jsc);
         int n = samples.n(), d = samples.d();
         if (samples.grid()) {
-            GridLayout grid = GridLayout.choose(m, n, d, executors, train.sampleBlocks,
+            GridLayout grid = GridLayout.choose(
+                    m,
+                    n,
+                    d,
+                    executors,
+                    train.sampleBlocks,
                     checkpoint != null ? checkpoint.cuts().length - 1 : train.unitBlocks);
-            if (checkpoint != null && (checkpoint.representation() != UnitRepresentation.WEIGHTS
-                    || !java.util.Arrays.equals(checkpoint.cuts(), grid.units().cuts()))) {
-                throw new UserError("The checkpoint of width " + m + " was written by " + checkpoint.cuts().length + " - 1 unit blocks ("
-                        + checkpoint.representation().id() + "), which a grid of sample blocks cannot continue: resume with train.sample-blocks = 1.");
+            if (checkpoint != null
+                    && (checkpoint.representation() != UnitRepresentation.WEIGHTS
+                            || !java.util.Arrays.equals(
+                                    checkpoint.cuts(), grid.units().cuts()))) {
+                throw new UserError("The checkpoint of width " + m + " was written by " + checkpoint.cuts().length
+                        + " - 1 unit blocks (" + checkpoint.representation().id()
+                        + "), which a grid of sample blocks cannot continue: resume with train.sample-blocks = 1.");
             }
             int[] rowCuts = GridShardedRelu.rowCuts(samples.starts(), n, grid.sampleBlocks());
-            log.info("m = %d: %d parameters on a grid of %d sample blocks x %s; %.3g flops per iteration, %.3g doubles shuffled per step",
-                    m, (long) m * d, rowCuts.length - 1, grid.units(), 4.0 * n * m * d, 2.0 * (rowCuts.length - 1) * m * d);
-            return new GridShardedRelu(jsc, samples.sharded().blocks, d, samples.y(), grid.units(), rowCuts, train.kappa, train.seed);
+            log.info(
+                    "m = %d: %d parameters on a grid of %d sample blocks x %s; %.3g flops per iteration, %.3g doubles shuffled per step",
+                    m,
+                    (long) m * d,
+                    rowCuts.length - 1,
+                    grid.units(),
+                    4.0 * n * m * d,
+                    2.0 * (rowCuts.length - 1) * m * d);
+            return new GridShardedRelu(
+                    jsc, samples.sharded().blocks, d, samples.y(), grid.units(), rowCuts, train.kappa, train.seed);
         }
         TrainingSet set = samples.set();
         long driverBytes = 2 * TrainingSet.bytes(n, d, train.precision) + (train.gramEvery > 0 ? 32L * n * n : 0);
@@ -253,16 +310,26 @@ public final class TrainJob implements Job {
             layout = new UnitLayout(m, checkpoint.cuts(), checkpoint.representation());
             layout.requireFits(set, train.precision, executors, driverBytes);
         } else {
-            layout = UnitLayout.choose(m, set, train.precision, executors, train.unitBlocks, train.representation, driverBytes);
+            layout = UnitLayout.choose(
+                    m, set, train.precision, executors, train.unitBlocks, train.representation, driverBytes);
         }
-        log.info("m = %d: %d parameters in %s; %.3g flops per iteration", m, (long) m * d, layout,
-                layout.representation().stepFlops(n, d, m));
+        log.info(
+                "m = %d: %d parameters in %s; %.3g flops per iteration",
+                m, (long) m * d, layout, layout.representation().stepFlops(n, d, m));
         return new UnitShardedRelu(jsc, set, layout, train.kappa, train.seed, train.precision);
     }
 
     private static TrainMetrics.Row row(int m, int k, int n, UnitShardedRelu.Pass pass, double[] gram) {
-        return new TrainMetrics.Row(m, k, pass.loss(), Double.NaN, pass.patternChanges() / ((double) n * m), pass.maxDistance(),
-                Math.sqrt(pass.distanceSquared()), pass.seconds(), gram != null ? gram[0] : Double.NaN,
+        return new TrainMetrics.Row(
+                m,
+                k,
+                pass.loss(),
+                Double.NaN,
+                pass.patternChanges() / ((double) n * m),
+                pass.maxDistance(),
+                Math.sqrt(pass.distanceSquared()),
+                pass.seconds(),
+                gram != null ? gram[0] : Double.NaN,
                 gram != null ? gram[1] : Double.NaN);
     }
 
@@ -313,8 +380,9 @@ public final class TrainJob implements Job {
             double s = 0;
             for (double v : h0) s += v * v;
             h0Norm = Math.sqrt(s);
-            log.info("m = %d: H(0) is %d x %d; lambda_min = %.6g, lambda_max = %.6g (%.1f s)", m, n, n, lambdaMin0,
-                    lambdaMax0, (System.nanoTime() - t0) / 1e9);
+            log.info(
+                    "m = %d: H(0) is %d x %d; lambda_min = %.6g, lambda_max = %.6g (%.1f s)",
+                    m, n, n, lambdaMin0, lambdaMax0, (System.nanoTime() - t0) / 1e9);
         }
 
         /** {lambda_min(H(k)), ||H(k) - H(0)||_F / ||H(0)||_F}. */
@@ -327,7 +395,8 @@ public final class TrainJob implements Job {
         }
     }
 
-    private Map<String, Object> runSummary(int m, int n, int d, List<TrainMetrics.Row> rows, Map<String, Object> costs) {
+    private Map<String, Object> runSummary(
+            int m, int n, int d, List<TrainMetrics.Row> rows, Map<String, Object> costs) {
         TrainMetrics.Row first = rows.get(0), last = rows.get(rows.size() - 1);
         double seconds = 0;
         int counted = 0;
@@ -395,8 +464,16 @@ public final class TrainJob implements Job {
             int done = k - start + 1;
             double rate = done / elapsed;
             double left = (end - k) / rate;
-            log.info("m = %-6d iter %5d/%d  loss %.6e  |grad| %.3e  patterns %.4f%%  max dist %.4g  %.2f it/s  %s left",
-                    m, k, end, r.loss(), r.gradientNorm(), 100 * r.patternChangeFraction(), r.maxWeightDistance(), rate,
+            log.info(
+                    "m = %-6d iter %5d/%d  loss %.6e  |grad| %.3e  patterns %.4f%%  max dist %.4g  %.2f it/s  %s left",
+                    m,
+                    k,
+                    end,
+                    r.loss(),
+                    r.gradientNorm(),
+                    100 * r.patternChangeFraction(),
+                    r.maxWeightDistance(),
+                    rate,
                     duration(left));
         }
 

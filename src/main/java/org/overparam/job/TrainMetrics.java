@@ -1,6 +1,5 @@
 package org.overparam.job;
 
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +12,17 @@ import java.util.Map;
  */
 public final class TrainMetrics {
     /** Column names, in order. */
-    public static final List<String> COLUMNS = List.of("m", "iteration", "loss", "gradient_norm", "pattern_change_fraction",
-            "max_weight_distance", "weight_distance_fro", "seconds", "lambda_min_h", "h_relative_change");
+    public static final List<String> COLUMNS = List.of(
+            "m",
+            "iteration",
+            "loss",
+            "gradient_norm",
+            "pattern_change_fraction",
+            "max_weight_distance",
+            "weight_distance_fro",
+            "seconds",
+            "lambda_min_h",
+            "h_relative_change");
 
     /**
      * @param loss                  L(W(k)) = sum_i (f(x_i) - y_i)^2 / 2
@@ -24,18 +32,44 @@ public final class TrainMetrics {
      * @param lambdaMinH            lambda_min(H(k)), NaN when not computed at k
      * @param hRelativeChange       ||H(k) - H(0)||_F / ||H(0)||_F, NaN when not computed at k
      */
-    public record Row(int m, int iteration, double loss, double gradientNorm, double patternChangeFraction,
-                      double maxWeightDistance, double weightDistanceFro, double seconds, double lambdaMinH,
-                      double hRelativeChange) {
+    public record Row(
+            int m,
+            int iteration,
+            double loss,
+            double gradientNorm,
+            double patternChangeFraction,
+            double maxWeightDistance,
+            double weightDistanceFro,
+            double seconds,
+            double lambdaMinH,
+            double hRelativeChange) {
         /** This row with the gradient norm, which is known one step after the rest. */
         Row withGradientNorm(double norm) {
-            return new Row(m, iteration, loss, norm, patternChangeFraction, maxWeightDistance, weightDistanceFro, seconds,
-                    lambdaMinH, hRelativeChange);
+            return new Row(
+                    m,
+                    iteration,
+                    loss,
+                    norm,
+                    patternChangeFraction,
+                    maxWeightDistance,
+                    weightDistanceFro,
+                    seconds,
+                    lambdaMinH,
+                    hRelativeChange);
         }
 
         List<Object> values() {
-            return List.of(m, iteration, loss, gradientNorm, patternChangeFraction, maxWeightDistance, weightDistanceFro,
-                    seconds, lambdaMinH, hRelativeChange);
+            return List.of(
+                    m,
+                    iteration,
+                    loss,
+                    gradientNorm,
+                    patternChangeFraction,
+                    maxWeightDistance,
+                    weightDistanceFro,
+                    seconds,
+                    lambdaMinH,
+                    hRelativeChange);
         }
 
         Map<String, Object> toMap() {
@@ -50,10 +84,17 @@ public final class TrainMetrics {
 
         @SuppressWarnings("unchecked")
         static Row fromMap(Map<String, Object> map) {
-            return new Row(((Number) map.get("m")).intValue(), ((Number) map.get("iteration")).intValue(),
-                    num(map, "loss"), num(map, "gradient_norm"), num(map, "pattern_change_fraction"),
-                    num(map, "max_weight_distance"), num(map, "weight_distance_fro"), num(map, "seconds"),
-                    num(map, "lambda_min_h"), num(map, "h_relative_change"));
+            return new Row(
+                    ((Number) map.get("m")).intValue(),
+                    ((Number) map.get("iteration")).intValue(),
+                    num(map, "loss"),
+                    num(map, "gradient_norm"),
+                    num(map, "pattern_change_fraction"),
+                    num(map, "max_weight_distance"),
+                    num(map, "weight_distance_fro"),
+                    num(map, "seconds"),
+                    num(map, "lambda_min_h"),
+                    num(map, "h_relative_change"));
         }
 
         private static double num(Map<String, Object> map, String key) {
@@ -62,12 +103,12 @@ public final class TrainMetrics {
         }
     }
 
-    private TrainMetrics() {
-    }
+    private TrainMetrics() {}
 
     /** Writes {@code metrics/} (Parquet, one file) and {@code metrics.csv}. */
     public static void write(RunDirectory dir, List<Row> rows) {
-        List<Table.Column> columns = new ArrayList<>(List.of(Table.Column.of("m", Table.Type.INT), Table.Column.of("iteration", Table.Type.INT)));
+        List<Table.Column> columns = new ArrayList<>(
+                List.of(Table.Column.of("m", Table.Type.INT), Table.Column.of("iteration", Table.Type.INT)));
         for (String c : COLUMNS.subList(2, COLUMNS.size())) columns.add(Table.Column.nullable(c, Table.Type.DOUBLE));
         Table table = new Table("metrics", columns);
         for (Row r : rows) table.add(r.values().toArray());

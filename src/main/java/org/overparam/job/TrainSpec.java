@@ -3,13 +3,12 @@ package org.overparam.job;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import org.overparam.UserError;
-import org.overparam.model.Precision;
-import org.overparam.model.UnitRepresentation;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.overparam.UserError;
+import org.overparam.model.Precision;
+import org.overparam.model.UnitRepresentation;
 
 /** The {@code train.*} settings, checked; each is documented in {@code reference.conf}. */
 public final class TrainSpec {
@@ -28,6 +27,7 @@ public final class TrainSpec {
     public final int sampleBlocks;
     /** How each unit block holds its weights; null = the cost model chooses ({@code auto}). */
     public final UnitRepresentation representation;
+
     public final double progressSeconds;
     public final boolean reportPeak;
 
@@ -38,15 +38,18 @@ public final class TrainSpec {
                     + "signed-quadratic (Ge et al.), found '" + model + "'.");
         }
         if (model.equals("relu") && !c.getString("optimizer").trim().equalsIgnoreCase("gd")) {
-            throw new UserError("train.optimizer: the relu model trains with gd only, found '" + c.getString("optimizer") + "'.");
+            throw new UserError(
+                    "train.optimizer: the relu model trains with gd only, found '" + c.getString("optimizer") + "'.");
         }
         if (model.equals("relu") && c.getInt("features.k") > 0) {
-            throw new UserError("train.features.k: random features feed the quadratic models only; the relu model needs features.k = 0.");
+            throw new UserError(
+                    "train.features.k: random features feed the quadratic models only; the relu model needs features.k = 0.");
         }
         widths = new ArrayList<>();
         if (c.getValue("width").valueType() == ConfigValueType.LIST) widths.addAll(c.getIntList("width"));
         else widths.add(c.getInt("width"));
-        if (widths.isEmpty()) throw new UserError("train.width: expected a width or a non-empty list of widths, found [].");
+        if (widths.isEmpty())
+            throw new UserError("train.width: expected a width or a non-empty list of widths, found [].");
         for (int m : widths) {
             if (m < 1) throw new UserError("train.width: expected widths >= 1, found " + m + ".");
         }
@@ -71,7 +74,8 @@ public final class TrainSpec {
 
     private static double positive(Config c, String key) {
         double v = c.getDouble(key);
-        if (!(v > 0) || Double.isInfinite(v)) throw new UserError("train." + key + ": expected a finite number > 0, found " + v + ".");
+        if (!(v > 0) || Double.isInfinite(v))
+            throw new UserError("train." + key + ": expected a finite number > 0, found " + v + ".");
         return v;
     }
 
@@ -85,7 +89,8 @@ public final class TrainSpec {
         try {
             return new TrainSpec(config.getConfig("train"));
         } catch (ConfigException e) {
-            throw new UserError("A train setting has the wrong type: " + e.getMessage() + ". See 'overparam train --help'.");
+            throw new UserError(
+                    "A train setting has the wrong type: " + e.getMessage() + ". See 'overparam train --help'.");
         }
     }
 }

@@ -13,8 +13,7 @@ import org.overparam.linalg.Gemm;
 public final class CosineTiles {
     static final int CHUNK = 1024;
 
-    private CosineTiles() {
-    }
+    private CosineTiles() {}
 
     /**
      * @param a     {@code ra x d} row-major

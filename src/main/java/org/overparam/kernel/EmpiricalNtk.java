@@ -16,8 +16,7 @@ import org.overparam.linalg.Gemm;
 public final class EmpiricalNtk {
     static final int UNITS = 512;
 
-    private EmpiricalNtk() {
-    }
+    private EmpiricalNtk() {}
 
     /**
      * The tile of rows {@code i0 .. i0+ri} of block I against rows {@code j0 .. j0+rj} of block J.
@@ -26,8 +25,8 @@ public final class EmpiricalNtk {
      * @param bitsI block I's activation pattern (m bits per row)
      * @return ri x rj, row-major
      */
-    public static double[] tile(double[] xI, long[] bitsI, int i0, int ri, double[] xJ, long[] bitsJ, int j0, int rj,
-                                int d, int m) {
+    public static double[] tile(
+            double[] xI, long[] bitsI, int i0, int ri, double[] xJ, long[] bitsJ, int j0, int rj, int d, int m) {
         double[] gram = new double[ri * rj];
         Gemm.abt(xI, i0 * d, ri, xJ, j0 * d, rj, d, gram);
         double[] both = new double[ri * rj];

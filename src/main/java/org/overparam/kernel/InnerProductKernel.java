@@ -1,9 +1,8 @@
 package org.overparam.kernel;
 
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
 import java.util.Locale;
+import org.overparam.linalg.Gemm;
 
 /**
  * Kernels that are a function of the inner product only, {@code K_ij = k(x_i . x_j)}, computed tile by tile as one
@@ -70,8 +69,17 @@ public enum InnerProductKernel implements Serializable {
      * diagonal tile only i &lt; j), from the same inner products: no second pass over the data. {@code parallel} may be
      * null.
      */
-    public double[] tile(double[] a, int i0, int ri, double[] b, int j0, int rj, int d, boolean diagonal, double tol,
-                         long[] parallel) {
+    public double[] tile(
+            double[] a,
+            int i0,
+            int ri,
+            double[] b,
+            int j0,
+            int rj,
+            int d,
+            boolean diagonal,
+            double tol,
+            long[] parallel) {
         double[] t = new double[ri * rj];
         Gemm.abt(a, i0 * d, ri, b, j0 * d, rj, d, t);
         double[] na = norms(a, i0, ri, d), nb = diagonal ? na : norms(b, j0, rj, d);

@@ -6,8 +6,7 @@ package org.overparam.kernel;
  * {@code t = x_i . x_j} for unit-norm inputs; t is clamped to [-1, 1] against rounding.
  */
 public final class ReluNtk {
-    private ReluNtk() {
-    }
+    private ReluNtk() {}
 
     /** The kernel value for an inner product t of two unit vectors. */
     public static double value(double t) {
@@ -47,7 +46,8 @@ public final class ReluNtk {
         }
         double z = (1 - c) * 0.5;
         double s = Math.sqrt(z);
-        double df = Double.longBitsToDouble(Double.doubleToRawLongBits(s) & 0xffffffff00000000L); // s with 32 low bits cleared
+        double df = Double.longBitsToDouble(
+                Double.doubleToRawLongBits(s) & 0xffffffff00000000L); // s with 32 low bits cleared
         double corr = (z - df * df) / (s + df);
         double w = ratio(z) * s + corr;
         return 2.0 * (df + w);

@@ -14,8 +14,7 @@ import org.netlib.util.intW;
  * {@code ncv} plus a few restarts' worth of applications; memory {@code 8 n (ncv + 3)} bytes.
  */
 public final class ArpackEigen {
-    private ArpackEigen() {
-    }
+    private ArpackEigen() {}
 
     /**
      * @param values      the k largest eigenvalues, decreasing
@@ -24,8 +23,7 @@ public final class ArpackEigen {
      * @param iterations  ARPACK's restart iterations
      * @param applications applications of H (ARPACK's count)
      */
-    public record Result(double[] values, double[][] vectors, double[] residuals, int iterations, int applications) {
-    }
+    public record Result(double[] values, double[][] vectors, double[] residuals, int iterations, int applications) {}
 
     /**
      * @param k   eigenpairs wanted, {@code 1 <= k < n}
@@ -34,7 +32,8 @@ public final class ArpackEigen {
      */
     public static Result largest(SymmetricOperator op, int k, double tol, int maxIterations) {
         int n = op.n();
-        if (k < 1 || k >= n) throw new IllegalArgumentException("ArpackEigen: expected 1 <= k < n = " + n + ", found k = " + k);
+        if (k < 1 || k >= n)
+            throw new IllegalArgumentException("ArpackEigen: expected 1 <= k < n = " + n + ", found k = " + k);
         int ncv = Math.min(Math.max(2 * k, 20), n);
         var arpack = NativeLibraries.arpack();
         intW ido = new intW(0), info = new intW(0);
@@ -60,7 +59,9 @@ public final class ArpackEigen {
         }
         if (info.val != 0) {
             String why = switch (info.val) {
-                case 1 -> "the maximum of " + maxIterations + " iterations was reached with " + iparam[4] + " of " + k + " pairs converged";
+                case 1 ->
+                    "the maximum of " + maxIterations + " iterations was reached with " + iparam[4] + " of " + k
+                            + " pairs converged";
                 case 3 -> "no shifts could be applied (increase ncv)";
                 case -9999 -> "the Lanczos factorization could not be built";
                 default -> "info = " + info.val + " (see the dsaupd documentation)";
@@ -72,10 +73,32 @@ public final class ArpackEigen {
         double[] z = new double[n * converged];
         boolean[] select = new boolean[ncv];
         intW ierr = new intW(0);
-        arpack.dseupd(true, "A", select, d, z, n, 0.0, "I", n, "LA", new intW(converged), tol, resid, ncv, v, n, iparam, ipntr, workd,
-                workl, lworkl, ierr);
+        arpack.dseupd(
+                true,
+                "A",
+                select,
+                d,
+                z,
+                n,
+                0.0,
+                "I",
+                n,
+                "LA",
+                new intW(converged),
+                tol,
+                resid,
+                ncv,
+                v,
+                n,
+                iparam,
+                ipntr,
+                workd,
+                workl,
+                lworkl,
+                ierr);
         if (ierr.val != 0) throw new ArithmeticException("ARPACK dseupd: info = " + ierr.val);
-        if (converged < k) throw new ArithmeticException("ARPACK: only " + converged + " of " + k + " eigenpairs converged");
+        if (converged < k)
+            throw new ArithmeticException("ARPACK: only " + converged + " of " + k + " eigenpairs converged");
         double[] values = new double[k];
         double[][] vectors = new double[k][];
         double[] residuals = new double[k];

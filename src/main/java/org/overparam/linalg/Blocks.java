@@ -2,8 +2,7 @@ package org.overparam.linalg;
 
 /** Helpers for blocks of b vectors of length n stored n x b row-major (entry i of vector c at {@code i * b + c}). */
 final class Blocks {
-    private Blocks() {
-    }
+    private Blocks() {}
 
     static void check(double[] x, double[] y, int n, int b, String who) {
         if (b < 1 || x.length < (long) n * b || y.length < (long) n * b) {

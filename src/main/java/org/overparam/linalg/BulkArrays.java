@@ -14,8 +14,7 @@ import java.nio.ByteOrder;
 public final class BulkArrays {
     static final int CHUNK_DOUBLES = 1 << 17;
 
-    private BulkArrays() {
-    }
+    private BulkArrays() {}
 
     public static void write(ObjectOutputStream out, double[] a) throws IOException {
         out.writeInt(a == null ? -1 : a.length);

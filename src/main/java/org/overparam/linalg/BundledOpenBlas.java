@@ -27,67 +27,68 @@ import org.bytedeco.openblas.global.openblas_full;
  */
 final class BundledOpenBlas {
 
-  /** JavaCPP's name for the preloaded OpenBLAS library (see the openblas presets' preload list). */
-  private static final String LIBRARY_KEY = "openblas@.0";
+    /** JavaCPP's name for the preloaded OpenBLAS library (see the openblas presets' preload list). */
+    private static final String LIBRARY_KEY = "openblas@.0";
 
-  /**
-   * The bundled library to hand to netlib.
-   *
-   * @param path absolute path of the OpenBLAS file
-   * @param controlled whether {@code path} was verified to be the copy bytedeco's functions act on
-   *     (otherwise it is JavaCPP's libopenblas.so.0 and thread settings may not reach it)
-   */
-  record Loaded(String path, boolean controlled) {}
+    /**
+     * The bundled library to hand to netlib.
+     *
+     * @param path absolute path of the OpenBLAS file
+     * @param controlled whether {@code path} was verified to be the copy bytedeco's functions act on
+     *     (otherwise it is JavaCPP's libopenblas.so.0 and thread settings may not reach it)
+     */
+    record Loaded(String path, boolean controlled) {}
 
-  private BundledOpenBlas() {}
+    private BundledOpenBlas() {}
 
-  /**
-   * Loads the bundled OpenBLAS and, if {@code threads > 0}, sets its thread count.
-   *
-   * @throws LinkageError (e.g. UnsatisfiedLinkError) if the jar has no library for this platform;
-   *     {@link IllegalStateException} if JavaCPP loaded no OpenBLAS file
-   */
-  static Loaded load(int threads) {
-    Loader.load(openblas_full.class);
-    // Bind every function used here and in config()/threads() now, before netlib opens any copy.
-    if (threads > 0) {
-      openblas_full.openblas_set_num_threads(threads);
+    /**
+     * Loads the bundled OpenBLAS and, if {@code threads > 0}, sets its thread count.
+     *
+     * @throws LinkageError (e.g. UnsatisfiedLinkError) if the jar has no library for this platform;
+     *     {@link IllegalStateException} if JavaCPP loaded no OpenBLAS file
+     */
+    static Loaded load(int threads) {
+        Loader.load(openblas_full.class);
+        // Bind every function used here and in config()/threads() now, before netlib opens any copy.
+        if (threads > 0) {
+            openblas_full.openblas_set_num_threads(threads);
+        }
+        threads();
+        config();
+        long address = openblas_full.openblas_get_corename().address();
+        String controlled = MappedLibraries.fileContaining(MappedLibraries.currentLines(), address);
+        if (!controlled.isEmpty()
+                && Path.of(controlled).getFileName().toString().startsWith("libopenblas")) {
+            return new Loaded(controlled, true);
+        }
+        return new Loaded(libraryPath(Loader.getLoadedLibraries()), false);
     }
-    threads();
-    config();
-    long address = openblas_full.openblas_get_corename().address();
-    String controlled = MappedLibraries.fileContaining(MappedLibraries.currentLines(), address);
-    if (!controlled.isEmpty() && Path.of(controlled).getFileName().toString().startsWith("libopenblas")) {
-      return new Loaded(controlled, true);
+
+    /** {@code openblas_get_config()}, e.g. "OpenBLAS 0.3.31 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
+    static String config() {
+        return openblas_full.openblas_get_config().getString().trim();
     }
-    return new Loaded(libraryPath(Loader.getLoadedLibraries()), false);
-  }
 
-  /** {@code openblas_get_config()}, e.g. "OpenBLAS 0.3.31 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
-  static String config() {
-    return openblas_full.openblas_get_config().getString().trim();
-  }
-
-  /** {@code openblas_set_num_threads(threads)} on the controlled copy. */
-  static void setThreads(int threads) {
-    openblas_full.openblas_set_num_threads(threads);
-  }
-
-  /** {@code openblas_get_num_threads()}: the threads the controlled copy uses now. */
-  static int threads() {
-    return openblas_full.openblas_get_num_threads();
-  }
-
-  /** Picks the OpenBLAS library from JavaCPP's map of loaded libraries (name to absolute path). */
-  static String libraryPath(Map<String, String> loaded) {
-    String path = loaded.get(LIBRARY_KEY);
-    if (path == null) {
-      path = loaded.values().stream()
-          .filter(p -> Path.of(p).getFileName().toString().startsWith("libopenblas.so"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException(
-              "JavaCPP loaded no libopenblas.so; loaded libraries: " + loaded.keySet()));
+    /** {@code openblas_set_num_threads(threads)} on the controlled copy. */
+    static void setThreads(int threads) {
+        openblas_full.openblas_set_num_threads(threads);
     }
-    return path;
-  }
+
+    /** {@code openblas_get_num_threads()}: the threads the controlled copy uses now. */
+    static int threads() {
+        return openblas_full.openblas_get_num_threads();
+    }
+
+    /** Picks the OpenBLAS library from JavaCPP's map of loaded libraries (name to absolute path). */
+    static String libraryPath(Map<String, String> loaded) {
+        String path = loaded.get(LIBRARY_KEY);
+        if (path == null) {
+            path = loaded.values().stream()
+                    .filter(p -> Path.of(p).getFileName().toString().startsWith("libopenblas.so"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "JavaCPP loaded no libopenblas.so; loaded libraries: " + loaded.keySet()));
+        }
+        return path;
+    }
 }

@@ -14,8 +14,7 @@ package org.overparam.linalg;
  * Memory: five n x b blocks. Inputs are not modified.
  */
 public final class ConjugateGradient {
-    private ConjugateGradient() {
-    }
+    private ConjugateGradient() {}
 
     /**
      * One right-hand side's outcome.
@@ -27,8 +26,13 @@ public final class ConjugateGradient {
      * @param quadraticForm     {@code y . x}, the estimate of {@code y^T H^{-1} y}
      * @param residualNormSquared {@code ||y - H x||^2}, for the error bound {@code ||r||^2 / lambda_min}
      */
-    public record Solution(double[] x, int iterations, double relativeResidual, boolean converged, double quadraticForm,
-                           double residualNormSquared) {
+    public record Solution(
+            double[] x,
+            int iterations,
+            double relativeResidual,
+            boolean converged,
+            double quadraticForm,
+            double residualNormSquared) {
         /** The bound {@code ||r||^2 / lambda_min} on {@code |y^T H^{-1} y - y . x|}, relative to {@code y . x}. */
         public double relativeQuadraticFormError(double lambdaMin) {
             return residualNormSquared / lambdaMin / Math.abs(quadraticForm);
@@ -47,22 +51,36 @@ public final class ConjugateGradient {
      *
      * @param progress called after each iteration with (iteration, largest relative residual still active), or null
      */
-    public static Solution[] solve(SymmetricOperator op, Preconditioner p, double[][] ys, double tol, int maxIterations,
-                                   java.util.function.BiConsumer<Integer, Double> progress) {
+    public static Solution[] solve(
+            SymmetricOperator op,
+            Preconditioner p,
+            double[][] ys,
+            double tol,
+            int maxIterations,
+            java.util.function.BiConsumer<Integer, Double> progress) {
         int n = op.n(), b = ys.length;
         if (b < 1) throw new IllegalArgumentException("ConjugateGradient: expected at least one right-hand side");
-        if (!(tol > 0) || tol >= 1) throw new IllegalArgumentException("ConjugateGradient: tolerance must be in (0, 1), found " + tol);
-        if (maxIterations < 1) throw new IllegalArgumentException("ConjugateGradient: maxIterations must be >= 1, found " + maxIterations);
-        double[] x = new double[n * b], r = new double[n * b], z = new double[n * b], pp = new double[n * b], q = new double[n * b];
+        if (!(tol > 0) || tol >= 1)
+            throw new IllegalArgumentException("ConjugateGradient: tolerance must be in (0, 1), found " + tol);
+        if (maxIterations < 1)
+            throw new IllegalArgumentException("ConjugateGradient: maxIterations must be >= 1, found " + maxIterations);
+        double[] x = new double[n * b],
+                r = new double[n * b],
+                z = new double[n * b],
+                pp = new double[n * b],
+                q = new double[n * b];
         double[] yNorm = new double[b], rz = new double[b];
         int[] its = new int[b];
         boolean[] active = new boolean[b];
         for (int c = 0; c < b; c++) {
-            if (ys[c].length != n) throw new IllegalArgumentException("ConjugateGradient: right-hand side " + c + " has " + ys[c].length + " entries, expected " + n);
+            if (ys[c].length != n)
+                throw new IllegalArgumentException(
+                        "ConjugateGradient: right-hand side " + c + " has " + ys[c].length + " entries, expected " + n);
             Blocks.setColumn(r, n, b, c, ys[c]);
             yNorm[c] = Blocks.norm(ys[c]);
             if (!(yNorm[c] > 0) || !Double.isFinite(yNorm[c])) {
-                throw new IllegalArgumentException("ConjugateGradient: right-hand side " + c + " is zero or not finite");
+                throw new IllegalArgumentException(
+                        "ConjugateGradient: right-hand side " + c + " is zero or not finite");
             }
             active[c] = true;
         }

@@ -11,28 +11,29 @@ import java.util.SplittableRandom;
  * per thread, {@code 24 n^2} bytes each.
  */
 public final class DgemmPeak {
-    private DgemmPeak() {
-    }
+    private DgemmPeak() {}
 
     public static double gflops(int n, int threads, int repeats) throws InterruptedException {
         List<Thread> workers = new ArrayList<>();
         double[] best = new double[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;
-            Thread w = new Thread(() -> {
-                SplittableRandom rng = new SplittableRandom(id);
-                double[] a = new double[n * n], b = new double[n * n], c = new double[n * n];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = rng.nextDouble();
-                    b[i] = rng.nextDouble();
-                }
-                for (int r = 0; r <= repeats; r++) {
-                    long t0 = System.nanoTime();
-                    Gemm.abt(a, 0, n, b, 0, n, n, c);
-                    double rate = 2.0 * n * n * n / (System.nanoTime() - t0);
-                    if (r > 0) best[id] = Math.max(best[id], rate);
-                }
-            }, "dgemm-peak-" + t);
+            Thread w = new Thread(
+                    () -> {
+                        SplittableRandom rng = new SplittableRandom(id);
+                        double[] a = new double[n * n], b = new double[n * n], c = new double[n * n];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = rng.nextDouble();
+                            b[i] = rng.nextDouble();
+                        }
+                        for (int r = 0; r <= repeats; r++) {
+                            long t0 = System.nanoTime();
+                            Gemm.abt(a, 0, n, b, 0, n, n, c);
+                            double rate = 2.0 * n * n * n / (System.nanoTime() - t0);
+                            if (r > 0) best[id] = Math.max(best[id], rate);
+                        }
+                    },
+                    "dgemm-peak-" + t);
             workers.add(w);
             w.start();
         }

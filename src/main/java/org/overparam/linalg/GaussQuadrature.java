@@ -1,8 +1,7 @@
 package org.overparam.linalg;
 
-import org.netlib.util.intW;
-
 import java.util.function.DoubleUnaryOperator;
+import org.netlib.util.intW;
 
 /**
  * The m-point Gauss quadrature of the spectral measure of a start vector u,
@@ -39,7 +38,8 @@ public final class GaussQuadrature {
         intW info = new intW(0);
         NativeLibraries.lapack().dstev("V", m, d, e, z, m, work, info);
         if (info.val != 0) {
-            throw new ArithmeticException("LAPACK dstev failed on the " + m + " x " + m + " Lanczos matrix: info = " + info.val);
+            throw new ArithmeticException(
+                    "LAPACK dstev failed on the " + m + " x " + m + " Lanczos matrix: info = " + info.val);
         }
         double[] w = new double[m], r = new double[m];
         double sum = 0;

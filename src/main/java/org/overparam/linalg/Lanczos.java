@@ -25,8 +25,7 @@ public final class Lanczos {
     /** Relative size of beta below which the Krylov space counts as invariant. */
     public static final double BREAKDOWN = 1e-10;
 
-    private Lanczos() {
-    }
+    private Lanczos() {}
 
     /**
      * One start's recurrence coefficients.
@@ -50,7 +49,8 @@ public final class Lanczos {
         /** The Gauss quadrature of the first m steps (m nodes), for error estimates by comparison. */
         public GaussQuadrature quadrature(int m) {
             if (m < 1 || m > steps()) {
-                throw new IllegalArgumentException("Lanczos.Run.quadrature: m must be in [1, " + steps() + "], found " + m);
+                throw new IllegalArgumentException(
+                        "Lanczos.Run.quadrature: m must be in [1, " + steps() + "], found " + m);
             }
             boolean exact = invariant && m == steps();
             return GaussQuadrature.of(alpha, beta, m, normSquared, exact);
@@ -75,9 +75,12 @@ public final class Lanczos {
         double[] norms2 = new double[b];
         for (int c = 0; c < b; c++) {
             double[] u = starts[c];
-            if (u.length != n) throw new IllegalArgumentException("Lanczos: start " + c + " has " + u.length + " entries, expected n = " + n);
+            if (u.length != n)
+                throw new IllegalArgumentException(
+                        "Lanczos: start " + c + " has " + u.length + " entries, expected n = " + n);
             for (double v : u) {
-                if (!Double.isFinite(v)) throw new IllegalArgumentException("Lanczos: start " + c + " has a non-finite entry " + v);
+                if (!Double.isFinite(v))
+                    throw new IllegalArgumentException("Lanczos: start " + c + " has a non-finite entry " + v);
             }
             double nrm = Blocks.norm(u);
             if (nrm == 0) throw new IllegalArgumentException("Lanczos: start " + c + " is the zero vector");
@@ -118,7 +121,8 @@ public final class Lanczos {
                 double bj = blas.dnrm2(n, w, 1);
                 beta[c][j] = bj;
                 double scale = 0;
-                for (int k = 0; k <= j; k++) scale = Math.max(scale, Math.abs(alpha[c][k]) + (k > 0 ? beta[c][k - 1] : 0));
+                for (int k = 0; k <= j; k++)
+                    scale = Math.max(scale, Math.abs(alpha[c][k]) + (k > 0 ? beta[c][k - 1] : 0));
                 if (bj <= BREAKDOWN * scale || j == n - 1) {
                     done[c] = j + 1;
                     invariant[c] = bj <= BREAKDOWN * scale || j == n - 1;
@@ -132,7 +136,11 @@ public final class Lanczos {
         List<Run> out = new ArrayList<>(b);
         for (int c = 0; c < b; c++) {
             int s = done[c] > 0 ? done[c] : m;
-            out.add(new Run(java.util.Arrays.copyOf(alpha[c], s), java.util.Arrays.copyOf(beta[c], s), norms2[c], invariant[c]));
+            out.add(new Run(
+                    java.util.Arrays.copyOf(alpha[c], s),
+                    java.util.Arrays.copyOf(beta[c], s),
+                    norms2[c],
+                    invariant[c]));
         }
         return out;
     }

@@ -1,10 +1,9 @@
 package org.overparam.linalg;
 
-import org.overparam.Seeds;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
 
 /**
  * The smallest eigenpair of a symmetric positive definite H by the locally optimal block preconditioned conjugate
@@ -29,8 +28,7 @@ public final class Lobpcg {
     /** Relative norm below which a new direction counts as inside the current basis and is dropped. */
     static final double DROP = 1e-10;
 
-    private Lobpcg() {
-    }
+    private Lobpcg() {}
 
     /**
      * @param value      the Rayleigh quotient theta of the smallest Ritz pair
@@ -41,7 +39,13 @@ public final class Lobpcg {
      * @param valueErrorEstimate the Kato-Temple estimate of {@code (theta - lambda_1) / theta} at the last iteration
      *                   (infinite with a block of one)
      */
-    public record Result(double value, double[] vector, double residual, int iterations, boolean converged, double valueErrorEstimate) {
+    public record Result(
+            double value,
+            double[] vector,
+            double residual,
+            int iterations,
+            boolean converged,
+            double valueErrorEstimate) {
         /** {@code residual / theta}: the relative distance from theta to the nearest eigenvalue is at most this. */
         public double relativeResidual() {
             return residual / Math.abs(value);
@@ -49,8 +53,13 @@ public final class Lobpcg {
     }
 
     /** As {@link #smallest(SymmetricOperator, ConjugateGradient.Preconditioner, int, double, int, long, java.util.function.BiConsumer)} with one vector. */
-    public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, double tol, int maxIterations,
-                                  long seed, java.util.function.BiConsumer<Integer, Double> progress) {
+    public static Result smallest(
+            SymmetricOperator op,
+            ConjugateGradient.Preconditioner t,
+            double tol,
+            int maxIterations,
+            long seed,
+            java.util.function.BiConsumer<Integer, Double> progress) {
         return smallest(op, t, 1, tol, maxIterations, seed, progress);
     }
 
@@ -60,8 +69,14 @@ public final class Lobpcg {
      *
      * @param block the block size s, {@code 1 <= s}, at most n / 3
      */
-    public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, int block, double tol, int maxIterations,
-                                  long seed, java.util.function.BiConsumer<Integer, Double> progress) {
+    public static Result smallest(
+            SymmetricOperator op,
+            ConjugateGradient.Preconditioner t,
+            int block,
+            double tol,
+            int maxIterations,
+            long seed,
+            java.util.function.BiConsumer<Integer, Double> progress) {
         return smallest(op, t, block, tol, 0, maxIterations, seed, progress);
     }
 
@@ -70,8 +85,15 @@ public final class Lobpcg {
      * java.util.function.BiConsumer)}, and stops as well once the Kato-Temple estimate of the value's relative error,
      * {@code (||r|| / theta)^2 theta / (theta_2 - theta)}, is at most {@code valueTolerance} (0: never).
      */
-    public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, int block, double tol, double valueTolerance,
-                                  int maxIterations, long seed, java.util.function.BiConsumer<Integer, Double> progress) {
+    public static Result smallest(
+            SymmetricOperator op,
+            ConjugateGradient.Preconditioner t,
+            int block,
+            double tol,
+            double valueTolerance,
+            int maxIterations,
+            long seed,
+            java.util.function.BiConsumer<Integer, Double> progress) {
         return smallest(op, t, block, null, tol, valueTolerance, maxIterations, seed, progress);
     }
 
@@ -79,17 +101,27 @@ public final class Lobpcg {
      * As above, starting from the given vectors ({@link SubsetStart}); the block is filled up to s with seeded random
      * vectors when fewer are given (null: all random).
      */
-    public static Result smallest(SymmetricOperator op, ConjugateGradient.Preconditioner t, int block, double[][] start, double tol,
-                                  double valueTolerance, int maxIterations, long seed, java.util.function.BiConsumer<Integer, Double> progress) {
+    public static Result smallest(
+            SymmetricOperator op,
+            ConjugateGradient.Preconditioner t,
+            int block,
+            double[][] start,
+            double tol,
+            double valueTolerance,
+            int maxIterations,
+            long seed,
+            java.util.function.BiConsumer<Integer, Double> progress) {
         int n = op.n();
-        if (!(valueTolerance >= 0)) throw new IllegalArgumentException("Lobpcg: value tolerance must be >= 0, found " + valueTolerance);
+        if (!(valueTolerance >= 0))
+            throw new IllegalArgumentException("Lobpcg: value tolerance must be >= 0, found " + valueTolerance);
         if (!(tol > 0)) throw new IllegalArgumentException("Lobpcg: tolerance must be > 0, found " + tol);
         int s = Math.max(1, Math.min(block, n / 3));
         List<double[]> x = new ArrayList<>();
         for (int c = 0; c < s; c++) {
             if (start != null && c < start.length) {
                 if (start[c].length != n) {
-                    throw new IllegalArgumentException("Lobpcg: start vector " + c + " has " + start[c].length + " entries, expected n = " + n);
+                    throw new IllegalArgumentException(
+                            "Lobpcg: start vector " + c + " has " + start[c].length + " entries, expected n = " + n);
                 }
                 x.add(start[c].clone());
                 continue;
@@ -117,7 +149,9 @@ public final class Lobpcg {
                 r.add(rc);
             }
             double rel = Blocks.norm(r.get(0)) / Math.abs(theta[0]);
-            estimate = theta.length > 1 && theta[1] > theta[0] ? rel * rel * Math.abs(theta[0]) / (theta[1] - theta[0]) : Double.POSITIVE_INFINITY;
+            estimate = theta.length > 1 && theta[1] > theta[0]
+                    ? rel * rel * Math.abs(theta[0]) / (theta[1] - theta[0])
+                    : Double.POSITIVE_INFINITY;
             if (progress != null) progress.accept(it, rel);
             if (rel <= tol || estimate <= valueTolerance) {
                 converged = true;
@@ -147,10 +181,15 @@ public final class Lobpcg {
             int k = s0.size(), m = x.size();
             double[] a = new double[k * k];
             for (int i = 0; i < k; i++) {
-                for (int j = 0; j <= i; j++) a[i * k + j] = a[j * k + i] = 0.5 * (Blocks.dot(s0.get(i), hs.get(j)) + Blocks.dot(s0.get(j), hs.get(i)));
+                for (int j = 0; j <= i; j++)
+                    a[i * k + j] =
+                            a[j * k + i] = 0.5 * (Blocks.dot(s0.get(i), hs.get(j)) + Blocks.dot(s0.get(j), hs.get(i)));
             }
             SymmetricEigen e = SymmetricEigen.withVectors(a, k);
-            List<double[]> nx = new ArrayList<>(), nhx = new ArrayList<>(), np = new ArrayList<>(), nhp = new ArrayList<>();
+            List<double[]> nx = new ArrayList<>(),
+                    nhx = new ArrayList<>(),
+                    np = new ArrayList<>(),
+                    nhp = new ArrayList<>();
             for (int c = 0; c < m; c++) {
                 double[] v = new double[n], hv = new double[n], pv = new double[n], hpv = new double[n];
                 for (int j = 0; j < k; j++) {
@@ -208,7 +247,8 @@ public final class Lobpcg {
         int k = x.size(), n = x.get(0).length;
         double[] a = new double[k * k];
         for (int i = 0; i < k; i++) {
-            for (int j = 0; j <= i; j++) a[i * k + j] = a[j * k + i] = 0.5 * (Blocks.dot(x.get(i), hx.get(j)) + Blocks.dot(x.get(j), hx.get(i)));
+            for (int j = 0; j <= i; j++)
+                a[i * k + j] = a[j * k + i] = 0.5 * (Blocks.dot(x.get(i), hx.get(j)) + Blocks.dot(x.get(j), hx.get(i)));
         }
         SymmetricEigen e = SymmetricEigen.withVectors(a, k);
         List<double[]> nx = new ArrayList<>(), nhx = new ArrayList<>();

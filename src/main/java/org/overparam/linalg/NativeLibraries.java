@@ -63,301 +63,334 @@ import java.util.Locale;
  */
 public final class NativeLibraries {
 
-  /** System property choosing the route: {@code bundled} or {@code system}. */
-  public static final String ROUTE_PROPERTY = "overparam.blas";
-  /** Environment variable read when {@value #ROUTE_PROPERTY} is absent. */
-  public static final String ROUTE_ENV = "OVERPARAM_BLAS";
-  /** System property: OpenBLAS threads on the bundled route; 0 or absent keeps OpenBLAS's default. */
-  public static final String THREADS_PROPERTY = "overparam.blas.threads";
-  /** Environment variable read when {@value #THREADS_PROPERTY} is absent. */
-  public static final String THREADS_ENV = "OVERPARAM_BLAS_THREADS";
-  /** netlib: full path of the BLAS library its JNI shim opens. */
-  public static final String BLAS_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
-  /** netlib: full path of the LAPACK library its JNI shim opens. */
-  public static final String LAPACK_PATH_PROPERTY = "dev.ludovic.netlib.lapack.nativeLibPath";
-  /** netlib: full path of the ARPACK library its JNI shim opens. */
-  public static final String ARPACK_PATH_PROPERTY = "dev.ludovic.netlib.arpack.nativeLibPath";
+    /** System property choosing the route: {@code bundled} or {@code system}. */
+    public static final String ROUTE_PROPERTY = "overparam.blas";
+    /** Environment variable read when {@value #ROUTE_PROPERTY} is absent. */
+    public static final String ROUTE_ENV = "OVERPARAM_BLAS";
+    /** System property: OpenBLAS threads on the bundled route; 0 or absent keeps OpenBLAS's default. */
+    public static final String THREADS_PROPERTY = "overparam.blas.threads";
+    /** Environment variable read when {@value #THREADS_PROPERTY} is absent. */
+    public static final String THREADS_ENV = "OVERPARAM_BLAS_THREADS";
+    /** netlib: full path of the BLAS library its JNI shim opens. */
+    public static final String BLAS_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
+    /** netlib: full path of the LAPACK library its JNI shim opens. */
+    public static final String LAPACK_PATH_PROPERTY = "dev.ludovic.netlib.lapack.nativeLibPath";
+    /** netlib: full path of the ARPACK library its JNI shim opens. */
+    public static final String ARPACK_PATH_PROPERTY = "dev.ludovic.netlib.arpack.nativeLibPath";
 
-  /** Where the BLAS, LAPACK (and thereby OpenBLAS) libraries come from. */
-  public enum Route {
-    /** OpenBLAS from the org.bytedeco:openblas jar, loaded by JavaCPP. */
-    BUNDLED,
-    /** The system's libblas.so.3 / liblapack.so.3, netlib's own default. */
-    SYSTEM
-  }
+    /** Where the BLAS, LAPACK (and thereby OpenBLAS) libraries come from. */
+    public enum Route {
+        /** OpenBLAS from the org.bytedeco:openblas jar, loaded by JavaCPP. */
+        BUNDLED,
+        /** The system's libblas.so.3 / liblapack.so.3, netlib's own default. */
+        SYSTEM
+    }
 
-  /** What bootstrap decided; written once under the class lock, read without it. */
-  private record State(Route requested, Route route, String fallbackReason, String bundledPath,
-      String userBlasPath, String userLapackPath, List<String> notes) {}
+    /** What bootstrap decided; written once under the class lock, read without it. */
+    private record State(
+            Route requested,
+            Route route,
+            String fallbackReason,
+            String bundledPath,
+            String userBlasPath,
+            String userLapackPath,
+            List<String> notes) {}
 
-  private static final System.Logger LOG = System.getLogger(NativeLibraries.class.getName());
-  private static volatile State state;
+    private static final System.Logger LOG = System.getLogger(NativeLibraries.class.getName());
+    private static volatile State state;
 
-  private NativeLibraries() {}
+    private NativeLibraries() {}
 
-  /**
-   * Chooses the route and sets netlib's library properties; must run before the first netlib
-   * {@code getInstance()} in this JVM. Idempotent and thread-safe: the first call does the work
-   * (bundled route: under a second, plus a one-time extraction of the jar's libraries), later calls
-   * return at the cost of a volatile read.
-   *
-   * @return the route in force (the requested one, or {@link Route#SYSTEM} after a bundled failure)
-   * @throws IllegalArgumentException if {@value #ROUTE_PROPERTY} or {@value #THREADS_PROPERTY}
-   *     (or their environment variables) hold an invalid value
-   */
-  public static Route bootstrap() {
-    State s = state;
-    if (s == null) {
-      synchronized (NativeLibraries.class) {
-        s = state;
+    /**
+     * Chooses the route and sets netlib's library properties; must run before the first netlib
+     * {@code getInstance()} in this JVM. Idempotent and thread-safe: the first call does the work
+     * (bundled route: under a second, plus a one-time extraction of the jar's libraries), later calls
+     * return at the cost of a volatile read.
+     *
+     * @return the route in force (the requested one, or {@link Route#SYSTEM} after a bundled failure)
+     * @throws IllegalArgumentException if {@value #ROUTE_PROPERTY} or {@value #THREADS_PROPERTY}
+     *     (or their environment variables) hold an invalid value
+     */
+    public static Route bootstrap() {
+        State s = state;
         if (s == null) {
-          s = initialise();
-          state = s;
+            synchronized (NativeLibraries.class) {
+                s = state;
+                if (s == null) {
+                    s = initialise();
+                    state = s;
+                }
+            }
         }
-      }
+        return s.route();
     }
-    return s.route();
-  }
 
-  /**
-   * Sets the bundled OpenBLAS's thread count now (for example 1 per Spark task, so concurrent tasks do not
-   * oversubscribe the cores). A no-op returning false on the system route, where OpenBLAS reads
-   * {@code OPENBLAS_NUM_THREADS} at load time instead.
-   */
-  public static boolean setThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, found " + threads);
-    }
-    bootstrap();
-    if (state.route() != Route.BUNDLED || state.bundledPath() == null) {
-      return false;
-    }
-    BundledOpenBlas.setThreads(threads);
-    return true;
-  }
-
-  /** The bundled OpenBLAS's current thread count, or 0 on the system route. */
-  public static int threads() {
-    bootstrap();
-    return state.route() == Route.BUNDLED && state.bundledPath() != null ? BundledOpenBlas.threads() : 0;
-  }
-
-  /** Whether the user fixed the thread count ({@value #THREADS_PROPERTY} or {@value #THREADS_ENV}). */
-  public static boolean threadsConfigured() {
-    return System.getProperty(THREADS_PROPERTY) != null || System.getenv(THREADS_ENV) != null;
-  }
-
-  /**
-   * Runs {@code work} with all cores given to OpenBLAS, then restores the previous count: for a large LAPACK call on
-   * the driver while no Spark task runs (in local mode the executors share the driver's OpenBLAS).
-   */
-  public static <T> T withAllCores(java.util.function.Supplier<T> work) {
-    int before = threads();
-    int cores = Runtime.getRuntime().availableProcessors();
-    boolean change = before > 0 && before != cores && !threadsConfigured();
-    if (change) {
-      setThreads(cores);
-    }
-    try {
-      return work.get();
-    } finally {
-      if (change) {
-        setThreads(before);
-      }
-    }
-  }
-
-  /** netlib's BLAS instance, after {@link #bootstrap()}. */
-  public static BLAS blas() {
-    bootstrap();
-    return BLAS.getInstance();
-  }
-
-  /** netlib's LAPACK instance, after {@link #bootstrap()}. */
-  public static LAPACK lapack() {
-    bootstrap();
-    return LAPACK.getInstance();
-  }
-
-  /** netlib's ARPACK instance, after {@link #bootstrap()}. */
-  public static ARPACK arpack() {
-    bootstrap();
-    return ARPACK.getInstance();
-  }
-
-  /**
-   * What loaded, for logs and the run manifest. Loads all three netlib instances if not yet loaded and
-   * reads {@code /proc/self/maps} (a few hundred lines; empty library paths off Linux), so call it once
-   * per run, not per operation.
-   */
-  public static LibraryReport report() {
-    bootstrap();
-    State s = state;
-    BLAS blas = BLAS.getInstance();
-    LAPACK lapack = LAPACK.getInstance();
-    ARPACK arpack = ARPACK.getInstance();
-    List<String> mapped = MappedLibraries.current();
-    String bundled = s.bundledPath();
-    LibraryReport.Backend b = backend(blas.getClass(), blas instanceof NativeBLAS, mapped,
-        System.getProperty(BLAS_PATH_PROPERTY), soname("blas", "libblas.so.3"), bundled,
-        s.userBlasPath());
-    LibraryReport.Backend l = backend(lapack.getClass(), lapack instanceof NativeLAPACK, mapped,
-        System.getProperty(LAPACK_PATH_PROPERTY), soname("lapack", "liblapack.so.3"), bundled,
-        s.userLapackPath());
-    String userArpack = System.getProperty(ARPACK_PATH_PROPERTY);
-    LibraryReport.Backend a = backend(arpack.getClass(), arpack instanceof NativeARPACK, mapped, userArpack,
-        soname("arpack", "libarpack.so.2"), bundled, realPath(userArpack));
-    List<String> notes = new ArrayList<>(s.notes());
-    if (s.route() == Route.BUNDLED && b.isNative() && !b.source().equals(LibraryReport.SOURCE_BUNDLED)
-        && !b.source().equals(LibraryReport.SOURCE_USER)) {
-      notes.add("BLAS did not open the bundled OpenBLAS although the bundled route is active: netlib was "
-          + "probably initialised before NativeLibraries.bootstrap() (e.g. by MLlib)");
-    }
-    if (a.isNative() && s.route() == Route.BUNDLED) {
-      notes.add("ARPACK's own BLAS/LAPACK calls go to the libraries " + a.library()
-          + " was linked with, not to the bundled OpenBLAS; " + THREADS_PROPERTY + " does not govern them");
-    }
-    boolean bundledActive = bundled != null && (b.source().equals(LibraryReport.SOURCE_BUNDLED)
-        || l.source().equals(LibraryReport.SOURCE_BUNDLED));
-    for (LibraryReport.Backend x : List.of(b, l)) {
-      if (x.source().equals(LibraryReport.SOURCE_BUNDLED) && !x.library().equals(realPath(bundled))) {
-        String note = x.library() + " is a copy of the bundled OpenBLAS other than " + bundled
-            + ", whose threads and config are reported";
-        if (!notes.contains(note)) {
-          notes.add(note);
+    /**
+     * Sets the bundled OpenBLAS's thread count now (for example 1 per Spark task, so concurrent tasks do not
+     * oversubscribe the cores). A no-op returning false on the system route, where OpenBLAS reads
+     * {@code OPENBLAS_NUM_THREADS} at load time instead.
+     */
+    public static boolean setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, found " + threads);
         }
-      }
-    }
-    String config = bundledActive ? BundledOpenBlas.config() : "";
-    int threads = bundledActive ? BundledOpenBlas.threads() : 0;
-    return new LibraryReport(s.requested(), s.route(), s.fallbackReason(), b, l, a, config, threads, mapped,
-        notes);
-  }
-
-  private static State initialise() {
-    Route requested = parseRoute(System.getProperty(ROUTE_PROPERTY), System.getenv(ROUTE_ENV));
-    int threads = parseThreads(System.getProperty(THREADS_PROPERTY), System.getenv(THREADS_ENV));
-    String userBlas = System.getProperty(BLAS_PATH_PROPERTY);
-    String userLapack = System.getProperty(LAPACK_PATH_PROPERTY);
-    List<String> notes = new ArrayList<>();
-    for (String p : List.of(BLAS_PATH_PROPERTY, LAPACK_PATH_PROPERTY, ARPACK_PATH_PROPERTY)) {
-      if (System.getProperty(p) != null) {
-        notes.add(p + " was set by the user to " + System.getProperty(p) + "; left unchanged");
-      }
-    }
-    Route route = requested;
-    String reason = "";
-    String bundledPath = null;
-    if (requested == Route.BUNDLED) {
-      try {
-        BundledOpenBlas.Loaded loaded = BundledOpenBlas.load(threads);
-        bundledPath = loaded.path();
-        if (!loaded.controlled()) {
-          notes.add("could not locate the OpenBLAS copy that bytedeco's thread and config functions act "
-              + "on; netlib was given " + bundledPath + ", which " + THREADS_PROPERTY + " may not reach");
+        bootstrap();
+        if (state.route() != Route.BUNDLED || state.bundledPath() == null) {
+            return false;
         }
-        if (userBlas == null) {
-          System.setProperty(BLAS_PATH_PROPERTY, bundledPath);
+        BundledOpenBlas.setThreads(threads);
+        return true;
+    }
+
+    /** The bundled OpenBLAS's current thread count, or 0 on the system route. */
+    public static int threads() {
+        bootstrap();
+        return state.route() == Route.BUNDLED && state.bundledPath() != null ? BundledOpenBlas.threads() : 0;
+    }
+
+    /** Whether the user fixed the thread count ({@value #THREADS_PROPERTY} or {@value #THREADS_ENV}). */
+    public static boolean threadsConfigured() {
+        return System.getProperty(THREADS_PROPERTY) != null || System.getenv(THREADS_ENV) != null;
+    }
+
+    /**
+     * Runs {@code work} with all cores given to OpenBLAS, then restores the previous count: for a large LAPACK call on
+     * the driver while no Spark task runs (in local mode the executors share the driver's OpenBLAS).
+     */
+    public static <T> T withAllCores(java.util.function.Supplier<T> work) {
+        int before = threads();
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean change = before > 0 && before != cores && !threadsConfigured();
+        if (change) {
+            setThreads(cores);
         }
-        if (userLapack == null) {
-          System.setProperty(LAPACK_PATH_PROPERTY, bundledPath);
+        try {
+            return work.get();
+        } finally {
+            if (change) {
+                setThreads(before);
+            }
         }
-      } catch (RuntimeException | LinkageError e) {
-        route = Route.SYSTEM;
-        reason = "bundled OpenBLAS failed to load (" + e.getClass().getSimpleName() + ": "
-            + e.getMessage() + "); using the system libraries";
-        LOG.log(System.Logger.Level.WARNING, reason);
-      }
     }
-    if (route == Route.SYSTEM && threads > 0) {
-      notes.add(THREADS_PROPERTY + "=" + threads + " is not applied on the system route; set "
-          + "OPENBLAS_NUM_THREADS=" + threads + " in the environment instead");
-    }
-    LOG.log(System.Logger.Level.INFO, "BLAS/LAPACK route: " + route.name().toLowerCase(Locale.ROOT));
-    return new State(requested, route, reason, bundledPath, realPath(userBlas), realPath(userLapack),
-        List.copyOf(notes));
-  }
 
-  /**
-   * Parses the route setting: the property wins over the environment variable; absent or blank means
-   * {@link Route#BUNDLED}.
-   */
-  static Route parseRoute(String property, String env) {
-    String v = firstNonBlank(property, env);
-    if (v == null) {
-      return Route.BUNDLED;
+    /** netlib's BLAS instance, after {@link #bootstrap()}. */
+    public static BLAS blas() {
+        bootstrap();
+        return BLAS.getInstance();
     }
-    switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "bundled":
-        return Route.BUNDLED;
-      case "system":
-        return Route.SYSTEM;
-      default:
-        throw new IllegalArgumentException(ROUTE_PROPERTY + " (or " + ROUTE_ENV
-            + ") must be 'bundled' or 'system', got '" + v + "'");
-    }
-  }
 
-  /**
-   * Parses the thread setting: the property wins over the environment variable; absent or blank means
-   * 0 (keep OpenBLAS's default).
-   */
-  static int parseThreads(String property, String env) {
-    String v = firstNonBlank(property, env);
-    if (v == null) {
-      return 0;
+    /** netlib's LAPACK instance, after {@link #bootstrap()}. */
+    public static LAPACK lapack() {
+        bootstrap();
+        return LAPACK.getInstance();
     }
-    int n;
-    try {
-      n = Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      n = -1;
-    }
-    if (n < 0) {
-      throw new IllegalArgumentException(THREADS_PROPERTY + " (or " + THREADS_ENV
-          + ") must be a non-negative integer, got '" + v + "'");
-    }
-    return n;
-  }
 
-  private static LibraryReport.Backend backend(Class<?> impl, boolean isNative, List<String> mapped,
-      String configuredPath, String soname, String bundledPath, String userPath) {
-    if (!isNative) {
-      return new LibraryReport.Backend(impl.getSimpleName(), false, "", LibraryReport.SOURCE_JAVA);
+    /** netlib's ARPACK instance, after {@link #bootstrap()}. */
+    public static ARPACK arpack() {
+        bootstrap();
+        return ARPACK.getInstance();
     }
-    String library = MappedLibraries.find(mapped, realPath(configuredPath), soname);
-    String source;
-    if (bundledPath != null && !library.isEmpty()
-        && Path.of(library).getParent().equals(Path.of(realPath(bundledPath)).getParent())) {
-      source = LibraryReport.SOURCE_BUNDLED;
-    } else if (userPath != null && library.equals(userPath)) {
-      source = LibraryReport.SOURCE_USER;
-    } else {
-      source = LibraryReport.SOURCE_SYSTEM;
-    }
-    return new LibraryReport.Backend(impl.getSimpleName(), true, library, source);
-  }
 
-  /** netlib's {@code dev.ludovic.netlib.X.nativeLib}: the soname opened when no path is set. */
-  private static String soname(String component, String netlibDefault) {
-    return System.getProperty("dev.ludovic.netlib." + component + ".nativeLib", netlibDefault);
-  }
+    /**
+     * What loaded, for logs and the run manifest. Loads all three netlib instances if not yet loaded and
+     * reads {@code /proc/self/maps} (a few hundred lines; empty library paths off Linux), so call it once
+     * per run, not per operation.
+     */
+    public static LibraryReport report() {
+        bootstrap();
+        State s = state;
+        BLAS blas = BLAS.getInstance();
+        LAPACK lapack = LAPACK.getInstance();
+        ARPACK arpack = ARPACK.getInstance();
+        List<String> mapped = MappedLibraries.current();
+        String bundled = s.bundledPath();
+        LibraryReport.Backend b = backend(
+                blas.getClass(),
+                blas instanceof NativeBLAS,
+                mapped,
+                System.getProperty(BLAS_PATH_PROPERTY),
+                soname("blas", "libblas.so.3"),
+                bundled,
+                s.userBlasPath());
+        LibraryReport.Backend l = backend(
+                lapack.getClass(),
+                lapack instanceof NativeLAPACK,
+                mapped,
+                System.getProperty(LAPACK_PATH_PROPERTY),
+                soname("lapack", "liblapack.so.3"),
+                bundled,
+                s.userLapackPath());
+        String userArpack = System.getProperty(ARPACK_PATH_PROPERTY);
+        LibraryReport.Backend a = backend(
+                arpack.getClass(),
+                arpack instanceof NativeARPACK,
+                mapped,
+                userArpack,
+                soname("arpack", "libarpack.so.2"),
+                bundled,
+                realPath(userArpack));
+        List<String> notes = new ArrayList<>(s.notes());
+        if (s.route() == Route.BUNDLED
+                && b.isNative()
+                && !b.source().equals(LibraryReport.SOURCE_BUNDLED)
+                && !b.source().equals(LibraryReport.SOURCE_USER)) {
+            notes.add("BLAS did not open the bundled OpenBLAS although the bundled route is active: netlib was "
+                    + "probably initialised before NativeLibraries.bootstrap() (e.g. by MLlib)");
+        }
+        if (a.isNative() && s.route() == Route.BUNDLED) {
+            notes.add("ARPACK's own BLAS/LAPACK calls go to the libraries " + a.library()
+                    + " was linked with, not to the bundled OpenBLAS; " + THREADS_PROPERTY + " does not govern them");
+        }
+        boolean bundledActive = bundled != null
+                && (b.source().equals(LibraryReport.SOURCE_BUNDLED)
+                        || l.source().equals(LibraryReport.SOURCE_BUNDLED));
+        for (LibraryReport.Backend x : List.of(b, l)) {
+            if (x.source().equals(LibraryReport.SOURCE_BUNDLED) && !x.library().equals(realPath(bundled))) {
+                String note = x.library() + " is a copy of the bundled OpenBLAS other than " + bundled
+                        + ", whose threads and config are reported";
+                if (!notes.contains(note)) {
+                    notes.add(note);
+                }
+            }
+        }
+        String config = bundledActive ? BundledOpenBlas.config() : "";
+        int threads = bundledActive ? BundledOpenBlas.threads() : 0;
+        return new LibraryReport(s.requested(), s.route(), s.fallbackReason(), b, l, a, config, threads, mapped, notes);
+    }
 
-  private static String realPath(String path) {
-    if (path == null) {
-      return null;
+    private static State initialise() {
+        Route requested = parseRoute(System.getProperty(ROUTE_PROPERTY), System.getenv(ROUTE_ENV));
+        int threads = parseThreads(System.getProperty(THREADS_PROPERTY), System.getenv(THREADS_ENV));
+        String userBlas = System.getProperty(BLAS_PATH_PROPERTY);
+        String userLapack = System.getProperty(LAPACK_PATH_PROPERTY);
+        List<String> notes = new ArrayList<>();
+        for (String p : List.of(BLAS_PATH_PROPERTY, LAPACK_PATH_PROPERTY, ARPACK_PATH_PROPERTY)) {
+            if (System.getProperty(p) != null) {
+                notes.add(p + " was set by the user to " + System.getProperty(p) + "; left unchanged");
+            }
+        }
+        Route route = requested;
+        String reason = "";
+        String bundledPath = null;
+        if (requested == Route.BUNDLED) {
+            try {
+                BundledOpenBlas.Loaded loaded = BundledOpenBlas.load(threads);
+                bundledPath = loaded.path();
+                if (!loaded.controlled()) {
+                    notes.add("could not locate the OpenBLAS copy that bytedeco's thread and config functions act "
+                            + "on; netlib was given " + bundledPath + ", which " + THREADS_PROPERTY + " may not reach");
+                }
+                if (userBlas == null) {
+                    System.setProperty(BLAS_PATH_PROPERTY, bundledPath);
+                }
+                if (userLapack == null) {
+                    System.setProperty(LAPACK_PATH_PROPERTY, bundledPath);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                route = Route.SYSTEM;
+                reason = "bundled OpenBLAS failed to load (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); using the system libraries";
+                LOG.log(System.Logger.Level.WARNING, reason);
+            }
+        }
+        if (route == Route.SYSTEM && threads > 0) {
+            notes.add(THREADS_PROPERTY + "=" + threads + " is not applied on the system route; set "
+                    + "OPENBLAS_NUM_THREADS=" + threads + " in the environment instead");
+        }
+        LOG.log(System.Logger.Level.INFO, "BLAS/LAPACK route: " + route.name().toLowerCase(Locale.ROOT));
+        return new State(
+                requested, route, reason, bundledPath, realPath(userBlas), realPath(userLapack), List.copyOf(notes));
     }
-    try {
-      return Path.of(path).toRealPath().toString();
-    } catch (IOException | RuntimeException e) {
-      return path;
-    }
-  }
 
-  private static String firstNonBlank(String a, String b) {
-    if (a != null && !a.isBlank()) {
-      return a;
+    /**
+     * Parses the route setting: the property wins over the environment variable; absent or blank means
+     * {@link Route#BUNDLED}.
+     */
+    static Route parseRoute(String property, String env) {
+        String v = firstNonBlank(property, env);
+        if (v == null) {
+            return Route.BUNDLED;
+        }
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "bundled":
+                return Route.BUNDLED;
+            case "system":
+                return Route.SYSTEM;
+            default:
+                throw new IllegalArgumentException(
+                        ROUTE_PROPERTY + " (or " + ROUTE_ENV + ") must be 'bundled' or 'system', got '" + v + "'");
+        }
     }
-    return b != null && !b.isBlank() ? b : null;
-  }
+
+    /**
+     * Parses the thread setting: the property wins over the environment variable; absent or blank means
+     * 0 (keep OpenBLAS's default).
+     */
+    static int parseThreads(String property, String env) {
+        String v = firstNonBlank(property, env);
+        if (v == null) {
+            return 0;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException(
+                    THREADS_PROPERTY + " (or " + THREADS_ENV + ") must be a non-negative integer, got '" + v + "'");
+        }
+        return n;
+    }
+
+    private static LibraryReport.Backend backend(
+            Class<?> impl,
+            boolean isNative,
+            List<String> mapped,
+            String configuredPath,
+            String soname,
+            String bundledPath,
+            String userPath) {
+        if (!isNative) {
+            return new LibraryReport.Backend(impl.getSimpleName(), false, "", LibraryReport.SOURCE_JAVA);
+        }
+        String library = MappedLibraries.find(mapped, realPath(configuredPath), soname);
+        String source;
+        if (bundledPath != null
+                && !library.isEmpty()
+                && Path.of(library)
+                        .getParent()
+                        .equals(Path.of(realPath(bundledPath)).getParent())) {
+            source = LibraryReport.SOURCE_BUNDLED;
+        } else if (userPath != null && library.equals(userPath)) {
+            source = LibraryReport.SOURCE_USER;
+        } else {
+            source = LibraryReport.SOURCE_SYSTEM;
+        }
+        return new LibraryReport.Backend(impl.getSimpleName(), true, library, source);
+    }
+
+    /** netlib's {@code dev.ludovic.netlib.X.nativeLib}: the soname opened when no path is set. */
+    private static String soname(String component, String netlibDefault) {
+        return System.getProperty("dev.ludovic.netlib." + component + ".nativeLib", netlibDefault);
+    }
+
+    private static String realPath(String path) {
+        if (path == null) {
+            return null;
+        }
+        try {
+            return Path.of(path).toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return path;
+        }
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a;
+        }
+        return b != null && !b.isBlank() ? b : null;
+    }
 }

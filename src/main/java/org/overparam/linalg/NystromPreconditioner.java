@@ -1,9 +1,8 @@
 package org.overparam.linalg;
 
+import java.util.SplittableRandom;
 import org.netlib.util.intW;
 import org.overparam.Seeds;
-
-import java.util.SplittableRandom;
 
 /**
  * The randomized Nystrom preconditioner of Frangella, Tropp and Udell ("Randomized Nystrom Preconditioning", SIAM J.
@@ -24,6 +23,7 @@ public final class NystromPreconditioner {
     private final double[] u;
     /** {@code lambda_r / lambda_i - 1} for each column of U. */
     private final double[] scale;
+
     private final double[] lambda;
 
     private NystromPreconditioner(int n, int rank, double[] u, double[] lambda) {
@@ -65,8 +65,9 @@ public final class NystromPreconditioner {
         intW info = new intW(0);
         NativeLibraries.lapack().dpotrf("U", k, m, k, info);
         if (info.val != 0) {
-            throw new ArithmeticException("NystromPreconditioner: Omega^T H Omega is not positive definite (dpotrf info = "
-                    + info.val + "); H must be symmetric positive semi-definite");
+            throw new ArithmeticException(
+                    "NystromPreconditioner: Omega^T H Omega is not positive definite (dpotrf info = " + info.val
+                            + "); H must be symmetric positive semi-definite");
         }
         // B = Y_nu C^{-1}, i.e. B^T = C^{-T} Y_nu^T, in place on y.
         blas.dtrsm("L", "U", "T", "N", k, n, 1.0, m, k, y, k);
@@ -123,7 +124,9 @@ public final class NystromPreconditioner {
         blas.dgemm("N", "T", k, k, n, 1.0, a, k, a, k, 0.0, g, k);
         intW info = new intW(0);
         NativeLibraries.lapack().dpotrf("U", k, g, k, info);
-        if (info.val != 0) throw new ArithmeticException("Cholesky QR: the columns are linearly dependent (dpotrf info = " + info.val + ")");
+        if (info.val != 0)
+            throw new ArithmeticException(
+                    "Cholesky QR: the columns are linearly dependent (dpotrf info = " + info.val + ")");
         blas.dtrsm("L", "U", "T", "N", k, n, 1.0, g, k, a, k);
     }
 

@@ -1,10 +1,9 @@
 package org.overparam.linalg;
 
-import org.overparam.Seeds;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
 
 /**
  * The eigenvalue distribution of a symmetric H of order n by stochastic Lanczos quadrature (Ubaru, Chen and Saad,
@@ -76,7 +75,8 @@ public final class SpectralDensity {
             GaussQuadrature q = probes.get(j);
             nodes[j] = q.nodes();
             weights[j] = q.weights();
-            for (int i = 0; i < weights[j].length; i++) weights[j][i] *= (n - deflated.length) / (double) n / q.normSquared();
+            for (int i = 0; i < weights[j].length; i++)
+                weights[j][i] *= (n - deflated.length) / (double) n / q.normSquared();
         }
         return new SpectralDensity(n, nodes, weights, deflated.clone());
     }
@@ -190,7 +190,8 @@ public final class SpectralDensity {
     /** Log-spaced bin edges from lo to hi (both > 0), {@code bins + 1} of them. */
     public static double[] logEdges(double lo, double hi, int bins) {
         if (!(lo > 0) || !(hi > lo) || bins < 1) {
-            throw new IllegalArgumentException("logEdges: expected 0 < lo < hi and bins >= 1, found lo = " + lo + ", hi = " + hi + ", bins = " + bins);
+            throw new IllegalArgumentException("logEdges: expected 0 < lo < hi and bins >= 1, found lo = " + lo
+                    + ", hi = " + hi + ", bins = " + bins);
         }
         double[] e = new double[bins + 1];
         for (int b = 0; b <= bins; b++) e[b] = Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * b / bins);

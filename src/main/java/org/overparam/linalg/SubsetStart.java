@@ -18,13 +18,13 @@ import java.util.stream.IntStream;
  * ({@code 8 k^2} bytes twice).
  */
 public final class SubsetStart {
-    private SubsetStart() {
-    }
+    private SubsetStart() {}
 
     /** The k rows with the largest {@code rowMax} (ties by index), in increasing index order. */
     public static int[] mostSimilarRows(double[] rowMax, int k) {
         if (k < 1 || k > rowMax.length) {
-            throw new IllegalArgumentException("SubsetStart: expected 1 <= k <= n = " + rowMax.length + ", found k = " + k);
+            throw new IllegalArgumentException(
+                    "SubsetStart: expected 1 <= k <= n = " + rowMax.length + ", found k = " + k);
         }
         Integer[] order = IntStream.range(0, rowMax.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -rowMax[i]).thenComparingInt(i -> i));
@@ -41,7 +41,8 @@ public final class SubsetStart {
     public static double[][] bottomVectors(double[] sub, int[] rows, int n, int count) {
         int k = rows.length;
         if (sub.length != (long) k * k) {
-            throw new IllegalArgumentException("SubsetStart: expected a " + k + " x " + k + " submatrix, found " + sub.length + " entries");
+            throw new IllegalArgumentException(
+                    "SubsetStart: expected a " + k + " x " + k + " submatrix, found " + sub.length + " entries");
         }
         SymmetricEigen e = SymmetricEigen.withVectors(sub, k);
         int m = Math.min(count, k);

@@ -38,9 +38,11 @@ public final class SymmetricEigen {
     public final double[] values;
     /** Eigenvectors as the columns of an n x n column-major matrix; null for {@link #values} and {@link #factored}. */
     public final double[] vectors;
+
     public final int n;
     /** Factored form: the tridiagonal reduction {@code A = Q T Q^T} and Z (n x n), the eigenvectors of T. */
     private final Reduction reduction;
+
     private final double[] tridiagonalVectors;
     /** {@link #projecting}: the coordinates {@code V^T y} of the given vectors, in their order; null for the other forms. */
     private double[][] given;
@@ -153,7 +155,8 @@ public final class SymmetricEigen {
      */
     public double[] projection(int i) {
         if (given == null) {
-            throw new IllegalStateException("SymmetricEigen.projection: only SymmetricEigen.projecting keeps coordinates of given vectors; use project(y)");
+            throw new IllegalStateException(
+                    "SymmetricEigen.projection: only SymmetricEigen.projecting keeps coordinates of given vectors; use project(y)");
         }
         return given[i].clone();
     }
@@ -214,8 +217,9 @@ public final class SymmetricEigen {
 
     private void requireVectors() {
         if (!hasVectors()) {
-            throw new IllegalStateException("SymmetricEigen: this decomposition has no eigenvectors; "
-                    + "use SymmetricEigen.withVectors or SymmetricEigen.factored, not SymmetricEigen.values or projecting");
+            throw new IllegalStateException(
+                    "SymmetricEigen: this decomposition has no eigenvectors; "
+                            + "use SymmetricEigen.withVectors or SymmetricEigen.factored, not SymmetricEigen.values or projecting");
         }
     }
 
@@ -255,10 +259,12 @@ public final class SymmetricEigen {
 
     private static void check(double[] a, int n, boolean sized) {
         if (n < 0 || !sized) {
-            throw new IllegalArgumentException("SymmetricEigen: expected an n x n matrix with n >= 0, found n = " + n + " and " + a.length + " entries");
+            throw new IllegalArgumentException("SymmetricEigen: expected an n x n matrix with n >= 0, found n = " + n
+                    + " and " + a.length + " entries");
         }
         for (double v : a) {
-            if (!Double.isFinite(v)) throw new IllegalArgumentException("SymmetricEigen: the matrix has a non-finite entry " + v);
+            if (!Double.isFinite(v))
+                throw new IllegalArgumentException("SymmetricEigen: the matrix has a non-finite entry " + v);
         }
     }
 
@@ -280,8 +286,7 @@ public final class SymmetricEigen {
     }
 
     /** A tridiagonal reduction {@code A = Q T Q^T}: T's diagonal d and off-diagonal e, Q, and the steps for logs. */
-    private record Reduced(double[] d, double[] e, Reduction q, String steps) {
-    }
+    private record Reduced(double[] d, double[] e, Reduction q, String steps) {}
 
     private static Reduced reduce(double[] reduced, int n, int kd) {
         if (kd == 0) {
@@ -295,19 +300,33 @@ public final class SymmetricEigen {
             double[] work = new double[Math.max(1, (int) q[0])];
             NativeLibraries.lapack().dsytrd("L", n, reduced, n, w, e, tau, work, work.length, info);
             check("dsytrd", info);
-            return new Reduced(w, e, new Dsytrd(n, reduced, tau), String.format(java.util.Locale.ROOT, "dsytrd %.1f s", (System.nanoTime() - t0) * 1e-9));
+            return new Reduced(
+                    w,
+                    e,
+                    new Dsytrd(n, reduced, tau),
+                    String.format(java.util.Locale.ROOT, "dsytrd %.1f s", (System.nanoTime() - t0) * 1e-9));
         }
         TwoStageTridiagonal t = TwoStageTridiagonal.reduce(reduced, n, kd);
-        return new Reduced(t.d, t.e, new TwoStage(t), String.format(java.util.Locale.ROOT,
-                "two-stage reduction, kd = %d: full to band %.1f s, band to tridiagonal %.1f s", kd, t.stage1Seconds, t.stage2Seconds));
+        return new Reduced(
+                t.d,
+                t.e,
+                new TwoStage(t),
+                String.format(
+                        java.util.Locale.ROOT,
+                        "two-stage reduction, kd = %d: full to band %.1f s, band to tridiagonal %.1f s",
+                        kd,
+                        t.stage1Seconds,
+                        t.stage2Seconds));
     }
 
     private static SymmetricEigen reduceThenDivideAndConquer(double[] reduced, int n, int kd) {
-        if (n == 0) return new SymmetricEigen(0, new double[0], null, new Dsytrd(0, reduced, new double[0]), new double[0]);
+        if (n == 0)
+            return new SymmetricEigen(0, new double[0], null, new Dsytrd(0, reduced, new double[0]), new double[0]);
         Reduced r = reduce(reduced, n, kd);
         long t1 = System.nanoTime();
         SymmetricEigen out = new SymmetricEigen(n, r.d(), null, r.q(), divideAndConquer(r.d(), r.e(), n));
-        out.steps = String.format(java.util.Locale.ROOT, "%s; dstedc %.1f s", r.steps(), (System.nanoTime() - t1) * 1e-9);
+        out.steps =
+                String.format(java.util.Locale.ROOT, "%s; dstedc %.1f s", r.steps(), (System.nanoTime() - t1) * 1e-9);
         return out;
     }
 
@@ -315,10 +334,13 @@ public final class SymmetricEigen {
         int k = ys.length;
         for (double[] y : ys) {
             if (y.length != n) {
-                throw new IllegalArgumentException("SymmetricEigen.projecting: expected vectors of " + n + " entries, found " + y.length);
+                throw new IllegalArgumentException(
+                        "SymmetricEigen.projecting: expected vectors of " + n + " entries, found " + y.length);
             }
             for (double v : y) {
-                if (!Double.isFinite(v)) throw new IllegalArgumentException("SymmetricEigen.projecting: a vector has a non-finite entry " + v);
+                if (!Double.isFinite(v))
+                    throw new IllegalArgumentException(
+                            "SymmetricEigen.projecting: a vector has a non-finite entry " + v);
             }
         }
         if (n == 0) {
@@ -339,7 +361,12 @@ public final class SymmetricEigen {
         SymmetricEigen out = new SymmetricEigen(n, values, null, null, null);
         out.given = new double[k][];
         for (int q = 0; q < k; q++) out.given[q] = java.util.Arrays.copyOfRange(w, q * n, (q + 1) * n);
-        out.steps = String.format(java.util.Locale.ROOT, "%s; QL with %d vector%s %.1f s", r.steps(), k, k == 1 ? "" : "s",
+        out.steps = String.format(
+                java.util.Locale.ROOT,
+                "%s; QL with %d vector%s %.1f s",
+                r.steps(),
+                k,
+                k == 1 ? "" : "s",
                 (System.nanoTime() - t1) * 1e-9);
         return out;
     }
@@ -362,7 +389,9 @@ public final class SymmetricEigen {
     private static void check(String routine, intW info) {
         if (info.val != 0) {
             throw new ArithmeticException("LAPACK " + routine + " failed: info = " + info.val
-                    + (info.val > 0 ? " (the algorithm failed to converge)" : " (argument " + (-info.val) + " had an illegal value)"));
+                    + (info.val > 0
+                            ? " (the algorithm failed to converge)"
+                            : " (argument " + (-info.val) + " had an illegal value)"));
         }
     }
 }

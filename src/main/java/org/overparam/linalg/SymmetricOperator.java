@@ -34,8 +34,9 @@ public interface SymmetricOperator {
      */
     static SymmetricOperator dense(double[] h, int n) {
         if (n < 1 || h.length < (long) n * n) {
-            throw new IllegalArgumentException("SymmetricOperator.dense: expected an n x n matrix with n >= 1, found n = " + n
-                    + " and " + h.length + " entries");
+            throw new IllegalArgumentException(
+                    "SymmetricOperator.dense: expected an n x n matrix with n >= 1, found n = " + n + " and " + h.length
+                            + " entries");
         }
         return new SymmetricOperator() {
             @Override

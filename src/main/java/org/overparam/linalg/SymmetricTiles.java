@@ -7,8 +7,7 @@ package org.overparam.linalg;
  * the tile is {@code r_I x r_J} row-major.
  */
 public final class SymmetricTiles {
-    private SymmetricTiles() {
-    }
+    private SymmetricTiles() {}
 
     /**
      * @param t        the tile, {@code ri x rj} row-major
@@ -16,7 +15,8 @@ public final class SymmetricTiles {
      * @param j0       the first row of J (the tile's first column)
      * @param diagonal whether I and J are the same rows (then only {@code Y_I += T X_I})
      */
-    public static void accumulate(double[] t, long i0, int ri, long j0, int rj, boolean diagonal, double[] x, double[] y, int b) {
+    public static void accumulate(
+            double[] t, long i0, int ri, long j0, int rj, boolean diagonal, double[] x, double[] y, int b) {
         var blas = NativeLibraries.blas();
         int offI = Math.toIntExact(i0 * b), offJ = Math.toIntExact(j0 * b);
         // Row-major blocks are column-major transposes: Y_I^T += X_J^T T^T, Y_J^T += X_I^T T.
@@ -35,10 +35,20 @@ public final class SymmetricTiles {
      * float32 entries: storing in float32 perturbs H by at most 6e-8 relative per entry, and the application adds no
      * rounding beyond that of double arithmetic.
      */
-    public static void accumulate(float[] t, long i0, int ri, long j0, int rj, boolean diagonal, double[] x, double[] y, int b,
-                                  double[] buffer) {
+    public static void accumulate(
+            float[] t,
+            long i0,
+            int ri,
+            long j0,
+            int rj,
+            boolean diagonal,
+            double[] x,
+            double[] y,
+            int b,
+            double[] buffer) {
         if (buffer.length < (long) Math.min(STRIP, ri) * rj) {
-            throw new IllegalArgumentException("SymmetricTiles: the buffer needs " + Math.min(STRIP, ri) * rj + " doubles, found " + buffer.length);
+            throw new IllegalArgumentException("SymmetricTiles: the buffer needs " + Math.min(STRIP, ri) * rj
+                    + " doubles, found " + buffer.length);
         }
         var blas = NativeLibraries.blas();
         int offI = Math.toIntExact(i0 * b), offJ = Math.toIntExact(j0 * b);

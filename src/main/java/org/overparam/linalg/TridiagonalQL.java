@@ -22,8 +22,7 @@ final class TridiagonalQL {
     /** As LAPACK's dsteqr: at most this many QL iterations per eigenvalue, on average. */
     static final int MAX_ITERATIONS_PER_VALUE = 30;
 
-    private TridiagonalQL() {
-    }
+    private TridiagonalQL() {}
 
     /**
      * @param d n diagonal entries; overwritten with the eigenvalues, increasing
@@ -35,8 +34,9 @@ final class TridiagonalQL {
     static void solve(double[] d, double[] e, double[] w, int k) {
         int n = d.length;
         if (e.length < Math.max(0, n - 1) || k < 0 || w.length < (long) k * n) {
-            throw new IllegalArgumentException("TridiagonalQL: expected n = " + n + " diagonal entries, " + Math.max(0, n - 1)
-                    + " off-diagonal and a " + k + " x " + n + " W; found " + e.length + " and " + w.length + " entries");
+            throw new IllegalArgumentException("TridiagonalQL: expected n = " + n + " diagonal entries, "
+                    + Math.max(0, n - 1) + " off-diagonal and a " + k + " x " + n + " W; found " + e.length + " and "
+                    + w.length + " entries");
         }
         double scale = 0;
         for (int i = 0; i < n; i++) scale = Math.max(scale, Math.abs(d[i]));

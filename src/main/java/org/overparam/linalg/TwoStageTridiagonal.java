@@ -35,6 +35,7 @@ final class TwoStageTridiagonal {
     final int kd;
     /** Diagonal and subdiagonal of T (e has n - 1 entries, at least one). */
     final double[] d;
+
     final double[] e;
     /** n x n column-major; panel p's reflectors, explicit unit lower trapezoidal, at rows p kd + kd.., columns p kd... */
     private final double[] a;
@@ -47,10 +48,19 @@ final class TwoStageTridiagonal {
     private final double[] hous;
     /** Wall time of each stage, for benchmarks and logs. */
     final double stage1Seconds;
+
     final double stage2Seconds;
 
-    private TwoStageTridiagonal(int n, int kd, double[] d, double[] e, double[] a, double[] t, double[] hous,
-            double stage1Seconds, double stage2Seconds) {
+    private TwoStageTridiagonal(
+            int n,
+            int kd,
+            double[] d,
+            double[] e,
+            double[] a,
+            double[] t,
+            double[] hous,
+            double stage1Seconds,
+            double stage2Seconds) {
         this.stage1Seconds = stage1Seconds;
         this.stage2Seconds = stage2Seconds;
         this.n = n;
@@ -219,6 +229,7 @@ final class TwoStageTridiagonal {
 
     /** Sweeps per thread before a second thread pays off, and the most threads the chase uses. */
     private static final int PIPELINE_FROM = 64;
+
     private static final int MAX_THREADS = 4;
     /** Progress of a sweep that has finished. */
     private static final int DONE = Integer.MAX_VALUE;
@@ -238,8 +249,10 @@ final class TwoStageTridiagonal {
             for (int s = 0; s < sweeps; s++) one.sweep(s);
             return;
         }
-        java.util.concurrent.atomic.AtomicIntegerArray progress = new java.util.concurrent.atomic.AtomicIntegerArray(sweeps);
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicIntegerArray progress =
+                new java.util.concurrent.atomic.AtomicIntegerArray(sweeps);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread[] helpers = new Thread[threads - 1];
         for (int t = 0; t < threads; t++) {
             int first = t;
@@ -268,7 +281,8 @@ final class TwoStageTridiagonal {
                 throw new IllegalStateException("TwoStageTridiagonal: interrupted while chasing bulges", e);
             }
         }
-        if (failure.get() != null) throw new IllegalStateException("TwoStageTridiagonal: bulge chasing failed", failure.get());
+        if (failure.get() != null)
+            throw new IllegalStateException("TwoStageTridiagonal: bulge chasing failed", failure.get());
     }
 
     /** One thread's sweeps, with its own buffers (no allocation per block). */
@@ -279,7 +293,13 @@ final class TwoStageTridiagonal {
         private double[] v, vNext;
         private final double[] w;
 
-        Sweeper(double[] band, int ldb, int n, int kd, double[] hous, java.util.concurrent.atomic.AtomicIntegerArray progress) {
+        Sweeper(
+                double[] band,
+                int ldb,
+                int n,
+                int kd,
+                double[] hous,
+                java.util.concurrent.atomic.AtomicIntegerArray progress) {
             this.band = band;
             this.ldb = ldb;
             this.ld = ldb - 1; // a dense block at (r0, c0): column j, row i at c0 ldb + r0 - c0 + j (ldb - 1) + i

@@ -1,8 +1,7 @@
 package org.overparam.model;
 
-import org.overparam.Seeds;
-
 import java.util.Arrays;
+import org.overparam.Seeds;
 
 /**
  * Which rows each iteration of a mini-batch optimizer sees. The n rows are shuffled once per epoch by a permutation
@@ -19,7 +18,9 @@ public final class MiniBatches {
     private int[] permutation;
 
     public MiniBatches(int n, int size, long seed) {
-        if (n < 1 || size < 0) throw new IllegalArgumentException("MiniBatches: expected n >= 1 and size >= 0, found n=" + n + ", size=" + size);
+        if (n < 1 || size < 0)
+            throw new IllegalArgumentException(
+                    "MiniBatches: expected n >= 1 and size >= 0, found n=" + n + ", size=" + size);
         this.n = n;
         this.size = size >= n ? 0 : size;
         this.seed = seed;

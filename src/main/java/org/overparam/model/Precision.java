@@ -8,13 +8,15 @@ import java.util.Locale;
  * throughput on most CPUs, relative error about 1e-7 per product).
  */
 public enum Precision {
-    FLOAT64, FLOAT32;
+    FLOAT64,
+    FLOAT32;
 
     public static Precision parse(String s) {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "float64", "double" -> FLOAT64;
             case "float32", "float" -> FLOAT32;
-            default -> throw new org.overparam.UserError("train.precision: expected float64 | float32, found '" + s + "'.");
+            default ->
+                throw new org.overparam.UserError("train.precision: expected float64 | float32, found '" + s + "'.");
         };
     }
 

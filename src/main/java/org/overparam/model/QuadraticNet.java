@@ -1,10 +1,9 @@
 package org.overparam.model;
 
-import org.overparam.Seeds;
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
+import org.overparam.linalg.Gemm;
 
 /**
  * A two-layer network with quadratic activation and a fixed second layer of signs {@code a_j}:
@@ -35,12 +34,16 @@ public final class QuadraticNet implements Serializable {
     public static final int WORKSPACE_DOUBLES = 1 << 22;
 
     /** Which sum a pass over the samples aggregates (see the class comment). */
-    public enum Path { FORM, UNITS }
+    public enum Path {
+        FORM,
+        UNITS
+    }
 
     public final int k;
     public final int d;
     /** Second-layer signs, fixed. */
     public final double[] a;
+
     public final Loss loss;
     public final double scale;
     public final double decay;
@@ -49,13 +52,16 @@ public final class QuadraticNet implements Serializable {
 
     public QuadraticNet(int k, int d, double[] a, Loss loss, double scale, double decay, double[] c) {
         if (k < 1 || d < 1 || a.length != k) {
-            throw new IllegalArgumentException("QuadraticNet: expected k, d >= 1 and k signs, found k=" + k + ", d=" + d + ", " + a.length + " signs");
+            throw new IllegalArgumentException("QuadraticNet: expected k, d >= 1 and k signs, found k=" + k + ", d=" + d
+                    + ", " + a.length + " signs");
         }
         if (c != null && c.length != d * d) {
-            throw new IllegalArgumentException("QuadraticNet: C must be d x d = " + d + "x" + d + ", found " + c.length + " entries");
+            throw new IllegalArgumentException(
+                    "QuadraticNet: C must be d x d = " + d + "x" + d + ", found " + c.length + " entries");
         }
         if (!(scale > 0) || !(decay >= 0)) {
-            throw new IllegalArgumentException("QuadraticNet: expected scale > 0 and decay >= 0, found " + scale + ", " + decay);
+            throw new IllegalArgumentException(
+                    "QuadraticNet: expected scale > 0 and decay >= 0, found " + scale + ", " + decay);
         }
         this.k = k;
         this.d = d;
@@ -155,7 +161,8 @@ public final class QuadraticNet implements Serializable {
         Path p = out.path;
         int width = p == Path.FORM ? d : k;
         int chunk = chunkRows(p);
-        if (ws.length < chunk * width) throw new IllegalArgumentException("QuadraticNet.accumulate: workspace too small");
+        if (ws.length < chunk * width)
+            throw new IllegalArgumentException("QuadraticNet.accumulate: workspace too small");
         for (int i0 = 0; i0 < rows; i0 += chunk) {
             int cr = Math.min(chunk, rows - i0);
             Gemm.abt(x, i0 * d, cr, operand, 0, width, d, ws);
@@ -286,7 +293,8 @@ public final class QuadraticNet implements Serializable {
 
     private void checkWeights(double[] w) {
         if (w.length != k * d) {
-            throw new IllegalArgumentException("QuadraticNet: expected k x d = " + k + "x" + d + " weights, found " + w.length + " entries");
+            throw new IllegalArgumentException(
+                    "QuadraticNet: expected k x d = " + k + "x" + d + " weights, found " + w.length + " entries");
         }
     }
 }

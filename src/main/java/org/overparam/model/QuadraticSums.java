@@ -38,8 +38,8 @@ public final class QuadraticSums implements Serializable {
 
     public QuadraticSums merge(QuadraticSums o) {
         if (o.path != path || o.rowsOfMatrix != rowsOfMatrix || o.d != d) {
-            throw new IllegalArgumentException("QuadraticSums.merge: shapes differ, " + path + " " + rowsOfMatrix + "x" + d
-                    + " vs " + o.path + " " + o.rowsOfMatrix + "x" + o.d);
+            throw new IllegalArgumentException("QuadraticSums.merge: shapes differ, " + path + " " + rowsOfMatrix + "x"
+                    + d + " vs " + o.path + " " + o.rowsOfMatrix + "x" + o.d);
         }
         loss += o.loss;
         rows += o.rows;

@@ -1,13 +1,12 @@
 package org.overparam.model;
 
-import org.overparam.Seeds;
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
+import org.overparam.linalg.Gemm;
 
 /**
  * The hidden units {@code j = first .. first + units - 1} of a quadratic-activation net
@@ -62,15 +61,13 @@ public final class QuadraticUnitBlock implements Serializable {
     }
 
     /** Which rows a forward pass sees, and which sum it returns. */
-    public record Forward(QuadraticNet.Path path, int[] rows) implements Serializable {
-    }
+    public record Forward(QuadraticNet.Path path, int[] rows) implements Serializable {}
 
     /**
      * Perturbed GD's jump of iteration t: {@code w += length * xi}, xi drawn by {@link #noiseSquared}'s streams of
      * {@code seed}; the old w is saved.
      */
-    public record Perturbation(int t, long seed, double length) implements Serializable {
-    }
+    public record Perturbation(int t, long seed, double length) implements Serializable {}
 
     /**
      * One job's work for every block, done in this order: a backward pass (with {@code coefficients}, the c_i of the
@@ -78,9 +75,9 @@ public final class QuadraticUnitBlock implements Serializable {
      * saved point or to the weights before the last update ({@code back}), a perturbation, an update by the backward
      * pass's gradient, a forward pass. Null fields are skipped.
      */
-    public record Command(double[] coefficients, double[] q, Back back, Perturbation perturbation, UnitUpdate update,
-                          Forward forward) implements Serializable {
-    }
+    public record Command(
+            double[] coefficients, double[] q, Back back, Perturbation perturbation, UnitUpdate update, Forward forward)
+            implements Serializable {}
 
     /** Where a command first returns to. */
     public enum Back {
@@ -101,13 +98,12 @@ public final class QuadraticUnitBlock implements Serializable {
      * @param penalty         {@code sum_{j in block} a_j w_j^T C w_j} after the command (0 without C)
      * @param computeSeconds  the task's own compute time
      */
-    public record Outputs(double gradientSquared, double[] partial, double weightsSquared, double penalty, double computeSeconds)
-            implements Serializable {
-    }
+    public record Outputs(
+            double gradientSquared, double[] partial, double weightsSquared, double penalty, double computeSeconds)
+            implements Serializable {}
 
     /** A block and its part of the command that made it. */
-    public record Stepped(QuadraticUnitBlock block, Outputs outputs) implements Serializable {
-    }
+    public record Stepped(QuadraticUnitBlock block, Outputs outputs) implements Serializable {}
 
     /** Per-thread chunk buffers. */
     public static final class Workspace {
@@ -140,8 +136,20 @@ public final class QuadraticUnitBlock implements Serializable {
     private final double[] z;
     private transient List<double[]> spares;
 
-    private QuadraticUnitBlock(int first, int units, int d, State state, double[] w, double[] adamM, double[] adamV,
-                               double[] saved, double[] previous, double[] gradient, int[] rows, double[] xb, double[] z) {
+    private QuadraticUnitBlock(
+            int first,
+            int units,
+            int d,
+            State state,
+            double[] w,
+            double[] adamM,
+            double[] adamV,
+            double[] saved,
+            double[] previous,
+            double[] gradient,
+            int[] rows,
+            double[] xb,
+            double[] z) {
         this.first = first;
         this.units = units;
         this.d = d;
@@ -161,8 +169,20 @@ public final class QuadraticUnitBlock implements Serializable {
     public static QuadraticUnitBlock initial(int first, int units, int d, State state, double kappa, long seed) {
         double[] w = new double[Math.multiplyExact(units, d)];
         for (int r = 0; r < units; r++) QuadraticNet.initialRow(first + r, kappa, seed, w, r * d, d);
-        return new QuadraticUnitBlock(first, units, d, state, w, state == State.ADAM ? new double[w.length] : null,
-                state == State.ADAM ? new double[w.length] : null, state == State.PERTURBED ? w.clone() : null, null, null, null, null, null);
+        return new QuadraticUnitBlock(
+                first,
+                units,
+                d,
+                state,
+                w,
+                state == State.ADAM ? new double[w.length] : null,
+                state == State.ADAM ? new double[w.length] : null,
+                state == State.PERTURBED ? w.clone() : null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** Doubles of a checkpoint of {@code units} units. */
@@ -191,13 +211,24 @@ public final class QuadraticUnitBlock implements Serializable {
     public static QuadraticUnitBlock restore(int first, int units, int d, State state, double[] values, int[] rows) {
         int len = Math.multiplyExact(units, d);
         if (values.length != (long) state.arrays * len) {
-            throw new IllegalArgumentException("QuadraticUnitBlock.restore: expected " + (long) state.arrays * len + " values, found " + values.length);
+            throw new IllegalArgumentException("QuadraticUnitBlock.restore: expected " + (long) state.arrays * len
+                    + " values, found " + values.length);
         }
         double[] w = Arrays.copyOfRange(values, 0, len);
-        return new QuadraticUnitBlock(first, units, d, state, w,
+        return new QuadraticUnitBlock(
+                first,
+                units,
+                d,
+                state,
+                w,
                 state == State.ADAM ? Arrays.copyOfRange(values, len, 2 * len) : null,
                 state == State.ADAM ? Arrays.copyOfRange(values, 2 * len, 3 * len) : null,
-                state == State.PERTURBED ? Arrays.copyOfRange(values, len, 2 * len) : null, null, null, rows, null, null);
+                state == State.PERTURBED ? Arrays.copyOfRange(values, len, 2 * len) : null,
+                null,
+                null,
+                rows,
+                null,
+                null);
     }
 
     /** The block's rows of W (units x d, row-major), not to be modified. */
@@ -230,7 +261,8 @@ public final class QuadraticUnitBlock implements Serializable {
             double[] jumped = copy(pool, nw);
             double[] xi = take(pool, w.length);
             noise(c.perturbation().t(), c.perturbation().seed(), xi);
-            for (int i = 0; i < jumped.length; i++) jumped[i] += c.perturbation().length() * xi[i];
+            for (int i = 0; i < jumped.length; i++)
+                jumped[i] += c.perturbation().length() * xi[i];
             pool.add(xi);
             nw = jumped;
         }
@@ -242,7 +274,8 @@ public final class QuadraticUnitBlock implements Serializable {
             if (c.update() instanceof UnitUpdate.Descent descent) {
                 sums = descentStep(descent.eta(), nw, g, next);
             } else if (c.update() instanceof UnitUpdate.AdamStep adam) {
-                if (state != State.ADAM) throw new IllegalStateException("QuadraticUnitBlock: an Adam step on a " + state + " block");
+                if (state != State.ADAM)
+                    throw new IllegalStateException("QuadraticUnitBlock: an Adam step on a " + state + " block");
                 double[] nm = take(pool, w.length), nv = take(pool, w.length);
                 sums = adamStep(adam, nw, g, m, v, next, nm, nv);
                 m = nm;
@@ -277,17 +310,20 @@ public final class QuadraticUnitBlock implements Serializable {
                 }
             }
         }
-        QuadraticUnitBlock next = new QuadraticUnitBlock(first, units, d, state, nw, m, v, s, before,
-                c.forward() != null ? null : g, fRows, fx, fz);
+        QuadraticUnitBlock next = new QuadraticUnitBlock(
+                first, units, d, state, nw, m, v, s, before, c.forward() != null ? null : g, fRows, fx, fz);
         next.spares = released(pool, next);
-        Outputs out = new Outputs(gradientSquared, partial,
-                Double.isNaN(weightsSquared) ? squaredNorm(nw) : weightsSquared, penalty(net, nw), (System.nanoTime() - t0) / 1e9);
+        Outputs out = new Outputs(
+                gradientSquared,
+                partial,
+                Double.isNaN(weightsSquared) ? squaredNorm(nw) : weightsSquared,
+                penalty(net, nw),
+                (System.nanoTime() - t0) / 1e9);
         return new Stepped(next, out);
     }
 
     /** {@code ||g||^2} and {@code ||next||^2}, summed in index order (as {@link #squaredNorm}) while an update runs. */
-    private record UpdateSums(double gradientSquared, double weightsSquared) {
-    }
+    private record UpdateSums(double gradientSquared, double weightsSquared) {}
 
     /** {@code next = w - eta g}, with the squared norms of g and next. */
     private static UpdateSums descentStep(double eta, double[] w, double[] g, double[] next) {
@@ -309,8 +345,15 @@ public final class QuadraticUnitBlock implements Serializable {
      * compiles it as a whole loop rather than by on-stack replacement inside the once-per-step {@link #apply}; the
      * squared norms of g and of the new weights are summed in the same pass.
      */
-    private static UpdateSums adamStep(UnitUpdate.AdamStep adam, double[] w, double[] g, double[] m, double[] v,
-            double[] next, double[] nm, double[] nv) {
+    private static UpdateSums adamStep(
+            UnitUpdate.AdamStep adam,
+            double[] w,
+            double[] g,
+            double[] m,
+            double[] v,
+            double[] next,
+            double[] nm,
+            double[] nv) {
         double b1 = adam.beta1(), b2 = adam.beta2(), rate = adam.rate(), eps = adam.epsilon();
         double c1 = adam.correction1(), c2 = adam.correction2();
         double gsq = 0, wsq = 0;
@@ -351,7 +394,8 @@ public final class QuadraticUnitBlock implements Serializable {
      * {@code ||dL/dW_b||_F^2} over the given rows (all if null) with their coefficients c_i, at this block's weights,
      * recomputing Z per chunk; no state kept. Cost {@code 4 rows units d} flops.
      */
-    public double gradientSquared(QuadraticNet net, TrainingSet data, int[] select, double[] coefficients, Workspace ws) {
+    public double gradientSquared(
+            QuadraticNet net, TrainingSet data, int[] select, double[] coefficients, Workspace ws) {
         double[] g = new double[w.length];
         unitsGradientChunked(net, w, data, select, coefficients, g, ws);
         regularize(net, w, g);
@@ -414,11 +458,12 @@ public final class QuadraticUnitBlock implements Serializable {
     }
 
     /** The UNITS gradient over the last forward's rows, from its kept Z when there is one. */
-    private void unitsGradient(QuadraticNet net, TrainingSet data, double[] coefficients, double[] g, Workspace ws, List<double[]> pool) {
+    private void unitsGradient(
+            QuadraticNet net, TrainingSet data, double[] coefficients, double[] g, Workspace ws, List<double[]> pool) {
         int r = rows == null ? data.n : rows.length;
         if (coefficients.length != r) {
-            throw new IllegalArgumentException("QuadraticUnitBlock: expected " + r + " coefficients (the last forward pass's rows), found "
-                    + coefficients.length);
+            throw new IllegalArgumentException("QuadraticUnitBlock: expected " + r
+                    + " coefficients (the last forward pass's rows), found " + coefficients.length);
         }
         if (z == null) {
             unitsGradientChunked(net, w, data, rows, coefficients, g, ws);
@@ -432,15 +477,22 @@ public final class QuadraticUnitBlock implements Serializable {
         regularize(net, w, g);
     }
 
-    private void unitsGradientChunked(QuadraticNet net, double[] weights, TrainingSet data, int[] select, double[] coefficients,
-                                      double[] g, Workspace ws) {
+    private void unitsGradientChunked(
+            QuadraticNet net,
+            double[] weights,
+            TrainingSet data,
+            int[] select,
+            double[] coefficients,
+            double[] g,
+            Workspace ws) {
         int r = select == null ? data.n : select.length;
         int chunk = chunkRows();
         Arrays.fill(g, 0.0);
         double[] zc = ws.z(chunk * units);
         for (int i0 = 0; i0 < r; i0 += chunk) {
             int cr = Math.min(chunk, r - i0);
-            double[] x = select == null ? data.x() : gather(data, Arrays.copyOfRange(select, i0, i0 + cr), ws.x(cr * d));
+            double[] x =
+                    select == null ? data.x() : gather(data, Arrays.copyOfRange(select, i0, i0 + cr), ws.x(cr * d));
             int off = select == null ? i0 * d : 0;
             Gemm.abt(x, off, cr, weights, 0, units, d, zc);
             scaleBySigns(net, zc, coefficients, i0, cr, zc);
@@ -476,7 +528,8 @@ public final class QuadraticUnitBlock implements Serializable {
         double[] zc = ws.z(chunk * units);
         for (int i0 = 0; i0 < r; i0 += chunk) {
             int cr = Math.min(chunk, r - i0);
-            double[] x = select == null ? data.x() : gather(data, Arrays.copyOfRange(select, i0, i0 + cr), ws.x(cr * d));
+            double[] x =
+                    select == null ? data.x() : gather(data, Arrays.copyOfRange(select, i0, i0 + cr), ws.x(cr * d));
             Gemm.abt(x, select == null ? i0 * d : 0, cr, weights, 0, units, d, zc);
             addSquares(net, zc, cr, f, i0);
         }

@@ -1,10 +1,9 @@
 package org.overparam.model;
 
-import org.overparam.Seeds;
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
+import org.overparam.linalg.Gemm;
 
 /**
  * The fixed random first layer of Ge et al.'s three-layer net (2020, Appendix A): {@code z = (R x)^p} elementwise,
@@ -21,8 +20,8 @@ public final class RandomFeatureMap implements Serializable {
 
     public RandomFeatureMap(int k, int d, double s, int power, long seed) {
         if (k < 1 || d < 1 || power < 1 || !(s > 0)) {
-            throw new IllegalArgumentException("RandomFeatureMap: expected k, d, power >= 1 and s > 0, found k=" + k + ", d=" + d
-                    + ", power=" + power + ", s=" + s);
+            throw new IllegalArgumentException("RandomFeatureMap: expected k, d, power >= 1 and s > 0, found k=" + k
+                    + ", d=" + d + ", power=" + power + ", s=" + s);
         }
         this.k = k;
         this.d = d;
@@ -36,7 +35,8 @@ public final class RandomFeatureMap implements Serializable {
 
     /** {@code (X R^T)^p} for rows x d row-major X: rows x k, row-major. */
     public double[] apply(double[] x, int rows) {
-        if (x.length < (long) rows * d) throw new IllegalArgumentException("RandomFeatureMap: expected rows x " + d + " inputs");
+        if (x.length < (long) rows * d)
+            throw new IllegalArgumentException("RandomFeatureMap: expected rows x " + d + " inputs");
         double[] z = new double[rows * k];
         Gemm.abt(x, 0, rows, r, 0, k, d, z);
         if (power > 1) for (int i = 0; i < z.length; i++) z[i] = pow(z[i], power);
@@ -45,7 +45,9 @@ public final class RandomFeatureMap implements Serializable {
 
     /** The samples mapped: {@code (X R^T)^p} with the same labels. */
     public TrainingSet apply(TrainingSet set) {
-        if (set.d != d) throw new IllegalArgumentException("RandomFeatureMap: expected samples of d = " + d + ", found d = " + set.d);
+        if (set.d != d)
+            throw new IllegalArgumentException(
+                    "RandomFeatureMap: expected samples of d = " + d + ", found d = " + set.d);
         return new TrainingSet(set.n, k, apply(set.x(), set.n), set.y());
     }
 

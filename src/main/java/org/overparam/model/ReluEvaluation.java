@@ -41,7 +41,8 @@ public final class ReluEvaluation implements Serializable, LossEvaluation {
 
     public ReluEvaluation merge(ReluEvaluation o) {
         if (o.m != m || o.d != d) {
-            throw new IllegalArgumentException("ReluEvaluation.merge: shapes differ, " + m + "x" + d + " vs " + o.m + "x" + o.d);
+            throw new IllegalArgumentException(
+                    "ReluEvaluation.merge: shapes differ, " + m + "x" + d + " vs " + o.m + "x" + o.d);
         }
         loss += o.loss;
         patternChanges += o.patternChanges;

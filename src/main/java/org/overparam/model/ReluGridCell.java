@@ -1,8 +1,7 @@
 package org.overparam.model;
 
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
+import org.overparam.linalg.Gemm;
 
 /**
  * One cell of the samples x units grid of Du et al.'s two-layer ReLU net: the rows {@code rowStart .. rowStart + rows - 1}
@@ -34,15 +33,23 @@ public final class ReluGridCell implements Serializable {
      * @param patternChanges patterns differing from W(0)'s on the cell's rows
      * @param computeSeconds the pass's compute time
      */
-    public record Outputs(double[] predictions, long patternChanges, double computeSeconds) implements Serializable {
-    }
+    public record Outputs(double[] predictions, long patternChanges, double computeSeconds) implements Serializable {}
 
     /** A cell after a forward pass, with its outputs. */
-    public record Forwarded(ReluGridCell cell, Outputs outputs) implements Serializable {
-    }
+    public record Forwarded(ReluGridCell cell, Outputs outputs) implements Serializable {}
 
-    private ReluGridCell(int sample, int rowStart, int rows, int d, double[] x, int first, int units, int width, double[] a,
-                         long[] mask0, long[] mask) {
+    private ReluGridCell(
+            int sample,
+            int rowStart,
+            int rows,
+            int d,
+            double[] x,
+            int first,
+            int units,
+            int width,
+            double[] a,
+            long[] mask0,
+            long[] mask) {
         this.sample = sample;
         this.rowStart = rowStart;
         this.rows = rows;
@@ -60,11 +67,20 @@ public final class ReluGridCell implements Serializable {
      * The cell at W(0) of a net of width m whose units {@code first ..} have the initial rows {@code w0} (units x d),
      * their signs drawn from {@code seed} as {@link ReluUnitBlock} draws them, with its forward pass.
      */
-    public static Forwarded initial(int sample, int rowStart, int rows, int d, double[] x, int first, int units, int width,
-                                    long seed, double[] w0) {
+    public static Forwarded initial(
+            int sample,
+            int rowStart,
+            int rows,
+            int d,
+            double[] x,
+            int first,
+            int units,
+            int width,
+            long seed,
+            double[] w0) {
         if (x.length != (long) rows * d || w0.length != (long) units * d) {
-            throw new IllegalArgumentException("ReluGridCell: expected X of " + rows + " x " + d + " and W of " + units + " x " + d
-                    + ", found " + x.length + " and " + w0.length + " values");
+            throw new IllegalArgumentException("ReluGridCell: expected X of " + rows + " x " + d + " and W of " + units
+                    + " x " + d + ", found " + x.length + " and " + w0.length + " values");
         }
         double[] a = ReluUnitBlock.signs(first, units, seed);
         long[] mask0 = new long[Math.multiplyExact(rows, ReluUnitBlock.words(units))];
@@ -75,9 +91,20 @@ public final class ReluGridCell implements Serializable {
     }
 
     /** The cell at W(k) given the block's W(0) and W(k): both patterns recomputed with the arithmetic of training. */
-    public static Forwarded restore(int sample, int rowStart, int rows, int d, double[] x, int first, int units, int width,
-                                    long seed, double[] w0, double[] w) {
-        ReluGridCell start = initial(sample, rowStart, rows, d, x, first, units, width, seed, w0).cell();
+    public static Forwarded restore(
+            int sample,
+            int rowStart,
+            int rows,
+            int d,
+            double[] x,
+            int first,
+            int units,
+            int width,
+            long seed,
+            double[] w0,
+            double[] w) {
+        ReluGridCell start = initial(sample, rowStart, rows, d, x, first, units, width, seed, w0)
+                .cell();
         return start.forward(w);
     }
 
@@ -111,7 +138,9 @@ public final class ReluGridCell implements Serializable {
         long[] next = new long[mask0.length];
         double[] f = new double[rows];
         long changes = pass(x, rows, d, w, units, a, f, next, mask0);
-        return new Forwarded(new ReluGridCell(sample, rowStart, rows, d, x, first, units, width, a, mask0, next), new Outputs(f, changes, (System.nanoTime() - t0) / 1e9));
+        return new Forwarded(
+                new ReluGridCell(sample, rowStart, rows, d, x, first, units, width, a, mask0, next),
+                new Outputs(f, changes, (System.nanoTime() - t0) / 1e9));
     }
 
     /** Bytes a cell of {@code rows} samples and {@code units} units keeps, and its step needs at most twice that. */
@@ -119,7 +148,8 @@ public final class ReluGridCell implements Serializable {
         return 8 * rows * d + 16 * rows * ReluUnitBlock.words(units) + 8 * units;
     }
 
-    private static long pass(double[] x, int rows, int d, double[] w, int units, double[] a, double[] f, long[] mask, long[] mask0) {
+    private static long pass(
+            double[] x, int rows, int d, double[] w, int units, double[] a, double[] f, long[] mask, long[] mask0) {
         int chunk = Math.max(1, Math.min(rows, ReluUnitBlock.WORKSPACE_DOUBLES / units));
         double[] p = new double[chunk * units];
         long changes = 0;

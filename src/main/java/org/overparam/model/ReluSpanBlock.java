@@ -1,11 +1,10 @@
 package org.overparam.model;
 
-import org.overparam.linalg.BulkArrays;
-import org.overparam.linalg.Gemm;
-
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import org.overparam.linalg.BulkArrays;
+import org.overparam.linalg.Gemm;
 
 /**
  * A block of units holding its weights in the span of the samples ({@link UnitRepresentation#SAMPLE_SPAN}):
@@ -24,22 +23,40 @@ final class ReluSpanBlock extends ReluUnitBlock {
     private transient double[] span;
     /** Q(k) = K A(k), or null while it is zero. */
     private transient double[] q;
+
     private transient double[] p0;
     /** The arrays of the block this one was stepped from, which the next step overwrites (see {@link ReluUnitBlock}). */
     private transient double[] spareSpan;
+
     private transient double[] spareQ;
     private transient long[] spareMask;
 
-    private ReluSpanBlock(int first, int units, int width, int iteration, double[] a, double[] span, double[] q,
-                          double[] p0, long[] mask0, long[] mask) {
+    private ReluSpanBlock(
+            int first,
+            int units,
+            int width,
+            int iteration,
+            double[] a,
+            double[] span,
+            double[] q,
+            double[] p0,
+            long[] mask0,
+            long[] mask) {
         super(first, units, width, iteration, a, mask0, mask);
         this.span = span;
         this.q = q;
         this.p0 = p0;
     }
 
-    static Stepped initial(int first, int units, int width, double kappa, long seed, TrainingSet data, Precision precision,
-                           Workspace ws) {
+    static Stepped initial(
+            int first,
+            int units,
+            int width,
+            double kappa,
+            long seed,
+            TrainingSet data,
+            Precision precision,
+            Workspace ws) {
         long t0 = System.nanoTime();
         double[] a = signs(first, units, seed);
         double[] p0 = initialProducts(first, units, kappa, seed, data, precision);
@@ -50,8 +67,17 @@ final class ReluSpanBlock extends ReluUnitBlock {
         return new Stepped(block, new Outputs(predictions, 0, 0.0, 0.0, Double.NaN, seconds(t0)));
     }
 
-    static ReluSpanBlock restore(int first, int units, int width, int iteration, double kappa, long seed, double[] values,
-                                 TrainingSet data, Precision precision, Workspace ws) {
+    static ReluSpanBlock restore(
+            int first,
+            int units,
+            int width,
+            int iteration,
+            double kappa,
+            long seed,
+            double[] values,
+            TrainingSet data,
+            Precision precision,
+            Workspace ws) {
         int n = data.n, size = Math.multiplyExact(n, units);
         double[] a = signs(first, units, seed);
         double[] p0 = initialProducts(first, units, kappa, seed, data, precision);
@@ -66,7 +92,8 @@ final class ReluSpanBlock extends ReluUnitBlock {
     }
 
     /** {@code P(0) = X W(0)^T} (n x u), W(0) drawn from the seed and dropped. */
-    private static double[] initialProducts(int first, int units, double kappa, long seed, TrainingSet data, Precision precision) {
+    private static double[] initialProducts(
+            int first, int units, double kappa, long seed, TrainingSet data, Precision precision) {
         int n = data.n, d = data.d;
         double[] w0 = initialRows(first, units, d, kappa, seed);
         double[] p0 = new double[Math.multiplyExact(n, units)];
@@ -97,13 +124,21 @@ final class ReluSpanBlock extends ReluUnitBlock {
         double[] predictions = new double[n];
         long[] nextMask = spareMask != null ? spareMask : new long[mask.length];
         double[] gradientSquared = new double[1];
-        long changes = sweep(data, residual, eta, precision, ws, new Next(nextSpan, nextQ, distance, predictions, nextMask), gradientSquared);
+        long changes = sweep(
+                data,
+                residual,
+                eta,
+                precision,
+                ws,
+                new Next(nextSpan, nextQ, distance, predictions, nextMask),
+                gradientSquared);
         double max = 0, sum = 0;
         for (double v : distance) {
             sum += v;
             max = Math.max(max, Math.sqrt(Math.max(v, 0.0)));
         }
-        ReluSpanBlock block = new ReluSpanBlock(first, units, width, iteration + 1, a, nextSpan, nextQ, p0, mask0, nextMask);
+        ReluSpanBlock block =
+                new ReluSpanBlock(first, units, width, iteration + 1, a, nextSpan, nextQ, p0, mask0, nextMask);
         block.spareSpan = span;
         block.spareQ = q;
         if (mask != mask0) block.spareMask = mask;
@@ -137,16 +172,21 @@ final class ReluSpanBlock extends ReluUnitBlock {
     }
 
     /** What a step writes: the stepped A and Q, each unit's squared distance, the predictions and patterns. */
-    private record Next(double[] span, double[] q, double[] distance, double[] predictions, long[] mask) {
-    }
+    private record Next(double[] span, double[] q, double[] distance, double[] predictions, long[] mask) {}
 
     /**
      * Per panel of units: B, {@code K B} and {@code ||G||^2} (into {@code squared[0]}); for a step ({@code next} not
      * null) also, in the same pass over the panel, the stepped A and Q, the distances, and the predictions and patterns
      * of {@code P(0) + Q}. Returns the pattern changes against W(0) (0 without a step).
      */
-    private long sweep(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws, Next next,
-                       double[] squared) {
+    private long sweep(
+            TrainingSet data,
+            double[] residual,
+            double eta,
+            Precision precision,
+            Workspace ws,
+            Next next,
+            double[] squared) {
         int n = data.n, panel = Math.min(units, PANEL_UNITS), words = words(units);
         boolean single = precision == Precision.FLOAT32;
         double[] b = ws.b(n * panel), kb = ws.g(n * panel);
@@ -198,8 +238,15 @@ final class ReluSpanBlock extends ReluUnitBlock {
     }
 
     /** Patterns and predictions of {@code P(0) + Q}, in chunks of rows; returns the pattern changes against mask0. */
-    private static long activateSum(double[] p0, double[] q, int units, double[] a, double[] predictions, long[] mask,
-                                    long[] mask0, Workspace ws) {
+    private static long activateSum(
+            double[] p0,
+            double[] q,
+            int units,
+            double[] a,
+            double[] predictions,
+            long[] mask,
+            long[] mask0,
+            Workspace ws) {
         int n = predictions.length, chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / units));
         double[] p = ws.p(chunk * units);
         long changes = 0;

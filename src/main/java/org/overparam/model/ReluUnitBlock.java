@@ -1,10 +1,9 @@
 package org.overparam.model;
 
-import org.overparam.Seeds;
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
+import org.overparam.linalg.Gemm;
 
 /**
  * The hidden units {@code r = first .. first + units - 1} of Du et al.'s two-layer ReLU net
@@ -39,6 +38,7 @@ public abstract class ReluUnitBlock implements Serializable {
     public final int units;
     /** m, the width of the whole net (the output scale is 1/sqrt(m)). */
     public final int width;
+
     public final int iteration;
     final double[] a;
     final long[] mask0;
@@ -54,13 +54,17 @@ public abstract class ReluUnitBlock implements Serializable {
      * @param gradientSquared {@code ||dL/dW_block||_F^2} at the weights the step started from (NaN for W(0))
      * @param computeSeconds  the task's own compute time
      */
-    public record Outputs(double[] predictions, long patternChanges, double maxDistance, double distanceSquared,
-                          double gradientSquared, double computeSeconds) implements Serializable {
-    }
+    public record Outputs(
+            double[] predictions,
+            long patternChanges,
+            double maxDistance,
+            double distanceSquared,
+            double gradientSquared,
+            double computeSeconds)
+            implements Serializable {}
 
     /** A block after a pass, with its outputs (null for a block restored from a checkpoint). */
-    public record Stepped(ReluUnitBlock block, Outputs outputs) implements Serializable {
-    }
+    public record Stepped(ReluUnitBlock block, Outputs outputs) implements Serializable {}
 
     ReluUnitBlock(int first, int units, int width, int iteration, double[] a, long[] mask0, long[] mask) {
         this.first = first;
@@ -107,8 +111,16 @@ public abstract class ReluUnitBlock implements Serializable {
     public abstract double[] checkpointValues();
 
     /** The block at W(0), with its predictions and patterns: units {@code first ..} of a net of width m. */
-    public static Stepped initial(UnitRepresentation representation, int first, int units, int width, double kappa, long seed,
-                                  TrainingSet data, Precision precision, Workspace ws) {
+    public static Stepped initial(
+            UnitRepresentation representation,
+            int first,
+            int units,
+            int width,
+            double kappa,
+            long seed,
+            TrainingSet data,
+            Precision precision,
+            Workspace ws) {
         check(first, units, width);
         return representation == UnitRepresentation.WEIGHTS
                 ? ReluWeightsBlock.initial(first, units, width, kappa, seed, data, precision, ws)
@@ -119,14 +131,24 @@ public abstract class ReluUnitBlock implements Serializable {
      * The block of a checkpoint of iteration k: signs and W(0) re-derived from the seed, the patterns recomputed with
      * the arithmetic of training, so that training continues bit for bit.
      */
-    public static ReluUnitBlock restore(UnitRepresentation representation, int first, int units, int width, int iteration,
-                                        double kappa, long seed, double[] values, TrainingSet data, Precision precision,
-                                        Workspace ws) {
+    public static ReluUnitBlock restore(
+            UnitRepresentation representation,
+            int first,
+            int units,
+            int width,
+            int iteration,
+            double kappa,
+            long seed,
+            double[] values,
+            TrainingSet data,
+            Precision precision,
+            Workspace ws) {
         check(first, units, width);
         long expected = checkpointLength(representation, units, data.d, data.n);
         if (values.length != expected) {
-            throw new IllegalArgumentException("ReluUnitBlock.restore: expected " + expected + " checkpointed values for units "
-                    + first + ".. (" + representation.id() + "), found " + values.length);
+            throw new IllegalArgumentException(
+                    "ReluUnitBlock.restore: expected " + expected + " checkpointed values for units " + first + ".. ("
+                            + representation.id() + "), found " + values.length);
         }
         return representation == UnitRepresentation.WEIGHTS
                 ? ReluWeightsBlock.restore(first, units, width, iteration, kappa, seed, values, data, precision, ws)
@@ -152,7 +174,9 @@ public abstract class ReluUnitBlock implements Serializable {
         if (representation == UnitRepresentation.WEIGHTS) {
             long chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / units));
             long bChunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / panel));
-            return common + 8 * units * d + perValue * (chunk * units + bChunk * panel + panel * d)
+            return common
+                    + 8 * units * d
+                    + perValue * (chunk * units + bChunk * panel + panel * d)
                     + (precision == Precision.FLOAT32 ? 4 * units * d : 0);
         }
         return common + 16 * n * units + 2 * perValue * n * panel + 8 * units;
@@ -160,7 +184,9 @@ public abstract class ReluUnitBlock implements Serializable {
 
     /** Bytes every executor holds for the samples (and, for the sample span, K = X X^T). */
     public static long sharedBytes(UnitRepresentation representation, long n, long d, Precision precision) {
-        long k = representation == UnitRepresentation.SAMPLE_SPAN ? n * n * (precision == Precision.FLOAT32 ? 12 : 8) : 0;
+        long k = representation == UnitRepresentation.SAMPLE_SPAN
+                ? n * n * (precision == Precision.FLOAT32 ? 12 : 8)
+                : 0;
         return TrainingSet.bytes(n, d, precision) + k;
     }
 
@@ -170,7 +196,9 @@ public abstract class ReluUnitBlock implements Serializable {
      * finite-width Gram matrix of Du et al. (Sec. 3). Cost {@code 2 n^2 u} flops, in GEMMs over panels of 512 units.
      */
     public void addCoactivations(int n, double[] c, boolean initial) {
-        if (c.length != (long) n * n) throw new IllegalArgumentException("addCoactivations: expected n x n = " + n + " x " + n + ", found " + c.length);
+        if (c.length != (long) n * n)
+            throw new IllegalArgumentException(
+                    "addCoactivations: expected n x n = " + n + " x " + n + ", found " + c.length);
         int panel = Math.min(512, units), words = words(units);
         long[] pattern = initial ? mask0 : mask;
         double[] m01 = new double[n * panel];
@@ -228,7 +256,8 @@ public abstract class ReluUnitBlock implements Serializable {
      * {@code sum_r a_r relu(p_ir)} to the predictions, writes the pattern bits, and returns the number of patterns
      * that differ from {@code mask0} (0 if it is null).
      */
-    static long activate(double[] p, int i0, int rows, int units, double[] a, double[] predictions, long[] mask, long[] mask0) {
+    static long activate(
+            double[] p, int i0, int rows, int units, double[] a, double[] predictions, long[] mask, long[] mask0) {
         int words = words(units);
         long changes = 0;
         for (int i = 0; i < rows; i++) {
@@ -273,7 +302,8 @@ public abstract class ReluUnitBlock implements Serializable {
 
     static double[] signs(int first, int units, long seed) {
         double[] a = new double[units];
-        for (int r = 0; r < units; r++) a[r] = Seeds.stream(seed, "relu/a", first + r).nextBoolean() ? 1.0 : -1.0;
+        for (int r = 0; r < units; r++)
+            a[r] = Seeds.stream(seed, "relu/a", first + r).nextBoolean() ? 1.0 : -1.0;
         return a;
     }
 
@@ -294,7 +324,8 @@ public abstract class ReluUnitBlock implements Serializable {
 
     static void requireResidual(TrainingSet data, double[] residual) {
         if (residual.length != data.n) {
-            throw new IllegalArgumentException("ReluUnitBlock: expected a residual of n = " + data.n + " values, found " + residual.length);
+            throw new IllegalArgumentException(
+                    "ReluUnitBlock: expected a residual of n = " + data.n + " values, found " + residual.length);
         }
     }
 
@@ -304,8 +335,9 @@ public abstract class ReluUnitBlock implements Serializable {
 
     private static void check(int first, int units, int width) {
         if (first < 0 || units < 1 || first + (long) units > width) {
-            throw new IllegalArgumentException("ReluUnitBlock: expected 0 <= first and 1 <= units with first + units <= m; found first="
-                    + first + ", units=" + units + ", m=" + width);
+            throw new IllegalArgumentException(
+                    "ReluUnitBlock: expected 0 <= first and 1 <= units with first + units <= m; found first=" + first
+                            + ", units=" + units + ", m=" + width);
         }
     }
 }

@@ -26,12 +26,11 @@ public final class ReluUnitWeights implements Serializable {
      * @param distanceSquared {@code sum_{r in block} ||w_r(k+1) - w_r(0)||^2}
      * @param computeSeconds  the longest of the block's gradient tasks plus its update
      */
-    public record Metrics(double gradientSquared, double maxDistance, double distanceSquared, double computeSeconds) implements Serializable {
-    }
+    public record Metrics(double gradientSquared, double maxDistance, double distanceSquared, double computeSeconds)
+            implements Serializable {}
 
     /** A block after a step, with its metrics. */
-    public record Stepped(ReluUnitWeights weights, Metrics metrics) implements Serializable {
-    }
+    public record Stepped(ReluUnitWeights weights, Metrics metrics) implements Serializable {}
 
     private ReluUnitWeights(int first, int units, int d, int iteration, double[] w0, double[] w) {
         this.first = first;
@@ -49,9 +48,11 @@ public final class ReluUnitWeights implements Serializable {
     }
 
     /** W(k) from a checkpoint, W(0) re-derived from the seed. */
-    public static ReluUnitWeights restore(int first, int units, int d, int iteration, double kappa, long seed, double[] w) {
+    public static ReluUnitWeights restore(
+            int first, int units, int d, int iteration, double kappa, long seed, double[] w) {
         if (w.length != (long) units * d) {
-            throw new IllegalArgumentException("ReluUnitWeights.restore: expected " + units + " x " + d + " values, found " + w.length);
+            throw new IllegalArgumentException(
+                    "ReluUnitWeights.restore: expected " + units + " x " + d + " values, found " + w.length);
         }
         double[] w0 = ReluUnitBlock.initialRows(first, units, d, kappa, seed);
         return new ReluUnitWeights(first, units, d, iteration, w0, iteration == 0 ? w0 : w);
@@ -73,7 +74,9 @@ public final class ReluUnitWeights implements Serializable {
      */
     public Stepped step(double[] g, double eta, double gradientSeconds) {
         long t0 = System.nanoTime();
-        if (g.length != w.length) throw new IllegalArgumentException("ReluUnitWeights.step: expected " + w.length + " values, found " + g.length);
+        if (g.length != w.length)
+            throw new IllegalArgumentException(
+                    "ReluUnitWeights.step: expected " + w.length + " values, found " + g.length);
         double[] next = new double[w.length];
         double squared = 0, max = 0, sum = 0;
         for (int k = 0; k < g.length; k++) {
@@ -90,7 +93,8 @@ public final class ReluUnitWeights implements Serializable {
             sum += s;
             max = Math.max(max, Math.sqrt(s));
         }
-        return new Stepped(new ReluUnitWeights(first, units, d, iteration + 1, w0, next),
+        return new Stepped(
+                new ReluUnitWeights(first, units, d, iteration + 1, w0, next),
                 new Metrics(squared, max, sum, gradientSeconds + (System.nanoTime() - t0) / 1e9));
     }
 

@@ -1,12 +1,11 @@
 package org.overparam.model;
 
-import org.overparam.linalg.BulkArrays;
-import org.overparam.linalg.Gemm;
-
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import org.overparam.linalg.BulkArrays;
+import org.overparam.linalg.Gemm;
 
 /**
  * A block of units holding W(k) itself ({@link UnitRepresentation#WEIGHTS}). A step: the gradient
@@ -20,17 +19,33 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     private transient double[] w0;
     /** The arrays of the block this one was stepped from, which the next step overwrites (see {@link ReluUnitBlock}). */
     private transient double[] spareW;
+
     private transient long[] spareMask;
 
-    private ReluWeightsBlock(int first, int units, int width, int iteration, double[] a, double[] w, double[] w0,
-                             long[] mask0, long[] mask) {
+    private ReluWeightsBlock(
+            int first,
+            int units,
+            int width,
+            int iteration,
+            double[] a,
+            double[] w,
+            double[] w0,
+            long[] mask0,
+            long[] mask) {
         super(first, units, width, iteration, a, mask0, mask);
         this.w = w;
         this.w0 = w0;
     }
 
-    static Stepped initial(int first, int units, int width, double kappa, long seed, TrainingSet data, Precision precision,
-                           Workspace ws) {
+    static Stepped initial(
+            int first,
+            int units,
+            int width,
+            double kappa,
+            long seed,
+            TrainingSet data,
+            Precision precision,
+            Workspace ws) {
         long t0 = System.nanoTime();
         double[] a = signs(first, units, seed);
         double[] w0 = initialRows(first, units, data.d, kappa, seed);
@@ -41,8 +56,17 @@ final class ReluWeightsBlock extends ReluUnitBlock {
         return new Stepped(block, new Outputs(predictions, 0, 0.0, 0.0, Double.NaN, seconds(t0)));
     }
 
-    static ReluWeightsBlock restore(int first, int units, int width, int iteration, double kappa, long seed, double[] w,
-                                    TrainingSet data, Precision precision, Workspace ws) {
+    static ReluWeightsBlock restore(
+            int first,
+            int units,
+            int width,
+            int iteration,
+            double kappa,
+            long seed,
+            double[] w,
+            TrainingSet data,
+            Precision precision,
+            Workspace ws) {
         double[] a = signs(first, units, seed);
         double[] w0 = initialRows(first, units, data.d, kappa, seed);
         int words = words(units);
@@ -104,8 +128,16 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     }
 
     /** Predictions and patterns at weights w, in chunks of rows; returns the pattern changes against mask0 (if given). */
-    private static long forward(double[] w, double[] a, int units, TrainingSet data, long[] mask0, Precision precision,
-                                Workspace ws, double[] predictions, long[] mask) {
+    private static long forward(
+            double[] w,
+            double[] a,
+            int units,
+            TrainingSet data,
+            long[] mask0,
+            Precision precision,
+            Workspace ws,
+            double[] predictions,
+            long[] mask) {
         int n = data.n, d = data.d;
         int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / units));
         boolean single = precision == Precision.FLOAT32;
@@ -129,7 +161,8 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     }
 
     /** {@code G = B^T X}, panel by panel; writes {@code W - eta G} into {@code next} (unless null); returns {@code ||G||_F^2}. */
-    private double gradient(TrainingSet data, double[] residual, Precision precision, Workspace ws, double eta, double[] next) {
+    private double gradient(
+            TrainingSet data, double[] residual, Precision precision, Workspace ws, double eta, double[] next) {
         int n = data.n, d = data.d;
         int panel = Math.min(units, PANEL_UNITS);
         int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / panel));

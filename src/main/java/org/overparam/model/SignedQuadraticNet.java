@@ -8,11 +8,11 @@ package org.overparam.model;
  * + gamma w_i}.
  */
 public final class SignedQuadraticNet {
-    private SignedQuadraticNet() {
-    }
+    private SignedQuadraticNet() {}
 
     public static QuadraticNet create(int r, int d, double gamma) {
-        if (r < 2 || r % 2 != 0) throw new IllegalArgumentException("SignedQuadraticNet: r must be even and >= 2, found " + r);
+        if (r < 2 || r % 2 != 0)
+            throw new IllegalArgumentException("SignedQuadraticNet: r must be even and >= 2, found " + r);
         double[] a = new double[r];
         for (int i = 0; i < r; i++) a[i] = i < r / 2 ? 1.0 : -1.0;
         return new QuadraticNet(r, d, a, Loss.SQUARED, 0.5, gamma, null);

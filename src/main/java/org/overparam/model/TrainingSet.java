@@ -1,11 +1,10 @@
 package org.overparam.model;
 
-import org.overparam.linalg.BulkArrays;
-
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import org.overparam.linalg.BulkArrays;
 
 /**
  * The n training samples as every block of hidden units reads them: X (n x d, row-major, float64) and the labels y.
@@ -25,8 +24,8 @@ public final class TrainingSet implements Serializable {
 
     public TrainingSet(int n, int d, double[] x, double[] y) {
         if (n < 1 || d < 1 || x.length != (long) n * d || y.length != n) {
-            throw new IllegalArgumentException("TrainingSet: expected n, d >= 1, n*d features and n labels; found n=" + n
-                    + ", d=" + d + ", " + x.length + " features, " + y.length + " labels");
+            throw new IllegalArgumentException("TrainingSet: expected n, d >= 1, n*d features and n labels; found n="
+                    + n + ", d=" + d + ", " + x.length + " features, " + y.length + " labels");
         }
         this.n = n;
         this.d = d;

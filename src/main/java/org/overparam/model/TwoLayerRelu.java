@@ -1,10 +1,9 @@
 package org.overparam.model;
 
-import org.overparam.Seeds;
-import org.overparam.linalg.Gemm;
-
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.overparam.Seeds;
+import org.overparam.linalg.Gemm;
 
 /**
  * The two-layer ReLU network of Du et al. (ICLR 2019, eq. 1) and Arora et al. (ICML 2019, Sec. 3):
@@ -28,6 +27,7 @@ public final class TwoLayerRelu implements Serializable {
     public final int d;
     /** Second-layer signs, fixed. */
     public final double[] a;
+
     private int workspaceDoubles = WORKSPACE_DOUBLES;
 
     /**
@@ -52,7 +52,8 @@ public final class TwoLayerRelu implements Serializable {
 
     public TwoLayerRelu(int m, int d, double[] a) {
         if (m < 1 || d < 1 || a.length != m) {
-            throw new IllegalArgumentException("TwoLayerRelu: expected m, d >= 1 and m signs, found m=" + m + ", d=" + d + ", " + a.length + " signs");
+            throw new IllegalArgumentException("TwoLayerRelu: expected m, d >= 1 and m signs, found m=" + m + ", d=" + d
+                    + ", " + a.length + " signs");
         }
         this.m = m;
         this.d = d;
@@ -117,8 +118,17 @@ public final class TwoLayerRelu implements Serializable {
      * @param mask0 the block's pattern at W(0) ({@link #patternBits}), or null to skip the pattern count
      * @param w     m x d weights; {@code w32} its float32 copy for FLOAT32 (the caller converts once per pass)
      */
-    public void accumulate(double[] x, float[] x32, int rows, double[] y, long[] mask0, double[] w, float[] w32,
-                           Precision precision, Workspace ws, ReluEvaluation out) {
+    public void accumulate(
+            double[] x,
+            float[] x32,
+            int rows,
+            double[] y,
+            long[] mask0,
+            double[] w,
+            float[] w32,
+            Precision precision,
+            Workspace ws,
+            ReluEvaluation out) {
         final double s = 1.0 / Math.sqrt(m);
         final double[] p = ws.p;
         final int chunk = chunkRows(), words = words();

@@ -1,8 +1,7 @@
 package org.overparam.model;
 
-import org.overparam.UserError;
-
 import java.util.Locale;
+import org.overparam.UserError;
 
 /**
  * How a block of hidden units holds its first-layer weights during full-batch gradient descent.
@@ -20,7 +19,8 @@ import java.util.Locale;
  * The sample span costs fewer flops when {@code n < 2 d} ({@link #cheaper}); the two agree to rounding.
  */
 public enum UnitRepresentation {
-    WEIGHTS, SAMPLE_SPAN;
+    WEIGHTS,
+    SAMPLE_SPAN;
 
     /** {@code train.representation}: {@code weights | sample-span}, or {@code auto} (returns null: the cost model chooses). */
     public static UnitRepresentation parse(String s) {
@@ -28,7 +28,8 @@ public enum UnitRepresentation {
             case "auto" -> null;
             case "weights" -> WEIGHTS;
             case "sample-span" -> SAMPLE_SPAN;
-            default -> throw new UserError("train.representation: expected auto | weights | sample-span, found '" + s + "'.");
+            default ->
+                throw new UserError("train.representation: expected auto | weights | sample-span, found '" + s + "'.");
         };
     }
 

@@ -22,10 +22,16 @@ public final class Adam implements Minimizer {
      * @param decayEvery iterations between decays; 0 = never
      */
     public Adam(double lr, double beta1, double beta2, double epsilon, double decay, int decayEvery) {
-        if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0) || !(decay > 0 && decay <= 1)
+        if (!(lr > 0)
+                || !(beta1 >= 0 && beta1 < 1)
+                || !(beta2 >= 0 && beta2 < 1)
+                || !(epsilon > 0)
+                || !(decay > 0 && decay <= 1)
                 || decayEvery < 0) {
-            throw new IllegalArgumentException("Adam: expected lr > 0, beta1, beta2 in [0, 1), epsilon > 0, decay in (0, 1], decayEvery >= 0;"
-                    + " found " + lr + ", " + beta1 + ", " + beta2 + ", " + epsilon + ", " + decay + ", " + decayEvery);
+            throw new IllegalArgumentException(
+                    "Adam: expected lr > 0, beta1, beta2 in [0, 1), epsilon > 0, decay in (0, 1], decayEvery >= 0;"
+                            + " found " + lr + ", " + beta1 + ", " + beta2 + ", " + epsilon + ", " + decay + ", "
+                            + decayEvery);
         }
         this.lr = lr;
         this.beta1 = beta1;
@@ -41,8 +47,9 @@ public final class Adam implements Minimizer {
     }
 
     @Override
-    public <E extends LossEvaluation> Outcome<E> minimize(double[] w, GradientDescent.Oracle<E> oracle, StoppingRule stop,
-                                                          GradientDescent.Listener<E> listener) throws Exception {
+    public <E extends LossEvaluation> Outcome<E> minimize(
+            double[] w, GradientDescent.Oracle<E> oracle, StoppingRule stop, GradientDescent.Listener<E> listener)
+            throws Exception {
         double[] m = new double[w.length], v = new double[w.length];
         double l0 = Double.NaN, p1 = 1, p2 = 1;
         for (int t = 0; ; t++) {

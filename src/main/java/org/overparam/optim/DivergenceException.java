@@ -13,13 +13,19 @@ public final class DivergenceException extends UserError {
     public final double loss;
 
     public DivergenceException(int iteration, double loss, double initialLoss, double eta, double stableStep) {
-        super(String.format(java.util.Locale.ROOT,
+        super(String.format(
+                java.util.Locale.ROOT,
                 "Gradient descent diverged at iteration %d: the loss is %s (it started at %.6g). The step size eta = %g is too large%s. "
                         + "Lower train.eta; the metrics up to iteration %d are kept in the run directory.",
-                iteration, Double.isFinite(loss) ? String.format(java.util.Locale.ROOT, "%.6g", loss) : Double.toString(loss),
-                initialLoss, eta,
+                iteration,
+                Double.isFinite(loss) ? String.format(java.util.Locale.ROOT, "%.6g", loss) : Double.toString(loss),
+                initialLoss,
+                eta,
                 Double.isFinite(stableStep) && stableStep > 0
-                        ? String.format(java.util.Locale.ROOT, "; the largest stable step is about 2 / lambda_max = %.4g", stableStep)
+                        ? String.format(
+                                java.util.Locale.ROOT,
+                                "; the largest stable step is about 2 / lambda_max = %.4g",
+                                stableStep)
                         : " (the largest stable step 2 / lambda_max is not known for this run: set train.gram-every to compute lambda_max(H))",
                 iteration - 1));
         this.iteration = iteration;

@@ -36,7 +36,8 @@ public final class GradientDescent implements Minimizer {
      * @param stableStep 2 / lambda_max if known (for the divergence message), else NaN
      */
     public GradientDescent(double eta, double stableStep) {
-        if (!(eta > 0) || Double.isInfinite(eta)) throw new IllegalArgumentException("eta must be finite and > 0, found " + eta);
+        if (!(eta > 0) || Double.isInfinite(eta))
+            throw new IllegalArgumentException("eta must be finite and > 0, found " + eta);
         this.eta = eta;
         this.stableStep = stableStep;
     }
@@ -52,10 +53,12 @@ public final class GradientDescent implements Minimizer {
      * @param initialLoss L(W(0)) when resuming (start > 0), NaN when starting at 0
      * @return the last evaluation, at W(iterations)
      */
-    public <E extends LossEvaluation> E run(double[] w, int start, int iterations, double initialLoss, Oracle<E> oracle,
-                                            Listener<E> listener) throws Exception {
+    public <E extends LossEvaluation> E run(
+            double[] w, int start, int iterations, double initialLoss, Oracle<E> oracle, Listener<E> listener)
+            throws Exception {
         if (start < 0 || iterations < start) {
-            throw new IllegalArgumentException("expected 0 <= start <= iterations, found start=" + start + ", iterations=" + iterations);
+            throw new IllegalArgumentException(
+                    "expected 0 <= start <= iterations, found start=" + start + ", iterations=" + iterations);
         }
         double l0 = initialLoss;
         E e = null;
@@ -64,7 +67,8 @@ public final class GradientDescent implements Minimizer {
             e = oracle.evaluate(w, k);
             double loss = e.loss();
             if (k == 0) l0 = loss;
-            if (!Double.isFinite(loss) || (Double.isFinite(l0) && loss > DIVERGENCE_FACTOR * Math.max(l0, Double.MIN_NORMAL))) {
+            if (!Double.isFinite(loss)
+                    || (Double.isFinite(l0) && loss > DIVERGENCE_FACTOR * Math.max(l0, Double.MIN_NORMAL))) {
                 throw new DivergenceException(k, loss, l0, eta, stableStep);
             }
             listener.onIteration(k, w, e, (System.nanoTime() - t0) / 1e9);
@@ -78,8 +82,8 @@ public final class GradientDescent implements Minimizer {
 
     /** Plain gradient descent with a stopping rule (iterations, target loss, gradient norm). */
     @Override
-    public <E extends LossEvaluation> Outcome<E> minimize(double[] w, Oracle<E> oracle, StoppingRule stop,
-                                                          Listener<E> listener) throws Exception {
+    public <E extends LossEvaluation> Outcome<E> minimize(
+            double[] w, Oracle<E> oracle, StoppingRule stop, Listener<E> listener) throws Exception {
         double l0 = Double.NaN;
         for (int k = 0; ; k++) {
             long t0 = System.nanoTime();

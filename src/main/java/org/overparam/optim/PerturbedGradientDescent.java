@@ -1,9 +1,8 @@
 package org.overparam.optim;
 
+import java.util.SplittableRandom;
 import org.overparam.Seeds;
 import org.overparam.model.LossEvaluation;
-
-import java.util.SplittableRandom;
 
 /**
  * Perturbed gradient descent, exactly Jin, Ge, Netrapalli, Kakade &amp; Jordan (ICML 2017), Algorithm 1, as Ge et al.
@@ -41,20 +40,32 @@ public final class PerturbedGradientDescent implements Minimizer {
     /** Perturbations added in the last run. */
     public int perturbations;
 
-    public PerturbedGradientDescent(int dim, double l, double rho, double eps, double c, double delta, double deltaF, long seed) {
+    public PerturbedGradientDescent(
+            int dim, double l, double rho, double eps, double c, double delta, double deltaF, long seed) {
         this(dim, dim, l, rho, eps, c, delta, deltaF, seed);
     }
 
     /** @param rowLength entries per row of the parameters (d for a k x d weight matrix); must divide dim */
-    public PerturbedGradientDescent(int dim, int rowLength, double l, double rho, double eps, double c, double delta, double deltaF,
-                                    long seed) {
+    public PerturbedGradientDescent(
+            int dim,
+            int rowLength,
+            double l,
+            double rho,
+            double eps,
+            double c,
+            double delta,
+            double deltaF,
+            long seed) {
         if (rowLength < 1 || dim % rowLength != 0) {
-            throw new IllegalArgumentException("PerturbedGradientDescent: rowLength " + rowLength + " must divide dim " + dim);
+            throw new IllegalArgumentException(
+                    "PerturbedGradientDescent: rowLength " + rowLength + " must divide dim " + dim);
         }
         this.rowLength = rowLength;
         if (dim < 1 || !(l > 0) || !(rho > 0) || !(eps > 0) || !(c > 0) || !(delta > 0 && delta < 1) || !(deltaF > 0)) {
-            throw new IllegalArgumentException("PerturbedGradientDescent: expected dim >= 1, l, rho, eps, c, Delta_f > 0 and delta in (0,1);"
-                    + " found dim=" + dim + ", l=" + l + ", rho=" + rho + ", eps=" + eps + ", c=" + c + ", delta=" + delta + ", Delta_f=" + deltaF);
+            throw new IllegalArgumentException(
+                    "PerturbedGradientDescent: expected dim >= 1, l, rho, eps, c, Delta_f > 0 and delta in (0,1);"
+                            + " found dim=" + dim + ", l=" + l + ", rho=" + rho + ", eps=" + eps + ", c=" + c
+                            + ", delta=" + delta + ", Delta_f=" + deltaF);
         }
         this.chi = 3 * Math.max(Math.log(dim * l * deltaF / (c * eps * eps * delta)), 4);
         this.eta = c / l;
@@ -63,15 +74,17 @@ public final class PerturbedGradientDescent implements Minimizer {
         this.fThres = c / (chi * chi * chi) * Math.sqrt(eps * eps * eps / rho);
         double t = chi * l / (c * c * Math.sqrt(rho * eps));
         if (t > Integer.MAX_VALUE / 2.0) {
-            throw new IllegalArgumentException("PerturbedGradientDescent: t_thres = " + t + " iterations; raise eps or c");
+            throw new IllegalArgumentException(
+                    "PerturbedGradientDescent: t_thres = " + t + " iterations; raise eps or c");
         }
         this.tThres = (int) Math.ceil(t);
         this.seed = seed;
     }
 
     @Override
-    public <E extends LossEvaluation> Outcome<E> minimize(double[] w, GradientDescent.Oracle<E> oracle, StoppingRule stop,
-                                                          GradientDescent.Listener<E> listener) throws Exception {
+    public <E extends LossEvaluation> Outcome<E> minimize(
+            double[] w, GradientDescent.Oracle<E> oracle, StoppingRule stop, GradientDescent.Listener<E> listener)
+            throws Exception {
         perturbations = 0;
         long tNoise = -(long) tThres - 1;
         double[] xTilde = null;

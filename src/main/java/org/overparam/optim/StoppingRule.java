@@ -8,8 +8,10 @@ package org.overparam.optim;
 public record StoppingRule(int maxIterations, double targetLoss, double gradientTolerance) {
     public StoppingRule {
         if (maxIterations < 0) throw new IllegalArgumentException("maxIterations must be >= 0, found " + maxIterations);
-        if (Double.isNaN(targetLoss)) throw new IllegalArgumentException("targetLoss must not be NaN (use -Infinity for off)");
-        if (!(gradientTolerance >= 0)) throw new IllegalArgumentException("gradientTolerance must be >= 0, found " + gradientTolerance);
+        if (Double.isNaN(targetLoss))
+            throw new IllegalArgumentException("targetLoss must not be NaN (use -Infinity for off)");
+        if (!(gradientTolerance >= 0))
+            throw new IllegalArgumentException("gradientTolerance must be >= 0, found " + gradientTolerance);
     }
 
     public static StoppingRule iterations(int n) {

@@ -1,13 +1,12 @@
 package org.overparam.report;
 
+import java.awt.Color;
+import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import java.awt.Color;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * How one axis maps data to the page, and the tick labels that go with it, working around two habits of XChart 3.8.8.

@@ -20,8 +20,7 @@ final class Html {
     /** Integral doubles up to this magnitude print as integers (1000, not 1000.00). */
     private static final double PLAIN_INTEGER_LIMIT = 1e15;
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Escapes text for element content and double- or single-quoted attribute values. */
     static String escape(String s) {
@@ -58,7 +57,10 @@ final class Html {
      */
     static String format(Object v) {
         if (v == null) return "\u2014";
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+        if (v instanceof Integer
+                || v instanceof Long
+                || v instanceof Short
+                || v instanceof Byte
                 || v instanceof BigInteger) {
             return v.toString();
         }
@@ -109,18 +111,28 @@ final class Html {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("a figure needs the relative path of its PNG");
         }
-        if (path.startsWith("/") || path.startsWith("\\") || SCHEME.matcher(path).find()) {
+        if (path.startsWith("/")
+                || path.startsWith("\\")
+                || SCHEME.matcher(path).find()) {
             throw new IllegalArgumentException("figure path '" + path + "' is absolute; expected a path relative to "
                     + "the report, such as plots/loss.png, so the run directory can be moved or copied");
         }
         StringBuilder b = new StringBuilder(path.length() + 8);
         for (byte raw : path.getBytes(StandardCharsets.UTF_8)) {
             int c = raw & 0xFF;
-            boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+            boolean keep = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '/';
             if (keep) b.append((char) c);
-            else b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                    .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            else
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
         }
         return b.toString();
     }

@@ -1,16 +1,15 @@
 package org.overparam.report;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.Locale;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.util.Locale;
 
 /**
  * The look of every plot: a white figure with a light grid, no title box, axis titles in a plain sans-serif face, and
@@ -25,20 +24,20 @@ import java.util.Locale;
 final class PaperStyle {
     /** Okabe and Ito (2008), "Color Universal Design", ordered so that the first colours differ most on white. */
     static final Color[] PALETTE = {
-            new Color(0x0072B2), // blue
-            new Color(0xD55E00), // vermillion
-            new Color(0x009E73), // bluish green
-            new Color(0xCC79A7), // reddish purple
-            new Color(0xE69F00), // orange
-            new Color(0x56B4E9), // sky blue
-            new Color(0x000000), // black
-            new Color(0xF0E442), // yellow, last: faint on white
+        new Color(0x0072B2), // blue
+        new Color(0xD55E00), // vermillion
+        new Color(0x009E73), // bluish green
+        new Color(0xCC79A7), // reddish purple
+        new Color(0xE69F00), // orange
+        new Color(0x56B4E9), // sky blue
+        new Color(0x000000), // black
+        new Color(0xF0E442), // yellow, last: faint on white
     };
 
     /** Marker shapes by slot, so curves stay apart without colour. */
     private static final Marker[] MARKERS = {
-            SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
-            SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.OVAL,
+        SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.OVAL,
     };
 
     static final String FONT_FAMILY = Font.SANS_SERIF;
@@ -47,8 +46,7 @@ final class PaperStyle {
     private static final Color GRID = new Color(0xE3E3E3);
     private static final Color AXIS = new Color(0x404040);
 
-    private PaperStyle() {
-    }
+    private PaperStyle() {}
 
     /** The colour of a slot; the palette repeats after {@link #PALETTE}{@code .length} slots. */
     static Color color(int slot) {

@@ -1,11 +1,10 @@
 package org.overparam.report;
 
-import org.knowm.xchart.style.Styler.LegendPosition;
-
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.knowm.xchart.style.Styler.LegendPosition;
 
 /**
  * The data side of a plot: which points can be drawn on the chosen axes, and where the legend hides the fewest of them.
@@ -15,13 +14,12 @@ final class PlotData {
     static final double CROWDED = 0.02;
     /** Inside corners in order of preference when several are equally empty (matplotlib's "best" order). */
     private static final LegendPosition[] CORNERS = {
-            LegendPosition.InsideNE, LegendPosition.InsideNW, LegendPosition.InsideSW, LegendPosition.InsideSE,
+        LegendPosition.InsideNE, LegendPosition.InsideNW, LegendPosition.InsideSW, LegendPosition.InsideSE,
     };
     /** Samples per segment of a line series, so a line crossing a corner between two points counts as being there. */
     private static final int SEGMENT_SAMPLES = 4;
 
-    private PlotData() {
-    }
+    private PlotData() {}
 
     /**
      * The drawable points of a series and how many were dropped: {@code nonFinite} had a NaN or infinite coordinate,
@@ -155,10 +153,11 @@ final class PlotData {
      * @param boxWidth  the legend box's width as a fraction of the plot area's width
      * @param boxHeight the legend box's height as a fraction of the plot area's height
      */
-    static LegendPosition legendCorner(List<Points> series, List<Boolean> lines, boolean logX, boolean logY,
-                                       double boxWidth, double boxHeight) {
-        double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    static LegendPosition legendCorner(
+            List<Points> series, List<Boolean> lines, boolean logX, boolean logY, double boxWidth, double boxHeight) {
+        double[] range = {
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY
+        };
         for (Points p : series) {
             for (int i = 0; i < p.size(); i++) {
                 double u = axis(p.x()[i], logX);

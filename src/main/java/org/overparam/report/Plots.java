@@ -1,12 +1,5 @@
 package org.overparam.report;
 
-import org.knowm.xchart.AnnotationText;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler.LegendPosition;
-
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -19,6 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
 
 /**
  * Line and scatter plots of a run's results, drawn like paper figures (white background, light grid, axis titles,
@@ -36,8 +35,7 @@ import java.util.Set;
  * <p>Rendering needs no display: it works with {@code java.awt.headless=true}, as on cluster drivers.
  */
 public final class Plots {
-    private Plots() {
-    }
+    private Plots() {}
 
     /** One named curve: {@code y[i]} against {@code x[i]}. The arrays are copied. */
     public static final class Series {
@@ -99,6 +97,7 @@ public final class Plots {
          * 10^5-iteration run under a megabyte.
          */
         static final int THIN_CELLS = 1;
+
         public static final int DEFAULT_WIDTH = 640;
         public static final int DEFAULT_HEIGHT = 440;
         private static final int MIN_SIDE = 120;
@@ -146,8 +145,8 @@ public final class Plots {
         /** The image size in pixels (PNG) or user units (SVG), each side between 120 and 8000. */
         public Chart size(int w, int h) {
             if (w < MIN_SIDE || h < MIN_SIDE || w > MAX_SIDE || h > MAX_SIDE) {
-                throw new IllegalArgumentException("chart size " + w + " x " + h + ": expected each side in ["
-                        + MIN_SIDE + ", " + MAX_SIDE + "]");
+                throw new IllegalArgumentException(
+                        "chart size " + w + " x " + h + ": expected each side in [" + MIN_SIDE + ", " + MAX_SIDE + "]");
             }
             this.width = w;
             this.height = h;
@@ -247,9 +246,14 @@ public final class Plots {
                 throw new UncheckedIOException("SVG encoding of chart '" + description() + "' failed", e);
             }
             StringBuilder desc = new StringBuilder();
-            desc.append(yTitle).append(logY ? " (log scale)" : "").append(" against ").append(xTitle)
-                    .append(logX ? " (log scale)" : "").append(". Series: ");
-            for (int i = 0; i < series.size(); i++) desc.append(i == 0 ? "" : "; ").append(series.get(i).name);
+            desc.append(yTitle)
+                    .append(logY ? " (log scale)" : "")
+                    .append(" against ")
+                    .append(xTitle)
+                    .append(logX ? " (log scale)" : "")
+                    .append(". Series: ");
+            for (int i = 0; i < series.size(); i++)
+                desc.append(i == 0 ? "" : "; ").append(series.get(i).name);
             desc.append(series.isEmpty() ? "none." : ".");
             for (String n : notes()) desc.append(' ').append(n);
             return SvgDocuments.describe(out.toByteArray(), description(), desc.toString());
@@ -260,8 +264,7 @@ public final class Plots {
         }
 
         /** A series as drawn: its slot, whether it is a line, its drawable point count, and the points kept. */
-        private record Drawn(int slot, boolean line, int points, PlotData.Points shown) {
-        }
+        private record Drawn(int slot, boolean line, int points, PlotData.Points shown) {}
 
         private XYChart build() {
             List<PlotData.Points> cleaned = new ArrayList<>();
@@ -273,13 +276,17 @@ public final class Plots {
                 cleaned.add(p);
                 slots.add(slot);
             }
-            double[] range = {PlotData.min(cleaned, true), PlotData.max(cleaned, true),
-                    PlotData.min(cleaned, false), PlotData.max(cleaned, false)};
+            double[] range = {
+                PlotData.min(cleaned, true),
+                PlotData.max(cleaned, true),
+                PlotData.min(cleaned, false),
+                PlotData.max(cleaned, false)
+            };
             List<Drawn> drawn = new ArrayList<>();
             for (int i = 0; i < cleaned.size(); i++) {
                 boolean line = !scatter.get(slots.get(i));
-                PlotData.Points shown = PlotData.thin(cleaned.get(i), line, logX, logY, range, THIN_CELLS * width,
-                        THIN_CELLS * height);
+                PlotData.Points shown =
+                        PlotData.thin(cleaned.get(i), line, logX, logY, range, THIN_CELLS * width, THIN_CELLS * height);
                 drawn.add(new Drawn(slots.get(i), line, cleaned.get(i).size(), shown));
             }
             AxisScale sx = AxisScale.of(logX, range[0], range[1]);
@@ -308,8 +315,11 @@ public final class Plots {
                 }
             }
             boolean showLegend = legend != null ? legend && !drawn.isEmpty() : drawn.size() >= 2;
-            PaperStyle.apply(chart.getStyler(), title != null, showLegend, showLegend ? legendAt(drawn)
-                    : LegendPosition.InsideNE);
+            PaperStyle.apply(
+                    chart.getStyler(),
+                    title != null,
+                    showLegend,
+                    showLegend ? legendAt(drawn) : LegendPosition.InsideNE);
             chart.getStyler().setMarkerSize(PaperStyle.markerSize(scatterPoints));
             sx.apply(chart.getStyler(), true, width);
             sy.apply(chart.getStyler(), false, height);
@@ -337,8 +347,15 @@ public final class Plots {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "Chart[%s, %d series, %dx%d%s%s]", description(), series.size(), width,
-                    height, logX ? ", log x" : "", logY ? ", log y" : "");
+            return String.format(
+                    Locale.ROOT,
+                    "Chart[%s, %d series, %dx%d%s%s]",
+                    description(),
+                    series.size(),
+                    width,
+                    height,
+                    logX ? ", log x" : "",
+                    logY ? ", log y" : "");
         }
     }
 }

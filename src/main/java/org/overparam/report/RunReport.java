@@ -55,8 +55,11 @@ public final class RunReport {
         section(b, heading);
         b.append("<table class=\"kv\"><tbody>\n");
         for (Map.Entry<String, ?> e : values.entrySet()) {
-            b.append("<tr><th scope=\"row\">").append(Html.escape(e.getKey())).append("</th><td>")
-                    .append(Html.escape(Html.format(e.getValue()))).append("</td></tr>\n");
+            b.append("<tr><th scope=\"row\">")
+                    .append(Html.escape(e.getKey()))
+                    .append("</th><td>")
+                    .append(Html.escape(Html.format(e.getValue())))
+                    .append("</td></tr>\n");
         }
         b.append("</tbody></table>\n</section>");
         blocks.add(b.toString());
@@ -82,14 +85,15 @@ public final class RunReport {
         if (maxRows < 2) throw new IllegalArgumentException("maxRows " + maxRows + ": expected at least 2");
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).size() != columns.size()) {
-                throw new IllegalArgumentException("table '" + heading + "': row " + i + " has " + rows.get(i).size()
-                        + " cells; expected " + columns.size() + " (one per column)");
+                throw new IllegalArgumentException("table '" + heading + "': row " + i + " has "
+                        + rows.get(i).size() + " cells; expected " + columns.size() + " (one per column)");
             }
         }
         StringBuilder b = new StringBuilder();
         section(b, heading);
         b.append("<div class=\"wide\"><table>\n<thead><tr>");
-        for (String c : columns) b.append("<th scope=\"col\">").append(Html.escape(c)).append("</th>");
+        for (String c : columns)
+            b.append("<th scope=\"col\">").append(Html.escape(c)).append("</th>");
         b.append("</tr></thead>\n<tbody>\n");
         int n = rows.size();
         int head = n <= maxRows ? n : maxRows - maxRows / 2;
@@ -97,14 +101,23 @@ public final class RunReport {
         for (int i = 0; i < head; i++) row(b, rows.get(i));
         if (tail > 0) {
             int omitted = n - head - tail;
-            b.append("<tr class=\"omitted\"><td colspan=\"").append(Math.max(1, columns.size())).append("\">")
-                    .append(omitted).append(omitted == 1 ? " row" : " rows").append(" not shown</td></tr>\n");
+            b.append("<tr class=\"omitted\"><td colspan=\"")
+                    .append(Math.max(1, columns.size()))
+                    .append("\">")
+                    .append(omitted)
+                    .append(omitted == 1 ? " row" : " rows")
+                    .append(" not shown</td></tr>\n");
             for (int i = n - tail; i < n; i++) row(b, rows.get(i));
         }
         b.append("</tbody></table></div>\n");
         if (tail > 0) {
-            b.append("<p class=\"note\">Showing the first ").append(head).append(" and the last ").append(tail)
-                    .append(" of ").append(n).append(" rows.</p>\n");
+            b.append("<p class=\"note\">Showing the first ")
+                    .append(head)
+                    .append(" and the last ")
+                    .append(tail)
+                    .append(" of ")
+                    .append(n)
+                    .append(" rows.</p>\n");
         } else if (n == 0) {
             b.append("<p class=\"note\">No rows.</p>\n");
         }
@@ -134,10 +147,15 @@ public final class RunReport {
         if (inline) {
             b.append(svg).append('\n');
         } else {
-            b.append("<img src=\"").append(Html.escape(src)).append("\" alt=\"").append(Html.escape(caption))
+            b.append("<img src=\"")
+                    .append(Html.escape(src))
+                    .append("\" alt=\"")
+                    .append(Html.escape(caption))
                     .append("\"/>\n");
         }
-        b.append("<figcaption><span class=\"label\">Figure ").append(number).append(".</span> ")
+        b.append("<figcaption><span class=\"label\">Figure ")
+                .append(number)
+                .append(".</span> ")
                 .append(Html.escape(caption));
         if (inline) b.append(" <a href=\"").append(Html.escape(src)).append("\">PNG</a>");
         b.append("</figcaption>\n</figure>");
@@ -157,8 +175,11 @@ public final class RunReport {
         section(b, heading);
         b.append("<ul>\n");
         for (Map.Entry<String, String> e : textToRelativePath.entrySet()) {
-            b.append("<li><a href=\"").append(Html.escape(Html.relativeUrl(e.getValue()))).append("\">")
-                    .append(Html.escape(e.getKey())).append("</a></li>\n");
+            b.append("<li><a href=\"")
+                    .append(Html.escape(Html.relativeUrl(e.getValue())))
+                    .append("\">")
+                    .append(Html.escape(e.getKey()))
+                    .append("</a></li>\n");
         }
         b.append("</ul>\n</section>");
         blocks.add(b.toString());
@@ -183,7 +204,8 @@ public final class RunReport {
     public static Map<String, Object> flatten(Map<String, ?> m) {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         m.forEach((k, v) -> {
-            if (v instanceof Map<?, ?> sub) flatten((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));
+            if (v instanceof Map<?, ?> sub)
+                flatten((Map<String, Object>) sub).forEach((k2, v2) -> out.put(k + "." + k2, v2));
             else out.put(k, v);
         });
         return out;
@@ -194,9 +216,15 @@ public final class RunReport {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-                .append("<title>").append(Html.escape(title)).append("</title>\n")
-                .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<main>\n")
-                .append("<h1>").append(Html.escape(title)).append("</h1>\n");
+                .append("<title>")
+                .append(Html.escape(title))
+                .append("</title>\n")
+                .append("<style>\n")
+                .append(STYLE)
+                .append("</style>\n</head>\n<body>\n<main>\n")
+                .append("<h1>")
+                .append(Html.escape(title))
+                .append("</h1>\n");
         for (String block : blocks) b.append(block).append('\n');
         b.append("</main>\n</body>\n</html>\n");
         return b.toString();
@@ -204,7 +232,8 @@ public final class RunReport {
 
     private static void section(StringBuilder b, String heading) {
         b.append("<section>\n");
-        if (heading != null && !heading.isBlank()) b.append("<h2>").append(Html.escape(heading)).append("</h2>\n");
+        if (heading != null && !heading.isBlank())
+            b.append("<h2>").append(Html.escape(heading)).append("</h2>\n");
     }
 
     private static void row(StringBuilder b, List<?> cells) {
@@ -214,7 +243,9 @@ public final class RunReport {
     }
 
     private static void cell(StringBuilder b, Object v) {
-        b.append(Html.isNumber(v) ? "<td class=\"num\">" : "<td>").append(Html.escape(Html.format(v))).append("</td>");
+        b.append(Html.isNumber(v) ? "<td class=\"num\">" : "<td>")
+                .append(Html.escape(Html.format(v)))
+                .append("</td>");
     }
 
     /** Paper-like and printable: serif text, sans-serif tables with booktabs rules, figures kept whole on a page. */

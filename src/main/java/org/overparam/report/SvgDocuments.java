@@ -1,26 +1,5 @@
 package org.overparam.report;
 
-import org.w3c.dom.Attr;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
-
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +10,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 /**
  * The SVG post-processing the plots and the report share, done on a DOM rather than with string surgery.
@@ -49,8 +48,7 @@ final class SvgDocuments {
     /** Parse errors become the exception {@link #parse} reports; nothing is printed to stderr. */
     private static final ErrorHandler QUIET = new ErrorHandler() {
         @Override
-        public void warning(SAXParseException e) {
-        }
+        public void warning(SAXParseException e) {}
 
         @Override
         public void error(SAXParseException e) throws SAXParseException {
@@ -63,8 +61,7 @@ final class SvgDocuments {
         }
     };
 
-    private SvgDocuments() {
-    }
+    private SvgDocuments() {}
 
     /**
      * Parses SVG bytes without fetching any DTD or external entity.
@@ -86,8 +83,8 @@ final class SvgDocuments {
             Document d = b.parse(new ByteArrayInputStream(svg));
             Element root = d.getDocumentElement();
             if (!"svg".equals(root.getLocalName())) {
-                throw new IllegalArgumentException("expected an SVG document (root element <svg>), found <"
-                        + root.getNodeName() + ">");
+                throw new IllegalArgumentException(
+                        "expected an SVG document (root element <svg>), found <" + root.getNodeName() + ">");
             }
             return d;
         } catch (SAXException e) {
@@ -134,7 +131,9 @@ final class SvgDocuments {
             at += 2;
         }
         while (at < text.length() && Character.isWhitespace(text.charAt(at))) at++;
-        if (!text.startsWith("<svg", at) || at + 4 >= text.length() || !(Character.isWhitespace(text.charAt(at + 4)) || text.charAt(at + 4) == '>')) {
+        if (!text.startsWith("<svg", at)
+                || at + 4 >= text.length()
+                || !(Character.isWhitespace(text.charAt(at + 4)) || text.charAt(at + 4) == '>')) {
             return null;
         }
         int end = -1;
@@ -153,8 +152,10 @@ final class SvgDocuments {
         if (end < 0 || text.charAt(end - 1) == '/') return null; // unterminated, or an empty <svg/>
         StringBuilder b = new StringBuilder(text.length() + 512);
         b.append(text, 0, end + 1);
-        if (title != null && !title.isBlank()) b.append("<title>").append(Html.escape(title)).append("</title>");
-        if (desc != null && !desc.isBlank()) b.append("<desc>").append(Html.escape(desc)).append("</desc>");
+        if (title != null && !title.isBlank())
+            b.append("<title>").append(Html.escape(title)).append("</title>");
+        if (desc != null && !desc.isBlank())
+            b.append("<desc>").append(Html.escape(desc)).append("</desc>");
         b.append(text, end + 1, text.length());
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -1,25 +1,21 @@
 package org.overparam.spark;
 
-import org.apache.spark.SparkContext;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.overparam.UserError;
-import org.overparam.data.SampleBlock;
-import org.overparam.kernel.InnerProductKernel;
-import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
-import scala.runtime.BoxedUnit;
-
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.overparam.UserError;
+import org.overparam.data.SampleBlock;
+import org.overparam.kernel.InnerProductKernel;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.BoxedUnit;
 
 /**
  * Gram matrices built from tiles where the shards live and assembled on the driver: the upper triangle of block pairs
@@ -34,16 +30,13 @@ public final class DistributedGram {
     /** Fraction of the driver's maximum heap a dense path may plan to use. */
     public static final double HEAP_FRACTION = 0.6;
 
-    private DistributedGram() {
-    }
+    private DistributedGram() {}
 
     /** A sub-tile: rows {@code i0..} and columns {@code j0..} of the n x n matrix. */
-    record Tile(long i0, long j0, int rows, int cols, byte[] values, long parallelPairs) implements Serializable {
-    }
+    record Tile(long i0, long j0, int rows, int cols, byte[] values, long parallelPairs) implements Serializable {}
 
     /** An assembled n x n matrix (row-major) and, for inner-product kernels, the count of parallel input pairs. */
-    public record Matrix(double[] values, long parallelPairs) {
-    }
+    public record Matrix(double[] values, long parallelPairs) {}
 
     /**
      * Refuses, before any work, a dense n x n computation that would not fit the driver: {@code matrices} float64
@@ -53,10 +46,18 @@ public final class DistributedGram {
         double need = 8.0 * n * n * matrices;
         double have = HEAP_FRACTION * Runtime.getRuntime().maxMemory();
         if (need > have) {
-            throw new UserError(String.format(java.util.Locale.ROOT,
+            throw new UserError(String.format(
+                    java.util.Locale.ROOT,
                     "%s needs %d dense %,d x %,d float64 matrices on the driver: %.2f GB, but the driver heap allows %.2f GB (%.0f%% of %.2f GB). "
                             + "Give the driver more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --driver-memory for jobs/submit), or lower n.",
-                    what, matrices, n, n, need / 1e9, have / 1e9, 100 * HEAP_FRACTION, Runtime.getRuntime().maxMemory() / 1e9));
+                    what,
+                    matrices,
+                    n,
+                    n,
+                    need / 1e9,
+                    have / 1e9,
+                    100 * HEAP_FRACTION,
+                    Runtime.getRuntime().maxMemory() / 1e9));
         }
     }
 
@@ -86,8 +87,20 @@ public final class DistributedGram {
         requireDriverMemory(n, 1, "The " + k.id + " kernel matrix");
         JavaRDD<Tile> tiles = blocks.cartesian(blocks)
                 .filter(p -> p._1().rowStart <= p._2().rowStart)
-                .flatMap(p -> subTiles(p._1(), p._2(), (i0, ri, j0, rj, parallel) -> k.tile(p._1().x, i0, ri, p._2().x, j0, rj,
-                        p._1().d, p._1().rowStart == p._2().rowStart && i0 == j0, tol, tol > 0 ? parallel : null)));
+                .flatMap(p -> subTiles(
+                        p._1(),
+                        p._2(),
+                        (i0, ri, j0, rj, parallel) -> k.tile(
+                                p._1().x,
+                                i0,
+                                ri,
+                                p._2().x,
+                                j0,
+                                rj,
+                                p._1().d,
+                                p._1().rowStart == p._2().rowStart && i0 == j0,
+                                tol,
+                                tol > 0 ? parallel : null)));
         return assemble(tiles, n, mirror);
     }
 
@@ -163,18 +176,20 @@ public final class DistributedGram {
         int parts = tiles.getNumPartitions();
         SparkContext sc = tiles.context();
         scala.Function2<TaskContext, scala.collection.Iterator<Tile>, ArrayList<Tile>> gather =
-                (scala.Function2<TaskContext, scala.collection.Iterator<Tile>, ArrayList<Tile>> & Serializable) (task, it) -> {
-                    ArrayList<Tile> out = new ArrayList<>();
-                    while (it.hasNext()) out.add(it.next());
-                    return out;
-                };
+                (scala.Function2<TaskContext, scala.collection.Iterator<Tile>, ArrayList<Tile>> & Serializable)
+                        (task, it) -> {
+                            ArrayList<Tile> out = new ArrayList<>();
+                            while (it.hasNext()) out.add(it.next());
+                            return out;
+                        };
         // Called on the driver, one task's result at a time.
         scala.Function2<Object, ArrayList<Tile>, BoxedUnit> placeAll = (index, result) -> {
             for (Tile t : result) parallel[0] += place(t, h, n);
             return BoxedUnit.UNIT;
         };
         @SuppressWarnings("unchecked")
-        ClassTag<ArrayList<Tile>> tag = (ClassTag<ArrayList<Tile>>) (ClassTag<?>) ClassTag$.MODULE$.apply(ArrayList.class);
+        ClassTag<ArrayList<Tile>> tag =
+                (ClassTag<ArrayList<Tile>>) (ClassTag<?>) ClassTag$.MODULE$.apply(ArrayList.class);
         int perJob = partitionsPerJob(parts, n, sc.conf().getSizeAsBytes("spark.driver.maxResultSize", "1g"));
         for (int p0 = 0; p0 < parts; p0 += perJob) {
             List<Object> ids = new ArrayList<>();
@@ -197,7 +212,8 @@ public final class DistributedGram {
 
     /** Copies the tile's rows into the row-major n x n matrix h; returns the tile's parallel pairs. */
     static long place(Tile t, double[] h, int n) {
-        java.nio.DoubleBuffer values = ByteBuffer.wrap(t.values()).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        java.nio.DoubleBuffer values =
+                ByteBuffer.wrap(t.values()).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
         for (int i = 0; i < t.rows(); i++) {
             values.get(h, (int) ((t.i0() + i) * n + t.j0()), t.cols());
         }

@@ -1,5 +1,10 @@
 package org.overparam.spark;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -9,12 +14,6 @@ import org.overparam.kernel.InnerProductKernel;
 import org.overparam.linalg.SymmetricOperator;
 import org.overparam.linalg.SymmetricTiles;
 import scala.Tuple2;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * An inner-product kernel matrix (Hinf) as a distributed {@link SymmetricOperator}, never assembled: the upper
@@ -37,11 +36,15 @@ import java.util.Locale;
 public final class DistributedKernelOperator implements SymmetricOperator, AutoCloseable {
     /** How the tiles are kept between passes. */
     public enum Storage {
-        FLOAT64, FLOAT32, RECOMPUTE;
+        FLOAT64,
+        FLOAT32,
+        RECOMPUTE;
 
         public static Storage parse(String s) {
-            for (Storage x : values()) if (x.name().toLowerCase(Locale.ROOT).equals(s.trim().toLowerCase(Locale.ROOT))) return x;
-            throw new org.overparam.UserError("spectrum.tiles: expected auto | float64 | float32 | recompute, found '" + s + "'.");
+            for (Storage x : values())
+                if (x.name().toLowerCase(Locale.ROOT).equals(s.trim().toLowerCase(Locale.ROOT))) return x;
+            throw new org.overparam.UserError(
+                    "spectrum.tiles: expected auto | float64 | float32 | recompute, found '" + s + "'.");
         }
     }
 
@@ -50,8 +53,8 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      * piece of a diagonal sub-tile (both triangles stored), which adds only {@code Y_I += T X_J}; every other piece also
      * adds the transposed product.
      */
-    record Tile(long i0, long j0, int rows, int cols, double[] values, float[] floats, boolean oneSided) implements Serializable {
-    }
+    record Tile(long i0, long j0, int rows, int cols, double[] values, float[] floats, boolean oneSided)
+            implements Serializable {}
 
     private final int n;
     private final Storage storage;
@@ -62,12 +65,19 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     private int passes;
     /** Columns per pass ({@link #chunkColumns}). */
     private int chunk;
+
     private double seconds;
     private double flops;
     private final int d;
 
-    private DistributedKernelOperator(JavaSparkContext jsc, int n, int d, Storage storage, JavaRDD<Tile> cached,
-                                      JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs, InnerProductKernel kernel) {
+    private DistributedKernelOperator(
+            JavaSparkContext jsc,
+            int n,
+            int d,
+            Storage storage,
+            JavaRDD<Tile> cached,
+            JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs,
+            InnerProductKernel kernel) {
         this.jsc = jsc;
         this.d = d;
         this.n = n;
@@ -90,7 +100,8 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      *
      * @param slices partitions of the tile set (block pairs are spread over them in a fixed order)
      */
-    public static DistributedKernelOperator of(JavaRDD<SampleBlock> blocks, InnerProductKernel kernel, int n, Storage storage, int slices) {
+    public static DistributedKernelOperator of(
+            JavaRDD<SampleBlock> blocks, InnerProductKernel kernel, int n, Storage storage, int slices) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
         int d = blocks.first().d;
         int want = partitions(n, storage, slices);
@@ -153,7 +164,8 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     /** The executors' storage memory summed over the cluster: the maximum, or what remains free. */
     private static long executorMemory(JavaSparkContext jsc, boolean maximum) {
         long sum = 0;
-        scala.collection.Iterator<Tuple2<String, Tuple2<Object, Object>>> it = jsc.sc().getExecutorMemoryStatus().iterator();
+        scala.collection.Iterator<Tuple2<String, Tuple2<Object, Object>>> it =
+                jsc.sc().getExecutorMemoryStatus().iterator();
         while (it.hasNext()) {
             Tuple2<Object, Object> status = it.next()._2();
             sum += (Long) (maximum ? status._1() : status._2());
@@ -251,7 +263,8 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     @Override
     public void apply(double[] x, double[] y, int b) {
         if (x.length < (long) n * b || y.length < (long) n * b) {
-            throw new IllegalArgumentException("DistributedKernelOperator: expected n x b = " + n + " x " + b + " blocks");
+            throw new IllegalArgumentException(
+                    "DistributedKernelOperator: expected n x b = " + n + " x " + b + " blocks");
         }
         if (b <= chunk) {
             applyPass(x, y, b);
@@ -273,36 +286,56 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         try {
             double[] sum;
             if (cached != null) {
-                sum = DeterministicAggregate.aggregatePartitions(cached, () -> new double[size], it -> {
-                    double[] acc = new double[size];
-                    double[] xv = bx.value();
-                    double[] strip = null;
-                    while (it.hasNext()) {
-                        Tile t = it.next();
-                        if (t.values() != null) {
-                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
-                        } else {
-                            if (strip == null) strip = new double[SymmetricTiles.STRIP * DistributedGram.TILE];
-                            SymmetricTiles.accumulate(t.floats(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b, strip);
-                        }
-                    }
-                    return acc;
-                }, DistributedKernelOperator::add);
+                sum = DeterministicAggregate.aggregatePartitions(
+                        cached,
+                        () -> new double[size],
+                        it -> {
+                            double[] acc = new double[size];
+                            double[] xv = bx.value();
+                            double[] strip = null;
+                            while (it.hasNext()) {
+                                Tile t = it.next();
+                                if (t.values() != null) {
+                                    SymmetricTiles.accumulate(
+                                            t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
+                                } else {
+                                    if (strip == null) strip = new double[SymmetricTiles.STRIP * DistributedGram.TILE];
+                                    SymmetricTiles.accumulate(
+                                            t.floats(),
+                                            t.i0(),
+                                            t.rows(),
+                                            t.j0(),
+                                            t.cols(),
+                                            t.oneSided(),
+                                            xv,
+                                            acc,
+                                            b,
+                                            strip);
+                                }
+                            }
+                            return acc;
+                        },
+                        DistributedKernelOperator::add);
             } else {
                 InnerProductKernel k = kernel;
-                sum = DeterministicAggregate.aggregatePartitions(pairs, () -> new double[size], it -> {
-                    double[] acc = new double[size];
-                    double[] xv = bx.value();
-                    while (it.hasNext()) {
-                        Tuple2<SampleBlock, SampleBlock> p = it.next();
-                        Iterator<Tile> ts = tiles(p._1(), p._2(), k, false, DistributedGram.TILE);
-                        while (ts.hasNext()) {
-                            Tile t = ts.next();
-                            SymmetricTiles.accumulate(t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
-                        }
-                    }
-                    return acc;
-                }, DistributedKernelOperator::add);
+                sum = DeterministicAggregate.aggregatePartitions(
+                        pairs,
+                        () -> new double[size],
+                        it -> {
+                            double[] acc = new double[size];
+                            double[] xv = bx.value();
+                            while (it.hasNext()) {
+                                Tuple2<SampleBlock, SampleBlock> p = it.next();
+                                Iterator<Tile> ts = tiles(p._1(), p._2(), k, false, DistributedGram.TILE);
+                                while (ts.hasNext()) {
+                                    Tile t = ts.next();
+                                    SymmetricTiles.accumulate(
+                                            t.values(), t.i0(), t.rows(), t.j0(), t.cols(), t.oneSided(), xv, acc, b);
+                                }
+                            }
+                            return acc;
+                        },
+                        DistributedKernelOperator::add);
             }
             System.arraycopy(sum, 0, y, 0, size);
         } finally {
@@ -323,28 +356,35 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
         long start = System.nanoTime();
         int size = n;
         InnerProductKernel k = kernel;
-        JavaRDD<Tile> source = cached != null ? cached : pairs.flatMap(p -> tiles(p._1(), p._2(), k, false, DistributedGram.TILE));
-        double[] max = DeterministicAggregate.aggregatePartitions(source, () -> filled(size), it -> {
-            double[] acc = filled(size);
-            while (it.hasNext()) {
-                Tile t = it.next();
-                for (int i = 0; i < t.rows(); i++) {
-                    int gi = (int) t.i0() + i;
-                    for (int j = 0; j < t.cols(); j++) {
-                        int gj = (int) t.j0() + j;
-                        if (gi == gj) continue;
-                        double h = t.values() != null ? t.values()[i * t.cols() + j] : t.floats()[i * t.cols() + j];
-                        if (h > acc[gi]) acc[gi] = h;
-                        // A diagonal sub-tile holds (j, i) as well; elsewhere the entry stands for both.
-                        if (!t.oneSided() && h > acc[gj]) acc[gj] = h;
+        JavaRDD<Tile> source =
+                cached != null ? cached : pairs.flatMap(p -> tiles(p._1(), p._2(), k, false, DistributedGram.TILE));
+        double[] max = DeterministicAggregate.aggregatePartitions(
+                source,
+                () -> filled(size),
+                it -> {
+                    double[] acc = filled(size);
+                    while (it.hasNext()) {
+                        Tile t = it.next();
+                        for (int i = 0; i < t.rows(); i++) {
+                            int gi = (int) t.i0() + i;
+                            for (int j = 0; j < t.cols(); j++) {
+                                int gj = (int) t.j0() + j;
+                                if (gi == gj) continue;
+                                double h = t.values() != null
+                                        ? t.values()[i * t.cols() + j]
+                                        : t.floats()[i * t.cols() + j];
+                                if (h > acc[gi]) acc[gi] = h;
+                                // A diagonal sub-tile holds (j, i) as well; elsewhere the entry stands for both.
+                                if (!t.oneSided() && h > acc[gj]) acc[gj] = h;
+                            }
+                        }
                     }
-                }
-            }
-            return acc;
-        }, (a, b) -> {
-            for (int i = 0; i < a.length; i++) a[i] = Math.max(a[i], b[i]);
-            return a;
-        });
+                    return acc;
+                },
+                (a, b) -> {
+                    for (int i = 0; i < a.length; i++) a[i] = Math.max(a[i], b[i]);
+                    return a;
+                });
         passes++;
         seconds += (System.nanoTime() - start) / 1e9;
         return max;

@@ -10,13 +10,19 @@ import org.overparam.kernel.CosineTiles;
  * tile is one GEMM on the executor that holds it ({@link CosineTiles}). Cost {@code n^2 d} flops in all.
  */
 public final class DistributedPairs {
-    private DistributedPairs() {
-    }
+    private DistributedPairs() {}
 
     public static long countParallel(JavaRDD<SampleBlock> blocks, double tol) {
         return blocks.cartesian(blocks)
                 .filter(p -> p._1().rowStart <= p._2().rowStart)
-                .map(p -> CosineTiles.countParallel(p._1().x, p._1().rows, p._2().x, p._2().rows, p._1().d, tol,
-                p._1().rowStart == p._2().rowStart)).fold(0L, Long::sum);
+                .map(p -> CosineTiles.countParallel(
+                        p._1().x,
+                        p._1().rows,
+                        p._2().x,
+                        p._2().rows,
+                        p._1().d,
+                        tol,
+                        p._1().rowStart == p._2().rowStart))
+                .fold(0L, Long::sum);
     }
 }

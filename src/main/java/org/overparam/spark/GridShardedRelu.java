@@ -1,5 +1,8 @@
 package org.overparam.spark;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -14,10 +17,6 @@ import org.overparam.model.ReluUnitWeights;
 import org.overparam.model.TrainingSet;
 import org.overparam.model.UnitRepresentation;
 import scala.Tuple2;
-
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * Full-batch gradient descent of Du et al.'s two-layer ReLU net on a grid of S sample blocks x B unit blocks, for
@@ -70,11 +69,20 @@ public final class GridShardedRelu implements ReluTrainer {
      * @param rowCuts the sample blocks: rows {@code rowCuts[s] .. rowCuts[s+1] - 1}, cut at the samples' block
      *                boundaries ({@link #rowCuts})
      */
-    public GridShardedRelu(JavaSparkContext jsc, JavaRDD<SampleBlock> samples, int d, double[] y, UnitLayout layout, int[] rowCuts,
-                           double kappa, long seed) {
+    public GridShardedRelu(
+            JavaSparkContext jsc,
+            JavaRDD<SampleBlock> samples,
+            int d,
+            double[] y,
+            UnitLayout layout,
+            int[] rowCuts,
+            double kappa,
+            long seed) {
         if (layout.representation() != UnitRepresentation.WEIGHTS) {
-            throw new UserError("A grid of sample blocks trains the weights representation only; found train.representation = "
-                    + layout.representation().id() + ". Set train.representation = weights or train.sample-blocks = 1.");
+            throw new UserError(
+                    "A grid of sample blocks trains the weights representation only; found train.representation = "
+                            + layout.representation().id()
+                            + ". Set train.representation = weights or train.sample-blocks = 1.");
         }
         if (jsc.getConf().getBoolean("spark.speculation", false)) {
             throw new UserError("Training needs spark.speculation = false. Remove --conf spark.speculation=true.");
@@ -110,7 +118,8 @@ public final class GridShardedRelu implements ReluTrainer {
         }
         cuts[s] = n;
         for (int k = 1; k <= s; k++) {
-            if (cuts[k] <= cuts[k - 1]) throw new IllegalArgumentException("GridShardedRelu: empty sample block in the cuts");
+            if (cuts[k] <= cuts[k - 1])
+                throw new IllegalArgumentException("GridShardedRelu: empty sample block in the cuts");
         }
         return cuts;
     }
@@ -137,17 +146,20 @@ public final class GridShardedRelu implements ReluTrainer {
         double k = kappa;
         long s = seed;
         JavaRDD<ReluUnitWeights.Stepped> initial = jsc.parallelize(blockIds(), cuts.length - 1)
-                .map(b -> new ReluUnitWeights.Stepped(ReluUnitWeights.initial(cuts[b], cuts[b + 1] - cuts[b], dim, k, s), null));
+                .map(b -> new ReluUnitWeights.Stepped(
+                        ReluUnitWeights.initial(cuts[b], cuts[b + 1] - cuts[b], dim, k, s), null));
         return advance(initial, cells(null, null), 0, t0);
     }
 
     @Override
     public UnitShardedRelu.Pass resume(String folder, int iteration, double[] predictions) {
-        if (predictions.length != n) throw new IllegalArgumentException("resume: expected " + n + " predictions, found " + predictions.length);
+        if (predictions.length != n)
+            throw new IllegalArgumentException("resume: expected " + n + " predictions, found " + predictions.length);
         UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout, d, n);
         units = unitsFromFiles(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
         cells = cellsFromFiles(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
-        last = new UnitShardedRelu.Pass(iteration, predictions, loss(predictions), 0, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        last = new UnitShardedRelu.Pass(
+                iteration, predictions, loss(predictions), 0, Double.NaN, Double.NaN, Double.NaN, 0, 0);
         return last;
     }
 
@@ -163,16 +175,22 @@ public final class GridShardedRelu implements ReluTrainer {
             ReluUnitWeights w = u.next().weights();
             GradientSum g = GradientSum.of(parts, w.units * w.d);
             ReluUnitWeights.Stepped s = w.step(g.sum, eta, g.seconds);
-            if (checkpointFolder != null) UnitCheckpoints.write(conf.value(), checkpointFolder, w.first, s.weights().weights(), s.weights());
+            if (checkpointFolder != null)
+                UnitCheckpoints.write(
+                        conf.value(), checkpointFolder, w.first, s.weights().weights(), s.weights());
             return List.of(s).iterator();
         });
         stepped.persist(StorageLevel.MEMORY_AND_DISK());
-        JavaPairRDD<Integer, double[]> toCells = stepped.mapPartitionsWithIndex((b, it) -> {
-            double[] w = it.next().weights().weights();
-            List<Tuple2<Integer, double[]>> out = new ArrayList<>();
-            for (int s = 0; s < sampleBlocks; s++) out.add(new Tuple2<>(s * blocks + b, w));
-            return out.iterator();
-        }, true).mapToPair(t -> t).partitionBy(new HashPartitioner(sampleBlocks * blocks));
+        JavaPairRDD<Integer, double[]> toCells = stepped.mapPartitionsWithIndex(
+                        (b, it) -> {
+                            double[] w = it.next().weights().weights();
+                            List<Tuple2<Integer, double[]>> out = new ArrayList<>();
+                            for (int s = 0; s < sampleBlocks; s++) out.add(new Tuple2<>(s * blocks + b, w));
+                            return out.iterator();
+                        },
+                        true)
+                .mapToPair(t -> t)
+                .partitionBy(new HashPartitioner(sampleBlocks * blocks));
         String folder = checkpointFolder;
         JavaRDD<ReluGridCell.Forwarded> forwarded = cells.zipPartitions(toCells, (c, w) -> {
             ReluGridCell.Forwarded f = c.next().cell().forward(w.next()._2());
@@ -206,14 +224,20 @@ public final class GridShardedRelu implements ReluTrainer {
         try {
             int blocks = layout.blocks(), dim = d;
             int[] cuts = layout.cuts();
-            List<Double> parts = summedGradients(residual).mapPartitionsWithIndex((b, it) -> {
-                int length = (cuts[b + 1] - cuts[b]) * dim;
-                double[] g = GradientSum.of(it, length).sum;
-                double s = 0;
-                for (double v : g) s += v * v;
-                return List.of(s).iterator();
-            }, true).collect();
-            if (parts.size() != blocks) throw new IllegalStateException("gradientSquared: expected " + blocks + " parts, found " + parts.size());
+            List<Double> parts = summedGradients(residual)
+                    .mapPartitionsWithIndex(
+                            (b, it) -> {
+                                int length = (cuts[b + 1] - cuts[b]) * dim;
+                                double[] g = GradientSum.of(it, length).sum;
+                                double s = 0;
+                                for (double v : g) s += v * v;
+                                return List.of(s).iterator();
+                            },
+                            true)
+                    .collect();
+            if (parts.size() != blocks)
+                throw new IllegalStateException(
+                        "gradientSquared: expected " + blocks + " parts, found " + parts.size());
             double sum = 0;
             for (double v : parts) sum += v;
             return sum;
@@ -224,17 +248,22 @@ public final class GridShardedRelu implements ReluTrainer {
 
     @Override
     public double[] gram(boolean initial) {
-        throw new UserError("H(k) (train.gram-every > 0) needs all samples on every executor: it is not computed on a grid of "
-                + sampleBlocks() + " sample blocks. Set train.gram-every = 0, or train.sample-blocks = 1 if the samples fit.");
+        throw new UserError(
+                "H(k) (train.gram-every > 0) needs all samples on every executor: it is not computed on a grid of "
+                        + sampleBlocks()
+                        + " sample blocks. Set train.gram-every = 0, or train.sample-blocks = 1 if the samples fit.");
     }
 
     @Override
     public double[] predict(TrainingSet test) {
-        if (test.d != d) throw new IllegalArgumentException("predict: expected samples of d = " + d + ", found d = " + test.d);
+        if (test.d != d)
+            throw new IllegalArgumentException("predict: expected samples of d = " + d + ", found d = " + test.d);
         Broadcast<TrainingSet> other = jsc.broadcast(test);
         long s = seed;
         try {
-            List<double[]> parts = units.map(u -> u.weights().predict(other.value().x(), other.value().n, s)).collect();
+            List<double[]> parts = units.map(
+                            u -> u.weights().predict(other.value().x(), other.value().n, s))
+                    .collect();
             double[] f = new double[test.n];
             for (double[] part : parts) for (int i = 0; i < f.length; i++) f[i] += part[i];
             double scale = 1.0 / Math.sqrt(layout.width());
@@ -255,23 +284,30 @@ public final class GridShardedRelu implements ReluTrainer {
     /** Each unit block's gradient parts {@code (s, G_sb)}, shuffled to partition b. */
     private JavaPairRDD<Integer, Iterable<Tuple2<Integer, double[]>>> summedGradients(Broadcast<double[]> residual) {
         int blocks = layout.blocks();
-        return cells.mapPartitionsWithIndex((c, it) -> {
-            ReluGridCell cell = it.next().cell();
-            long t0 = System.nanoTime();
-            double[] g = cell.gradient(residual.value());
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            // The part's time rides in its last slot, read off by GradientSum.
-            double[] withTime = java.util.Arrays.copyOf(g, g.length + 1);
-            withTime[g.length] = seconds;
-            return List.of(new Tuple2<>(c % blocks, new Tuple2<>(c / blocks, withTime))).iterator();
-        }, true).mapToPair(t -> t).groupByKey(new HashPartitioner(blocks));
+        return cells.mapPartitionsWithIndex(
+                        (c, it) -> {
+                            ReluGridCell cell = it.next().cell();
+                            long t0 = System.nanoTime();
+                            double[] g = cell.gradient(residual.value());
+                            double seconds = (System.nanoTime() - t0) / 1e9;
+                            // The part's time rides in its last slot, read off by GradientSum.
+                            double[] withTime = java.util.Arrays.copyOf(g, g.length + 1);
+                            withTime[g.length] = seconds;
+                            return List.of(new Tuple2<>(c % blocks, new Tuple2<>(c / blocks, withTime)))
+                                    .iterator();
+                        },
+                        true)
+                .mapToPair(t -> t)
+                .groupByKey(new HashPartitioner(blocks));
     }
 
     /** The sum of a unit block's gradient parts in the order of their sample block, and the longest part's time. */
     private record GradientSum(double[] sum, double seconds) {
-        static GradientSum of(java.util.Iterator<Tuple2<Integer, Iterable<Tuple2<Integer, double[]>>>> parts, int length) {
+        static GradientSum of(
+                java.util.Iterator<Tuple2<Integer, Iterable<Tuple2<Integer, double[]>>>> parts, int length) {
             List<Tuple2<Integer, double[]>> all = new ArrayList<>();
-            while (parts.hasNext()) for (Tuple2<Integer, double[]> p : parts.next()._2()) all.add(p);
+            while (parts.hasNext())
+                for (Tuple2<Integer, double[]> p : parts.next()._2()) all.add(p);
             all.sort(Comparator.comparingInt(Tuple2::_1));
             double[] g = new double[length];
             double seconds = 0;
@@ -285,12 +321,17 @@ public final class GridShardedRelu implements ReluTrainer {
     }
 
     /** Materializes the step (one job), sums the cells' predictions in the order of b, and reads the blocks' metrics. */
-    private UnitShardedRelu.Pass advance(JavaRDD<ReluUnitWeights.Stepped> steppedUnits, JavaRDD<ReluGridCell.Forwarded> forwarded,
-                                         int iteration, long t0) {
+    private UnitShardedRelu.Pass advance(
+            JavaRDD<ReluUnitWeights.Stepped> steppedUnits,
+            JavaRDD<ReluGridCell.Forwarded> forwarded,
+            int iteration,
+            long t0) {
         steppedUnits.persist(StorageLevel.MEMORY_AND_DISK());
         forwarded.persist(StorageLevel.MEMORY_AND_DISK());
-        List<ReluGridCell.Outputs> outs = forwarded.map(ReluGridCell.Forwarded::outputs).collect();
-        List<ReluUnitWeights.Metrics> metrics = steppedUnits.map(ReluUnitWeights.Stepped::metrics).collect();
+        List<ReluGridCell.Outputs> outs =
+                forwarded.map(ReluGridCell.Forwarded::outputs).collect();
+        List<ReluUnitWeights.Metrics> metrics =
+                steppedUnits.map(ReluUnitWeights.Stepped::metrics).collect();
         cells = forwarded;
         units = steppedUnits;
         int blocks = layout.blocks();
@@ -318,7 +359,15 @@ public final class GridShardedRelu implements ReluTrainer {
         }
         double s = 1.0 / Math.sqrt(layout.width());
         for (int i = 0; i < n; i++) f[i] *= s;
-        last = new UnitShardedRelu.Pass(iteration, f, loss(f), changes, max, distance, gradient, (System.nanoTime() - t0) / 1e9,
+        last = new UnitShardedRelu.Pass(
+                iteration,
+                f,
+                loss(f),
+                changes,
+                max,
+                distance,
+                gradient,
+                (System.nanoTime() - t0) / 1e9,
                 cellSeconds + unitSeconds);
         return last;
     }
@@ -333,23 +382,30 @@ public final class GridShardedRelu implements ReluTrainer {
         int[] rows = rowCuts;
         int dim = d;
         sampleRows = samples.flatMapToPair(block -> {
-            int sb = sampleBlockOf(rows, block.rowStart);
-            List<Tuple2<Integer, SampleBlock>> out = new ArrayList<>();
-            for (int b = 0; b < blocks; b++) out.add(new Tuple2<>(sb * blocks + b, block));
-            return out.iterator();
-        }).partitionBy(new HashPartitioner(sampleBlocks * blocks)).mapPartitionsWithIndex((c, it) -> {
-            int sb = c / blocks;
-            int first = rows[sb], count = rows[sb + 1] - rows[sb];
-            double[] x = new double[Math.multiplyExact(count, dim)];
-            int filled = 0;
-            while (it.hasNext()) {
-                SampleBlock block = it.next()._2();
-                System.arraycopy(block.x, 0, x, (int) (block.rowStart - first) * dim, block.rows * dim);
-                filled += block.rows;
-            }
-            if (filled != count) throw new IllegalStateException("GridShardedRelu: cell " + c + " expected " + count + " rows, found " + filled);
-            return List.of(x).iterator();
-        }, true).persist(StorageLevel.MEMORY_AND_DISK());
+                    int sb = sampleBlockOf(rows, block.rowStart);
+                    List<Tuple2<Integer, SampleBlock>> out = new ArrayList<>();
+                    for (int b = 0; b < blocks; b++) out.add(new Tuple2<>(sb * blocks + b, block));
+                    return out.iterator();
+                })
+                .partitionBy(new HashPartitioner(sampleBlocks * blocks))
+                .mapPartitionsWithIndex(
+                        (c, it) -> {
+                            int sb = c / blocks;
+                            int first = rows[sb], count = rows[sb + 1] - rows[sb];
+                            double[] x = new double[Math.multiplyExact(count, dim)];
+                            int filled = 0;
+                            while (it.hasNext()) {
+                                SampleBlock block = it.next()._2();
+                                System.arraycopy(block.x, 0, x, (int) (block.rowStart - first) * dim, block.rows * dim);
+                                filled += block.rows;
+                            }
+                            if (filled != count)
+                                throw new IllegalStateException(
+                                        "GridShardedRelu: cell " + c + " expected " + count + " rows, found " + filled);
+                            return List.of(x).iterator();
+                        },
+                        true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         return sampleRows;
     }
 
@@ -363,20 +419,28 @@ public final class GridShardedRelu implements ReluTrainer {
         int m = layout.width(), dim = d;
         double k = kappa;
         long s = seed;
-        return sampleRows().mapPartitionsWithIndex((c, it) -> {
-            int sb = c / blocks, b = c % blocks;
-            if (folder != null && UnitCheckpoints.take(folder, cellKey(sb, cuts[b])) instanceof ReluGridCell cell) {
-                return List.of(new ReluGridCell.Forwarded(cell, null)).iterator();
-            }
-            double[] x = it.next();
-            int units = cuts[b + 1] - cuts[b];
-            double[] w0 = ReluUnitWeights.initial(cuts[b], units, dim, k, s).initialWeights();
-            int first = rows[sb], count = rows[sb + 1] - rows[sb];
-            ReluGridCell.Forwarded f = current == null
-                    ? ReluGridCell.initial(sb, first, count, dim, x, cuts[b], units, m, s, w0)
-                    : ReluGridCell.restore(sb, first, count, dim, x, cuts[b], units, m, s, w0, current.of(b));
-            return List.of(f).iterator();
-        }, true);
+        return sampleRows()
+                .mapPartitionsWithIndex(
+                        (c, it) -> {
+                            int sb = c / blocks, b = c % blocks;
+                            if (folder != null
+                                    && UnitCheckpoints.take(folder, cellKey(sb, cuts[b]))
+                                            instanceof ReluGridCell cell) {
+                                return List.of(new ReluGridCell.Forwarded(cell, null))
+                                        .iterator();
+                            }
+                            double[] x = it.next();
+                            int units = cuts[b + 1] - cuts[b];
+                            double[] w0 = ReluUnitWeights.initial(cuts[b], units, dim, k, s)
+                                    .initialWeights();
+                            int first = rows[sb], count = rows[sb + 1] - rows[sb];
+                            ReluGridCell.Forwarded f = current == null
+                                    ? ReluGridCell.initial(sb, first, count, dim, x, cuts[b], units, m, s, w0)
+                                    : ReluGridCell.restore(
+                                            sb, first, count, dim, x, cuts[b], units, m, s, w0, current.of(b));
+                            return List.of(f).iterator();
+                        },
+                        true);
     }
 
     /** Unit block b's weights, computed or read on an executor. */
@@ -393,7 +457,8 @@ public final class GridShardedRelu implements ReluTrainer {
         Broadcast<HadoopFiles.Conf> conf = hadoop;
         return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
             Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
-            if (kept instanceof ReluUnitWeights w && w.iteration == iteration) return new ReluUnitWeights.Stepped(w, null);
+            if (kept instanceof ReluUnitWeights w && w.iteration == iteration)
+                return new ReluUnitWeights.Stepped(w, null);
             int count = cuts[b + 1] - cuts[b];
             double[] w = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.multiplyExact(count, dim));
             return new ReluUnitWeights.Stepped(ReluUnitWeights.restore(cuts[b], count, dim, iteration, k, s, w), null);
@@ -405,7 +470,10 @@ public final class GridShardedRelu implements ReluTrainer {
         int[] cuts = layout.cuts();
         int dim = d;
         Broadcast<HadoopFiles.Conf> conf = hadoop;
-        return cells(b -> UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.multiplyExact(cuts[b + 1] - cuts[b], dim)), folder);
+        return cells(
+                b -> UnitCheckpoints.read(
+                        conf.value(), folder, cuts[b], Math.multiplyExact(cuts[b + 1] - cuts[b], dim)),
+                folder);
     }
 
     private static String cellKey(int sampleBlock, int firstUnit) {

@@ -1,13 +1,12 @@
 package org.overparam.spark;
 
+import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
 import org.overparam.linalg.NativeLibraries;
-
-import java.util.Map;
 
 /**
  * Loads the native BLAS/LAPACK in every executor JVM before any task runs ({@code spark.plugins}), so that MLlib's

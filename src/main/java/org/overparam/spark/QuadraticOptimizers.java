@@ -21,8 +21,7 @@ import org.overparam.optim.StoppingRule;
  * point continues from the checkpoint along the same iterates as the uninterrupted run.
  */
 public final class QuadraticOptimizers {
-    private QuadraticOptimizers() {
-    }
+    private QuadraticOptimizers() {}
 
     /**
      * What the listener sees of iteration t, at W(t).
@@ -31,15 +30,14 @@ public final class QuadraticOptimizers {
      * @param gradientNorm {@code ||grad L(W(t))||_F} over the same rows
      * @param seconds      the wall time of the iteration's jobs
      */
-    public record Iterate(int iteration, double loss, double dataLoss, double gradientNorm, double learningRate, double seconds) {
-    }
+    public record Iterate(
+            int iteration, double loss, double dataLoss, double gradientNorm, double learningRate, double seconds) {}
 
     public interface Listener {
         void onIterate(Iterate it) throws Exception;
 
         /** The engine has checkpointed the blocks of {@code point.iteration()}: the loop's state to continue from. */
-        default void onCheckpoint(ResumePoint point) throws Exception {
-        }
+        default void onCheckpoint(ResumePoint point) throws Exception {}
     }
 
     /**
@@ -52,16 +50,16 @@ public final class QuadraticOptimizers {
      * @param noiseLoss      perturbed GD: the loss before it (NaN before the first)
      * @param perturbations  perturbed GD: perturbations so far
      */
-    public record ResumePoint(int iteration, double initialLoss, long noiseIteration, double noiseLoss, int perturbations) {
-    }
+    public record ResumePoint(
+            int iteration, double initialLoss, long noiseIteration, double noiseLoss, int perturbations) {}
 
     /** The last iteration, why the run stopped, and the perturbations perturbed GD made. */
-    public record Outcome(int iterations, String reason, Iterate last, int perturbations) {
-    }
+    public record Outcome(int iterations, String reason, Iterate last, int perturbations) {}
 
     /** Runs {@code optimizer} (a {@link GradientDescent}, {@link Adam} or {@link PerturbedGradientDescent}) from W(0). */
-    public static Outcome minimize(UnitShardedQuadratic engine, Minimizer optimizer, StoppingRule stop, MiniBatches batches,
-                                   Listener listener) throws Exception {
+    public static Outcome minimize(
+            UnitShardedQuadratic engine, Minimizer optimizer, StoppingRule stop, MiniBatches batches, Listener listener)
+            throws Exception {
         return minimize(engine, optimizer, stop, batches, listener, null);
     }
 
@@ -69,8 +67,14 @@ public final class QuadraticOptimizers {
      * Runs {@code optimizer} from W(0), or with {@code from} non-null from the engine's checkpoint of
      * {@code from.iteration()} ({@link UnitShardedQuadratic#resume}).
      */
-    public static Outcome minimize(UnitShardedQuadratic engine, Minimizer optimizer, StoppingRule stop, MiniBatches batches,
-                                   Listener listener, ResumePoint from) throws Exception {
+    public static Outcome minimize(
+            UnitShardedQuadratic engine,
+            Minimizer optimizer,
+            StoppingRule stop,
+            MiniBatches batches,
+            Listener listener,
+            ResumePoint from)
+            throws Exception {
         if (optimizer instanceof PerturbedGradientDescent pgd) {
             if (!batches.fullBatch()) throw new IllegalArgumentException("perturbed GD is full-batch");
             return perturbed(engine, pgd, stop, listener, from);
@@ -79,8 +83,10 @@ public final class QuadraticOptimizers {
             UnitUpdate.Descent step = new UnitUpdate.Descent(gd.eta());
             return firstOrder(engine, t -> step, t -> gd.eta(), stop, batches, listener, from);
         }
-        if (optimizer instanceof Adam adam) return firstOrder(engine, new AdamSchedule(adam), adam::learningRate, stop, batches, listener, from);
-        throw new IllegalArgumentException("QuadraticOptimizers: no sharded loop for " + optimizer.getClass().getSimpleName());
+        if (optimizer instanceof Adam adam)
+            return firstOrder(engine, new AdamSchedule(adam), adam::learningRate, stop, batches, listener, from);
+        throw new IllegalArgumentException("QuadraticOptimizers: no sharded loop for "
+                + optimizer.getClass().getSimpleName());
     }
 
     /** The update of iteration t. */
@@ -100,7 +106,8 @@ public final class QuadraticOptimizers {
 
         @Override
         public UnitUpdate at(int t) {
-            if (t != next) throw new IllegalStateException("Adam's steps are taken in order: expected " + next + ", asked " + t);
+            if (t != next)
+                throw new IllegalStateException("Adam's steps are taken in order: expected " + next + ", asked " + t);
             next++;
             p1 *= adam.beta1;
             p2 *= adam.beta2;
@@ -108,10 +115,18 @@ public final class QuadraticOptimizers {
         }
     }
 
-    private static Outcome firstOrder(UnitShardedQuadratic engine, Schedule schedule, java.util.function.IntToDoubleFunction rate,
-                                      StoppingRule stop, MiniBatches batches, Listener listener, ResumePoint from) throws Exception {
+    private static Outcome firstOrder(
+            UnitShardedQuadratic engine,
+            Schedule schedule,
+            java.util.function.IntToDoubleFunction rate,
+            StoppingRule stop,
+            MiniBatches batches,
+            Listener listener,
+            ResumePoint from)
+            throws Exception {
         int first = from == null ? 0 : from.iteration();
-        UnitShardedQuadratic.Pass pass = from == null ? engine.start(batches.rows(0)) : engine.resume(first, batches.rows(first));
+        UnitShardedQuadratic.Pass pass =
+                from == null ? engine.start(batches.rows(0)) : engine.resume(first, batches.rows(first));
         double l0 = from == null ? pass.loss() : from.initialLoss();
         for (int t = 0; t < first; t++) schedule.at(t);
         for (int t = first; ; t++) {
@@ -120,7 +135,8 @@ public final class QuadraticOptimizers {
             if (early != null) {
                 long t0 = System.nanoTime();
                 double norm = Math.sqrt(engine.backward());
-                Iterate it = iterate(pass, norm, rate.applyAsDouble(t), pass.seconds() + (System.nanoTime() - t0) / 1e9);
+                Iterate it =
+                        iterate(pass, norm, rate.applyAsDouble(t), pass.seconds() + (System.nanoTime() - t0) / 1e9);
                 listener.onIterate(it);
                 return new Outcome(t, stop.reason(t, pass.loss(), norm), it, 0);
             }
@@ -140,16 +156,27 @@ public final class QuadraticOptimizers {
     }
 
     /** After a command: tells the listener of a checkpoint the engine wrote, then lets the engine drop the older ones. */
-    private static void checkpointed(UnitShardedQuadratic engine, Listener listener, double l0, long noiseIteration, double noiseLoss,
-                                     int perturbations) throws Exception {
+    private static void checkpointed(
+            UnitShardedQuadratic engine,
+            Listener listener,
+            double l0,
+            long noiseIteration,
+            double noiseLoss,
+            int perturbations)
+            throws Exception {
         int t = engine.takeWrittenCheckpoint();
         if (t < 0) return;
         listener.onCheckpoint(new ResumePoint(t, l0, noiseIteration, noiseLoss, perturbations));
         engine.dropEarlierCheckpoints();
     }
 
-    private static Outcome perturbed(UnitShardedQuadratic engine, PerturbedGradientDescent pgd, StoppingRule stop, Listener listener,
-                                     ResumePoint from) throws Exception {
+    private static Outcome perturbed(
+            UnitShardedQuadratic engine,
+            PerturbedGradientDescent pgd,
+            StoppingRule stop,
+            Listener listener,
+            ResumePoint from)
+            throws Exception {
         int perturbations = from == null ? 0 : from.perturbations();
         long tNoise = from == null ? -(long) pgd.tThres - 1 : from.noiseIteration();
         double fTilde = from == null ? Double.NaN : from.noiseLoss();

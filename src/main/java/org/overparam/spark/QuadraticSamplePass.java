@@ -1,5 +1,7 @@
 package org.overparam.spark;
 
+import java.util.Arrays;
+import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -8,9 +10,6 @@ import org.overparam.data.SampleBlock;
 import org.overparam.model.QuadraticNet;
 import org.overparam.model.QuadraticSums;
 import org.overparam.model.RandomFeatureMap;
-
-import java.util.Arrays;
-import java.util.Iterator;
 
 /**
  * A pass over the sample blocks of a quadratic-activation net at a broadcast operand: {@code M = W^T D W} (d x d) on
@@ -21,12 +20,12 @@ import java.util.Iterator;
  * final M. Cost {@code 4 rows d^2} flops (FORM) on the executors, {@code 8 d^2} bytes each way per partition.
  */
 public final class QuadraticSamplePass {
-    private QuadraticSamplePass() {
-    }
+    private QuadraticSamplePass() {}
 
     /** The shards mapped through a random first layer, persisted MEMORY_AND_DISK and materialized. */
     public static JavaRDD<SampleBlock> withFeatures(JavaRDD<SampleBlock> blocks, RandomFeatureMap map) {
-        JavaRDD<SampleBlock> z = blocks.map(b -> b.withFeatures(map.k, map.apply(b.x, b.rows))).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<SampleBlock> z =
+                blocks.map(b -> b.withFeatures(map.k, map.apply(b.x, b.rows))).persist(StorageLevel.MEMORY_AND_DISK());
         z.count();
         return z;
     }
@@ -37,26 +36,31 @@ public final class QuadraticSamplePass {
     }
 
     /** One pass: the sums of {@code net} at {@code operand} over all rows, or over the sorted global {@code rows}. */
-    public static QuadraticSums sums(JavaRDD<SampleBlock> blocks, QuadraticNet net, QuadraticNet.Path p, double[] operand, long[] rows) {
+    public static QuadraticSums sums(
+            JavaRDD<SampleBlock> blocks, QuadraticNet net, QuadraticNet.Path p, double[] operand, long[] rows) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
         Broadcast<ShippedWeights> b = jsc.broadcast(new ShippedWeights(operand, null));
         Broadcast<long[]> br = rows == null ? null : jsc.broadcast(rows);
         try {
-            return DeterministicAggregate.aggregatePartitions(blocks, () -> net.newSums(p), (Iterator<SampleBlock> it) -> {
-                QuadraticSums acc = net.newSums(p);
-                double[] ws = workspace(net, p);
-                double[] op = b.value().w;
-                long[] sel = br == null ? null : br.value();
-                while (it.hasNext()) {
-                    SampleBlock s = it.next();
-                    if (sel == null) net.accumulate(s.x, s.rows, s.y, op, ws, acc);
-                    else {
-                        SampleBlock part = select(s, sel);
-                        if (part.rows > 0) net.accumulate(part.x, part.rows, part.y, op, ws, acc);
-                    }
-                }
-                return acc;
-            }, QuadraticSums::merge);
+            return DeterministicAggregate.aggregatePartitions(
+                    blocks,
+                    () -> net.newSums(p),
+                    (Iterator<SampleBlock> it) -> {
+                        QuadraticSums acc = net.newSums(p);
+                        double[] ws = workspace(net, p);
+                        double[] op = b.value().w;
+                        long[] sel = br == null ? null : br.value();
+                        while (it.hasNext()) {
+                            SampleBlock s = it.next();
+                            if (sel == null) net.accumulate(s.x, s.rows, s.y, op, ws, acc);
+                            else {
+                                SampleBlock part = select(s, sel);
+                                if (part.rows > 0) net.accumulate(part.x, part.rows, part.y, op, ws, acc);
+                            }
+                        }
+                        return acc;
+                    },
+                    QuadraticSums::merge);
         } finally {
             b.destroy();
             if (br != null) br.destroy();

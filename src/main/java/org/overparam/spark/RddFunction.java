@@ -1,11 +1,10 @@
 package org.overparam.spark;
 
+import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
-
-import java.io.Serializable;
 
 /**
  * A function of an RDD's elements as a named class, for jobs submitted every iteration. Spark's closure cleaner
@@ -21,7 +20,8 @@ abstract class RddFunction<T, R> extends AbstractFunction1<T, R> implements Seri
      * {@code collect} cleans a closure of its own on every call).
      */
     static <T, R> java.util.List<R> collect(JavaRDD<T> rdd, RddFunction<T, R> f) {
-        Object[] parts = (Object[]) rdd.context().runJob(rdd.rdd(), new EachPartition<>(f), ClassTag$.MODULE$.apply(java.util.ArrayList.class));
+        Object[] parts = (Object[]) rdd.context()
+                .runJob(rdd.rdd(), new EachPartition<>(f), ClassTag$.MODULE$.apply(java.util.ArrayList.class));
         java.util.List<R> all = new java.util.ArrayList<>();
         for (Object part : parts) {
             @SuppressWarnings("unchecked")
@@ -32,8 +32,8 @@ abstract class RddFunction<T, R> extends AbstractFunction1<T, R> implements Seri
     }
 
     /** f over one partition, as a list. */
-    private static final class EachPartition<T, R> extends AbstractFunction1<scala.collection.Iterator<T>, java.util.ArrayList<R>>
-            implements Serializable {
+    private static final class EachPartition<T, R>
+            extends AbstractFunction1<scala.collection.Iterator<T>, java.util.ArrayList<R>> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final RddFunction<T, R> f;
 

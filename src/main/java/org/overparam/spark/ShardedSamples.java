@@ -1,5 +1,9 @@
 package org.overparam.spark;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.feature.PCA;
@@ -16,11 +20,6 @@ import org.overparam.data.SampleBlock;
 import org.overparam.data.Transforms;
 import org.overparam.linalg.Gemm;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-
 /**
  * The training samples as a cached {@code RDD<SampleBlock>}: the shards every job works on.
  *
@@ -34,6 +33,7 @@ public final class ShardedSamples {
     public final JavaRDD<SampleBlock> blocks;
     /** Dimension of the features after PCA. */
     public final int d;
+
     public final int partitions;
 
     private ShardedSamples(DataPlan plan, JavaRDD<SampleBlock> blocks, int d, int partitions) {
@@ -51,7 +51,8 @@ public final class ShardedSamples {
      * As {@link #load(SparkSession, DataSpec)}; unless {@code data.partitions} is set, the shards get
      * {@code max(default parallelism, partitionsFor(n))} partitions, n being the number of samples selected.
      */
-    public static ShardedSamples load(SparkSession spark, DataSpec spec, java.util.function.IntUnaryOperator partitionsFor) {
+    public static ShardedSamples load(
+            SparkSession spark, DataSpec spec, java.util.function.IntUnaryOperator partitionsFor) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = spec.partitions > 0 ? spec.partitions : jsc.defaultParallelism();
         DataPlan plan = DataPlan.build(spec, jsc.hadoopConfiguration(), partitions);
@@ -63,17 +64,17 @@ public final class ShardedSamples {
         int slices = Math.min(partitions, plan.blocks.size());
         BlockReader reader = plan.reader;
         int rawD = plan.d;
-        JavaRDD<SampleBlock> blocks = jsc.parallelize(plan.blocks, slices)
-                .mapPartitions(it -> {
-                    List<BlockSpec> specs = new ArrayList<>();
-                    it.forEachRemaining(specs::add);
-                    return reader.read(specs, rawD).iterator();
-                });
+        JavaRDD<SampleBlock> blocks = jsc.parallelize(plan.blocks, slices).mapPartitions(it -> {
+            List<BlockSpec> specs = new ArrayList<>();
+            it.forEachRemaining(specs::add);
+            return reader.read(specs, rawD).iterator();
+        });
         int d = rawD;
         JavaRDD<SampleBlock> loaded = null;
         if (spec.pca > 0) {
             if (spec.pca > rawD) {
-                throw new org.overparam.UserError("data.pca = " + spec.pca + " is more than the input dimension " + rawD + ".");
+                throw new org.overparam.UserError(
+                        "data.pca = " + spec.pca + " is more than the input dimension " + rawD + ".");
             }
             loaded = blocks.persist(StorageLevel.MEMORY_AND_DISK());
             double[] pc = fitPca(loaded, spec.pca);
@@ -135,21 +136,26 @@ public final class ShardedSamples {
      */
     public double[] features(int[] rows) {
         for (int i = 1; i < rows.length; i++) {
-            if (rows[i] <= rows[i - 1]) throw new IllegalArgumentException("ShardedSamples.features: rows must increase, found " + rows[i - 1] + " then " + rows[i]);
+            if (rows[i] <= rows[i - 1])
+                throw new IllegalArgumentException(
+                        "ShardedSamples.features: rows must increase, found " + rows[i - 1] + " then " + rows[i]);
         }
         int dim = d;
         java.util.List<scala.Tuple2<Integer, double[]>> got = blocks.flatMap(b -> {
-            java.util.List<scala.Tuple2<Integer, double[]>> out = new java.util.ArrayList<>();
-            int from = java.util.Arrays.binarySearch(rows, (int) b.rowStart);
-            if (from < 0) from = -from - 1;
-            for (int q = from; q < rows.length && rows[q] < b.rowStart + b.rows; q++) {
-                int local = (int) (rows[q] - b.rowStart);
-                out.add(new scala.Tuple2<>(q, java.util.Arrays.copyOfRange(b.x, local * dim, (local + 1) * dim)));
-            }
-            return out.iterator();
-        }).collect();
+                    java.util.List<scala.Tuple2<Integer, double[]>> out = new java.util.ArrayList<>();
+                    int from = java.util.Arrays.binarySearch(rows, (int) b.rowStart);
+                    if (from < 0) from = -from - 1;
+                    for (int q = from; q < rows.length && rows[q] < b.rowStart + b.rows; q++) {
+                        int local = (int) (rows[q] - b.rowStart);
+                        out.add(new scala.Tuple2<>(
+                                q, java.util.Arrays.copyOfRange(b.x, local * dim, (local + 1) * dim)));
+                    }
+                    return out.iterator();
+                })
+                .collect();
         if (got.size() != rows.length) {
-            throw new IllegalStateException("ShardedSamples.features: expected " + rows.length + " rows, found " + got.size());
+            throw new IllegalStateException(
+                    "ShardedSamples.features: expected " + rows.length + " rows, found " + got.size());
         }
         double[] x = new double[rows.length * dim];
         for (scala.Tuple2<Integer, double[]> t : got) System.arraycopy(t._2(), 0, x, t._1() * dim, dim);
@@ -159,7 +165,8 @@ public final class ShardedSamples {
     /** The labels y in row order (n values), brought to the driver without the features. */
     public double[] labels() {
         double[] y = new double[plan.n];
-        for (scala.Tuple2<Long, double[]> t : blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
+        for (scala.Tuple2<Long, double[]> t :
+                blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
             System.arraycopy(t._2(), 0, y, Math.toIntExact(t._1()), t._2().length);
         }
         return y;
@@ -167,7 +174,10 @@ public final class ShardedSamples {
 
     /** The first row of every block, ascending. */
     public long[] blockStarts() {
-        return blocks.map(b -> b.rowStart).collect().stream().mapToLong(Long::longValue).sorted().toArray();
+        return blocks.map(b -> b.rowStart).collect().stream()
+                .mapToLong(Long::longValue)
+                .sorted()
+                .toArray();
     }
 
     /**
@@ -179,10 +189,15 @@ public final class ShardedSamples {
         long bytes = 2 * org.overparam.model.TrainingSet.bytes(n, d, precision);
         double have = DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory();
         if (bytes > have) {
-            throw new org.overparam.UserError(String.format(java.util.Locale.ROOT, "The %,d x %d samples are shipped from the "
-                    + "driver to every executor: the driver needs %.2f GB for them and has %.2f GB. Give the driver more memory "
-                    + "(OVERPARAM_DRIVER_MEMORY for jobs/run, --driver-memory for jobs/submit), or lower data.n.",
-                    n, d, bytes / 1e9, have / 1e9));
+            throw new org.overparam.UserError(String.format(
+                    java.util.Locale.ROOT,
+                    "The %,d x %d samples are shipped from the "
+                            + "driver to every executor: the driver needs %.2f GB for them and has %.2f GB. Give the driver more memory "
+                            + "(OVERPARAM_DRIVER_MEMORY for jobs/run, --driver-memory for jobs/submit), or lower data.n.",
+                    n,
+                    d,
+                    bytes / 1e9,
+                    have / 1e9));
         }
         double[] x = new double[Math.multiplyExact(n, d)], y = new double[n];
         for (SampleBlock b : collect(Long.MAX_VALUE)) {

@@ -1,11 +1,10 @@
 package org.overparam.spark;
 
-import org.overparam.linalg.BulkArrays;
-
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import org.overparam.linalg.BulkArrays;
 
 /**
  * Weights as the executors need them for one pass: float64 (bulk-serialized, see {@link BulkArrays}), or only a

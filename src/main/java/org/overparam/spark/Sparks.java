@@ -7,15 +7,15 @@ import org.apache.spark.sql.SparkSession;
 public final class Sparks {
     public static final String DEFAULT_MASTER = "local[*]";
 
-    private Sparks() {
-    }
+    private Sparks() {}
 
     /**
      * @param master the {@code --master} given to overparam, or null: then the master spark-submit set, else
      *               {@value #DEFAULT_MASTER}
      */
     public static SparkSession session(String appName, String master) {
-        // A pipeline runs its stages on one session: reuse it as is (the builder would warn that its settings are ignored).
+        // A pipeline runs its stages on one session: reuse it as is (the builder would warn that its settings are
+        // ignored).
         scala.Option<SparkSession> running = SparkSession.getDefaultSession();
         if (running.isDefined() && !running.get().sparkContext().isStopped()) return running.get();
         SparkConf conf = new SparkConf(true); // picks up spark-submit's spark.* system properties

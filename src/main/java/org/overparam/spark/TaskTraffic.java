@@ -1,11 +1,10 @@
 package org.overparam.spark;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bytes Spark moved for the jobs run while attached, as its task metrics report them: the serialized task results
@@ -40,7 +39,8 @@ public final class TaskTraffic extends SparkListener implements AutoCloseable {
         runMillis.addAndGet(m.executorRunTime());
         deserializeMillis.addAndGet(m.executorDeserializeTime());
         gcMillis.addAndGet(m.jvmGCTime());
-        shuffle.addAndGet(m.shuffleReadMetrics().totalBytesRead() + m.shuffleWriteMetrics().bytesWritten());
+        shuffle.addAndGet(m.shuffleReadMetrics().totalBytesRead()
+                + m.shuffleWriteMetrics().bytesWritten());
     }
 
     private void drain() {
@@ -69,7 +69,8 @@ public final class TaskTraffic extends SparkListener implements AutoCloseable {
     /** Task time as Spark measured it, summed over tasks (ms): running, deserializing the task, and in GC. */
     public String taskTimes() {
         drain();
-        return "run " + runMillis.get() + " ms, deserialize " + deserializeMillis.get() + " ms, GC " + gcMillis.get() + " ms";
+        return "run " + runMillis.get() + " ms, deserialize " + deserializeMillis.get() + " ms, GC " + gcMillis.get()
+                + " ms";
     }
 
     @Override

@@ -1,5 +1,10 @@
 package org.overparam.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,12 +12,6 @@ import org.apache.hadoop.fs.Path;
 import org.overparam.UserError;
 import org.overparam.data.HadoopFiles;
 import org.overparam.model.ReluUnitBlock;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.ref.SoftReference;
-import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The weights of the unit blocks as checkpoint files, written and read by the executors through Hadoop (so the run
@@ -28,8 +27,7 @@ final class UnitCheckpoints {
     private static final ConcurrentHashMap<String, SoftReference<Object>> HANDOFF = new ConcurrentHashMap<>();
     private static final int CHUNK_DOUBLES = 1 << 16;
 
-    private UnitCheckpoints() {
-    }
+    private UnitCheckpoints() {}
 
     static String file(String folder, int first) {
         return folder + "/units-" + first + ".bin";
@@ -41,10 +39,13 @@ final class UnitCheckpoints {
         try {
             Path path = new Path(file);
             FileSystem fs = path.getFileSystem(conf.get());
-            // Hadoop's local file system forks chmod for every file it creates: local folders are written with java.nio.
+            // Hadoop's local file system forks chmod for every file it creates: local folders are written with
+            // java.nio.
             java.io.File local = fs instanceof org.apache.hadoop.fs.LocalFileSystem l ? l.pathToFile(path) : null;
-            if (local != null) java.nio.file.Files.createDirectories(local.toPath().getParent());
-            try (java.io.OutputStream out = local != null ? new java.io.FileOutputStream(local) : fs.create(path, true)) {
+            if (local != null)
+                java.nio.file.Files.createDirectories(local.toPath().getParent());
+            try (java.io.OutputStream out =
+                    local != null ? new java.io.FileOutputStream(local) : fs.create(path, true)) {
                 byte[] buf = new byte[8 * Math.min(w.length, CHUNK_DOUBLES)];
                 ByteBuffer bb = ByteBuffer.wrap(buf);
                 for (int off = 0; off < w.length; off += CHUNK_DOUBLES) {
@@ -105,8 +106,13 @@ final class UnitCheckpoints {
     /**
      * Checks on the driver, before any work, that every block's file is there with the bytes its layout implies.
      */
-    static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, UnitLayout layout, int d, int n) {
-        requireComplete(conf, folder, layout.cuts(), (first, units) -> ReluUnitBlock.checkpointLength(layout.representation(), units, d, n),
+    static void requireComplete(
+            org.apache.hadoop.conf.Configuration conf, String folder, UnitLayout layout, int d, int n) {
+        requireComplete(
+                conf,
+                folder,
+                layout.cuts(),
+                (first, units) -> ReluUnitBlock.checkpointLength(layout.representation(), units, d, n),
                 "n = " + n + ", d = " + d + ", " + layout.representation().id());
     }
 
@@ -115,7 +121,8 @@ final class UnitCheckpoints {
      * {@code folder} holding {@code 8 doubles.of(first, units)} bytes, for every b; {@code what} names the layout in
      * the error.
      */
-    static void requireComplete(org.apache.hadoop.conf.Configuration conf, String folder, int[] cuts, BlockLength doubles, String what) {
+    static void requireComplete(
+            org.apache.hadoop.conf.Configuration conf, String folder, int[] cuts, BlockLength doubles, String what) {
         for (int b = 0; b + 1 < cuts.length; b++) {
             String file = file(folder, cuts[b]);
             long expected = 8L * doubles.of(cuts[b], cuts[b + 1] - cuts[b]);
@@ -124,8 +131,9 @@ final class UnitCheckpoints {
                 Path path = new Path(file);
                 FileSystem fs = path.getFileSystem(conf);
                 if (!fs.exists(path)) {
-                    throw new UserError("The checkpoint " + folder + " is incomplete: " + file + " is missing (expected "
-                            + (cuts.length - 1) + " unit-block files). It is corrupt or from another run.");
+                    throw new UserError(
+                            "The checkpoint " + folder + " is incomplete: " + file + " is missing (expected "
+                                    + (cuts.length - 1) + " unit-block files). It is corrupt or from another run.");
                 }
                 FileStatus status = fs.getFileStatus(path);
                 found = status.getLen();
@@ -133,8 +141,9 @@ final class UnitCheckpoints {
                 throw new UserError("The checkpoint " + file + " cannot be read: " + e.getMessage());
             }
             if (found != expected) {
-                throw new UserError("The checkpoint " + file + " holds " + found + " bytes; expected " + expected + " (units "
-                        + cuts[b] + ".." + (cuts[b + 1] - 1) + ", " + what + "). It is truncated or from another run.");
+                throw new UserError("The checkpoint " + file + " holds " + found + " bytes; expected " + expected
+                        + " (units " + cuts[b] + ".." + (cuts[b + 1] - 1) + ", " + what
+                        + "). It is truncated or from another run.");
             }
         }
     }

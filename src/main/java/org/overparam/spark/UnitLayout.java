@@ -1,14 +1,13 @@
 package org.overparam.spark;
 
+import java.util.Arrays;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
 import org.overparam.model.Precision;
 import org.overparam.model.ReluUnitBlock;
 import org.overparam.model.TrainingSet;
 import org.overparam.model.UnitRepresentation;
-
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * How the m hidden units are cut into blocks, one block per partition (block b holds units
@@ -40,14 +39,17 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
     public static final long MAX_BLOCK_DOUBLES = 1L << 27;
     /** Share of an executor's heap, after Spark's 300 MB reserve, that the blocks, workspace and samples may take. */
     public static final double USABLE_HEAP = 0.8;
+
     static final long SPARK_RESERVED = 300L << 20;
 
     public UnitLayout {
         if (cuts.length < 2 || cuts[0] != 0 || cuts[cuts.length - 1] != width) {
-            throw new IllegalArgumentException("UnitLayout: cuts must run from 0 to m = " + width + ", found " + Arrays.toString(cuts));
+            throw new IllegalArgumentException(
+                    "UnitLayout: cuts must run from 0 to m = " + width + ", found " + Arrays.toString(cuts));
         }
         for (int b = 1; b < cuts.length; b++) {
-            if (cuts[b] <= cuts[b - 1]) throw new IllegalArgumentException("UnitLayout: empty block in " + Arrays.toString(cuts));
+            if (cuts[b] <= cuts[b - 1])
+                throw new IllegalArgumentException("UnitLayout: empty block in " + Arrays.toString(cuts));
         }
     }
 
@@ -74,7 +76,8 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
     public record Executors(int count, int cores, long heapBytes, boolean local) {
         public static Executors of(JavaSparkContext jsc) {
             int slots = Math.max(1, jsc.defaultParallelism());
-            if (jsc.sc().isLocal()) return new Executors(1, slots, Runtime.getRuntime().maxMemory(), true);
+            if (jsc.sc().isLocal())
+                return new Executors(1, slots, Runtime.getRuntime().maxMemory(), true);
             int registered = Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1);
             long heap = (long) jsc.sc().executorMemory() << 20;
             return new Executors(registered, Math.max(1, slots / registered), heap, false);
@@ -91,8 +94,14 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
      *
      * @param driverBytes what the driver needs besides (counted against the same heap in local mode)
      */
-    public static UnitLayout choose(int m, TrainingSet data, Precision precision, Executors executors, int forcedBlocks,
-                                    UnitRepresentation forcedRepresentation, long driverBytes) {
+    public static UnitLayout choose(
+            int m,
+            TrainingSet data,
+            Precision precision,
+            Executors executors,
+            int forcedBlocks,
+            UnitRepresentation forcedRepresentation,
+            long driverBytes) {
         UnitRepresentation representation = forcedRepresentation;
         if (representation == null) {
             representation = UnitRepresentation.cheaper(data.n, data.d);
@@ -105,15 +114,20 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
         if (forcedBlocks > 0) {
             blocks = forcedBlocks;
         } else {
-            int useful = (int) Math.max(1, Math.min(cores, representation.stepFlops(data.n, data.d, m) / MIN_TASK_FLOPS));
-            blocks = Math.max(useful, (int) Math.ceil((double) m * valuesPerUnit(representation, data) / MAX_BLOCK_DOUBLES));
+            int useful =
+                    (int) Math.max(1, Math.min(cores, representation.stepFlops(data.n, data.d, m) / MIN_TASK_FLOPS));
+            blocks = Math.max(
+                    useful, (int) Math.ceil((double) m * valuesPerUnit(representation, data) / MAX_BLOCK_DOUBLES));
             if (blocks > useful) blocks = roundUp(blocks, cores);
             blocks = Math.min(m, blocks);
             // More blocks shrink a step's extra memory, not the state an executor holds: stop when only that is left.
             long floor = ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision)
-                    + ReluUnitBlock.stateBytes(representation, (m + executors.count() - 1) / executors.count(), data.d, data.n);
-            while (floor < executors.usable() && blocks < m
-                    && executorBytes(even(m, blocks, representation), data, precision, executors) > executors.usable()) {
+                    + ReluUnitBlock.stateBytes(
+                            representation, (m + executors.count() - 1) / executors.count(), data.d, data.n);
+            while (floor < executors.usable()
+                    && blocks < m
+                    && executorBytes(even(m, blocks, representation), data, precision, executors)
+                            > executors.usable()) {
                 blocks = Math.min(m, roundUp(2 * blocks, cores));
             }
         }
@@ -126,28 +140,49 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
     public void requireFits(TrainingSet data, Precision precision, Executors executors, long driverBytes) {
         long perUnit = valuesPerUnit(representation, data);
         if (largestBlock() * perUnit > MAX_BLOCK_DOUBLES) {
-            throw new UserError(String.format(Locale.ROOT, "train.unit-blocks = %d cuts m = %,d into blocks of %,d units: "
-                    + "a block's %s would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.",
-                    blocks(), width, largestBlock(), representation == UnitRepresentation.WEIGHTS ? "W" : "A",
-                    largestBlock() * perUnit, MAX_BLOCK_DOUBLES, (long) Math.ceil((double) width * perUnit / MAX_BLOCK_DOUBLES)));
+            throw new UserError(String.format(
+                    Locale.ROOT,
+                    "train.unit-blocks = %d cuts m = %,d into blocks of %,d units: "
+                            + "a block's %s would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.",
+                    blocks(),
+                    width,
+                    largestBlock(),
+                    representation == UnitRepresentation.WEIGHTS ? "W" : "A",
+                    largestBlock() * perUnit,
+                    MAX_BLOCK_DOUBLES,
+                    (long) Math.ceil((double) width * perUnit / MAX_BLOCK_DOUBLES)));
         }
         long need = executorBytes(this, data, precision, executors) + (executors.local() ? driverBytes : 0);
         long have = executors.usable();
         if (need > have) {
             int perExecutor = (blocks() + executors.count() - 1) / executors.count();
-            throw new UserError(String.format(Locale.ROOT,
+            throw new UserError(String.format(
+                    Locale.ROOT,
                     "Training m = %,d hidden units on n = %,d samples of d = %d (%s, %s) needs %.2f GB per executor: the samples "
                             + "%.2f GB, %d unit blocks of up to %,d units %.2f GB, and while a step runs "
                             + "%.2f GB more per running block (its new state and the workspace)%s. An executor has %.2f GB "
                             + "(%.0f%% of its %.2f GB heap after Spark's 300 MB reserve), %d executor(s). Give the executors "
                             + "more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --executor-memory for jobs/submit), add "
                             + "executors, or train a smaller width.",
-                    width, data.n, data.d, precision.id(), representation.id(), need / 1e9,
-                    ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision) / 1e9, perExecutor, largestBlock(),
+                    width,
+                    data.n,
+                    data.d,
+                    precision.id(),
+                    representation.id(),
+                    need / 1e9,
+                    ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision) / 1e9,
+                    perExecutor,
+                    largestBlock(),
                     perExecutor * ReluUnitBlock.stateBytes(representation, largestBlock(), data.d, data.n) / 1e9,
                     ReluUnitBlock.stepBytes(representation, largestBlock(), data.d, data.n, precision) / 1e9,
-                    executors.local() && driverBytes > 0 ? String.format(Locale.ROOT, ", and the driver's %.2f GB in the same JVM", driverBytes / 1e9) : "",
-                    have / 1e9, 100 * USABLE_HEAP, executors.heapBytes() / 1e9, executors.count()));
+                    executors.local() && driverBytes > 0
+                            ? String.format(
+                                    Locale.ROOT, ", and the driver's %.2f GB in the same JVM", driverBytes / 1e9)
+                            : "",
+                    have / 1e9,
+                    100 * USABLE_HEAP,
+                    executors.heapBytes() / 1e9,
+                    executors.count()));
         }
     }
 
@@ -173,7 +208,10 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof UnitLayout l && l.width == width && Arrays.equals(l.cuts, cuts) && l.representation == representation;
+        return o instanceof UnitLayout l
+                && l.width == width
+                && Arrays.equals(l.cuts, cuts)
+                && l.representation == representation;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package org.overparam.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -13,12 +18,6 @@ import org.overparam.model.QuadraticNet;
 import org.overparam.model.QuadraticSums;
 import org.overparam.model.QuadraticUnitBlock;
 import org.overparam.model.TrainingSet;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * A quadratic-activation net ({@link QuadraticNet}: Du &amp; Lee's, Ge et al.'s signed net, either behind Ge et al.'s
@@ -69,9 +68,16 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * @param q            the backward pass's Q (FORM), else null
      * @param seconds      the pass's wall time on the driver (its jobs)
      */
-    public record Pass(int iteration, int[] rows, double loss, double dataLoss, double[] predictions, double[] form,
-                       double[] coefficients, double[] q, double seconds) {
-    }
+    public record Pass(
+            int iteration,
+            int[] rows,
+            double loss,
+            double dataLoss,
+            double[] predictions,
+            double[] form,
+            double[] coefficients,
+            double[] q,
+            double seconds) {}
 
     /**
      * The objective and its gradient norm at the current weights over all n samples.
@@ -80,8 +86,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      *                     path, else null
      * @param form         M = W^T D W when it was formed, else null
      */
-    public record FullEvaluation(double loss, double dataLoss, double gradientNorm, double[] formGradient, double[] form) {
-    }
+    public record FullEvaluation(
+            double loss, double dataLoss, double gradientNorm, double[] formGradient, double[] form) {}
 
     private final JavaSparkContext jsc;
     private final QuadraticNet net;
@@ -119,16 +125,26 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * @param checkpointRoot  a folder of the run directory for the lineage's checkpoints
      * @param checkpointEvery iterations between checkpoints (0: every {@value #LINEAGE_LIMIT})
      */
-    public UnitShardedQuadratic(JavaSparkContext jsc, QuadraticNet net, TrainingSet data, JavaRDD<SampleBlock> samples, UnitLayout layout,
-                                QuadraticUnitBlock.State state, int rowsPerPass, double kappa, long seed, String checkpointRoot,
-                                int checkpointEvery) {
+    public UnitShardedQuadratic(
+            JavaSparkContext jsc,
+            QuadraticNet net,
+            TrainingSet data,
+            JavaRDD<SampleBlock> samples,
+            UnitLayout layout,
+            QuadraticUnitBlock.State state,
+            int rowsPerPass,
+            double kappa,
+            long seed,
+            String checkpointRoot,
+            int checkpointEvery) {
         if (jsc.getConf().getBoolean("spark.speculation", false)) {
-            throw new UserError("Training needs spark.speculation = false: the unit blocks of a step reuse the arrays of the step "
-                    + "before last, which two attempts of one task would share. Remove --conf spark.speculation=true.");
+            throw new UserError(
+                    "Training needs spark.speculation = false: the unit blocks of a step reuse the arrays of the step "
+                            + "before last, which two attempts of one task would share. Remove --conf spark.speculation=true.");
         }
         if (data.d != net.d || layout.width() != net.k) {
-            throw new IllegalArgumentException("UnitShardedQuadratic: samples of d = " + data.d + " and " + layout.width()
-                    + " units for a net of d = " + net.d + ", k = " + net.k);
+            throw new IllegalArgumentException("UnitShardedQuadratic: samples of d = " + data.d + " and "
+                    + layout.width() + " units for a net of d = " + net.d + ", k = " + net.k);
         }
         this.jsc = jsc;
         this.net = net;
@@ -154,15 +170,23 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * {@link #elementwiseFlopsPerWeight} each: with small mini-batches (Adam on MNIST) the passes cost more than the
      * products.
      */
-    public static UnitLayout layout(QuadraticNet net, int rowsPerPass, long n, QuadraticUnitBlock.State state,
-                                    UnitLayout.Executors executors, int forced) {
-        double products = net.cheaperPath(rowsPerPass) == QuadraticNet.Path.FORM ? 4.0 * net.k * net.d * net.d
+    public static UnitLayout layout(
+            QuadraticNet net,
+            int rowsPerPass,
+            long n,
+            QuadraticUnitBlock.State state,
+            UnitLayout.Executors executors,
+            int forced) {
+        double products = net.cheaperPath(rowsPerPass) == QuadraticNet.Path.FORM
+                ? 4.0 * net.k * net.d * net.d
                 : 4.0 * rowsPerPass * net.k * net.d;
         double flops = products + elementwiseFlopsPerWeight(state) * net.k * net.d;
         int cores = executors.count() * executors.cores();
         int blocks = forced > 0 ? forced : (int) Math.max(1, Math.min(cores, flops / UnitLayout.MIN_TASK_FLOPS));
-        if (forced <= 0) blocks = Math.max(blocks, (int) Math.ceil((double) net.k * net.d / UnitLayout.MAX_BLOCK_DOUBLES));
-        UnitLayout layout = UnitLayout.even(net.k, Math.min(blocks, net.k), org.overparam.model.UnitRepresentation.WEIGHTS);
+        if (forced <= 0)
+            blocks = Math.max(blocks, (int) Math.ceil((double) net.k * net.d / UnitLayout.MAX_BLOCK_DOUBLES));
+        UnitLayout layout =
+                UnitLayout.even(net.k, Math.min(blocks, net.k), org.overparam.model.UnitRepresentation.WEIGHTS);
         requireFits(net, layout, rowsPerPass, n, state, executors);
         return layout;
     }
@@ -177,15 +201,28 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     }
 
     /** Refuses, with the memory needed and what to change, a width the executors cannot hold. */
-    public static void requireFits(QuadraticNet net, UnitLayout layout, int rowsPerPass, long n, QuadraticUnitBlock.State state,
-                            UnitLayout.Executors executors) {
+    public static void requireFits(
+            QuadraticNet net,
+            UnitLayout layout,
+            int rowsPerPass,
+            long n,
+            QuadraticUnitBlock.State state,
+            UnitLayout.Executors executors) {
         long units = layout.largestBlock(), d = net.d;
         if (units * d > UnitLayout.MAX_BLOCK_DOUBLES) {
-            throw new UserError(String.format(Locale.ROOT, "train.unit-blocks = %d cuts k = %,d into blocks of %,d units: a block's "
-                    + "W would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.", layout.blocks(), net.k, units,
-                    units * d, UnitLayout.MAX_BLOCK_DOUBLES, (long) Math.ceil((double) net.k * d / UnitLayout.MAX_BLOCK_DOUBLES)));
+            throw new UserError(String.format(
+                    Locale.ROOT,
+                    "train.unit-blocks = %d cuts k = %,d into blocks of %,d units: a block's "
+                            + "W would hold %,d doubles, more than one block may (%,d). Use at least %d blocks.",
+                    layout.blocks(),
+                    net.k,
+                    units,
+                    units * d,
+                    UnitLayout.MAX_BLOCK_DOUBLES,
+                    (long) Math.ceil((double) net.k * d / UnitLayout.MAX_BLOCK_DOUBLES)));
         }
-        long kept = (long) rowsPerPass * units <= QuadraticUnitBlock.KEPT_DOUBLES ? (long) rowsPerPass * (units + d) : 0;
+        long kept =
+                (long) rowsPerPass * units <= QuadraticUnitBlock.KEPT_DOUBLES ? (long) rowsPerPass * (units + d) : 0;
         long block = 8 * ((state.arrays + 2) * units * d + kept);
         long step = block + 8 * (2L * QuadraticUnitBlock.CHUNK_DOUBLES + (long) rowsPerPass * units);
         int perExecutor = (layout.blocks() + executors.count() - 1) / executors.count();
@@ -194,13 +231,26 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         long need = samplesBytes + perExecutor * block + running * step;
         long have = executors.usable();
         if (need > have) {
-            throw new UserError(String.format(Locale.ROOT, "Training k = %,d quadratic units on n = %,d samples of d = %d needs %.2f GB "
-                    + "per executor: the samples %.2f GB, %d unit blocks of up to %,d units %.2f GB, and %.2f GB more per running "
-                    + "block while a step runs. An executor has %.2f GB (%.0f%% of its %.2f GB heap after Spark's 300 MB reserve), "
-                    + "%d executor(s). Give the executors more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --executor-memory for "
-                    + "jobs/submit), add executors, or train a smaller width.", net.k, n, d, need / 1e9, samplesBytes / 1e9,
-                    perExecutor, units, perExecutor * block / 1e9, step / 1e9, have / 1e9, 100 * UnitLayout.USABLE_HEAP,
-                    executors.heapBytes() / 1e9, executors.count()));
+            throw new UserError(String.format(
+                    Locale.ROOT,
+                    "Training k = %,d quadratic units on n = %,d samples of d = %d needs %.2f GB "
+                            + "per executor: the samples %.2f GB, %d unit blocks of up to %,d units %.2f GB, and %.2f GB more per running "
+                            + "block while a step runs. An executor has %.2f GB (%.0f%% of its %.2f GB heap after Spark's 300 MB reserve), "
+                            + "%d executor(s). Give the executors more memory (OVERPARAM_DRIVER_MEMORY for jobs/run, --executor-memory for "
+                            + "jobs/submit), add executors, or train a smaller width.",
+                    net.k,
+                    n,
+                    d,
+                    need / 1e9,
+                    samplesBytes / 1e9,
+                    perExecutor,
+                    units,
+                    perExecutor * block / 1e9,
+                    step / 1e9,
+                    have / 1e9,
+                    100 * UnitLayout.USABLE_HEAP,
+                    executors.heapBytes() / 1e9,
+                    executors.count()));
         }
     }
 
@@ -258,8 +308,12 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         long s = seed;
         QuadraticUnitBlock.State st = state;
         base = jsc.parallelize(blockIds(), cuts.length - 1)
-                .map(b -> new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), null));
-        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)), 0, t0);
+                .map(b -> new QuadraticUnitBlock.Stepped(
+                        QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), null));
+        return run(
+                new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)),
+                0,
+                t0);
     }
 
     /** Where the blocks of iteration t are (or would be) checkpointed. */
@@ -277,17 +331,26 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         int[] cuts = layout.cuts();
         int d = net.d;
         QuadraticUnitBlock.State st = state;
-        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, cuts, (first, units) -> QuadraticUnitBlock.checkpointLength(st, units, d),
+        UnitCheckpoints.requireComplete(
+                jsc.hadoopConfiguration(),
+                folder,
+                cuts,
+                (first, units) -> QuadraticUnitBlock.checkpointLength(st, units, d),
                 st.name().toLowerCase(Locale.ROOT) + " state, d = " + d);
         Broadcast<HadoopFiles.Conf> conf = hadoop;
         base = jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
             int units = cuts[b + 1] - cuts[b];
-            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
-            return new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.restore(cuts[b], units, d, st, values, null), null);
+            double[] values = UnitCheckpoints.read(
+                    conf.value(), folder, cuts[b], Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
+            return new QuadraticUnitBlock.Stepped(
+                    QuadraticUnitBlock.restore(cuts[b], units, d, st, values, null), null);
         });
         checkpointFolder = folder;
         checkpointedIteration = iteration;
-        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)), iteration, t0);
+        return run(
+                new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)),
+                iteration,
+                t0);
     }
 
     /** The iteration of a checkpoint written since the last call, or -1; clears it. */
@@ -310,13 +373,20 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
     /** A backward pass at the last pass's weights and rows; the blocks keep the gradient. Returns {@code ||grad L||^2}. */
     public double backward() {
-        run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, null, null), last.iteration(), System.nanoTime());
+        run(
+                new QuadraticUnitBlock.Command(
+                        last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, null, null),
+                last.iteration(),
+                System.nanoTime());
         return lastGradientSquared;
     }
 
     /** An update by the kept gradient, then the forward pass of iteration {@code iteration} over {@code rows}. */
     public Pass update(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
-        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, update, forward(rows)), iteration, System.nanoTime());
+        return run(
+                new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, update, forward(rows)),
+                iteration,
+                System.nanoTime());
     }
 
     /**
@@ -324,7 +394,10 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * command; {@link #lastGradientSquared} is then the norm at the last pass.
      */
     public Pass step(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
-        return run(new QuadraticUnitBlock.Command(last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, update, forward(rows)), iteration,
+        return run(
+                new QuadraticUnitBlock.Command(
+                        last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, update, forward(rows)),
+                iteration,
                 System.nanoTime());
     }
 
@@ -333,13 +406,25 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * pass over the same rows.
      */
     public Pass perturb(int t, long seed, double length) {
-        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, new QuadraticUnitBlock.Perturbation(t, seed, length), null,
-                forward(last.rows())), last.iteration(), System.nanoTime());
+        return run(
+                new QuadraticUnitBlock.Command(
+                        null,
+                        null,
+                        QuadraticUnitBlock.Back.NONE,
+                        new QuadraticUnitBlock.Perturbation(t, seed, length),
+                        null,
+                        forward(last.rows())),
+                last.iteration(),
+                System.nanoTime());
     }
 
     /** Returns to the point saved by {@link #perturb} and makes the forward pass over the same rows. */
     public Pass revert() {
-        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.SAVED, null, null, forward(last.rows())), last.iteration(), System.nanoTime());
+        return run(
+                new QuadraticUnitBlock.Command(
+                        null, null, QuadraticUnitBlock.Back.SAVED, null, null, forward(last.rows())),
+                last.iteration(),
+                System.nanoTime());
     }
 
     /**
@@ -347,7 +432,9 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * {@code rows} again: for a stopping rule that saw the gradient norm of iteration t only with the step to t + 1.
      */
     public Pass undo(int iteration, int[] rows) {
-        return run(new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.PREVIOUS, null, null, forward(rows)), iteration,
+        return run(
+                new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.PREVIOUS, null, null, forward(rows)),
+                iteration,
                 System.nanoTime());
     }
 
@@ -362,7 +449,10 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     public FullEvaluation evaluateAll(QuadraticNet.Path p, boolean gradient) {
         Broadcast<QuadraticNet> bn = shippedNet;
         double wsq = 0, pen = 0;
-        for (double[] v : current.map(b -> new double[] {squaredNorm(b.block().weights()), b.block().penalty(bn.value())}).collect()) {
+        for (double[] v : current.map(b -> new double[] {
+                    squaredNorm(b.block().weights()), b.block().penalty(bn.value())
+                })
+                .collect()) {
             wsq += v[0];
             pen += v[1];
         }
@@ -377,7 +467,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             if (gradient) {
                 Broadcast<double[]> bq = jsc.broadcast(q);
                 try {
-                    norm = Math.sqrt(sum(current.map(b -> b.block().formGradientSquared(bn.value(), bq.value())).collect()));
+                    norm = Math.sqrt(sum(current.map(b -> b.block().formGradientSquared(bn.value(), bq.value()))
+                            .collect()));
                 } finally {
                     bq.destroy(false);
                 }
@@ -396,7 +487,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             Broadcast<TrainingSet> set = shipped;
             Broadcast<double[]> bc = jsc.broadcast(c);
             try {
-                norm = Math.sqrt(sum(current.map(b -> b.block().gradientSquared(bn.value(), set.value(), null, bc.value(), workspace()))
+                norm = Math.sqrt(sum(current.map(
+                                b -> b.block().gradientSquared(bn.value(), set.value(), null, bc.value(), workspace()))
                         .collect()));
             } finally {
                 bc.destroy(false);
@@ -415,12 +507,14 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
     /** f on other samples ({@code test}) at the current weights (one job). */
     public double[] predict(TrainingSet test) {
-        if (test.d != net.d) throw new IllegalArgumentException("predict: expected samples of d = " + net.d + ", found d = " + test.d);
+        if (test.d != net.d)
+            throw new IllegalArgumentException("predict: expected samples of d = " + net.d + ", found d = " + test.d);
         Broadcast<QuadraticNet> bn = shippedNet;
         Broadcast<TrainingSet> other = test == data ? shipped : jsc.broadcast(test);
         try {
             double[] f = new double[test.n];
-            for (double[] part : current.map(b -> b.block().predictions(bn.value(), other.value(), null, workspace())).collect()) {
+            for (double[] part : current.map(b -> b.block().predictions(bn.value(), other.value(), null, workspace()))
+                    .collect()) {
                 add(f, part);
             }
             return f;
@@ -437,7 +531,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     /** W gathered on the driver (k x d): for tests and small nets only. */
     public double[] gatherWeights() {
         double[] w = new double[net.k * net.d];
-        for (QuadraticUnitBlock b : current.map(QuadraticUnitBlock.Stepped::block).collect()) {
+        for (QuadraticUnitBlock b :
+                current.map(QuadraticUnitBlock.Stepped::block).collect()) {
             System.arraycopy(b.weights(), 0, w, b.first * net.d, b.weights().length);
         }
         return w;
@@ -447,10 +542,13 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private Pass run(QuadraticUnitBlock.Command command, int iteration, long t0) {
         Broadcast<QuadraticUnitBlock.Command> shippedCommand = jsc.broadcast(command);
         commands.add(shippedCommand);
-        boolean checkpoint = command.forward() != null && iteration > 0 && iteration % checkpointEvery == 0
+        boolean checkpoint = command.forward() != null
+                && iteration > 0
+                && iteration % checkpointEvery == 0
                 && iteration != checkpointedIteration;
         String folder = checkpoint ? checkpointFolder(iteration) : null;
-        JavaRDD<QuadraticUnitBlock.Stepped> next = RddFunction.map(base, new Apply(shippedNet, shipped, shippedCommand, hadoop, folder))
+        JavaRDD<QuadraticUnitBlock.Stepped> next = RddFunction.map(
+                        base, new Apply(shippedNet, shipped, shippedCommand, hadoop, folder))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<QuadraticUnitBlock.Outputs> parts = RddFunction.collect(next, new OutputsOf());
         JavaRDD<QuadraticUnitBlock.Stepped> previous = current;
@@ -487,14 +585,31 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             for (QuadraticUnitBlock.Outputs o : parts) add(m, o.partial());
             QuadraticSums sums = QuadraticSamplePass.sums(samples, net, QuadraticNet.Path.FORM, m, longs(rows));
             double dataLoss = sums.loss / sums.rows;
-            return new Pass(iteration, rows, net.scale * dataLoss + regular, dataLoss, null, m, null, formCoefficient(sums),
+            return new Pass(
+                    iteration,
+                    rows,
+                    net.scale * dataLoss + regular,
+                    dataLoss,
+                    null,
+                    m,
+                    null,
+                    formCoefficient(sums),
                     (System.nanoTime() - t0) / 1e9);
         }
         double[] f = new double[r];
         for (QuadraticUnitBlock.Outputs o : parts) add(f, o.partial());
         double[] c = new double[r];
         double dataLoss = meanLoss(f, rows, c);
-        return new Pass(iteration, rows, net.scale * dataLoss + regular, dataLoss, f, null, c, null, (System.nanoTime() - t0) / 1e9);
+        return new Pass(
+                iteration,
+                rows,
+                net.scale * dataLoss + regular,
+                dataLoss,
+                f,
+                null,
+                c,
+                null,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -516,7 +631,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     /** {@code Q = scale S / |B| + C}. */
     private double[] formCoefficient(QuadraticSums sums) {
         double[] q = new double[net.d * net.d];
-        for (int i = 0; i < q.length; i++) q[i] = net.scale * sums.matrix[i] / sums.rows + (net.c != null ? net.c[i] : 0.0);
+        for (int i = 0; i < q.length; i++)
+            q[i] = net.scale * sums.matrix[i] / sums.rows + (net.c != null ? net.c[i] : 0.0);
         return q;
     }
 
@@ -534,9 +650,10 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
             if (kept instanceof QuadraticUnitBlock block) return new QuadraticUnitBlock.Stepped(block, null);
             int units = cuts[b + 1] - cuts[b];
-            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b],
-                    Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
-            return new QuadraticUnitBlock.Stepped(QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), null);
+            double[] values = UnitCheckpoints.read(
+                    conf.value(), folder, cuts[b], Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
+            return new QuadraticUnitBlock.Stepped(
+                    QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), null);
         });
         while (commands.size() > 1) commands.remove(0).destroy(false);
         if (checkpointFolder != null) earlierCheckpoints.add(checkpointFolder);
@@ -562,8 +679,12 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         private final Broadcast<HadoopFiles.Conf> conf;
         private final String folder;
 
-        Apply(Broadcast<QuadraticNet> net, Broadcast<TrainingSet> set, Broadcast<QuadraticUnitBlock.Command> command,
-              Broadcast<HadoopFiles.Conf> conf, String folder) {
+        Apply(
+                Broadcast<QuadraticNet> net,
+                Broadcast<TrainingSet> set,
+                Broadcast<QuadraticUnitBlock.Command> command,
+                Broadcast<HadoopFiles.Conf> conf,
+                String folder) {
             this.net = net;
             this.set = set;
             this.command = command;
@@ -573,7 +694,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
         @Override
         public QuadraticUnitBlock.Stepped apply(QuadraticUnitBlock.Stepped s) {
-            QuadraticUnitBlock.Stepped stepped = s.block().apply(command.value(), net.value(), set.value(), workspace());
+            QuadraticUnitBlock.Stepped stepped =
+                    s.block().apply(command.value(), net.value(), set.value(), workspace());
             if (folder != null) {
                 QuadraticUnitBlock b = stepped.block();
                 UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
@@ -620,7 +742,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         return s;
     }
 
-    private static final ThreadLocal<QuadraticUnitBlock.Workspace> WORKSPACES = ThreadLocal.withInitial(QuadraticUnitBlock.Workspace::new);
+    private static final ThreadLocal<QuadraticUnitBlock.Workspace> WORKSPACES =
+            ThreadLocal.withInitial(QuadraticUnitBlock.Workspace::new);
 
     private static QuadraticUnitBlock.Workspace workspace() {
         return WORKSPACES.get();

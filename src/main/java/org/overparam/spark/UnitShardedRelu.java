@@ -1,5 +1,7 @@
 package org.overparam.spark;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -11,9 +13,6 @@ import org.overparam.model.TrainingSet;
 import org.overparam.model.UnitRepresentation;
 import org.overparam.optim.DivergenceException;
 import org.overparam.optim.GradientDescent;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Full-batch gradient descent of Du et al.'s two-layer ReLU net with the hidden units sharded: the m units are cut
@@ -44,9 +43,16 @@ public final class UnitShardedRelu implements ReluTrainer {
      * @param seconds                 wall time of the job, on the driver
      * @param taskSeconds             the longest task's compute time
      */
-    public record Pass(int iteration, double[] predictions, double loss, long patternChanges, double maxDistance,
-                       double distanceSquared, double previousGradientSquared, double seconds, double taskSeconds) {
-    }
+    public record Pass(
+            int iteration,
+            double[] predictions,
+            double loss,
+            long patternChanges,
+            double maxDistance,
+            double distanceSquared,
+            double previousGradientSquared,
+            double seconds,
+            double taskSeconds) {}
 
     private final JavaSparkContext jsc;
     private final TrainingSet data;
@@ -61,16 +67,18 @@ public final class UnitShardedRelu implements ReluTrainer {
     private JavaRDD<ReluUnitBlock.Stepped> current;
     /** What the next step derives from: {@link #current}, or after a checkpoint the blocks read back from it. */
     private JavaRDD<ReluUnitBlock.Stepped> base;
+
     private Pass last;
     /** The residuals the lineage since the last checkpoint was computed with (one broadcast per step, n doubles). */
     private final List<Broadcast<double[]>> residuals = new ArrayList<>();
 
-    public UnitShardedRelu(JavaSparkContext jsc, TrainingSet data, UnitLayout layout, double kappa, long seed,
-                           Precision precision) {
+    public UnitShardedRelu(
+            JavaSparkContext jsc, TrainingSet data, UnitLayout layout, double kappa, long seed, Precision precision) {
         if (jsc.getConf().getBoolean("spark.speculation", false)) {
-            throw new org.overparam.UserError("Training needs spark.speculation = false: the unit blocks of a step reuse the "
-                    + "arrays of the step before last, which two attempts of one task would share. Remove "
-                    + "--conf spark.speculation=true.");
+            throw new org.overparam.UserError(
+                    "Training needs spark.speculation = false: the unit blocks of a step reuse the "
+                            + "arrays of the step before last, which two attempts of one task would share. Remove "
+                            + "--conf spark.speculation=true.");
         }
         this.jsc = jsc;
         this.data = data;
@@ -99,7 +107,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         Precision p = precision;
         UnitRepresentation form = layout.representation();
         JavaRDD<ReluUnitBlock.Stepped> blocks = jsc.parallelize(blockIds(), cuts.length - 1)
-                .map(b -> ReluUnitBlock.initial(form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
+                .map(b -> ReluUnitBlock.initial(
+                        form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
         return advance(blocks, 0, t0);
     }
 
@@ -110,7 +119,8 @@ public final class UnitShardedRelu implements ReluTrainer {
     @Override
     public Pass resume(String folder, int iteration, double[] predictions) {
         if (predictions.length != data.n) {
-            throw new IllegalArgumentException("resume: expected " + data.n + " predictions, found " + predictions.length);
+            throw new IllegalArgumentException(
+                    "resume: expected " + data.n + " predictions, found " + predictions.length);
         }
         UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout, data.d, data.n);
         current = fromCheckpoint(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
@@ -128,7 +138,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         long t0 = System.nanoTime();
         Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
         residuals.add(residual);
-        JavaRDD<ReluUnitBlock.Stepped> next = RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder));
+        JavaRDD<ReluUnitBlock.Stepped> next =
+                RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder));
         JavaRDD<ReluUnitBlock.Stepped> previous = current;
         boolean fromFiles = base != current;
         Pass pass = advance(next, last.iteration() + 1, t0);
@@ -157,7 +168,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         double initial = pass.loss();
         for (int k = 0; ; k++) {
             double loss = pass.loss();
-            if (!Double.isFinite(loss) || loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(initial, Double.MIN_NORMAL)) {
+            if (!Double.isFinite(loss)
+                    || loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(initial, Double.MIN_NORMAL)) {
                 throw new DivergenceException(k, loss, initial, eta, stableStep);
             }
             listener.onPass(pass);
@@ -169,15 +181,17 @@ public final class UnitShardedRelu implements ReluTrainer {
     /** The net's predictions {@code f(x)} at the last pass's weights on other samples ({@code test}; one job). */
     @Override
     public double[] predict(TrainingSet test) {
-        if (test.d != data.d) throw new IllegalArgumentException("predict: expected samples of d = " + data.d + ", found d = " + test.d);
+        if (test.d != data.d)
+            throw new IllegalArgumentException("predict: expected samples of d = " + data.d + ", found d = " + test.d);
         Broadcast<TrainingSet> set = shipped, other = jsc.broadcast(test);
         double k = kappa;
         long s = seed;
         try {
             List<double[]> parts = current.map(b -> {
-                TrainingSet t = other.value();
-                return b.block().predict(set.value(), k, s, t.x(), t.n);
-            }).collect();
+                        TrainingSet t = other.value();
+                        return b.block().predict(set.value(), k, s, t.x(), t.n);
+                    })
+                    .collect();
             double[] f = new double[test.n];
             for (double[] part : parts) for (int i = 0; i < f.length; i++) f[i] += part[i];
             double scale = 1.0 / Math.sqrt(layout.width());
@@ -194,7 +208,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         double[] residual = residual(last.predictions());
         Broadcast<TrainingSet> set = shipped;
         Precision p = precision;
-        List<Double> parts = current.map(s -> s.block().gradientSquared(set.value(), residual, p, workspace())).collect();
+        List<Double> parts = current.map(s -> s.block().gradientSquared(set.value(), residual, p, workspace()))
+                .collect();
         double sum = 0;
         for (double v : parts) sum += v;
         return sum;
@@ -209,12 +224,15 @@ public final class UnitShardedRelu implements ReluTrainer {
     public double[] gram(boolean initial) {
         int n = data.n;
         DistributedGram.requireDriverMemory(n, 1, "The Gram matrix H(k)");
-        double[] c = DeterministicAggregate.aggregatePartitions(current.map(ReluUnitBlock.Stepped::block),
-                () -> new double[n * n], it -> {
+        double[] c = DeterministicAggregate.aggregatePartitions(
+                current.map(ReluUnitBlock.Stepped::block),
+                () -> new double[n * n],
+                it -> {
                     double[] acc = new double[n * n];
                     while (it.hasNext()) it.next().addCoactivations(n, acc, initial);
                     return acc;
-                }, (x, y) -> {
+                },
+                (x, y) -> {
                     for (int i = 0; i < x.length; i++) x[i] += y[i];
                     return x;
                 });
@@ -285,13 +303,15 @@ public final class UnitShardedRelu implements ReluTrainer {
         UnitRepresentation form = layout.representation();
         return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
             Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
-            if (kept instanceof ReluUnitBlock block && block.iteration == iteration) return new ReluUnitBlock.Stepped(block, null);
+            if (kept instanceof ReluUnitBlock block && block.iteration == iteration)
+                return new ReluUnitBlock.Stepped(block, null);
             int units = cuts[b + 1] - cuts[b];
             TrainingSet samples = set.value();
             long length = ReluUnitBlock.checkpointLength(form, units, samples.d, samples.n);
             double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
-            return new ReluUnitBlock.Stepped(ReluUnitBlock.restore(form, cuts[b], units, m, iteration, k, s, values, samples, p,
-                    workspace()), null);
+            return new ReluUnitBlock.Stepped(
+                    ReluUnitBlock.restore(form, cuts[b], units, m, iteration, k, s, values, samples, p, workspace()),
+                    null);
         });
     }
 
@@ -305,8 +325,13 @@ public final class UnitShardedRelu implements ReluTrainer {
         private final Broadcast<HadoopFiles.Conf> conf;
         private final String folder;
 
-        Step(Broadcast<TrainingSet> set, Broadcast<double[]> residual, double eta, Precision precision,
-             Broadcast<HadoopFiles.Conf> conf, String folder) {
+        Step(
+                Broadcast<TrainingSet> set,
+                Broadcast<double[]> residual,
+                double eta,
+                Precision precision,
+                Broadcast<HadoopFiles.Conf> conf,
+                String folder) {
             this.set = set;
             this.residual = residual;
             this.eta = eta;
@@ -341,7 +366,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         return ids;
     }
 
-    private static final ThreadLocal<ReluUnitBlock.Workspace> WORKSPACES = ThreadLocal.withInitial(ReluUnitBlock.Workspace::new);
+    private static final ThreadLocal<ReluUnitBlock.Workspace> WORKSPACES =
+            ThreadLocal.withInitial(ReluUnitBlock.Workspace::new);
 
     private static ReluUnitBlock.Workspace workspace() {
         return WORKSPACES.get();

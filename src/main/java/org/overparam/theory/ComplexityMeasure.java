@@ -1,11 +1,10 @@
 package org.overparam.theory;
 
+import java.util.Arrays;
 import org.netlib.util.doubleW;
 import org.netlib.util.intW;
 import org.overparam.linalg.NativeLibraries;
 import org.overparam.linalg.SymmetricEigen;
-
-import java.util.Arrays;
 
 /**
  * The data-dependent complexity measure of Arora, Du, Hu, Li, Wang (ICML 2019), Theorem 5.1:
@@ -62,11 +61,26 @@ public final class ComplexityMeasure {
     public static Result byIterativeSolve(int n, double quadraticForm, double lambdaMin, double lambdaMax) {
         double cond = lambdaMin > 0 ? lambdaMax / lambdaMin : Double.POSITIVE_INFINITY;
         if (lambdaMin <= n * EPS * lambdaMax) {
-            return new Result(Method.CONJUGATE_GRADIENT, n, true, Double.NaN, lambdaMin, lambdaMax, cond,
+            return new Result(
+                    Method.CONJUGATE_GRADIENT,
+                    n,
+                    true,
+                    Double.NaN,
+                    lambdaMin,
+                    lambdaMax,
+                    cond,
                     singularMessage(n, lambdaMin, lambdaMax, cond, "iterative lambda_min"));
         }
-        return new Result(Method.CONJUGATE_GRADIENT, n, false, quadraticForm, lambdaMin, lambdaMax, cond,
-                String.format("lambda_min = %.6g, lambda_max = %.6g, condition number %.3g", lambdaMin, lambdaMax, cond));
+        return new Result(
+                Method.CONJUGATE_GRADIENT,
+                n,
+                false,
+                quadraticForm,
+                lambdaMin,
+                lambdaMax,
+                cond,
+                String.format(
+                        "lambda_min = %.6g, lambda_max = %.6g, condition number %.3g", lambdaMin, lambdaMax, cond));
     }
 
     /**
@@ -82,8 +96,15 @@ public final class ComplexityMeasure {
      *                      are known, otherwise dpocon's estimate of the 1-norm condition number
      * @param message       one line for logs: the values, or why the measure is undefined
      */
-    public record Result(Method method, int n, boolean singular, double quadraticForm, double lambdaMin,
-                         double lambdaMax, double condition, String message) {
+    public record Result(
+            Method method,
+            int n,
+            boolean singular,
+            double quadraticForm,
+            double lambdaMin,
+            double lambdaMax,
+            double condition,
+            String message) {
         /** Arora et al., Thm 5.1: {@code sqrt(2 y^T H^{-1} y / n)}; NaN when singular. */
         public double complexity() {
             return singular ? Double.NaN : Math.sqrt(2.0 * quadraticForm / n);
@@ -100,8 +121,7 @@ public final class ComplexityMeasure {
         }
     }
 
-    private ComplexityMeasure() {
-    }
+    private ComplexityMeasure() {}
 
     /**
      * {@code y^T H^{-1} y} by a Cholesky solve.
@@ -126,9 +146,21 @@ public final class ComplexityMeasure {
         if (info.val > 0) {
             SymmetricEigen eigen = SymmetricEigen.values(h, n);
             double cond = condition(eigen.min(), eigen.max());
-            return new Result(Method.CHOLESKY, n, true, Double.NaN, eigen.min(), eigen.max(), cond,
-                    singularMessage(n, eigen.min(), eigen.max(), cond,
-                            "the Cholesky factorization failed at pivot " + info.val + " (H is not positive definite)"));
+            return new Result(
+                    Method.CHOLESKY,
+                    n,
+                    true,
+                    Double.NaN,
+                    eigen.min(),
+                    eigen.max(),
+                    cond,
+                    singularMessage(
+                            n,
+                            eigen.min(),
+                            eigen.max(),
+                            cond,
+                            "the Cholesky factorization failed at pivot " + info.val
+                                    + " (H is not positive definite)"));
         }
         doubleW rcond = new doubleW(0);
         NativeLibraries.lapack().dpocon("L", n, l, n, anorm, rcond, new double[3 * n], new int[n], info);
@@ -144,8 +176,16 @@ public final class ComplexityMeasure {
             lambdaMax = eigen.max();
             cond = condition(lambdaMin, lambdaMax);
             if (singular(n, lambdaMin, lambdaMax)) {
-                return new Result(Method.CHOLESKY, n, true, Double.NaN, lambdaMin, lambdaMax, cond,
-                        singularMessage(n, lambdaMin, lambdaMax, cond, "the factorization succeeded but is meaningless"));
+                return new Result(
+                        Method.CHOLESKY,
+                        n,
+                        true,
+                        Double.NaN,
+                        lambdaMin,
+                        lambdaMax,
+                        cond,
+                        singularMessage(
+                                n, lambdaMin, lambdaMax, cond, "the factorization succeeded but is meaningless"));
             }
         }
         double[] z = y.clone();
@@ -166,7 +206,14 @@ public final class ComplexityMeasure {
         double lambdaMax = values[0];
         double cond = condition(lambdaMin, lambdaMax);
         if (singular(n, lambdaMin, lambdaMax)) {
-            return new Result(Method.EIGEN, n, true, Double.NaN, lambdaMin, lambdaMax, cond,
+            return new Result(
+                    Method.EIGEN,
+                    n,
+                    true,
+                    Double.NaN,
+                    lambdaMin,
+                    lambdaMax,
+                    cond,
                     singularMessage(n, lambdaMin, lambdaMax, cond, "from the eigendecomposition"));
         }
         double q = 0;
@@ -187,15 +234,24 @@ public final class ComplexityMeasure {
     }
 
     private static Result regular(Method method, int n, double q, double lambdaMin, double lambdaMax, double cond) {
-        String message = String.format("y^T H^-1 y = %.6g, complexity sqrt(2 y^T H^-1 y / n) = %.6g (n = %d), "
-                        + "sqrt(y^T H^-1 y) = %.6g; %s", q, Math.sqrt(2.0 * q / n), n, Math.sqrt(q),
-                Double.isNaN(lambdaMin) ? String.format("estimated 1-norm condition number %.3g", cond)
-                        : String.format("lambda_min = %.6g, lambda_max = %.6g, condition number %.3g", lambdaMin, lambdaMax, cond));
+        String message = String.format(
+                "y^T H^-1 y = %.6g, complexity sqrt(2 y^T H^-1 y / n) = %.6g (n = %d), "
+                        + "sqrt(y^T H^-1 y) = %.6g; %s",
+                q,
+                Math.sqrt(2.0 * q / n),
+                n,
+                Math.sqrt(q),
+                Double.isNaN(lambdaMin)
+                        ? String.format("estimated 1-norm condition number %.3g", cond)
+                        : String.format(
+                                "lambda_min = %.6g, lambda_max = %.6g, condition number %.3g",
+                                lambdaMin, lambdaMax, cond));
         return new Result(method, n, false, q, lambdaMin, lambdaMax, cond, message);
     }
 
     private static String singularMessage(int n, double lambdaMin, double lambdaMax, double cond, String how) {
-        return String.format("H is singular to working precision (%s): lambda_min = %.6g <= n eps lambda_max = %.6g "
+        return String.format(
+                "H is singular to working precision (%s): lambda_min = %.6g <= n eps lambda_max = %.6g "
                         + "(lambda_max = %.6g, condition number %.3g); the complexity sqrt(2 y^T H^-1 y / n) is undefined. "
                         + "Two identical or nearly parallel inputs make Hinf singular (Du et al. 2019, Thm 3.1).",
                 how, lambdaMin, n * EPS * lambdaMax, lambdaMax, cond);
@@ -207,7 +263,8 @@ public final class ComplexityMeasure {
                     + " and " + h.length + " entries");
         }
         if (y.length != n) {
-            throw new IllegalArgumentException("ComplexityMeasure: expected " + n + " labels (one per row of H), found " + y.length);
+            throw new IllegalArgumentException(
+                    "ComplexityMeasure: expected " + n + " labels (one per row of H), found " + y.length);
         }
         for (double v : h) {
             if (!Double.isFinite(v)) {

@@ -17,8 +17,7 @@ import org.overparam.linalg.SymmetricEigen;
  * flops) — meant for d up to a few hundred.
  */
 public final class ConvexReference {
-    private ConvexReference() {
-    }
+    private ConvexReference() {}
 
     /** {@code [F(M), grad F(M) (d x d, row-major)...]}. */
     @FunctionalInterface
@@ -26,12 +25,13 @@ public final class ConvexReference {
         double[] at(double[] m);
     }
 
-    public record Result(double[] m, double objective, int iterations, int passes, boolean converged, double gradientMapping) {
-    }
+    public record Result(
+            double[] m, double objective, int iterations, int passes, boolean converged, double gradientMapping) {}
 
     public static Result solve(Problem problem, int d, double[] m0, double step0, int maxIterations, double tol) {
         if (m0.length != d * d || !(step0 > 0) || maxIterations < 0 || !(tol > 0)) {
-            throw new IllegalArgumentException("ConvexReference.solve: expected a d x d start, step > 0, maxIterations >= 0, tol > 0");
+            throw new IllegalArgumentException(
+                    "ConvexReference.solve: expected a d x d start, step > 0, maxIterations >= 0, tol > 0");
         }
         double[] m = project(m0, d);
         double[] fg = problem.at(m);

@@ -99,7 +99,8 @@ public final class LabelSpectrum {
             normSq += x * x;
         }
         if (normSq == 0) {
-            throw new IllegalArgumentException("LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
+            throw new IllegalArgumentException(
+                    "LabelSpectrum: the labels are all zero; shares of ||y||^2 are undefined");
         }
         return normSq;
     }

@@ -61,7 +61,8 @@ public final class LanczosLabelSpectrum {
     }
 
     private static double loss(GaussQuadrature q, double eta, long k) {
-        if (!(eta > 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("eta must be positive and finite, found " + eta);
+        if (!(eta > 0) || !Double.isFinite(eta))
+            throw new IllegalArgumentException("eta must be positive and finite, found " + eta);
         if (k < 0) throw new IllegalArgumentException("predictedLoss: k must be >= 0, found " + k);
         if (k == 0) return 0.5 * q.normSquared();
         double twoK = 2.0 * k;

@@ -1,8 +1,7 @@
 package org.overparam.theory;
 
-import org.overparam.linalg.NativeLibraries;
-
 import java.util.Arrays;
+import org.overparam.linalg.NativeLibraries;
 
 /**
  * The linear dynamics of Arora, Du, Hu, Li, Wang (ICML 2019), Sec. 4, iterated literally:
@@ -16,8 +15,7 @@ import java.util.Arrays;
  * H is read whole as a column-major matrix; it is symmetric, so row- and column-major agree.
  */
 public final class LinearDynamics {
-    private LinearDynamics() {
-    }
+    private LinearDynamics() {}
 
     /**
      * {@code 1/2 ||y - u(k)||^2} for each k of {@code ks}, in the given order (any order, repeats allowed); the
@@ -93,7 +91,8 @@ public final class LinearDynamics {
                     + " and " + h.length + " entries");
         }
         if (y.length != n) {
-            throw new IllegalArgumentException("LinearDynamics: expected " + n + " targets (one per row of H), found " + y.length);
+            throw new IllegalArgumentException(
+                    "LinearDynamics: expected " + n + " targets (one per row of H), found " + y.length);
         }
         if (!(eta > 0) || !Double.isFinite(eta)) {
             throw new IllegalArgumentException("LinearDynamics: eta must be positive and finite, found " + eta);

@@ -1,10 +1,9 @@
 package org.overparam.theory;
 
-import org.overparam.linalg.Gemm;
-import org.overparam.linalg.SymmetricEigen;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.overparam.linalg.Gemm;
+import org.overparam.linalg.SymmetricEigen;
 
 /**
  * Du &amp; Lee's (ICML 2018) global-optimality certificate for the quadratic net {@code f(x) = x^T W^T W x}: with
@@ -23,8 +22,16 @@ import java.util.Map;
  * local minimum is global) or {@code k(k+1)/2 > n} (Thm 3.2: the same for the perturbed objective, with probability
  * 1 over C). Cost: one {@code dsyevd} of a d x d and of a min(k, d) square matrix.
  */
-public record OptimalityCertificate(double lambdaMin, double tolerance, boolean holds, int rank, int k, int d, long n,
-                                    String regime, String conclusion) {
+public record OptimalityCertificate(
+        double lambdaMin,
+        double tolerance,
+        boolean holds,
+        int rank,
+        int k,
+        int d,
+        long n,
+        String regime,
+        String conclusion) {
     /** Singular values of W below this fraction of the largest count as zero. */
     public static final double RANK_TOLERANCE = 1e-6;
 
@@ -32,10 +39,11 @@ public record OptimalityCertificate(double lambdaMin, double tolerance, boolean 
      * @param q the d x d matrix {@code grad F(W^T W)} ({@code QuadraticEvaluation.formGradient()})
      * @param w the k x d weights, row-major
      */
-    public static OptimalityCertificate of(double[] q, double[] w, int k, int d, long n, double tol, boolean perturbed) {
+    public static OptimalityCertificate of(
+            double[] q, double[] w, int k, int d, long n, double tol, boolean perturbed) {
         if (q.length != d * d || w.length != k * d) {
-            throw new IllegalArgumentException("OptimalityCertificate: expected a " + d + "x" + d + " Q and " + k + "x" + d
-                    + " W, found " + q.length + " and " + w.length + " entries");
+            throw new IllegalArgumentException("OptimalityCertificate: expected a " + d + "x" + d + " Q and " + k + "x"
+                    + d + " W, found " + q.length + " and " + w.length + " entries");
         }
         return of(q, rank(w, k, d), k, d, n, tol, perturbed);
     }
@@ -44,23 +52,30 @@ public record OptimalityCertificate(double lambdaMin, double tolerance, boolean 
      * The certificate from Q and {@code M = W^T W} (d x d) instead of W: the rank of W is the number of eigenvalues of M
      * above the tolerance, since M's nonzero eigenvalues are W's squared singular values.
      */
-    public static OptimalityCertificate ofForm(double[] q, double[] m, int k, int d, long n, double tol, boolean perturbed) {
+    public static OptimalityCertificate ofForm(
+            double[] q, double[] m, int k, int d, long n, double tol, boolean perturbed) {
         if (q.length != d * d || m.length != d * d) {
-            throw new IllegalArgumentException("OptimalityCertificate: expected " + d + "x" + d + " Q and M, found " + q.length + " and "
-                    + m.length + " entries");
+            throw new IllegalArgumentException("OptimalityCertificate: expected " + d + "x" + d + " Q and M, found "
+                    + q.length + " and " + m.length + " entries");
         }
         return of(q, Math.min(k, rankOfGram(m, d)), k, d, n, tol, perturbed);
     }
 
     private static OptimalityCertificate of(double[] q, int rank, int k, int d, long n, double tol, boolean perturbed) {
         double lambdaMin = SymmetricEigen.values(q, d).min();
-        String regime = k >= d ? "k >= d (Thm 3.1)"
-                : (long) k * (k + 1) / 2 > n ? (perturbed ? "k(k+1)/2 > n with C (Thm 3.2)" : "k(k+1)/2 > n but no perturbation C (Thm 3.2 needs one)")
-                : "neither k >= d nor k(k+1)/2 > n";
+        String regime = k >= d
+                ? "k >= d (Thm 3.1)"
+                : (long) k * (k + 1) / 2 > n
+                        ? (perturbed
+                                ? "k(k+1)/2 > n with C (Thm 3.2)"
+                                : "k(k+1)/2 > n but no perturbation C (Thm 3.2 needs one)")
+                        : "neither k >= d nor k(k+1)/2 > n";
         boolean holds = lambdaMin >= -tol;
-        String conclusion = holds ? "global minimum (if stationary): Q is PSD"
-                : rank < k ? "not a global minimum: Q has a negative eigenvalue and W is rank deficient"
-                : "inconclusive: Q not PSD but W has full row rank k";
+        String conclusion = holds
+                ? "global minimum (if stationary): Q is PSD"
+                : rank < k
+                        ? "not a global minimum: Q has a negative eigenvalue and W is rank deficient"
+                        : "inconclusive: Q not PSD but W has full row rank k";
         return new OptimalityCertificate(lambdaMin, tol, holds, rank, k, d, n, regime, conclusion);
     }
 

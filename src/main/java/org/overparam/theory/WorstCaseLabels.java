@@ -16,8 +16,7 @@ import org.overparam.linalg.SymmetricEigen;
  * <p>Cost {@code O(n)}; the decomposition is not modified.
  */
 public final class WorstCaseLabels {
-    private WorstCaseLabels() {
-    }
+    private WorstCaseLabels() {}
 
     /**
      * {@code norm * v_n / ||v_n||}, signed so that its largest-magnitude entry is positive.
@@ -71,7 +70,8 @@ public final class WorstCaseLabels {
     /** {@link #of} scaled like the given labels: {@code ||result|| = ||y||}. */
     public static double[] likeLabels(SymmetricEigen eigen, double[] y) {
         if (y.length != eigen.n) {
-            throw new IllegalArgumentException("WorstCaseLabels: expected " + eigen.n + " labels (one per row of H), found " + y.length);
+            throw new IllegalArgumentException(
+                    "WorstCaseLabels: expected " + eigen.n + " labels (one per row of H), found " + y.length);
         }
         double sumSq = 0;
         for (double v : y) {

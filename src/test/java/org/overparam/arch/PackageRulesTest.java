@@ -1,13 +1,13 @@
 package org.overparam.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The design's layering: pure math below, Spark and I/O above. Nothing in linalg, kernel, model, optim or theory may
@@ -20,29 +20,54 @@ class PackageRulesTest {
 
     @Test
     void pureMathPackagesDoNotUseSpark() {
-        ArchRule rule = noClasses().that().resideInAnyPackage(
-                        "org.overparam.linalg..", "org.overparam.kernel..", "org.overparam.model..",
-                        "org.overparam.optim..", "org.overparam.theory..", "org.overparam.data..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..")
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.overparam.linalg..",
+                        "org.overparam.kernel..",
+                        "org.overparam.model..",
+                        "org.overparam.optim..",
+                        "org.overparam.theory..",
+                        "org.overparam.data..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.spark..")
                 .allowEmptyShould(true);
         rule.check(CLASSES);
     }
 
     @Test
     void pureMathPackagesDoNotReachUpIntoTheSparkOrJobLayers() {
-        noClasses().that().resideInAnyPackage("org.overparam.linalg..", "org.overparam.kernel..", "org.overparam.model..",
-                        "org.overparam.optim..", "org.overparam.theory..", "org.overparam.data..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.overparam.spark..", "org.overparam.job..",
-                        "org.overparam.cli..", "org.overparam.report..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.overparam.linalg..",
+                        "org.overparam.kernel..",
+                        "org.overparam.model..",
+                        "org.overparam.optim..",
+                        "org.overparam.theory..",
+                        "org.overparam.data..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.overparam.spark..", "org.overparam.job..", "org.overparam.cli..", "org.overparam.report..")
                 .allowEmptyShould(true)
                 .check(CLASSES);
     }
 
     @Test
     void mathPackagesDoNotDependOnTheDataLayer() {
-        noClasses().that().resideInAnyPackage("org.overparam.linalg..", "org.overparam.kernel..", "org.overparam.model..",
-                        "org.overparam.optim..", "org.overparam.theory..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.overparam.data..", "org.apache.hadoop..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.overparam.linalg..",
+                        "org.overparam.kernel..",
+                        "org.overparam.model..",
+                        "org.overparam.optim..",
+                        "org.overparam.theory..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.overparam.data..", "org.apache.hadoop..")
                 .allowEmptyShould(true)
                 .check(CLASSES);
     }
@@ -50,9 +75,17 @@ class PackageRulesTest {
     @Test
     void theReportPackageIsPlainJavaAndXChart() {
         // It sits beside job: plots and HTML as bytes and strings, written by the job layer through Hadoop.
-        noClasses().that().resideInAPackage("org.overparam.report..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..",
-                        "org.overparam.spark..", "org.overparam.job..", "org.overparam.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.overparam.report..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.spark..",
+                        "org.apache.hadoop..",
+                        "org.overparam.spark..",
+                        "org.overparam.job..",
+                        "org.overparam.cli..")
                 .check(CLASSES);
     }
 

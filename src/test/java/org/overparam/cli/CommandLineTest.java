@@ -1,19 +1,18 @@
 package org.overparam.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.testing.LocalSpark;
 import org.overparam.testing.TestData;
 import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end, in this JVM, on the shared embedded Spark. */
 class CommandLineTest {
@@ -22,8 +21,7 @@ class CommandLineTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result run(String... args) {
         LocalSpark.get();
@@ -46,17 +44,34 @@ class CommandLineTest {
     void commandHelpShowsOptionsAndSettingsWithDefaults() {
         Result r = run("data", "--help");
         assertThat(r.code).isZero();
-        assertThat(r.out).contains("--config=FILE").contains("--set=KEY=VALUE").contains("--out=DIR")
-                .contains("--overwrite").contains("--master=URL").contains("Default: local[*]");
-        assertThat(r.out).containsPattern("data\\.source\\s+= sphere").containsPattern("data\\.block-size\\s+= 4096")
+        assertThat(r.out)
+                .contains("--config=FILE")
+                .contains("--set=KEY=VALUE")
+                .contains("--out=DIR")
+                .contains("--overwrite")
+                .contains("--master=URL")
+                .contains("Default: local[*]");
+        assertThat(r.out)
+                .containsPattern("data\\.source\\s+= sphere")
+                .containsPattern("data\\.block-size\\s+= 4096")
                 .contains("mnist | fashion-mnist | cifar10 | sphere | hypercube | gaussian");
     }
 
     @Test
     void dataRunOnMnistWritesAValidManifestAndSummary() throws Exception {
         Path out = tmp.resolve("run");
-        Result r = run("data", "--set", "data.source=mnist", "--set", "data.path=" + TestData.mnist().toUri(),
-                "--set", "data.classes=[0,1]", "--set", "data.n=all", "--out", out.toString());
+        Result r = run(
+                "data",
+                "--set",
+                "data.source=mnist",
+                "--set",
+                "data.path=" + TestData.mnist().toUri(),
+                "--set",
+                "data.classes=[0,1]",
+                "--set",
+                "data.n=all",
+                "--out",
+                out.toString());
         assertThat(r.code).as(r.err).isZero();
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertThat(summary.get("n").asInt()).isEqualTo(12665);
@@ -85,8 +100,18 @@ class CommandLineTest {
     @Test
     void samplesCanBeWrittenAsParquet() {
         Path out = tmp.resolve("written");
-        Result r = run("data", "--set", "data.source=hypercube", "--set", "data.n=300", "--set", "data.d=6",
-                "--set", "data.write=true", "--out", out.toString());
+        Result r = run(
+                "data",
+                "--set",
+                "data.source=hypercube",
+                "--set",
+                "data.n=300",
+                "--set",
+                "data.d=6",
+                "--set",
+                "data.write=true",
+                "--out",
+                out.toString());
         assertThat(r.code).as(r.err).isZero();
         var df = LocalSpark.get().read().parquet(out.resolve("samples").toString());
         assertThat(df.count()).isEqualTo(300);
@@ -99,15 +124,28 @@ class CommandLineTest {
         Path out = tmp.resolve("never");
         Result r = run("data", "--set", "data.clases=[0,1]", "--out", out.toString());
         assertThat(r.code).isEqualTo(Main.EXIT_USER_ERROR);
-        assertThat(r.err).contains("error: Unknown setting").contains("did you mean 'data.classes'").doesNotContain("Exception");
+        assertThat(r.err)
+                .contains("error: Unknown setting")
+                .contains("did you mean 'data.classes'")
+                .doesNotContain("Exception");
         assertThat(out).doesNotExist();
     }
 
     @Test
     void aFailedRunLeavesAManifestThatSaysSo() throws Exception {
         Path out = tmp.resolve("failed");
-        Result r = run("data", "--set", "data.source=mnist", "--set", "data.path=" + TestData.mnist().toUri(),
-                "--set", "data.classes=[0,1]", "--set", "data.n=20000", "--out", out.toString());
+        Result r = run(
+                "data",
+                "--set",
+                "data.source=mnist",
+                "--set",
+                "data.path=" + TestData.mnist().toUri(),
+                "--set",
+                "data.classes=[0,1]",
+                "--set",
+                "data.n=20000",
+                "--out",
+                out.toString());
         assertThat(r.code).isEqualTo(Main.EXIT_USER_ERROR);
         assertThat(r.err).contains("holds only 12665 samples");
         JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());

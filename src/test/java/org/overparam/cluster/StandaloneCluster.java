@@ -35,23 +35,52 @@ final class StandaloneCluster implements AutoCloseable {
         this.root = root;
         this.project = project;
         Path cp = project.resolve("target/classpath-provided.txt");
-        if (!Files.isRegularFile(cp)) throw new IllegalStateException("missing " + cp + ": run mvn package first (mvn verify does)");
+        if (!Files.isRegularFile(cp))
+            throw new IllegalStateException("missing " + cp + ": run mvn package first (mvn verify does)");
         this.classpath = Files.readString(cp).trim();
         this.javaOptions = new ArrayList<>();
         for (String line : Files.readAllLines(project.resolve("conf/java-options"))) {
             if (!line.isBlank() && !line.startsWith("#")) javaOptions.add(line.trim());
         }
         this.sparkHome = standInSparkHome();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "standalone-cluster-stop")); // also if the test JVM is ended
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(this::close, "standalone-cluster-stop")); // also if the test JVM is ended
         try {
-            Process master = daemon("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "0",
-                    "--webui-port", "0"));
-            this.masterUrl = await(master, root.resolve("master.log"), MASTER_URL).group(1);
+            Process master = daemon(
+                    "master",
+                    List.of(
+                            "org.apache.spark.deploy.master.Master",
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            "0",
+                            "--webui-port",
+                            "0"));
+            this.masterUrl =
+                    await(master, root.resolve("master.log"), MASTER_URL).group(1);
             for (int w = 1; w <= workers; w++) {
                 Path work = Files.createDirectories(root.resolve("worker" + w));
-                Process worker = daemon("worker" + w, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port", "0",
-                        "--webui-port", "0", "--cores", "1", "--memory", "2g", "--work-dir", work.toString(), masterUrl));
-                await(worker, root.resolve("worker" + w + ".log"), Pattern.compile("Successfully registered with master"));
+                Process worker = daemon(
+                        "worker" + w,
+                        List.of(
+                                "org.apache.spark.deploy.worker.Worker",
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                "0",
+                                "--webui-port",
+                                "0",
+                                "--cores",
+                                "1",
+                                "--memory",
+                                "2g",
+                                "--work-dir",
+                                work.toString(),
+                                masterUrl));
+                await(
+                        worker,
+                        root.resolve("worker" + w + ".log"),
+                        Pattern.compile("Successfully registered with master"));
             }
         } catch (Exception | Error e) {
             close();
@@ -73,9 +102,12 @@ final class StandaloneCluster implements AutoCloseable {
         Files.createDirectories(home.resolve("jars"));
         Path bin = Files.createDirectories(home.resolve("bin"));
         Path submit = bin.resolve("spark-submit");
-        Files.writeString(submit, "#!/usr/bin/env bash\n"
-                + "# Stand-in for a Spark distribution's spark-submit: SparkSubmit from SPARK_DIST_CLASSPATH with Spark's JVM flags.\n"
-                + "exec java " + String.join(" ", javaOptions) + " -Xmx1g -cp \"$SPARK_DIST_CLASSPATH\" org.apache.spark.deploy.SparkSubmit \"$@\"\n");
+        Files.writeString(
+                submit,
+                "#!/usr/bin/env bash\n"
+                        + "# Stand-in for a Spark distribution's spark-submit: SparkSubmit from SPARK_DIST_CLASSPATH with Spark's JVM flags.\n"
+                        + "exec java " + String.join(" ", javaOptions)
+                        + " -Xmx1g -cp \"$SPARK_DIST_CLASSPATH\" org.apache.spark.deploy.SparkSubmit \"$@\"\n");
         Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
         return home;
     }
@@ -88,7 +120,9 @@ final class StandaloneCluster implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve(name + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve(name + ".log").toFile());
         environment(pb.environment());
         Process p = pb.start();
         daemons.add(p);
@@ -102,10 +136,13 @@ final class StandaloneCluster implements AutoCloseable {
                 Matcher m = pattern.matcher(Files.readString(log));
                 if (m.find()) return m;
             }
-            if (!p.isAlive()) throw new IllegalStateException(log.getFileName() + ": the JVM exited (" + p.exitValue() + "):\n" + tail(log));
+            if (!p.isAlive())
+                throw new IllegalStateException(
+                        log.getFileName() + ": the JVM exited (" + p.exitValue() + "):\n" + tail(log));
             Thread.sleep(200);
         }
-        throw new IllegalStateException(log.getFileName() + ": no '" + pattern + "' within " + START_TIMEOUT + ":\n" + tail(log));
+        throw new IllegalStateException(
+                log.getFileName() + ": no '" + pattern + "' within " + START_TIMEOUT + ":\n" + tail(log));
     }
 
     static String tail(Path log) {
@@ -121,7 +158,10 @@ final class StandaloneCluster implements AutoCloseable {
     List<ProcessHandle> executors() {
         List<ProcessHandle> found = new ArrayList<>();
         for (Process d : daemons) {
-            d.toHandle().descendants().filter(h -> commandLine(h).contains("CoarseGrainedExecutorBackend")).forEach(found::add);
+            d.toHandle()
+                    .descendants()
+                    .filter(h -> commandLine(h).contains("CoarseGrainedExecutorBackend"))
+                    .forEach(found::add);
         }
         return found;
     }
@@ -129,7 +169,9 @@ final class StandaloneCluster implements AutoCloseable {
     /** The full command line from /proc (ProcessHandle.Info may leave it out for long command lines). */
     private static String commandLine(ProcessHandle h) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(
+                    Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             return h.info().commandLine().orElse("");
         }
@@ -137,9 +179,13 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code jobs/submit args...} against this cluster; its output goes to {@code log}. */
     Process submit(Path log, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("bash", project.resolve("jobs/submit").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of("bash", project.resolve("jobs/submit").toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(project.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         environment(pb.environment());
         Process p = pb.start();
         daemons.add(p);

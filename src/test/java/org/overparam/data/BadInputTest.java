@@ -1,10 +1,7 @@
 package org.overparam.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.overparam.UserError;
-import org.overparam.job.JobConfig;
-import org.overparam.testing.Settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,9 +11,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.overparam.UserError;
+import org.overparam.job.JobConfig;
+import org.overparam.testing.Settings;
 
 /** Every kind of bad input gets a UserError that names what was expected and what was found. */
 class BadInputTest {
@@ -72,8 +71,12 @@ class BadInputTest {
 
     @Test
     void missingPath() {
-        assertThat(load("data.source=mnist", "data.path=" + dir.resolve("nowhere").toUri()).getMessage())
-                .contains("does not exist").contains("nowhere");
+        assertThat(load(
+                                "data.source=mnist",
+                                "data.path=" + dir.resolve("nowhere").toUri())
+                        .getMessage())
+                .contains("does not exist")
+                .contains("nowhere");
     }
 
     @Test
@@ -98,7 +101,9 @@ class BadInputTest {
         byte[] images = gzip(idxImages(0x803, 50, 10, 10, 50));
         Files.write(dir.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(images, images.length / 2));
         Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(idxLabels(0x801, new byte[50])));
-        assertThat(load(mnist()).getMessage()).contains("train-images-idx3-ubyte.gz").containsIgnoringCase("truncated");
+        assertThat(load(mnist()).getMessage())
+                .contains("train-images-idx3-ubyte.gz")
+                .containsIgnoringCase("truncated");
     }
 
     @Test
@@ -117,7 +122,8 @@ class BadInputTest {
     void cifarLengthNotAMultipleOfTheRecord() throws IOException {
         byte[] recs = new byte[2 * CifarSource.RECORD + 100];
         Files.write(dir.resolve("data_batch_1.bin"), recs);
-        assertThat(load("data.source=cifar10", "data.path=" + dir.toUri(), "data.classes=[0,1]").getMessage())
+        assertThat(load("data.source=cifar10", "data.path=" + dir.toUri(), "data.classes=[0,1]")
+                        .getMessage())
                 .contains("not a multiple of 3073");
     }
 
@@ -126,14 +132,17 @@ class BadInputTest {
         byte[] recs = new byte[2 * CifarSource.RECORD];
         recs[CifarSource.RECORD] = 11;
         Files.write(dir.resolve("data_batch_1.bin.gz"), gzip(recs));
-        assertThat(load("data.source=cifar10", "data.path=" + dir.toUri(), "data.classes=[0,1]").getMessage())
+        assertThat(load("data.source=cifar10", "data.path=" + dir.toUri(), "data.classes=[0,1]")
+                        .getMessage())
                 .contains("record 1 has label 11");
     }
 
     @Test
     void aClassThatDoesNotOccur() throws IOException {
         writeMnist(idxImages(0x803, 2, 2, 2, 2), idxLabels(0x801, (byte) 0, (byte) 1), true);
-        assertThat(load(mnist("data.classes=[0,5]")).getMessage()).contains("class 5 does not occur").contains("[0, 1]");
+        assertThat(load(mnist("data.classes=[0,5]")).getMessage())
+                .contains("class 5 does not occur")
+                .contains("[0, 1]");
     }
 
     @Test
@@ -145,7 +154,9 @@ class BadInputTest {
     @Test
     void twoClassLabelsNeedTwoClasses() throws IOException {
         writeMnist(idxImages(0x803, 3, 2, 2, 3), idxLabels(0x801, (byte) 0, (byte) 1, (byte) 2), true);
-        assertThat(load(mnist("data.classes=[0,1,2]")).getMessage()).contains("exactly two classes").contains("integer");
+        assertThat(load(mnist("data.classes=[0,1,2]")).getMessage())
+                .contains("exactly two classes")
+                .contains("integer");
     }
 
     @Test
@@ -162,20 +173,34 @@ class BadInputTest {
         SampleBlock b = new SampleBlock(10, 2, 2, x, new double[] {1, -1}, new long[] {3, 4}, new int[] {0, 1});
         UserError e = assertThrows(UserError.class, () -> Transforms.requireFinite(b, "loading"));
         assertThat(e.getMessage()).contains("Sample 10").contains("feature 1 = NaN");
-        SampleBlock yNan = new SampleBlock(0, 1, 1, new double[] {1}, new double[] {Double.POSITIVE_INFINITY}, new long[] {0}, new int[] {-1});
-        assertThat(assertThrows(UserError.class, () -> Transforms.requireFinite(yNan, "loading")).getMessage())
+        SampleBlock yNan = new SampleBlock(
+                0, 1, 1, new double[] {1}, new double[] {Double.POSITIVE_INFINITY}, new long[] {0}, new int[] {-1});
+        assertThat(assertThrows(UserError.class, () -> Transforms.requireFinite(yNan, "loading"))
+                        .getMessage())
                 .contains("label Infinity");
     }
 
     @Test
     void badSettingValues() {
-        assertThat(assertThrows(UserError.class, () -> Settings.data("data.noise=NaN")).getMessage()).contains("data.noise");
-        assertThat(assertThrows(UserError.class, () -> Settings.data("data.n=0")).getMessage()).contains("data.n");
-        assertThat(assertThrows(UserError.class, () -> Settings.data("data.source=imagenet")).getMessage())
-                .contains("mnist | fashion-mnist | cifar10 | sphere | hypercube | gaussian").contains("imagenet");
-        assertThat(assertThrows(UserError.class, () -> Settings.data("data.labels=random:1.5")).getMessage()).contains("[0, 1]");
-        assertThat(assertThrows(UserError.class, () -> Settings.data("data.source=mnist")).getMessage()).contains("data.path");
-        assertThat(assertThrows(UserError.class, () -> Settings.data("data.n=all")).getMessage()).contains("synthetic");
+        assertThat(assertThrows(UserError.class, () -> Settings.data("data.noise=NaN"))
+                        .getMessage())
+                .contains("data.noise");
+        assertThat(assertThrows(UserError.class, () -> Settings.data("data.n=0"))
+                        .getMessage())
+                .contains("data.n");
+        assertThat(assertThrows(UserError.class, () -> Settings.data("data.source=imagenet"))
+                        .getMessage())
+                .contains("mnist | fashion-mnist | cifar10 | sphere | hypercube | gaussian")
+                .contains("imagenet");
+        assertThat(assertThrows(UserError.class, () -> Settings.data("data.labels=random:1.5"))
+                        .getMessage())
+                .contains("[0, 1]");
+        assertThat(assertThrows(UserError.class, () -> Settings.data("data.source=mnist"))
+                        .getMessage())
+                .contains("data.path");
+        assertThat(assertThrows(UserError.class, () -> Settings.data("data.n=all"))
+                        .getMessage())
+                .contains("synthetic");
     }
 
     @Test

@@ -1,8 +1,7 @@
 package org.overparam.data;
 
-import org.apache.hadoop.conf.Configuration;
-
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 
 /** A data set loaded without Spark (plan + reader on this JVM), concatenated in row order; for tests. */
 final class Loaded {

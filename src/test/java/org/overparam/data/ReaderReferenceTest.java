@@ -1,7 +1,14 @@
 package org.overparam.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -9,14 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.overparam.testing.Approx;
 import org.overparam.testing.Settings;
 import org.overparam.testing.TestData;
-
-import java.io.InputStream;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The IDX and CIFAR-10 readers against the real files, compared with numbers computed independently by
@@ -38,12 +37,24 @@ class ReaderReferenceTest {
         String cifar = TestData.cifar().toUri().toString();
         String fashion = TestData.fashionMnist().toUri().toString();
         return Stream.of(
-                Arguments.of("mnist_train_01", new String[] {"data.source=mnist", "data.path=" + mnist, "data.classes=[0,1]", "data.n=all"}),
-                Arguments.of("mnist_test_all", new String[] {"data.source=mnist", "data.path=" + mnist, "data.split=test", "data.n=all", "data.labels=integer"}),
-                Arguments.of("mnist_train_7_first500", new String[] {"data.source=mnist", "data.path=" + mnist, "data.classes=[7]", "data.n=500", "data.labels=integer"}),
-                Arguments.of("cifar_train_01", new String[] {"data.source=cifar10", "data.path=" + cifar, "data.classes=[0,1]", "data.n=all"}),
-                Arguments.of("cifar_test_01", new String[] {"data.source=cifar10", "data.path=" + cifar, "data.split=test", "data.classes=[0,1]", "data.n=all"}),
-                Arguments.of("fashion_train_all", new String[] {"data.source=fashion-mnist", "data.path=" + fashion, "data.n=all", "data.labels=integer"}));
+                Arguments.of(
+                        "mnist_train_01",
+                        new String[] {"data.source=mnist", "data.path=" + mnist, "data.classes=[0,1]", "data.n=all"}),
+                Arguments.of("mnist_test_all", new String[] {
+                    "data.source=mnist", "data.path=" + mnist, "data.split=test", "data.n=all", "data.labels=integer"
+                }),
+                Arguments.of("mnist_train_7_first500", new String[] {
+                    "data.source=mnist", "data.path=" + mnist, "data.classes=[7]", "data.n=500", "data.labels=integer"
+                }),
+                Arguments.of(
+                        "cifar_train_01",
+                        new String[] {"data.source=cifar10", "data.path=" + cifar, "data.classes=[0,1]", "data.n=all"}),
+                Arguments.of("cifar_test_01", new String[] {
+                    "data.source=cifar10", "data.path=" + cifar, "data.split=test", "data.classes=[0,1]", "data.n=all"
+                }),
+                Arguments.of("fashion_train_all", new String[] {
+                    "data.source=fashion-mnist", "data.path=" + fashion, "data.n=all", "data.labels=integer"
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,16 +66,21 @@ class ReaderReferenceTest {
         assertEquals(ref.get("n").asInt(), raw.n, "n");
         assertEquals(ref.get("d").asInt(), raw.d, "d");
         Map<String, Integer> expectedCounts = new TreeMap<>();
-        ref.get("class_counts").fields().forEachRemaining(e -> expectedCounts.put(e.getKey(), e.getValue().asInt()));
+        ref.get("class_counts")
+                .fields()
+                .forEachRemaining(
+                        e -> expectedCounts.put(e.getKey(), e.getValue().asInt()));
         Map<String, Integer> counts = new TreeMap<>();
         raw.plan.classCounts.forEach((k, v) -> counts.put(Integer.toString(k), v));
         assertEquals(expectedCounts, counts, "class counts");
         long[] firstIds = new long[ref.get("first_ids").size()];
-        for (int i = 0; i < firstIds.length; i++) firstIds[i] = ref.get("first_ids").get(i).asLong();
+        for (int i = 0; i < firstIds.length; i++)
+            firstIds[i] = ref.get("first_ids").get(i).asLong();
         assertArrayEquals(firstIds, java.util.Arrays.copyOf(raw.ids, firstIds.length), "source ids of the first rows");
         for (JsonNode p : ref.get("pixels")) {
             int r = p.get(0).asInt(), c = p.get(1).asInt();
-            Approx.assertAbsolute(p.get(2).asDouble(), raw.x[r * raw.d + c], Approx.EXACT_DECIMAL, "pixel (" + r + ", " + c + ")");
+            Approx.assertAbsolute(
+                    p.get(2).asDouble(), raw.x[r * raw.d + c], Approx.EXACT_DECIMAL, "pixel (" + r + ", " + c + ")");
         }
         double sum = 0, weighted = 0;
         for (int i = 0; i < raw.n; i++) {
@@ -92,7 +108,10 @@ class ReaderReferenceTest {
             if (integer) {
                 assertEquals(l.classes[i], l.y[i], "integer label of row " + i);
             } else {
-                assertEquals(l.classes[i] == 0 ? 1.0 : -1.0, l.y[i], "label of row " + i + " (+1 for the first class listed)");
+                assertEquals(
+                        l.classes[i] == 0 ? 1.0 : -1.0,
+                        l.y[i],
+                        "label of row " + i + " (+1 for the first class listed)");
             }
         }
     }

@@ -1,11 +1,11 @@
 package org.overparam.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import org.junit.jupiter.api.Test;
 import org.overparam.testing.Approx;
 import org.overparam.testing.Settings;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * Each generator's defining property, checked against closed-form moments with bounds of several standard errors
@@ -33,7 +33,9 @@ class SyntheticSourceTest {
     }
 
     static void assertWithin(double expected, double actual, double standardErrors, double se, String what) {
-        assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs " + expected).isLessThanOrEqualTo(standardErrors * se);
+        assertThat(Math.abs(actual - expected))
+                .as(what + ": " + actual + " vs " + expected)
+                .isLessThanOrEqualTo(standardErrors * se);
     }
 
     @Test

@@ -1,16 +1,15 @@
 package org.overparam.job;
 
-import com.typesafe.config.Config;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.overparam.UserError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.overparam.UserError;
 
 class JobConfigTest {
     @TempDir
@@ -35,20 +34,27 @@ class JobConfigTest {
 
     @Test
     void stringSettingsAreTakenLiterally() {
-        Config c = JobConfig.load(null, List.of("data.path=hdfs://nn:8020/data//mnist", "data.labels=random:0.5")).config();
+        Config c = JobConfig.load(null, List.of("data.path=hdfs://nn:8020/data//mnist", "data.labels=random:0.5"))
+                .config();
         assertThat(c.getString("data.path")).isEqualTo("hdfs://nn:8020/data//mnist");
         assertThat(c.getString("data.labels")).isEqualTo("random:0.5");
     }
 
     @Test
     void listsAreParsed() {
-        assertThat(JobConfig.load(null, List.of("data.classes=[0,1]")).config().getIntList("data.classes")).containsExactly(0, 1);
+        assertThat(JobConfig.load(null, List.of("data.classes=[0,1]")).config().getIntList("data.classes"))
+                .containsExactly(0, 1);
     }
 
     @Test
     void malformedInputs() {
-        assertThat(assertThrows(UserError.class, () -> JobConfig.load(null, List.of("data.n"))).getMessage()).contains("key=value");
-        assertThat(assertThrows(UserError.class, () -> JobConfig.load(dir.resolve("none.conf").toFile(), List.of())).getMessage())
+        assertThat(assertThrows(UserError.class, () -> JobConfig.load(null, List.of("data.n")))
+                        .getMessage())
+                .contains("key=value");
+        assertThat(assertThrows(
+                                UserError.class,
+                                () -> JobConfig.load(dir.resolve("none.conf").toFile(), List.of()))
+                        .getMessage())
                 .contains("Job file not found");
     }
 
@@ -57,13 +63,18 @@ class JobConfigTest {
         Path job = dir.resolve("typo.conf");
         Files.writeString(job, "data { sourse = mnist }\ntrian { eta = 1 }");
         UserError e = assertThrows(UserError.class, () -> JobConfig.load(job.toFile(), List.of()));
-        assertThat(e.getMessage()).contains("'data.sourse'").contains("did you mean 'data.source'").contains("'trian.eta'");
+        assertThat(e.getMessage())
+                .contains("'data.sourse'")
+                .contains("did you mean 'data.source'")
+                .contains("'trian.eta'");
     }
 
     @Test
     void everyReferenceSettingIsDocumented() {
         Config ref = JobConfig.reference();
-        ref.entrySet().forEach(e -> assertThat(e.getValue().origin().comments())
-                .as("comment documenting " + e.getKey() + " in reference.conf").isNotEmpty());
+        ref.entrySet()
+                .forEach(e -> assertThat(e.getValue().origin().comments())
+                        .as("comment documenting " + e.getKey() + " in reference.conf")
+                        .isNotEmpty());
     }
 }

@@ -1,13 +1,10 @@
 package org.overparam.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.overparam.UserError;
-import org.overparam.testing.LocalSpark;
-
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
@@ -20,9 +17,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.overparam.UserError;
+import org.overparam.testing.LocalSpark;
 
 class PipelineTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +33,9 @@ class PipelineTest {
     /** Three small stages on the unit sphere: a data summary, a spectrum and a training run. */
     Path pipelineFile(String trainIterations) throws Exception {
         Path jobs = Files.createDirectories(tmp.resolve("jobs"));
-        Files.writeString(jobs.resolve("sphere.conf"), "data { source = sphere, n = 60, d = 8, partitions = 2, block-size = 25 }\n");
+        Files.writeString(
+                jobs.resolve("sphere.conf"),
+                "data { source = sphere, n = 60, d = 8, partitions = 2, block-size = 25 }\n");
         Path file = Files.createDirectories(jobs.resolve("pipelines")).resolve("small.conf");
         Files.writeString(file, """
                 name = small
@@ -53,7 +54,8 @@ class PipelineTest {
 
     static List<String> statuses(JsonNode pipelineManifest) {
         List<String> s = new ArrayList<>();
-        for (JsonNode st : pipelineManifest.get("stages")) s.add(st.get("name").asText() + "=" + st.get("status").asText());
+        for (JsonNode st : pipelineManifest.get("stages"))
+            s.add(st.get("name").asText() + "=" + st.get("status").asText());
         return s;
     }
 
@@ -77,26 +79,38 @@ class PipelineTest {
             assertThat(m.get("status").asText()).isEqualTo("completed");
             assertThat(m.get("command").asText()).isEqualTo(stage.equals("data-summary") ? "data" : stage);
         }
-        assertThat(manifest(out.resolve("train")).at("/config/train/iterations").asInt()).isEqualTo(5);
-        for (JsonNode st : first.get("stages")) assertThat(st.get("seconds").asDouble()).isPositive();
+        assertThat(manifest(out.resolve("train")).at("/config/train/iterations").asInt())
+                .isEqualTo(5);
+        for (JsonNode st : first.get("stages"))
+            assertThat(st.get("seconds").asDouble()).isPositive();
         assertThat(out.resolve(PipelineLock.FILE)).doesNotExist();
         String report = Files.readString(out.resolve("report.html"));
-        assertThat(report).contains("href=\"spectrum/report.html\"", "href=\"train/report.html\"", "href=\"data-summary/manifest.json\"",
-                "src=\"train/plots/loss.png\"");
+        assertThat(report)
+                .contains(
+                        "href=\"spectrum/report.html\"",
+                        "href=\"train/report.html\"",
+                        "href=\"data-summary/manifest.json\"",
+                        "src=\"train/plots/loss.png\"");
 
         String trainStarted = manifest(out.resolve("train")).get("started").asText();
-        String spectrumStarted = manifest(out.resolve("spectrum")).get("started").asText();
+        String spectrumStarted =
+                manifest(out.resolve("spectrum")).get("started").asText();
         run(file, out, Jobs::of);
-        assertThat(statuses(manifest(out))).containsExactly("data-summary=skipped", "spectrum=skipped", "train=skipped");
+        assertThat(statuses(manifest(out)))
+                .containsExactly("data-summary=skipped", "spectrum=skipped", "train=skipped");
         assertThat(manifest(out.resolve("train")).get("started").asText()).isEqualTo(trainStarted);
-        assertThat(manifest(out).at("/stages/2/started").asText()).as("a skipped stage keeps its run's time").isEqualTo(trainStarted);
+        assertThat(manifest(out).at("/stages/2/started").asText())
+                .as("a skipped stage keeps its run's time")
+                .isEqualTo(trainStarted);
 
         // A changed setting reruns only its stage.
         Path changed = pipelineFile("7");
         run(changed, out, Jobs::of);
-        assertThat(statuses(manifest(out))).containsExactly("data-summary=skipped", "spectrum=skipped", "train=completed");
+        assertThat(statuses(manifest(out)))
+                .containsExactly("data-summary=skipped", "spectrum=skipped", "train=completed");
         assertThat(manifest(out.resolve("spectrum")).get("started").asText()).isEqualTo(spectrumStarted);
-        assertThat(manifest(out.resolve("train")).at("/config/train/iterations").asInt()).isEqualTo(7);
+        assertThat(manifest(out.resolve("train")).at("/config/train/iterations").asInt())
+                .isEqualTo(7);
         assertThat(Files.readAllLines(out.resolve("train/metrics.csv"))).hasSize(1 + 8); // iterations 0..7
     }
 
@@ -104,7 +118,10 @@ class PipelineTest {
     void aRerunAfterAFailedStageResumesAtThatStage() throws Exception {
         Path file = pipelineFile("3"), out = tmp.resolve("out");
         BiFunction<String, JobConfig, Job> failingSpectrum = (command, config) -> command.equals("spectrum")
-                ? ctx -> { throw new IllegalStateException("executor lost (injected)"); } : Jobs.of(command, config);
+                ? ctx -> {
+                    throw new IllegalStateException("executor lost (injected)");
+                }
+                : Jobs.of(command, config);
         assertThatThrownBy(() -> run(file, out, failingSpectrum)).hasMessageContaining("injected");
         JsonNode failed = manifest(out);
         assertThat(failed.get("status").asText()).isEqualTo("failed");
@@ -115,10 +132,13 @@ class PipelineTest {
         assertThat(out.resolve(PipelineLock.FILE)).doesNotExist();
         assertThat(Files.readString(out.resolve("report.html"))).contains("injected");
 
-        String dataStarted = manifest(out.resolve("data-summary")).get("started").asText();
+        String dataStarted =
+                manifest(out.resolve("data-summary")).get("started").asText();
         run(file, out, Jobs::of);
-        assertThat(statuses(manifest(out))).containsExactly("data-summary=skipped", "spectrum=completed", "train=completed");
-        assertThat(manifest(out.resolve("data-summary")).get("started").asText()).isEqualTo(dataStarted);
+        assertThat(statuses(manifest(out)))
+                .containsExactly("data-summary=skipped", "spectrum=completed", "train=completed");
+        assertThat(manifest(out.resolve("data-summary")).get("started").asText())
+                .isEqualTo(dataStarted);
         assertThat(manifest(out.resolve("spectrum")).get("status").asText()).isEqualTo("completed");
     }
 
@@ -126,11 +146,13 @@ class PipelineTest {
     void aSecondRunOfTheSamePipelineIsRefusedWhileTheFirstRuns() throws Exception {
         Path file = pipelineFile("3"), out = tmp.resolve("out");
         CountDownLatch inStage = new CountDownLatch(1), release = new CountDownLatch(1);
-        BiFunction<String, JobConfig, Job> blocking = (command, config) -> command.equals("data") ? ctx -> {
-            inStage.countDown();
-            release.await(60, TimeUnit.SECONDS);
-            return Map.of("blocked", true);
-        } : Jobs.of(command, config);
+        BiFunction<String, JobConfig, Job> blocking = (command, config) -> command.equals("data")
+                ? ctx -> {
+                    inStage.countDown();
+                    release.await(60, TimeUnit.SECONDS);
+                    return Map.of("blocked", true);
+                }
+                : Jobs.of(command, config);
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         Thread first = new Thread(() -> {
             try {
@@ -142,15 +164,19 @@ class PipelineTest {
         first.start();
         try {
             assertThat(inStage.await(60, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> run(file, out, Jobs::of)).isInstanceOf(UserError.class)
-                    .hasMessageContaining("already running").hasMessageContaining("pid " + ProcessHandle.current().pid());
-            assertThat(statuses(manifest(out))).containsExactly("data-summary=running", "spectrum=pending", "train=pending");
+            assertThatThrownBy(() -> run(file, out, Jobs::of))
+                    .isInstanceOf(UserError.class)
+                    .hasMessageContaining("already running")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+            assertThat(statuses(manifest(out)))
+                    .containsExactly("data-summary=running", "spectrum=pending", "train=pending");
         } finally {
             release.countDown();
             first.join(120_000);
         }
         assertThat(firstFailure.get()).isNull();
-        assertThat(statuses(manifest(out))).containsExactly("data-summary=completed", "spectrum=completed", "train=completed");
+        assertThat(statuses(manifest(out)))
+                .containsExactly("data-summary=completed", "spectrum=completed", "train=completed");
     }
 
     @Test
@@ -158,18 +184,35 @@ class PipelineTest {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
         Path out = Files.createDirectories(tmp.resolve("out"));
-        Files.writeString(out.resolve(PipelineLock.FILE), JSON.writeValueAsString(Map.of("pipeline", "small", "pid", p.pid(),
-                "host", java.net.InetAddress.getLocalHost().getHostName(), "started", "2026-01-01T00:00:00Z")));
+        Files.writeString(
+                out.resolve(PipelineLock.FILE),
+                JSON.writeValueAsString(Map.of(
+                        "pipeline",
+                        "small",
+                        "pid",
+                        p.pid(),
+                        "host",
+                        java.net.InetAddress.getLocalHost().getHostName(),
+                        "started",
+                        "2026-01-01T00:00:00Z")));
         ByteArrayOutputStream said = new ByteArrayOutputStream();
-        try (PipelineLock lock = PipelineLock.acquire(out.toString(), new Configuration(), "small", new RunLog(new PrintStream(said)))) {
-            assertThat(JSON.readTree(out.resolve(PipelineLock.FILE).toFile()).get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        try (PipelineLock lock =
+                PipelineLock.acquire(out.toString(), new Configuration(), "small", new RunLog(new PrintStream(said)))) {
+            assertThat(JSON.readTree(out.resolve(PipelineLock.FILE).toFile())
+                            .get("pid")
+                            .asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
         }
         assertThat(said.toString()).contains("no longer running");
         assertThat(out.resolve(PipelineLock.FILE)).doesNotExist();
         // One held on another host is never taken over.
-        Files.writeString(out.resolve(PipelineLock.FILE), JSON.writeValueAsString(Map.of("pid", 1, "host", "elsewhere", "started", "t")));
+        Files.writeString(
+                out.resolve(PipelineLock.FILE),
+                JSON.writeValueAsString(Map.of("pid", 1, "host", "elsewhere", "started", "t")));
         assertThatThrownBy(() -> PipelineLock.acquire(out.toString(), new Configuration(), "small", new RunLog(QUIET)))
-                .isInstanceOf(UserError.class).hasMessageContaining("on elsewhere").hasMessageContaining("delete");
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("on elsewhere")
+                .hasMessageContaining("delete");
     }
 
     @Test
@@ -183,12 +226,15 @@ class PipelineTest {
         }
         Path bad = tmp.resolve("bad.conf");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = trian } ]\n");
-        assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).isInstanceOf(UserError.class)
-                .hasMessageContaining("unknown command 'trian'").hasMessageContaining(Jobs.COMMANDS.toString());
+        assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of()))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("unknown command 'trian'")
+                .hasMessageContaining(Jobs.COMMANDS.toString());
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data }, { name = a, command = train } ]\n");
         assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).hasMessageContaining("'a' is used twice");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data, settings { data.nn = 3 } } ]\n");
-        assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).hasMessageContaining("stage 1 (a)")
+        assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of()))
+                .hasMessageContaining("stage 1 (a)")
                 .hasMessageContaining("did you mean 'data.n'");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data, confg = \"f\" } ]\n");
         assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).hasMessageContaining("unknown key 'confg'");

@@ -1,11 +1,6 @@
 package org.overparam.job;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.overparam.testing.HeadlessChromium;
-import org.overparam.testing.LocalSpark;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,8 +10,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.overparam.testing.HeadlessChromium;
+import org.overparam.testing.LocalSpark;
 
 /**
  * The report.html of real runs (a pipeline of a data summary, a spectrum and a training run, and each stage's own
@@ -26,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReportInBrowserTest {
     @TempDir
     static Path tmp;
+
     static HeadlessChromium chromium;
     static Path out;
 
@@ -43,8 +43,13 @@ class ReportInBrowserTest {
                 """);
         LocalSpark.get();
         out = tmp.resolve("pipeline");
-        PipelineRunner.run(Pipeline.load(file.toFile(), List.of()), out.toString(), null, false,
-                new PrintStream(new ByteArrayOutputStream()), Jobs::of);
+        PipelineRunner.run(
+                Pipeline.load(file.toFile(), List.of()),
+                out.toString(),
+                null,
+                false,
+                new PrintStream(new ByteArrayOutputStream()),
+                Jobs::of);
     }
 
     @AfterAll
@@ -58,7 +63,8 @@ class ReportInBrowserTest {
         assertThat(page.errors()).isEmpty();
         assertThat(page.brokenImages()).isEmpty();
         long pngs;
-        try (Stream<Path> files = Stream.of("spectrum", "train").flatMap(s -> list(out.resolve(s).resolve("plots")))) {
+        try (Stream<Path> files =
+                Stream.of("spectrum", "train").flatMap(s -> list(out.resolve(s).resolve("plots")))) {
             pngs = files.filter(p -> p.toString().endsWith(".png")).count();
         }
         assertThat(pngs).isEqualTo(5); // spectrum: 2 figures; train without H(k) tracking: 3
@@ -79,24 +85,34 @@ class ReportInBrowserTest {
             HeadlessChromium.PageCheck page = chromium.open(out.resolve(stage).resolve("report.html"));
             assertThat(page.errors()).as(stage).isEmpty();
             assertThat(page.brokenImages()).as(stage).isEmpty();
-            assertThat(page.inlineSvgs()).as(stage + " figures").isEqualTo(stage.equals("data-summary") ? 0 : stage.equals("spectrum") ? 2 : 3);
+            assertThat(page.inlineSvgs())
+                    .as(stage + " figures")
+                    .isEqualTo(stage.equals("data-summary") ? 0 : stage.equals("spectrum") ? 2 : 3);
             String command = stage.equals("data-summary") ? "data" : stage;
             assertThat(page.title()).startsWith("overparam " + command);
             String html = Files.readString(out.resolve(stage).resolve("report.html"));
-            assertThat(html).contains("<h2>Manifest</h2>", "<th scope=\"row\">status</th><td>completed</td>",
-                    "<th scope=\"row\">command</th><td>" + command + "</td>");
-            if (stage.equals("data-summary")) assertThat(html).contains("<h2>Summary</h2>", "<th scope=\"row\">n</th><td>60</td>");
+            assertThat(html)
+                    .contains(
+                            "<h2>Manifest</h2>",
+                            "<th scope=\"row\">status</th><td>completed</td>",
+                            "<th scope=\"row\">command</th><td>" + command + "</td>");
+            if (stage.equals("data-summary"))
+                assertThat(html).contains("<h2>Summary</h2>", "<th scope=\"row\">n</th><td>60</td>");
         }
     }
 
     @Test
     void theCheckSeesABrokenImageAndAScriptError() throws Exception {
         Path bad = tmp.resolve("bad.html");
-        Files.writeString(bad, "<!DOCTYPE html><html><head><title>bad</title></head><body><img src=\"plots/missing.png\"/>"
-                + "<script>undefinedFunction();</script></body></html>");
+        Files.writeString(
+                bad,
+                "<!DOCTYPE html><html><head><title>bad</title></head><body><img src=\"plots/missing.png\"/>"
+                        + "<script>undefinedFunction();</script></body></html>");
         HeadlessChromium.PageCheck page = chromium.open(bad);
         assertThat(page.brokenImages()).containsExactly("plots/missing.png");
-        assertThat(page.errors()).anyMatch(e -> e.contains("ERR_FILE_NOT_FOUND")).anyMatch(e -> e.contains("undefinedFunction"));
+        assertThat(page.errors())
+                .anyMatch(e -> e.contains("ERR_FILE_NOT_FOUND"))
+                .anyMatch(e -> e.contains("undefinedFunction"));
     }
 
     private static Stream<Path> list(Path dir) {

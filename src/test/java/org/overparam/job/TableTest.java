@@ -21,10 +21,21 @@ class TableTest {
     Path tmp;
 
     static Table sample() {
-        Table t = new Table("results", List.of(Table.Column.of("labels", Table.Type.STRING), Table.Column.of("index", Table.Type.INT),
-                Table.Column.of("k", Table.Type.LONG), Table.Column.of("value", Table.Type.DOUBLE), Table.Column.nullable("maybe", Table.Type.DOUBLE)));
+        Table t = new Table(
+                "results",
+                List.of(
+                        Table.Column.of("labels", Table.Type.STRING),
+                        Table.Column.of("index", Table.Type.INT),
+                        Table.Column.of("k", Table.Type.LONG),
+                        Table.Column.of("value", Table.Type.DOUBLE),
+                        Table.Column.nullable("maybe", Table.Type.DOUBLE)));
         for (int i = 0; i < 1000; i++) {
-            t.add(i % 2 == 0 ? "true" : "random", i + 1, 1L << (i % 40), Math.scalb(1.0 + i / 1000.0, i % 200 - 100), i % 3 == 0 ? Double.NaN : -i * 0.1);
+            t.add(
+                    i % 2 == 0 ? "true" : "random",
+                    i + 1,
+                    1L << (i % 40),
+                    Math.scalb(1.0 + i / 1000.0, i % 200 - 100),
+                    i % 3 == 0 ? Double.NaN : -i * 0.1);
         }
         return t;
     }
@@ -34,11 +45,18 @@ class TableTest {
         RunDirectory dir = RunDirectory.create(tmp.resolve("run").toString(), false, new Configuration());
         sample().write(dir);
         Dataset<Row> df = LocalSpark.get().read().parquet(dir.resolve("results"));
-        StructType expected = new StructType().add("labels", DataTypes.StringType, true).add("index", DataTypes.IntegerType, true)
-                .add("k", DataTypes.LongType, true).add("value", DataTypes.DoubleType, true).add("maybe", DataTypes.DoubleType, true);
+        StructType expected = new StructType()
+                .add("labels", DataTypes.StringType, true)
+                .add("index", DataTypes.IntegerType, true)
+                .add("k", DataTypes.LongType, true)
+                .add("value", DataTypes.DoubleType, true)
+                .add("maybe", DataTypes.DoubleType, true);
         // Spark reports every Parquet column as nullable when it reads; names and types must match.
-        assertThat(df.schema().fields()).extracting(f -> f.name() + ":" + f.dataType()).containsExactlyElementsOf(
-                List.of(expected.fields()).stream().map(f -> f.name() + ":" + f.dataType()).toList());
+        assertThat(df.schema().fields())
+                .extracting(f -> f.name() + ":" + f.dataType())
+                .containsExactlyElementsOf(List.of(expected.fields()).stream()
+                        .map(f -> f.name() + ":" + f.dataType())
+                        .toList());
         List<Row> rows = df.orderBy("index").collectAsList();
         assertThat(rows).hasSize(1000);
         for (int i = 0; i < 1000; i++) {
@@ -47,7 +65,8 @@ class TableTest {
             assertThat(r.getInt(1)).isEqualTo(i + 1);
             assertThat(r.getLong(2)).isEqualTo(1L << (i % 40));
             assertThat(r.getDouble(3)).as("bit-exact double").isEqualTo(Math.scalb(1.0 + i / 1000.0, i % 200 - 100));
-            if (i % 3 == 0) assertThat(r.isNullAt(4)).as("NaN in a nullable column is null").isTrue();
+            if (i % 3 == 0)
+                assertThat(r.isNullAt(4)).as("NaN in a nullable column is null").isTrue();
             else assertThat(r.getDouble(4)).isEqualTo(-i * 0.1);
         }
     }
@@ -63,14 +82,16 @@ class TableTest {
         assertThat(Double.parseDouble(lines.get(2).split(",")[4])).isEqualTo(-0.1);
         assertThat(tmp.resolve("csv").resolve("results").resolve("_SUCCESS")).exists();
         try (var files = Files.list(tmp.resolve("csv").resolve("results"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no temporary or .crc files")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("no temporary or .crc files")
                     .containsExactlyInAnyOrder("part-00000.parquet", "_SUCCESS");
         }
     }
 
     @Test
     void rowsOfTheWrongShapeAreRefusedNamingTheColumn() {
-        Table t = new Table("t", List.of(Table.Column.of("index", Table.Type.INT), Table.Column.of("value", Table.Type.DOUBLE)));
+        Table t = new Table(
+                "t", List.of(Table.Column.of("index", Table.Type.INT), Table.Column.of("value", Table.Type.DOUBLE)));
         assertThatThrownBy(() -> t.add(1)).hasMessageContaining("expected 2 values [index, value], found 1");
         assertThatThrownBy(() -> t.add(1, "x")).hasMessageContaining("column value holds DOUBLE, found String x");
         assertThatThrownBy(() -> t.add(1, null)).hasMessageContaining("column value is not nullable");

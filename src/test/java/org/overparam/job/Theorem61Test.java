@@ -1,16 +1,15 @@
 package org.overparam.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.overparam.cli.Main;
 import org.overparam.testing.LocalSpark;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Arora et al. Thm 6.1 on the unit sphere: planted labels alpha (beta . x)^p stay below 3 p |alpha| ||beta||^p. */
 class Theorem61Test {
@@ -22,9 +21,25 @@ class Theorem61Test {
     void plantedLabelsRespectTheBound(int p) throws Exception {
         LocalSpark.get();
         Path out = tmp.resolve("p" + p);
-        int code = Main.commandLine().execute("spectrum", "--out", out.toString(), "--set", "data.source=sphere",
-                "--set", "data.n=400", "--set", "data.d=8", "--set", "data.labels=planted:" + p,
-                "--set", "data.planted.alpha=2.5", "--set", "data.planted.beta-norm=1.5", "--set", "spectrum.labels=[true,random]");
+        int code = Main.commandLine()
+                .execute(
+                        "spectrum",
+                        "--out",
+                        out.toString(),
+                        "--set",
+                        "data.source=sphere",
+                        "--set",
+                        "data.n=400",
+                        "--set",
+                        "data.d=8",
+                        "--set",
+                        "data.labels=planted:" + p,
+                        "--set",
+                        "data.planted.alpha=2.5",
+                        "--set",
+                        "data.planted.beta-norm=1.5",
+                        "--set",
+                        "spectrum.labels=[true,random]");
         assertThat(code).isZero();
         JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         JsonNode t = s.get("theorem_6_1");

@@ -1,9 +1,6 @@
 package org.overparam.job;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.overparam.cli.Main;
-import org.overparam.testing.LocalSpark;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.overparam.cli.Main;
+import org.overparam.testing.LocalSpark;
 
 /**
  * A training run whose driver JVM is killed (SIGKILL, no shutdown hook runs) mid-width resumes from the checkpoint
@@ -21,13 +20,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrainDriverKilledTest {
     static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @TempDir
     Path tmp;
 
     static List<String> settings(String representation) {
-        return List.of("--set", "data.source=sphere", "--set", "data.n=300", "--set", "data.d=40", "--set", "train.width=4000",
-                "--set", "train.eta=0.3", "--set", "train.iterations=200", "--set", "train.checkpoint-every=5",
-                "--set", "train.progress-seconds=0", "--set", "train.unit-blocks=3", "--set", "train.representation=" + representation);
+        return List.of(
+                "--set",
+                "data.source=sphere",
+                "--set",
+                "data.n=300",
+                "--set",
+                "data.d=40",
+                "--set",
+                "train.width=4000",
+                "--set",
+                "train.eta=0.3",
+                "--set",
+                "train.iterations=200",
+                "--set",
+                "train.checkpoint-every=5",
+                "--set",
+                "train.progress-seconds=0",
+                "--set",
+                "train.unit-blocks=3",
+                "--set",
+                "train.representation=" + representation);
     }
 
     @Test
@@ -45,15 +63,23 @@ class TrainDriverKilledTest {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             // Killed once the width has written a checkpoint (iteration 5 or later) and is training on.
             while (!inProgress(state)) {
-                assertThat(driver.isAlive()).as("the driver runs; log:\n" + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
-                assertThat(System.nanoTime()).as("the driver checkpoints m = 4000 in time").isLessThan(deadline);
+                assertThat(driver.isAlive())
+                        .as("the driver runs; log:\n" + (Files.exists(log) ? Files.readString(log) : ""))
+                        .isTrue();
+                assertThat(System.nanoTime())
+                        .as("the driver checkpoints m = 4000 in time")
+                        .isLessThan(deadline);
                 Thread.sleep(10);
             }
             driver.destroyForcibly().waitFor();
             assertThat(inProgress(state)).as("killed before the end").isTrue();
-            assertThat(JSON.readTree(killed.resolve("manifest.json").toFile()).get("status").asText()).isEqualTo("running");
+            assertThat(JSON.readTree(killed.resolve("manifest.json").toFile())
+                            .get("status")
+                            .asText())
+                    .isEqualTo("running");
 
-            assertThat(Main.commandLine().execute("train", "--resume", killed.toString())).isZero();
+            assertThat(Main.commandLine().execute("train", "--resume", killed.toString()))
+                    .isZero();
             TreeMap<String, double[]> a = TrainJobTest.metrics(whole), b = TrainJobTest.metrics(killed);
             assertThat(b.keySet()).isEqualTo(a.keySet());
             assertThat(a).hasSize(201);
@@ -61,7 +87,8 @@ class TrainDriverKilledTest {
                 double[] x = a.get(key), y = b.get(key);
                 for (int c = 0; c < x.length; c++) {
                     if (TrainMetrics.COLUMNS.get(c).equals("seconds")) continue;
-                    assertThat(Double.doubleToLongBits(y[c])).as(representation + " " + key + " " + TrainMetrics.COLUMNS.get(c))
+                    assertThat(Double.doubleToLongBits(y[c]))
+                            .as(representation + " " + key + " " + TrainMetrics.COLUMNS.get(c))
                             .isEqualTo(Double.doubleToLongBits(x[c]));
                 }
             }
@@ -70,31 +97,59 @@ class TrainDriverKilledTest {
 
     @Test
     void aKilledDriverResumesAdamOnMiniBatchesOfAQuadraticNetBitForBit() throws Exception {
-        List<String> settings = List.of("--set", "data.source=sphere", "--set", "data.n=2000", "--set", "data.d=40",
-                "--set", "train.model=signed-quadratic", "--set", "train.width=2000", "--set", "train.optimizer=adam",
-                "--set", "train.adam.batch-size=64", "--set", "train.adam.lr=0.003", "--set", "train.iterations=400",
-                "--set", "train.record-every=1", "--set", "train.checkpoint-every=20", "--set", "train.unit-blocks=2",
-                "--set", "train.progress-seconds=0");
+        List<String> settings = List.of(
+                "--set",
+                "data.source=sphere",
+                "--set",
+                "data.n=2000",
+                "--set",
+                "data.d=40",
+                "--set",
+                "train.model=signed-quadratic",
+                "--set",
+                "train.width=2000",
+                "--set",
+                "train.optimizer=adam",
+                "--set",
+                "train.adam.batch-size=64",
+                "--set",
+                "train.adam.lr=0.003",
+                "--set",
+                "train.iterations=400",
+                "--set",
+                "train.record-every=1",
+                "--set",
+                "train.checkpoint-every=20",
+                "--set",
+                "train.unit-blocks=2",
+                "--set",
+                "train.progress-seconds=0");
         // All three runs in driver JVMs of the same settings (master, BLAS threads): the kill is the only difference.
         Path whole = tmp.resolve("whole-adam"), killed = tmp.resolve("killed-adam");
         List<String> wholeArgs = new ArrayList<>(List.of("train", "--master", "local[2]", "--out", whole.toString()));
         wholeArgs.addAll(settings);
-        assertThat(driver(wholeArgs, "adam-whole").waitFor()).as(Files.readString(tmp.resolve("driver-adam-whole.log"))).isZero();
+        assertThat(driver(wholeArgs, "adam-whole").waitFor())
+                .as(Files.readString(tmp.resolve("driver-adam-whole.log")))
+                .isZero();
 
         Process driver = startDriver(killed, settings, "adam");
         Path log = tmp.resolve("driver-adam.log");
         Path state = killed.resolve("checkpoints/signed-quadratic-2000/state.json");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!quadraticInProgress(state)) {
-            assertThat(driver.isAlive()).as("the driver runs; log:\n" + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
+            assertThat(driver.isAlive())
+                    .as("the driver runs; log:\n" + (Files.exists(log) ? Files.readString(log) : ""))
+                    .isTrue();
             assertThat(System.nanoTime()).as("the driver checkpoints in time").isLessThan(deadline);
             Thread.sleep(10);
         }
         driver.destroyForcibly().waitFor();
         assertThat(quadraticInProgress(state)).as("killed before the end").isTrue();
 
-        assertThat(driver(List.of("train", "--master", "local[2]", "--resume", killed.toString()), "adam-resumed").waitFor())
-                .as(Files.readString(tmp.resolve("driver-adam-resumed.log"))).isZero();
+        assertThat(driver(List.of("train", "--master", "local[2]", "--resume", killed.toString()), "adam-resumed")
+                        .waitFor())
+                .as(Files.readString(tmp.resolve("driver-adam-resumed.log")))
+                .isZero();
         TreeMap<String, double[]> a = QuadraticResumeTest.metrics(whole), b = QuadraticResumeTest.metrics(killed);
         assertThat(b.keySet()).isEqualTo(a.keySet());
         assertThat(a).hasSize(401);
@@ -102,18 +157,24 @@ class TrainDriverKilledTest {
         for (String key : a.keySet()) {
             for (int c = 0; c < a.get(key).length; c++) {
                 if (c == seconds) continue;
-                assertThat(Double.doubleToLongBits(b.get(key)[c])).as(key + " " + QuadraticOutputs.COLUMNS.get(c))
+                assertThat(Double.doubleToLongBits(b.get(key)[c]))
+                        .as(key + " " + QuadraticOutputs.COLUMNS.get(c))
                         .isEqualTo(Double.doubleToLongBits(a.get(key)[c]));
             }
         }
-        assertThat(JSON.readTree(killed.resolve("summary.json").toFile()).get("final_loss").asDouble())
-                .isEqualTo(JSON.readTree(whole.resolve("summary.json").toFile()).get("final_loss").asDouble());
+        assertThat(JSON.readTree(killed.resolve("summary.json").toFile())
+                        .get("final_loss")
+                        .asDouble())
+                .isEqualTo(JSON.readTree(whole.resolve("summary.json").toFile())
+                        .get("final_loss")
+                        .asDouble());
     }
 
     /** Whether a quadratic width's checkpoint exists with a point to resume from (not yet its summary). */
     static boolean quadraticInProgress(Path state) {
         try {
-            return Files.exists(state) && JSON.readTree(state.toFile()).get("summary").isNull();
+            return Files.exists(state)
+                    && JSON.readTree(state.toFile()).get("summary").isNull();
         } catch (java.io.IOException | NullPointerException e) {
             return false; // being replaced
         }
@@ -122,7 +183,8 @@ class TrainDriverKilledTest {
     /** Whether the width's checkpoint exists and is not the final one. */
     static boolean inProgress(Path state) {
         try {
-            return Files.exists(state) && !JSON.readTree(state.toFile()).get("completed").asBoolean();
+            return Files.exists(state)
+                    && !JSON.readTree(state.toFile()).get("completed").asBoolean();
         } catch (java.io.IOException e) {
             return false; // being replaced
         }
@@ -137,13 +199,15 @@ class TrainDriverKilledTest {
 
     /** {@code overparam <args>} in its own JVM (the test's class path), its output in {@code driver-<label>.log}. */
     private Process driver(List<String> args, String label) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String line : Files.readAllLines(Path.of("conf/java-options"))) {
             if (!line.isBlank() && !line.startsWith("#")) cmd.add(line.trim());
         }
         cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("driver-" + label + ".log").toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         return pb.start();

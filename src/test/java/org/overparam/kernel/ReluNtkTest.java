@@ -1,17 +1,18 @@
 package org.overparam.kernel;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The Java arccos of the kernel map against {@link Math#acos} (fdlibm in C) and closed forms. */
 class ReluNtkTest {
     @Test
     void arccosAgreesWithMathAcosToOneUlp() {
         SplittableRandom rng = new SplittableRandom(11);
-        double[] special = {-1, -0.5, 0, 0.5, 1, Math.nextDown(1.0), Math.nextUp(-1.0), 1 - 1e-12, -1 + 1e-12, 1e-300, -1e-300};
+        double[] special = {
+            -1, -0.5, 0, 0.5, 1, Math.nextDown(1.0), Math.nextUp(-1.0), 1 - 1e-12, -1 + 1e-12, 1e-300, -1e-300
+        };
         for (double c : special) check(c);
         for (int i = 0; i < 1_000_000; i++) check(rng.nextDouble(-1, 1));
         // Every binade down to 2^-60, both signs, and the branch points +-1/2.

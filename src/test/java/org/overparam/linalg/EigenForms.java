@@ -2,8 +2,7 @@ package org.overparam.linalg;
 
 /** For tests outside this package: SymmetricEigen's factored form forced to a reduction (it chooses by n otherwise). */
 public final class EigenForms {
-    private EigenForms() {
-    }
+    private EigenForms() {}
 
     /** {@link SymmetricEigen#factored} by the two-stage reduction with half-bandwidth kd ({@code kd = 0}: dsytrd). */
     public static SymmetricEigen factored(double[] a, int n, int kd) {

@@ -10,19 +10,19 @@ import java.util.Map;
  */
 final class ReportProbe {
 
-  private ReportProbe() {}
+    private ReportProbe() {}
 
-  public static void main(String[] args) {
-    print("", NativeLibraries.report().toMap());
-  }
-
-  private static void print(String prefix, Map<?, ?> map) {
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      if (e.getValue() instanceof Map<?, ?> nested) {
-        print(prefix + e.getKey() + ".", nested);
-      } else {
-        System.out.println(prefix + e.getKey() + "\t" + e.getValue());
-      }
+    public static void main(String[] args) {
+        print("", NativeLibraries.report().toMap());
     }
-  }
+
+    private static void print(String prefix, Map<?, ?> map) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> nested) {
+                print(prefix + e.getKey() + ".", nested);
+            } else {
+                System.out.println(prefix + e.getKey() + "\t" + e.getValue());
+            }
+        }
+    }
 }

@@ -1,12 +1,11 @@
 package org.overparam.linalg;
 
-import org.junit.jupiter.api.Test;
-import org.overparam.testing.Approx;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.overparam.testing.Approx;
 
 /** The rows SubsetStart picks and the vectors it embeds, against direct computations. */
 class SubsetStartTest {
@@ -16,7 +15,8 @@ class SubsetStartTest {
         assertThat(SubsetStart.mostSimilarRows(rowMax, 3)).containsExactly(1, 3, 4);
         assertThat(SubsetStart.mostSimilarRows(rowMax, 1)).containsExactly(1);
         assertThat(SubsetStart.mostSimilarRows(rowMax, 6)).containsExactly(0, 1, 2, 3, 4, 5);
-        assertThatThrownBy(() -> SubsetStart.mostSimilarRows(rowMax, 7)).hasMessageContaining("1 <= k <= n = 6, found k = 7");
+        assertThatThrownBy(() -> SubsetStart.mostSimilarRows(rowMax, 7))
+                .hasMessageContaining("1 <= k <= n = 6, found k = 7");
     }
 
     @Test
@@ -36,7 +36,8 @@ class SubsetStartTest {
             double norm = 0;
             for (int i = 0; i < n; i++) {
                 boolean inside = java.util.Arrays.binarySearch(rows, i) >= 0;
-                if (!inside) assertThat(v[c][i]).as("entry %d outside the subset", i).isZero();
+                if (!inside)
+                    assertThat(v[c][i]).as("entry %d outside the subset", i).isZero();
                 norm += v[c][i] * v[c][i];
             }
             Approx.assertRelative(1, norm, Approx.BLAS, "unit vector");
@@ -44,9 +45,11 @@ class SubsetStartTest {
             for (int a = 0; a < k; a++) {
                 double hv = 0;
                 for (int b = 0; b < k; b++) hv += sub[a * k + b] * v[c][rows[b]];
-                Approx.assertAbsolute(values[c] * v[c][rows[a]], hv, 1e-12, "eigen equation, vector " + c + ", row " + a);
+                Approx.assertAbsolute(
+                        values[c] * v[c][rows[a]], hv, 1e-12, "eigen equation, vector " + c + ", row " + a);
             }
         }
-        assertThatThrownBy(() -> SubsetStart.bottomVectors(new double[5], rows, n, 1)).hasMessageContaining("9 x 9 submatrix, found 5 entries");
+        assertThatThrownBy(() -> SubsetStart.bottomVectors(new double[5], rows, n, 1))
+                .hasMessageContaining("9 x 9 submatrix, found 5 entries");
     }
 }

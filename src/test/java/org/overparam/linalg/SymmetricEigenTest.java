@@ -40,14 +40,26 @@ class SymmetricEigenTest {
      * The public forms, and the factored form forced to each reduction: dsytrd ("kd 0") and two-stage with half-bandwidths
      * that make n (1 to 80 here) a multiple of kd, not a multiple, near kd, and smaller than kd.
      */
-    static final String[] FORMS = {"withVectors", "factored", "factoredOverwriting", "kd 0", "kd 1", "kd 3", "kd 8",
-        "kd 16 overwriting", "kd 29", "kd 64"};
+    static final String[] FORMS = {
+        "withVectors",
+        "factored",
+        "factoredOverwriting",
+        "kd 0",
+        "kd 1",
+        "kd 3",
+        "kd 8",
+        "kd 16 overwriting",
+        "kd 29",
+        "kd 64"
+    };
 
     /** The overwriting forms get a copy, so that every form can be checked against the untouched input. */
     static SymmetricEigen decompose(String form, double[] a, int n) {
         if (form.startsWith("kd ")) {
             int kd = Integer.parseInt(form.split(" ")[1]);
-            return form.endsWith("overwriting") ? SymmetricEigen.factoredOverwriting(a.clone(), n, kd) : SymmetricEigen.factored(a, n, kd);
+            return form.endsWith("overwriting")
+                    ? SymmetricEigen.factoredOverwriting(a.clone(), n, kd)
+                    : SymmetricEigen.factored(a, n, kd);
         }
         BiFunction<double[], Integer, SymmetricEigen> f = switch (form) {
             case "factored" -> SymmetricEigen::factored;
@@ -76,11 +88,16 @@ class SymmetricEigenTest {
                 for (int c = 0; c < n; c++) hv += a[row * n + c] * v[i][c];
                 r += sq(hv - e.values[i] * v[i][row]);
             }
-            Approx.assertAbsolute(0, Math.sqrt(r) / scale, Approx.RECONSTRUCTION, name + ": ||H v - lambda v|| / ||H||_F for i = " + i);
+            Approx.assertAbsolute(
+                    0,
+                    Math.sqrt(r) / scale,
+                    Approx.RECONSTRUCTION,
+                    name + ": ||H v - lambda v|| / ||H||_F for i = " + i);
         }
         for (int p = 0; p < n; p++) {
             for (int q = 0; q <= p; q++) {
-                Approx.assertAbsolute(p == q ? 1 : 0, dot(v[p], v[q]), Approx.RECONSTRUCTION, name + ": v_" + p + " . v_" + q);
+                Approx.assertAbsolute(
+                        p == q ? 1 : 0, dot(v[p], v[q]), Approx.RECONSTRUCTION, name + ": v_" + p + " . v_" + q);
             }
         }
         double err = 0;
@@ -91,7 +108,8 @@ class SymmetricEigenTest {
                 err += sq(s - a[row * n + c]);
             }
         }
-        Approx.assertAbsolute(0, Math.sqrt(err) / scale, Approx.RECONSTRUCTION, name + ": ||V Lambda V^T - H||_F / ||H||_F");
+        Approx.assertAbsolute(
+                0, Math.sqrt(err) / scale, Approx.RECONSTRUCTION, name + ": ||V Lambda V^T - H||_F / ||H||_F");
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -105,7 +123,8 @@ class SymmetricEigenTest {
         assertThat(y).isEqualTo(yBefore);
         double norm = Math.sqrt(dot(y, y));
         for (int i = 0; i < n; i++) {
-            Approx.assertAbsolute(dot(e.vector(i), y) / norm, p[i] / norm, Approx.RECONSTRUCTION, name + ": (V^T y)_" + i);
+            Approx.assertAbsolute(
+                    dot(e.vector(i), y) / norm, p[i] / norm, Approx.RECONSTRUCTION, name + ": (V^T y)_" + i);
         }
         // Parseval: the coordinates keep the norm.
         Approx.assertRelative(dot(y, y), dot(p, p), Approx.RECONSTRUCTION, name + ": ||V^T y||^2");
@@ -129,11 +148,13 @@ class SymmetricEigenTest {
         SymmetricEigen empty = decompose(form, new double[0], 0);
         assertThat(empty.values).isEmpty();
         assertThat(empty.project(new double[0])).isEmpty();
-        assertThatThrownBy(() -> decompose(form, new double[] {1, Double.NaN, Double.NaN, 1}, 2)).hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> decompose(form, new double[] {1, Double.NaN, Double.NaN, 1}, 2))
+                .hasMessageContaining("non-finite");
         assertThatThrownBy(() -> decompose(form, new double[3], 2)).hasMessageContaining("found n = 2 and 3 entries");
         SymmetricEigen e = decompose(form, identity(3, 2.0), 3);
         assertThatThrownBy(() -> e.project(new double[2])).hasMessageContaining("expected 3 entries, found 2");
-        assertThatThrownBy(() -> SymmetricEigen.values(identity(3, 1.0), 3).project(new double[3])).hasMessageContaining("no eigenvectors");
+        assertThatThrownBy(() -> SymmetricEigen.values(identity(3, 1.0), 3).project(new double[3]))
+                .hasMessageContaining("no eigenvectors");
     }
 
     static Stream<Arguments> projectingCases() {
@@ -149,17 +170,21 @@ class SymmetricEigenTest {
     @MethodSource("projectingCases")
     void projectingGivesTheCoordinatesOfTheGivenVectors(String reduction, String name, double[] a) {
         int n = (int) Math.round(Math.sqrt(a.length));
-        double[] y1 = new Random(7).doubles(n, -1, 1).toArray(), y2 = new Random(8).doubles(n, -1, 1).toArray();
+        double[] y1 = new Random(7).doubles(n, -1, 1).toArray(),
+                y2 = new Random(8).doubles(n, -1, 1).toArray();
         double[] before = a.clone(), y1Before = y1.clone();
-        SymmetricEigen e = reduction.equals("default") ? SymmetricEigen.projecting(a, n, y1, y2)
-                : SymmetricEigen.projectingOverwriting(a.clone(), n, Integer.parseInt(reduction.split(" ")[1]), y1, y2);
+        SymmetricEigen e = reduction.equals("default")
+                ? SymmetricEigen.projecting(a, n, y1, y2)
+                : SymmetricEigen.projectingOverwriting(
+                        a.clone(), n, Integer.parseInt(reduction.split(" ")[1]), y1, y2);
         assertThat(a).isEqualTo(before);
         assertThat(y1).isEqualTo(y1Before);
         assertThat(e.hasVectors()).isFalse();
         SymmetricEigen explicit = SymmetricEigen.withVectors(a, n);
         double scale = Math.max(Math.abs(explicit.values[0]), Math.abs(explicit.values[n - 1]));
         for (int i = 0; i < n; i++) {
-            Approx.assertAbsolute(explicit.values[i] / scale, e.values[i] / scale, Approx.RECONSTRUCTION, name + ": lambda_" + i);
+            Approx.assertAbsolute(
+                    explicit.values[i] / scale, e.values[i] / scale, Approx.RECONSTRUCTION, name + ": lambda_" + i);
         }
         double[][] ys = {y1, y2};
         for (int q = 0; q < 2; q++) {
@@ -174,10 +199,15 @@ class SymmetricEigenTest {
                     theirs += ref[i] * ref[i];
                 }
                 // A cluster's coordinates are fixed to about eps ||T|| / (its distance to the other eigenvalues).
-                double gap = Math.min(start > 0 ? explicit.values[start] - explicit.values[start - 1] : Double.POSITIVE_INFINITY,
+                double gap = Math.min(
+                        start > 0 ? explicit.values[start] - explicit.values[start - 1] : Double.POSITIVE_INFINITY,
                         end < n ? explicit.values[end] - explicit.values[end - 1] : Double.POSITIVE_INFINITY);
                 double tol = Math.max(1e-10, 1e-12 * scale / gap);
-                Approx.assertAbsolute(theirs / yy, ours / yy, tol, name + ": sum of p_i^2 over eigenvalues " + start + ".." + (end - 1));
+                Approx.assertAbsolute(
+                        theirs / yy,
+                        ours / yy,
+                        tol,
+                        name + ": sum of p_i^2 over eigenvalues " + start + ".." + (end - 1));
                 start = end;
             }
             double rayleigh = 0, yHy = 0;
@@ -190,13 +220,17 @@ class SymmetricEigenTest {
     @org.junit.jupiter.api.Test
     void projectingRefusesBadVectorsAndHasNoEigenvectors() {
         double[] a = identity(3, 2.0);
-        assertThatThrownBy(() -> SymmetricEigen.projecting(a, 3, new double[2])).hasMessageContaining("expected vectors of 3 entries, found 2");
-        assertThatThrownBy(() -> SymmetricEigen.projecting(a, 3, new double[] {1, Double.NaN, 0})).hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> SymmetricEigen.projecting(a, 3, new double[2]))
+                .hasMessageContaining("expected vectors of 3 entries, found 2");
+        assertThatThrownBy(() -> SymmetricEigen.projecting(a, 3, new double[] {1, Double.NaN, 0}))
+                .hasMessageContaining("non-finite");
         SymmetricEigen e = SymmetricEigen.projecting(a, 3, new double[] {1, 2, 3});
         assertThatThrownBy(() -> e.project(new double[3])).hasMessageContaining("no eigenvectors");
         assertThatThrownBy(() -> e.vector(0)).hasMessageContaining("no eigenvectors");
-        assertThatThrownBy(() -> SymmetricEigen.factored(a, 3).projection(0)).hasMessageContaining("only SymmetricEigen.projecting");
-        assertThat(SymmetricEigen.projecting(new double[0], 0, new double[0]).projection(0)).isEmpty();
+        assertThatThrownBy(() -> SymmetricEigen.factored(a, 3).projection(0))
+                .hasMessageContaining("only SymmetricEigen.projecting");
+        assertThat(SymmetricEigen.projecting(new double[0], 0, new double[0]).projection(0))
+                .isEmpty();
     }
 
     static Stream<String> forms() {

@@ -1,12 +1,11 @@
 package org.overparam.linalg;
 
-import org.junit.jupiter.api.Test;
-import org.overparam.testing.Approx;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.overparam.testing.Approx;
 
 /**
  * A float32 tile applied strip by strip ({@link SymmetricTiles#accumulate(float[], long, int, long, int, boolean, double[],
@@ -18,14 +17,15 @@ class SymmetricTilesTest {
     void floatTilesInStripsEqualTheTripleLoop() {
         SplittableRandom rng = new SplittableRandom(7);
         int n = 400;
-        for (int b : new int[]{1, 3, 16}) {
-            for (int[] shape : new int[][]{{5, 9}, {64, 64}, {130, 150}, {200, 200}}) {
-                for (boolean diagonal : new boolean[]{false, true}) {
+        for (int b : new int[] {1, 3, 16}) {
+            for (int[] shape : new int[][] {{5, 9}, {64, 64}, {130, 150}, {200, 200}}) {
+                for (boolean diagonal : new boolean[] {false, true}) {
                     int ri = shape[0], rj = diagonal ? ri : shape[1];
                     long i0 = 17, j0 = diagonal ? i0 : 190;
                     float[] t = new float[ri * rj];
                     for (int q = 0; q < t.length; q++) t[q] = (float) rng.nextDouble(-1, 1);
-                    if (diagonal) for (int i = 0; i < ri; i++) for (int j = 0; j < i; j++) t[i * rj + j] = t[j * rj + i];
+                    if (diagonal)
+                        for (int i = 0; i < ri; i++) for (int j = 0; j < i; j++) t[i * rj + j] = t[j * rj + i];
                     double[] x = new double[n * b], y = new double[n * b], expected = new double[n * b];
                     for (int q = 0; q < x.length; q++) x[q] = rng.nextDouble(-1, 1);
                     for (int q = 0; q < y.length; q++) expected[q] = y[q] = rng.nextDouble(-1, 1);
@@ -38,14 +38,20 @@ class SymmetricTilesTest {
                             }
                         }
                     }
-                    SymmetricTiles.accumulate(t, i0, ri, j0, rj, diagonal, x, y, b, new double[SymmetricTiles.STRIP * rj]);
+                    SymmetricTiles.accumulate(
+                            t, i0, ri, j0, rj, diagonal, x, y, b, new double[SymmetricTiles.STRIP * rj]);
                     double scale = 0;
                     for (double v : expected) scale = Math.max(scale, Math.abs(v));
                     for (int q = 0; q < y.length; q++) {
-                        Approx.assertAbsolute(expected[q], y[q], Approx.BLAS * scale,
+                        Approx.assertAbsolute(
+                                expected[q],
+                                y[q],
+                                Approx.BLAS * scale,
                                 "b = " + b + ", " + ri + " x " + rj + (diagonal ? " diagonal" : "") + ", entry " + q);
                     }
-                    assertThat(y).as("rows outside I and J untouched").startsWith(java.util.Arrays.copyOf(expected, (int) i0 * b));
+                    assertThat(y)
+                            .as("rows outside I and J untouched")
+                            .startsWith(java.util.Arrays.copyOf(expected, (int) i0 * b));
                 }
             }
         }
@@ -53,7 +59,18 @@ class SymmetricTilesTest {
 
     @Test
     void refusesATooSmallBuffer() {
-        assertThatThrownBy(() -> SymmetricTiles.accumulate(new float[100 * 10], 0, 100, 100, 10, false, new double[220], new double[220], 1, new double[10]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 640 doubles, found 10");
+        assertThatThrownBy(() -> SymmetricTiles.accumulate(
+                        new float[100 * 10],
+                        0,
+                        100,
+                        100,
+                        10,
+                        false,
+                        new double[220],
+                        new double[220],
+                        1,
+                        new double[10]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 640 doubles, found 10");
     }
 }

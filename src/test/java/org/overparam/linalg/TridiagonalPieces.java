@@ -42,9 +42,17 @@ final class TridiagonalPieces {
                 double apply = (System.nanoTime() - t3) * 1e-9;
                 double diff = 0;
                 for (int i = 0; i < n; i++) diff = Math.max(diff, Math.abs(d2[i] - reference[i]));
-                System.out.printf("n %d, kd %d: stage 1 %.2f s, stage 2 %.2f s (sum %.2f s), dstedc %.2f s, Q^T y %.3f s;"
-                        + " max |lambda - dsytrd's| / lambda_max %.1e%n", n, kd, t.stage1Seconds, t.stage2Seconds,
-                        t.stage1Seconds + t.stage2Seconds, dc, apply, diff / reference[n - 1]);
+                System.out.printf(
+                        "n %d, kd %d: stage 1 %.2f s, stage 2 %.2f s (sum %.2f s), dstedc %.2f s, Q^T y %.3f s;"
+                                + " max |lambda - dsytrd's| / lambda_max %.1e%n",
+                        n,
+                        kd,
+                        t.stage1Seconds,
+                        t.stage2Seconds,
+                        t.stage1Seconds + t.stage2Seconds,
+                        dc,
+                        apply,
+                        diff / reference[n - 1]);
             }
             return null;
         });

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.overparam.testing.Approx;
 
 /**
@@ -20,7 +20,10 @@ class TridiagonalQLTest {
     static Stream<Arguments> matrices() {
         Random r = new Random(11);
         return Stream.of(
-                Arguments.of("random 200", r.doubles(200, -1, 1).toArray(), r.doubles(199, -1, 1).toArray()),
+                Arguments.of(
+                        "random 200",
+                        r.doubles(200, -1, 1).toArray(),
+                        r.doubles(199, -1, 1).toArray()),
                 // Wilkinson's W21+: eigenvalues in pairs that agree to 1e-14 or closer.
                 Arguments.of("Wilkinson W21+", wilkinsonDiagonal(21), constant(20, 1.0)),
                 Arguments.of("Wilkinson W101+", wilkinsonDiagonal(101), constant(100, 1.0)),
@@ -28,8 +31,14 @@ class TridiagonalQLTest {
                 Arguments.of("split in two", new double[] {1, 2, 3, 4, 5, 6}, new double[] {0.5, 0.5, 0, 0.5, 0.5}),
                 Arguments.of("1 x 1", new double[] {-4.25}, new double[0]),
                 Arguments.of("2 x 2", new double[] {1, 3}, new double[] {2}),
-                Arguments.of("tiny scale", scaled(r.doubles(40, -1, 1).toArray(), 1e-160), scaled(r.doubles(39, -1, 1).toArray(), 1e-160)),
-                Arguments.of("huge scale", scaled(r.doubles(40, -1, 1).toArray(), 1e160), scaled(r.doubles(39, -1, 1).toArray(), 1e160)),
+                Arguments.of(
+                        "tiny scale",
+                        scaled(r.doubles(40, -1, 1).toArray(), 1e-160),
+                        scaled(r.doubles(39, -1, 1).toArray(), 1e-160)),
+                Arguments.of(
+                        "huge scale",
+                        scaled(r.doubles(40, -1, 1).toArray(), 1e160),
+                        scaled(r.doubles(39, -1, 1).toArray(), 1e160)),
                 Arguments.of("graded", graded(60), constant(59, 1e-3)));
     }
 
@@ -69,10 +78,15 @@ class TridiagonalQLTest {
                     theirs += ref[i] * ref[i];
                 }
                 // A cluster's coordinates are fixed to about eps ||T|| / (its distance to the other eigenvalues).
-                double gap = Math.min(start > 0 ? refValues[start] - refValues[start - 1] : Double.POSITIVE_INFINITY,
+                double gap = Math.min(
+                        start > 0 ? refValues[start] - refValues[start - 1] : Double.POSITIVE_INFINITY,
                         end < n ? refValues[end] - refValues[end - 1] : Double.POSITIVE_INFINITY);
                 double tol = Math.max(1e-10, 1e-12 * norm / gap);
-                Approx.assertAbsolute(theirs / wNorm, ours / wNorm, tol, name + ": ||(W Z) row " + q + "||^2 on eigenvalues " + start + ".." + (end - 1));
+                Approx.assertAbsolute(
+                        theirs / wNorm,
+                        ours / wNorm,
+                        tol,
+                        name + ": ||(W Z) row " + q + "||^2 on eigenvalues " + start + ".." + (end - 1));
                 start = end;
             }
             double total = 0;
@@ -88,9 +102,12 @@ class TridiagonalQLTest {
         assertThat(d).containsOnly(0.0);
         assertThat(w).containsExactly(1, 2, 3, 4);
         TridiagonalQL.solve(new double[0], new double[0], new double[0], 2);
-        assertThatThrownBy(() -> TridiagonalQL.solve(new double[] {1, Double.NaN}, new double[1], new double[2], 1)).hasMessageContaining("non-finite");
-        assertThatThrownBy(() -> TridiagonalQL.solve(new double[3], new double[1], new double[3], 1)).hasMessageContaining("expected n = 3");
-        assertThatThrownBy(() -> TridiagonalQL.solve(new double[3], new double[2], new double[5], 2)).hasMessageContaining("2 x 3 W");
+        assertThatThrownBy(() -> TridiagonalQL.solve(new double[] {1, Double.NaN}, new double[1], new double[2], 1))
+                .hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> TridiagonalQL.solve(new double[3], new double[1], new double[3], 1))
+                .hasMessageContaining("expected n = 3");
+        assertThatThrownBy(() -> TridiagonalQL.solve(new double[3], new double[2], new double[5], 2))
+                .hasMessageContaining("2 x 3 W");
     }
 
     private static double[] wilkinsonDiagonal(int n) {

@@ -25,7 +25,8 @@ class TwoStageTridiagonalTest {
         double[] d = t.d.clone(), e = java.util.Arrays.copyOf(t.e, Math.max(1, n - 1));
         SymmetricEigen.divideAndConquer(d, e, n);
         for (int i = 0; i < n; i++) {
-            Approx.assertAbsolute(reference[i] / scale, d[i] / scale, Approx.RECONSTRUCTION, "eigenvalue " + i + " of T");
+            Approx.assertAbsolute(
+                    reference[i] / scale, d[i] / scale, Approx.RECONSTRUCTION, "eigenvalue " + i + " of T");
         }
 
         assertOrthogonal(n, x -> t.applyQ1(x, false), x -> t.applyQ1(x, true), "Q1");
@@ -88,13 +89,18 @@ class TwoStageTridiagonalTest {
         double[] d = many.d.clone(), e = many.e.clone();
         SymmetricEigen.divideAndConquer(d, e, n);
         for (int i = 0; i < n; i++) {
-            Approx.assertAbsolute(reference[i] / reference[n - 1], d[i] / reference[n - 1], Approx.RECONSTRUCTION, "eigenvalue " + i + " of T");
+            Approx.assertAbsolute(
+                    reference[i] / reference[n - 1],
+                    d[i] / reference[n - 1],
+                    Approx.RECONSTRUCTION,
+                    "eigenvalue " + i + " of T");
         }
     }
 
     @org.junit.jupiter.api.Test
     void refusesABandwidthBelowOne() {
-        assertThatThrownBy(() -> TwoStageTridiagonal.reduce(new double[4], 2, 0)).hasMessageContaining("expected a bandwidth >= 1, found 0");
+        assertThatThrownBy(() -> TwoStageTridiagonal.reduce(new double[4], 2, 0))
+                .hasMessageContaining("expected a bandwidth >= 1, found 0");
     }
 
     /** Q applied to each unit vector gives orthonormal columns, and Q^T brings each back. */
@@ -106,13 +112,16 @@ class TwoStageTridiagonalTest {
             q.accept(x);
             cols[j] = x.clone();
             qt.accept(x);
-            for (int i = 0; i < n; i++) Approx.assertAbsolute(i == j ? 1 : 0, x[i], Approx.RECONSTRUCTION, name + "^T " + name + " e_" + j + " at " + i);
+            for (int i = 0; i < n; i++)
+                Approx.assertAbsolute(
+                        i == j ? 1 : 0, x[i], Approx.RECONSTRUCTION, name + "^T " + name + " e_" + j + " at " + i);
         }
         for (int p = 0; p < n; p++) {
             for (int r = 0; r <= p; r++) {
                 double s = 0;
                 for (int i = 0; i < n; i++) s += cols[p][i] * cols[r][i];
-                Approx.assertAbsolute(p == r ? 1 : 0, s, Approx.RECONSTRUCTION, name + " column " + p + " . column " + r);
+                Approx.assertAbsolute(
+                        p == r ? 1 : 0, s, Approx.RECONSTRUCTION, name + " column " + p + " . column " + r);
             }
         }
     }

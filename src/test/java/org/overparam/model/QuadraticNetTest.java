@@ -1,13 +1,12 @@
 package org.overparam.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overparam.testing.Approx;
-
-import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Objective by its definition, gradients against central finite differences, both aggregation paths, the feature map. */
 class QuadraticNetTest {
@@ -53,15 +52,25 @@ class QuadraticNetTest {
         double c = 0;
         if (net.c != null) {
             for (int j = 0; j < net.k; j++) {
-                for (int s = 0; s < D; s++) for (int t = 0; t < D; t++) c += net.a[j] * w[j * D + s] * net.c[s * D + t] * w[j * D + t];
+                for (int s = 0; s < D; s++)
+                    for (int t = 0; t < D; t++) c += net.a[j] * w[j * D + s] * net.c[s * D + t] * w[j * D + t];
             }
         }
         return net.scale * sum / y.length + 0.5 * net.decay * reg + c;
     }
 
     @ParameterizedTest(name = "{0}, k = {1}, {2}")
-    @CsvSource({"squared, 4, FORM", "squared, 4, UNITS", "logistic, 12, FORM", "logistic, 12, UNITS", "perturbed, 3, FORM",
-            "perturbed, 3, UNITS", "signed, 6, FORM", "signed, 6, UNITS", "signed, 20, FORM"})
+    @CsvSource({
+        "squared, 4, FORM",
+        "squared, 4, UNITS",
+        "logistic, 12, FORM",
+        "logistic, 12, UNITS",
+        "perturbed, 3, FORM",
+        "perturbed, 3, UNITS",
+        "signed, 6, FORM",
+        "signed, 6, UNITS",
+        "signed, 20, FORM"
+    })
     void objectiveMatchesTheDefinitionAndGradientMatchesFiniteDifferences(String kind, int k, QuadraticNet.Path path) {
         QuadraticNet net = net(kind, k);
         double[] x = gaussian(N * D, 1), y = kind.equals("logistic") ? signs(N, 2) : gaussian(N, 2);
@@ -75,7 +84,8 @@ class QuadraticNetTest {
             wp[t] += h;
             wm[t] -= h;
             double fd = (definition(net, x, y, wp) - definition(net, x, y, wm)) / (2 * h);
-            Approx.assertAbsolute(fd, e.gradient()[t], Approx.FINITE_DIFFERENCE * Math.max(1, e.gradientNorm()), "dL/dw[" + t + "]");
+            Approx.assertAbsolute(
+                    fd, e.gradient()[t], Approx.FINITE_DIFFERENCE * Math.max(1, e.gradientNorm()), "dL/dw[" + t + "]");
         }
     }
 
@@ -89,7 +99,8 @@ class QuadraticNetTest {
         QuadraticEvaluation units = net.evaluate(x, 5000, y, w, QuadraticNet.Path.UNITS);
         Approx.assertRelative(units.loss(), form.loss(), Approx.SUMMATION, "objective");
         for (int t = 0; t < w.length; t++) {
-            Approx.assertAbsolute(units.gradient()[t], form.gradient()[t], Approx.SUMMATION * units.gradientNorm(), "gradient " + t);
+            Approx.assertAbsolute(
+                    units.gradient()[t], form.gradient()[t], Approx.SUMMATION * units.gradientNorm(), "gradient " + t);
         }
         assertThat(form.formGradient() == null).isEqualTo(kind.equals("signed"));
     }
@@ -115,10 +126,11 @@ class QuadraticNetTest {
     void randomPsdIsSymmetricPsdWithTheRequestedNorm() {
         double[] c = QuadraticNet.randomPsd(7, 0.25, 5);
         double f = 0;
-        for (int i = 0; i < 7; i++) for (int j = 0; j < 7; j++) {
-            Approx.assertAbsolute(c[i * 7 + j], c[j * 7 + i], Approx.BLAS, "symmetry");
-            f += c[i * 7 + j] * c[i * 7 + j];
-        }
+        for (int i = 0; i < 7; i++)
+            for (int j = 0; j < 7; j++) {
+                Approx.assertAbsolute(c[i * 7 + j], c[j * 7 + i], Approx.BLAS, "symmetry");
+                f += c[i * 7 + j] * c[i * 7 + j];
+            }
         Approx.assertRelative(0.25, Math.sqrt(f), Approx.BLAS, "||C||_F");
         assertThat(org.overparam.linalg.SymmetricEigen.values(c, 7).min()).isGreaterThan(-Approx.BLAS);
     }
@@ -127,7 +139,8 @@ class QuadraticNetTest {
     void signedNetHasHalfPositiveHalfNegativeSigns() {
         QuadraticNet net = SignedQuadraticNet.create(6, 3, 0.0);
         assertThat(net.a).containsExactly(1, 1, 1, -1, -1, -1);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SignedQuadraticNet.create(5, 3, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SignedQuadraticNet.create(5, 3, 0));
     }
 
     @Test

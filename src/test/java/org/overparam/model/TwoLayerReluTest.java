@@ -1,12 +1,11 @@
 package org.overparam.model;
 
-import org.junit.jupiter.api.Test;
-import org.overparam.testing.Approx;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.overparam.testing.Approx;
 
 class TwoLayerReluTest {
     static final int N = 37, M = 300, D = 11;
@@ -65,7 +64,8 @@ class TwoLayerReluTest {
     void lossMatchesTheDefinition() {
         TwoLayerRelu net = TwoLayerRelu.withRandomSigns(M, D, 1);
         double[] w = net.initialWeights(1.0, 2), x = unitRows(N, D, 3), y = labels(N, 4);
-        Approx.assertRelative(directLoss(net, x, y, w), evaluate(net, x, y, w, null, Precision.FLOAT64).loss, Approx.BLAS, "loss");
+        Approx.assertRelative(
+                directLoss(net, x, y, w), evaluate(net, x, y, w, null, Precision.FLOAT64).loss, Approx.BLAS, "loss");
     }
 
     @Test
@@ -105,8 +105,15 @@ class TwoLayerReluTest {
         double[] w = net.initialWeights(1.0, 11), x = unitRows(n, D, 12), y = labels(n, 13);
         ReluEvaluation whole = evaluate(net, x, y, w, null, Precision.FLOAT64);
         int cut = 101;
-        ReluEvaluation a = evaluate(net, java.util.Arrays.copyOf(x, cut * D), java.util.Arrays.copyOf(y, cut), w, null, Precision.FLOAT64);
-        ReluEvaluation b = evaluate(net, java.util.Arrays.copyOfRange(x, cut * D, n * D), java.util.Arrays.copyOfRange(y, cut, n), w, null, Precision.FLOAT64);
+        ReluEvaluation a = evaluate(
+                net, java.util.Arrays.copyOf(x, cut * D), java.util.Arrays.copyOf(y, cut), w, null, Precision.FLOAT64);
+        ReluEvaluation b = evaluate(
+                net,
+                java.util.Arrays.copyOfRange(x, cut * D, n * D),
+                java.util.Arrays.copyOfRange(y, cut, n),
+                w,
+                null,
+                Precision.FLOAT64);
         a.merge(b);
         Approx.assertRelative(whole.loss, a.loss, 1e-13, "loss");
         for (int k = 0; k < whole.gradient.length; k++) {

@@ -1,16 +1,15 @@
 package org.overparam.optim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import org.overparam.model.LossEvaluation;
 import org.overparam.testing.Approx;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /** Perturbed GD leaves a strict saddle that GD does not; stopping rules against closed forms; Adam's first step. */
 class OptimizersTest {
-    record Eval(double loss, double[] gradient) implements LossEvaluation {
-    }
+    record Eval(double loss, double[] gradient) implements LossEvaluation {}
 
     /** f(x) = x1^2/2 - x2^2/2 + x2^4/4: a strict saddle at 0 (Hessian diag(1, -1)), minima (0, +-1) with f = -1/4. */
     static Eval saddle(double[] x, int k) {
@@ -27,15 +26,21 @@ class OptimizersTest {
     void perturbedGradientDescentEscapesAStrictSaddleThatGradientDescentDoesNotLeave() throws Exception {
         PerturbedGradientDescent p = pgd(1);
         double[] w = {0.0, 0.0};
-        Minimizer.Outcome<Eval> out = p.minimize(w, OptimizersTest::saddle, StoppingRule.iterations(1_000_000), (k, x, e, s) -> { });
-        assertEquals(PerturbedGradientDescent.RETURNED, out.reason(), "ends by Algorithm 1's return, at a second-order point");
+        Minimizer.Outcome<Eval> out =
+                p.minimize(w, OptimizersTest::saddle, StoppingRule.iterations(1_000_000), (k, x, e, s) -> {});
+        assertEquals(
+                PerturbedGradientDescent.RETURNED,
+                out.reason(),
+                "ends by Algorithm 1's return, at a second-order point");
         assertThat(Math.abs(w[1])).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(out.last().loss()).isLessThan(-0.25 + 1e-6);
-        assertThat(p.perturbations).isGreaterThanOrEqualTo(2); // once at the saddle, once at the minimum before returning
+        assertThat(p.perturbations)
+                .isGreaterThanOrEqualTo(2); // once at the saddle, once at the minimum before returning
 
         double[] v = {0.0, 0.0};
         GradientDescent gd = new GradientDescent(p.eta, Double.NaN);
-        Minimizer.Outcome<Eval> plain = gd.minimize(v, OptimizersTest::saddle, StoppingRule.iterations(out.iterations()), (k, x, e, s) -> { });
+        Minimizer.Outcome<Eval> plain =
+                gd.minimize(v, OptimizersTest::saddle, StoppingRule.iterations(out.iterations()), (k, x, e, s) -> {});
         assertEquals(out.iterations(), plain.iterations());
         assertThat(v).containsExactly(0.0, 0.0);
         assertEquals(0.0, plain.last().loss(), 0.0);
@@ -77,8 +82,12 @@ class OptimizersTest {
         double eta = 0.5, tol = 1e-3, target = 1e-4;
         int expectGrad = 0;
         while (closedFormGradientNorm(expectGrad, eta) > tol) expectGrad++;
-        Minimizer.Outcome<Eval> g = new GradientDescent(eta, Double.NaN).minimize(new double[] {1, 1, 1}, OptimizersTest::quadratic,
-                new StoppingRule(100_000, Double.NEGATIVE_INFINITY, tol), (k, x, e, s) -> { });
+        Minimizer.Outcome<Eval> g = new GradientDescent(eta, Double.NaN)
+                .minimize(
+                        new double[] {1, 1, 1},
+                        OptimizersTest::quadratic,
+                        new StoppingRule(100_000, Double.NEGATIVE_INFINITY, tol),
+                        (k, x, e, s) -> {});
         assertEquals("gradient norm", g.reason());
         assertEquals(expectGrad, g.iterations());
 
@@ -89,13 +98,21 @@ class OptimizersTest {
             if (f <= target) break;
             expectLoss++;
         }
-        Minimizer.Outcome<Eval> t = new GradientDescent(eta, Double.NaN).minimize(new double[] {1, 1, 1}, OptimizersTest::quadratic,
-                new StoppingRule(100_000, target, 0), (k, x, e, s) -> { });
+        Minimizer.Outcome<Eval> t = new GradientDescent(eta, Double.NaN)
+                .minimize(
+                        new double[] {1, 1, 1},
+                        OptimizersTest::quadratic,
+                        new StoppingRule(100_000, target, 0),
+                        (k, x, e, s) -> {});
         assertEquals("target loss", t.reason());
         assertEquals(expectLoss, t.iterations());
 
-        Minimizer.Outcome<Eval> n = new GradientDescent(eta, Double.NaN).minimize(new double[] {1, 1, 1}, OptimizersTest::quadratic,
-                StoppingRule.iterations(7), (k, x, e, s) -> { });
+        Minimizer.Outcome<Eval> n = new GradientDescent(eta, Double.NaN)
+                .minimize(
+                        new double[] {1, 1, 1},
+                        OptimizersTest::quadratic,
+                        StoppingRule.iterations(7),
+                        (k, x, e, s) -> {});
         assertEquals("iterations", n.reason());
         assertEquals(7, n.iterations());
     }
@@ -104,25 +121,35 @@ class OptimizersTest {
     void adamsFirstStepIsTheLearningRateTimesTheSignAndItConverges() throws Exception {
         Adam adam = new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 50);
         double[] w = {1, -2, 3};
-        adam.minimize(w, OptimizersTest::quadratic, StoppingRule.iterations(1), (k, x, e, s) -> { });
+        adam.minimize(w, OptimizersTest::quadratic, StoppingRule.iterations(1), (k, x, e, s) -> {});
         // bias-corrected moments after one step are g and g^2: the step is lr g / (|g| + eps)
         double[] g = quadratic(new double[] {1, -2, 3}, 0).gradient();
         double[] start = {1, -2, 3};
         for (int i = 0; i < 3; i++) {
-            Approx.assertRelative(start[i] - 0.01 * g[i] / (Math.abs(g[i]) + 1e-8), w[i], Approx.BLAS, "w[" + i + "] after one step");
+            Approx.assertRelative(
+                    start[i] - 0.01 * g[i] / (Math.abs(g[i]) + 1e-8), w[i], Approx.BLAS, "w[" + i + "] after one step");
         }
         Approx.assertRelative(0.01 * 0.3 * 0.3, adam.learningRate(100), Approx.BLAS, "two decays by iteration 100");
         Approx.assertRelative(0.01 * 0.3, adam.learningRate(99), Approx.BLAS, "one decay by iteration 99");
 
         Adam steady = new Adam(0.05, 0.9, 0.999, 1e-8, 1.0, 0);
-        Minimizer.Outcome<Eval> out = steady.minimize(new double[] {1, -2, 3}, OptimizersTest::quadratic,
-                new StoppingRule(20_000, 1e-8, 0), (k, x, e, s) -> { });
+        Minimizer.Outcome<Eval> out = steady.minimize(
+                new double[] {1, -2, 3},
+                OptimizersTest::quadratic,
+                new StoppingRule(20_000, 1e-8, 0),
+                (k, x, e, s) -> {});
         assertEquals("target loss", out.reason());
     }
 
     @Test
     void aNonFiniteLossIsDivergence() {
-        org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class, () -> new GradientDescent(3.0, Double.NaN)
-                .minimize(new double[] {1, 1, 1}, OptimizersTest::quadratic, StoppingRule.iterations(10_000), (k, x, e, s) -> { }));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                DivergenceException.class,
+                () -> new GradientDescent(3.0, Double.NaN)
+                        .minimize(
+                                new double[] {1, 1, 1},
+                                OptimizersTest::quadratic,
+                                StoppingRule.iterations(10_000),
+                                (k, x, e, s) -> {}));
     }
 }

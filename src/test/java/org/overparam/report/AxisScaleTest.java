@@ -1,11 +1,10 @@
 package org.overparam.report;
 
-import org.junit.jupiter.api.Test;
-import org.knowm.xchart.style.Styler.LegendPosition;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.style.Styler.LegendPosition;
 
 /** Tick labels, the choice between XChart's log axis and log10 data, and where the legend goes. */
 class AxisScaleTest {

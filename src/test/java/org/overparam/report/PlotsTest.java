@@ -1,14 +1,9 @@
 package org.overparam.report;
 
-import java.util.List;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
@@ -16,12 +11,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * The rendered bytes themselves: PNGs decode to the requested size and show the series in their palette colours,
@@ -91,7 +88,8 @@ class PlotsTest {
     @Test
     void pngDecodesToTheRequestedSizeWithEachSeriesInItsPaletteColour() {
         int n = 200;
-        byte[] png = new Plots.Chart("iteration", "training loss").size(500, 320)
+        byte[] png = new Plots.Chart("iteration", "training loss")
+                .size(500, 320)
                 .add(new Plots.Series("m = 100", range(n), decay(n, 0.01)))
                 .add(new Plots.Series("m = 1000", range(n), decay(n, 0.03)))
                 .png();
@@ -101,14 +99,16 @@ class PlotsTest {
         assertThat(image.getHeight()).isEqualTo(320);
         assertThat(pixelsNear(image, PaperStyle.color(0))).isGreaterThan(MIN_CURVE_PIXELS);
         assertThat(pixelsNear(image, PaperStyle.color(1))).isGreaterThan(MIN_CURVE_PIXELS);
-        assertThat(pixelsNear(image, PaperStyle.color(2))).as("no third series was added").isZero();
+        assertThat(pixelsNear(image, PaperStyle.color(2)))
+                .as("no third series was added")
+                .isZero();
         assertThat(pixelsNear(image, Color.WHITE)).as("white background").isGreaterThan(500 * 320 / 2);
     }
 
     @Test
     void scaleMultipliesThePixelsOfThePngOnly() {
-        Plots.Chart chart = new Plots.Chart("x", "y").size(300, 200).scale(2)
-                .add(new Plots.Series("a", range(10), decay(10, 0.1)));
+        Plots.Chart chart =
+                new Plots.Chart("x", "y").size(300, 200).scale(2).add(new Plots.Series("a", range(10), decay(10, 0.1)));
         BufferedImage image = decode(chart.png());
         assertThat(image.getWidth()).isEqualTo(600);
         assertThat(image.getHeight()).isEqualTo(400);
@@ -122,9 +122,11 @@ class PlotsTest {
         // VectorGraphics2D's plain form (a quoted '>' in an attribute), which is edited as text; and a document with a
         // DOCTYPE and a comment, which is parsed.
         String[] documents = {
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><svg xmlns=\"" + ns + "\" data-x='a>b' width=\"10\"><rect width=\"1\" height=\"1\"/></svg>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><svg xmlns=\"" + ns
+                    + "\" data-x='a>b' width=\"10\"><rect width=\"1\" height=\"1\"/></svg>",
             "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">"
-                    + "<!-- c --><svg xmlns=\"" + ns + "\"><rect width=\"1\" height=\"1\"/></svg>"};
+                    + "<!-- c --><svg xmlns=\"" + ns + "\"><rect width=\"1\" height=\"1\"/></svg>"
+        };
         for (String doc : documents) {
             Document d = svgDocument(SvgDocuments.describe(doc.getBytes(StandardCharsets.UTF_8), "a < b", "c & \"d\""));
             assertThat(d.getDoctype()).isNull();
@@ -140,7 +142,8 @@ class PlotsTest {
 
     @Test
     void svgIsXmlWithAnSvgRootAndNamesItsSeries() {
-        byte[] svg = new Plots.Chart("index i", "eigenvalue").logY(true)
+        byte[] svg = new Plots.Chart("index i", "eigenvalue")
+                .logY(true)
                 .scatter(new Plots.Series("H∞ <n=500>", range(50), decay(50, 0.2)))
                 .add(new Plots.Series("bound & fit", range(50), decay(50, 0.1)))
                 .svg();
@@ -150,9 +153,12 @@ class PlotsTest {
         assertThat(root.getLocalName()).isEqualTo("svg");
         assertThat(root.getNamespaceURI()).isEqualTo(SvgDocuments.SVG_NS);
         assertThat(d.getDoctype()).as("no DOCTYPE pointing at the W3C's DTD").isNull();
-        assertThat(d.getElementsByTagNameNS(SvgDocuments.SVG_NS, "title").item(0).getTextContent())
+        assertThat(d.getElementsByTagNameNS(SvgDocuments.SVG_NS, "title")
+                        .item(0)
+                        .getTextContent())
                 .isEqualTo("eigenvalue vs index i");
-        String desc = d.getElementsByTagNameNS(SvgDocuments.SVG_NS, "desc").item(0).getTextContent();
+        String desc =
+                d.getElementsByTagNameNS(SvgDocuments.SVG_NS, "desc").item(0).getTextContent();
         assertThat(desc).contains("H∞ <n=500>", "bound & fit", "log scale");
         int shapes = 0;
         for (String element : new String[] {"path", "line", "ellipse", "rect", "polygon"}) {
@@ -196,13 +202,17 @@ class PlotsTest {
         int n = 100;
         double[] nan = new double[n];
         java.util.Arrays.fill(nan, Double.NaN);
-        Plots.Chart chart = new Plots.Chart("iteration", "loss").logY(true)
+        Plots.Chart chart = new Plots.Chart("iteration", "loss")
+                .logY(true)
                 .add(new Plots.Series("diverged", range(n), nan))
                 .add(new Plots.Series("m = 1000", range(n), decay(n, 0.05)));
 
         BufferedImage image = decode(chart.png());
-        assertThat(pixelsNear(image, PaperStyle.color(0))).as("slot 0 has nothing to draw").isZero();
-        assertThat(pixelsNear(image, PaperStyle.color(1))).as("slot 1 keeps its colour")
+        assertThat(pixelsNear(image, PaperStyle.color(0)))
+                .as("slot 0 has nothing to draw")
+                .isZero();
+        assertThat(pixelsNear(image, PaperStyle.color(1)))
+                .as("slot 1 keeps its colour")
                 .isGreaterThan(MIN_CURVE_PIXELS);
         assertThat(chart.notes()).singleElement().asString().startsWith("diverged: nothing to draw");
     }
@@ -228,10 +238,17 @@ class PlotsTest {
             tiny[i] = Math.pow(10, -1.5 * i);
             huge[i] = 3e9 + i * 1e-3;
         }
-        assertThat(decode(new Plots.Chart("t", "loss").logY(true).add(new Plots.Series("a", x, tiny)).png()))
-                .extracting(BufferedImage::getWidth).isEqualTo(Plots.Chart.DEFAULT_WIDTH);
-        assertThat(decode(new Plots.Chart("t", "plateau").add(new Plots.Series("a", x, huge)).png()))
-                .extracting(BufferedImage::getHeight).isEqualTo(Plots.Chart.DEFAULT_HEIGHT);
+        assertThat(decode(new Plots.Chart("t", "loss")
+                        .logY(true)
+                        .add(new Plots.Series("a", x, tiny))
+                        .png()))
+                .extracting(BufferedImage::getWidth)
+                .isEqualTo(Plots.Chart.DEFAULT_WIDTH);
+        assertThat(decode(new Plots.Chart("t", "plateau")
+                        .add(new Plots.Series("a", x, huge))
+                        .png()))
+                .extracting(BufferedImage::getHeight)
+                .isEqualTo(Plots.Chart.DEFAULT_HEIGHT);
     }
 
     @Test
@@ -267,22 +284,28 @@ class PlotsTest {
         assertThat(kept.size()).isEqualTo(100);
 
         PlotData.Points few = PlotData.clean(range(50), range(50), false, false);
-        assertThat(PlotData.thin(few, true, false, false, new double[] {0, 49, 0, 49}, 100, 100)).isSameAs(few);
+        assertThat(PlotData.thin(few, true, false, false, new double[] {0, 49, 0, 49}, 100, 100))
+                .isSameAs(few);
     }
 
     @Test
     void inputsAreCheckedWithMessagesThatNameWhatWasExpected() {
         assertThatThrownBy(() -> new Plots.Series("s", new double[3], new double[2]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x has 3 values but y has 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("x has 3 values but y has 2");
         assertThatThrownBy(() -> new Plots.Series(" ", new double[1], new double[1]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-blank name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-blank name");
         Plots.Chart chart = new Plots.Chart("x", "y").add(new Plots.Series("a", new double[1], new double[1]));
         assertThatThrownBy(() -> chart.add(new Plots.Series("a", new double[1], new double[1])))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' is already used");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a' is already used");
         assertThatThrownBy(() -> chart.size(50, 400))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("50 x 400");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("50 x 400");
         assertThatThrownBy(() -> chart.scale(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0.5, 8]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[0.5, 8]");
     }
 
     @Test

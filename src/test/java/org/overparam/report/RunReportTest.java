@@ -1,14 +1,8 @@
 package org.overparam.report;
 
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +15,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 /** The report page: escaped, complete, self-contained, and well-formed (as HTML tags and as XML). */
 class RunReportTest {
@@ -32,7 +31,8 @@ class RunReportTest {
     static final Set<String> VOID = Set.of("meta", "img", "br", "hr", "link", "col", "input", "source", "wbr");
 
     static byte[] sampleSvg() {
-        return new Plots.Chart("iteration", "loss").logY(true)
+        return new Plots.Chart("iteration", "loss")
+                .logY(true)
                 .add(new Plots.Series("m = 100", new double[] {0, 1, 2}, new double[] {1, 0.1, 0.01}))
                 .add(new Plots.Series("m = 1000", new double[] {0, 1, 2}, new double[] {1, 0.2, 0.04}))
                 .svg();
@@ -48,8 +48,12 @@ class RunReportTest {
             if (m.group(1).isEmpty()) {
                 open.push(name);
             } else {
-                assertThat(open).as("closing </" + name + "> at offset " + m.start()).isNotEmpty();
-                assertThat(open.pop()).as("element closed at offset " + m.start()).isEqualTo(name);
+                assertThat(open)
+                        .as("closing </" + name + "> at offset " + m.start())
+                        .isNotEmpty();
+                assertThat(open.pop())
+                        .as("element closed at offset " + m.start())
+                        .isEqualTo(name);
             }
         }
         assertThat(open).as("elements left open").isEmpty();
@@ -87,7 +91,8 @@ class RunReportTest {
 
         assertThat(html.toLowerCase()).doesNotContain("<script");
         // <title> and <h1>, paragraph, two headings, key, value, column, cell, <img alt> and figcaption.
-        assertThat(count(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")).isEqualTo(11);
+        assertThat(count(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+                .isEqualTo(11);
         assertTagsBalance(html);
         parseXml(html);
     }
@@ -117,17 +122,20 @@ class RunReportTest {
         List<String> captions = new ArrayList<>();
         NodeList caps = d.getElementsByTagName("figcaption");
         for (int i = 0; i < caps.getLength(); i++) captions.add(caps.item(i).getTextContent());
-        assertThat(captions).containsExactly(
-                "Figure 1. Training loss against iteration. PNG",
-                "Figure 2. Fraction of activation patterns changed.",
-                "Figure 3. Distance from initialisation. PNG");
+        assertThat(captions)
+                .containsExactly(
+                        "Figure 1. Training loss against iteration. PNG",
+                        "Figure 2. Fraction of activation patterns changed.",
+                        "Figure 3. Distance from initialisation. PNG");
         assertThat(d.getElementsByTagName("table").getLength()).isEqualTo(2);
-        assertThat(d.getElementsByTagNameNS(SvgDocuments.SVG_NS, "svg").getLength()).as("two inlined SVGs")
+        assertThat(d.getElementsByTagNameNS(SvgDocuments.SVG_NS, "svg").getLength())
+                .as("two inlined SVGs")
                 .isEqualTo(2);
         assertThat(html).contains("<img src=\"plots/pattern%20changes.png\"");
         assertThat(html).contains("<a href=\"plots/loss.png\">PNG</a>");
         assertThat(html).contains(">1.23457e-7</td>", ">1000</td>", ">true</td>", ">\u2014</td>", ">0.25</td>");
-        assertThat(html).as("nothing loaded from elsewhere (namespace names are not fetched)")
+        assertThat(html)
+                .as("nothing loaded from elsewhere (namespace names are not fetched)")
                 .doesNotContainPattern("(src|href)=\"[a-z]+:")
                 .doesNotContain("url(http", "@import", "<link");
         assertThat(html).doesNotContain("<?xml", "<!DOCTYPE svg");
@@ -136,7 +144,10 @@ class RunReportTest {
     @Test
     void inlinedSvgsGetPageUniqueIdsSoFiguresDoNotShareClipPaths() {
         byte[] svg = sampleSvg();
-        String html = new RunReport("r").figure("a", "a.png", svg).figure("b", "b.png", svg).html();
+        String html = new RunReport("r")
+                .figure("a", "a.png", svg)
+                .figure("b", "b.png", svg)
+                .html();
         Document d = parseXml(html);
         List<String> ids = new ArrayList<>();
         NodeList all = d.getElementsByTagNameNS("*", "*");
@@ -144,7 +155,8 @@ class RunReportTest {
             String id = ((Element) all.item(i)).getAttribute("id");
             if (!id.isEmpty()) ids.add(id);
         }
-        assertThat(ids).doesNotHaveDuplicates()
+        assertThat(ids)
+                .doesNotHaveDuplicates()
                 .anyMatch(id -> id.startsWith("fig1-"))
                 .anyMatch(id -> id.startsWith("fig2-"));
         Matcher refs = Pattern.compile("url\\(#([^)]+)\\)").matcher(html);
@@ -167,8 +179,11 @@ class RunReportTest {
             fast[i] = Math.exp(-i / 10_000.0) * (1 + 0.3 * Math.sin(i * 0.7));
             slow[i] = Math.exp(-i / 20_000.0) * (1 + 0.3 * Math.cos(i * 1.3));
         }
-        byte[] svg = new Plots.Chart("iteration", "loss").logY(true)
-                .add(new Plots.Series("fast", x, fast)).add(new Plots.Series("slow", x, slow)).svg();
+        byte[] svg = new Plots.Chart("iteration", "loss")
+                .logY(true)
+                .add(new Plots.Series("fast", x, fast))
+                .add(new Plots.Series("slow", x, slow))
+                .svg();
         assertThat(svg.length).as("thinned to what the figure can show").isLessThan(RunReport.MAX_INLINE_SVG_BYTES);
         String html = new RunReport("r").figure("loss", "plots/loss.png", svg).html();
         assertThat(html).contains("<svg").doesNotContain("<img");
@@ -178,7 +193,9 @@ class RunReportTest {
     void scriptsAndEventHandlersInAGivenSvgAreRemoved() {
         String hostile = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script>"
                 + "<a href=\"javascript:alert(3)\"><rect id=\"r\" width=\"1\" height=\"1\"/></a></svg>";
-        String html = new RunReport("r").figure("c", "c.png", hostile.getBytes(StandardCharsets.UTF_8)).html();
+        String html = new RunReport("r")
+                .figure("c", "c.png", hostile.getBytes(StandardCharsets.UTF_8))
+                .html();
         assertThat(html).doesNotContain("alert", "onload", "<script").contains("id=\"fig1-r\"");
     }
 
@@ -186,11 +203,16 @@ class RunReportTest {
     void longTablesShowTheirFirstAndLastRowsWithANote() {
         List<List<?>> rows = new ArrayList<>();
         for (int i = 0; i < 1000; i++) rows.add(List.of(i, Math.exp(-i / 100.0)));
-        String html = new RunReport("r").table("Metrics", List.of("iteration", "loss"), rows, 10).html();
+        String html = new RunReport("r")
+                .table("Metrics", List.of("iteration", "loss"), rows, 10)
+                .html();
         Document d = parseXml(html);
-        assertThat(d.getElementsByTagName("tr").getLength()).as("header + 5 + omitted row + 5").isEqualTo(12);
+        assertThat(d.getElementsByTagName("tr").getLength())
+                .as("header + 5 + omitted row + 5")
+                .isEqualTo(12);
         assertThat(html).contains(">990 rows not shown<", "Showing the first 5 and the last 5 of 1000 rows.");
-        assertThat(html).contains("<td class=\"num\">4</td>", "<td class=\"num\">995</td>")
+        assertThat(html)
+                .contains("<td class=\"num\">4</td>", "<td class=\"num\">995</td>")
                 .doesNotContain("<td class=\"num\">5</td>");
     }
 
@@ -213,12 +235,16 @@ class RunReportTest {
     void badInputsAreRefusedWithMessagesThatSayWhatWasExpected() {
         RunReport r = new RunReport("r");
         assertThatThrownBy(() -> r.figure("c", "/data/runs/r1/plots/a.png", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relative");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relative");
         assertThatThrownBy(() -> r.figure("c", "hdfs://nn/run/a.png", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relative");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("relative");
         assertThatThrownBy(() -> r.figure("c", "a.png", "not svg".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SVG");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SVG");
         assertThatThrownBy(() -> r.table("t", List.of("a", "b"), List.of(List.of(1))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 0 has 1 cells; expected 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 0 has 1 cells; expected 2");
     }
 }

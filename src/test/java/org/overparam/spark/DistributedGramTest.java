@@ -1,31 +1,38 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.overparam.data.SampleBlock;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.model.Precision;
 import org.overparam.model.ReluEvaluation;
 import org.overparam.model.TrainingSet;
-import org.overparam.model.UnitRepresentation;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.model.TwoLayerRelu;
+import org.overparam.model.UnitRepresentation;
 import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
 import org.overparam.testing.Settings;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** H(W) summed over the unit blocks equals Du et al.'s definition entry by entry, at W(0) and after a step; it is symmetric PSD. */
 class DistributedGramTest {
 
     @Test
     void tilesEqualTheDefinitionAndHStaysSymmetricPsd() {
-        // n > DistributedGram.TILE, so blocks are cut into sub-tiles; several blocks, so off-diagonal block pairs occur.
+        // n > DistributedGram.TILE, so blocks are cut into sub-tiles; several blocks, so off-diagonal block pairs
+        // occur.
         int n = DistributedGram.TILE + 76, m = 24;
-        ShardedSamples samples = ShardedSamples.load(LocalSpark.get(), Settings.data("data.source=sphere", "data.n=" + n,
-                "data.d=6", "data.seed=2", "data.partitions=3", "data.block-size=700"));
+        ShardedSamples samples = ShardedSamples.load(
+                LocalSpark.get(),
+                Settings.data(
+                        "data.source=sphere",
+                        "data.n=" + n,
+                        "data.d=6",
+                        "data.seed=2",
+                        "data.partitions=3",
+                        "data.block-size=700"));
         List<SampleBlock> blocks = samples.collect(10_000_000);
         int d = samples.d;
         double[] x = new double[n * d];
@@ -35,15 +42,26 @@ class DistributedGramTest {
         TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, 3);
         double[] w0 = net.initialWeights(1.0, 3);
         double[] wk = w0.clone();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
-        try (UnitShardedRelu engine = new UnitShardedRelu(jsc, set, UnitLayout.even(m, 3, UnitRepresentation.WEIGHTS), 1.0, 3,
-                Precision.FLOAT64)) {
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        try (UnitShardedRelu engine = new UnitShardedRelu(
+                jsc, set, UnitLayout.even(m, 3, UnitRepresentation.WEIGHTS), 1.0, 3, Precision.FLOAT64)) {
             engine.start();
             double[] h0 = engine.gram(true);
             // One step with random labels moves the weights: W(1) = W(0) - eta grad L(W(0)), computed here too.
             for (int i = 0; i < n; i++) y[i] = Math.sin(7.0 * i);
             ReluEvaluation ev = new ReluEvaluation(m, d);
-            net.accumulate(x, null, n, y, null, w0, null, Precision.FLOAT64, new TwoLayerRelu.Workspace(net, Precision.FLOAT64), ev);
+            net.accumulate(
+                    x,
+                    null,
+                    n,
+                    y,
+                    null,
+                    w0,
+                    null,
+                    Precision.FLOAT64,
+                    new TwoLayerRelu.Workspace(net, Precision.FLOAT64),
+                    ev);
             for (int i = 0; i < wk.length; i++) wk[i] -= 2.0 * ev.gradient[i];
             engine.step(2.0, null);
             double[] hk = engine.gram(false);

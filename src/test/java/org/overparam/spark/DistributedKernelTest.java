@@ -1,5 +1,8 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.overparam.data.SampleBlock;
 import org.overparam.kernel.InnerProductKernel;
@@ -9,13 +12,11 @@ import org.overparam.testing.LocalSpark;
 import org.overparam.testing.Settings;
 import org.overparam.testing.TestData;
 
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Hinf (and the squared-inner Gram) from distributed tiles: the closed form entry by entry, and its properties. */
 class DistributedKernelTest {
-    static final String[] MNIST = {"data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]", "data.n=1100"};
+    static final String[] MNIST = {
+        "data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]", "data.n=1100"
+    };
 
     static double[] load(List<SampleBlock> blocks, int n, int d) {
         double[] x = new double[n * d];
@@ -34,20 +35,24 @@ class DistributedKernelTest {
 
     @Test
     void hinfEqualsTheClosedFormAndIsSymmetricPsdWithDiagonalOneHalf() {
-        ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data(concat(MNIST, "data.partitions=3", "data.block-size=400")));
+        ShardedSamples s = ShardedSamples.load(
+                LocalSpark.get(), Settings.data(concat(MNIST, "data.partitions=3", "data.block-size=400")));
         try {
             int n = s.plan.n, d = s.d;
             double[] x = load(s.collect(10_000_000), n, d);
             double[] h = DistributedGram.kernel(s.blocks, InnerProductKernel.RELU_NTK, n);
             for (int i = 0; i < n; i += 13) {
-                for (int j = 0; j < n; j += 7) Approx.assertAbsolute(direct(x, d, i, j), h[i * n + j], 1e-14, "Hinf[" + i + "][" + j + "]");
+                for (int j = 0; j < n; j += 7)
+                    Approx.assertAbsolute(direct(x, d, i, j), h[i * n + j], 1e-14, "Hinf[" + i + "][" + j + "]");
             }
             for (int i = 0; i < n; i++) {
                 Approx.assertAbsolute(0.5, h[i * n + i], 1e-14, "diagonal " + i);
                 for (int j = 0; j < i; j++) assertThat(h[i * n + j]).isEqualTo(h[j * n + i]);
             }
             SymmetricEigen e = SymmetricEigen.values(h, n);
-            assertThat(e.min()).as("lambda_min(Hinf) > 0 for inputs with no parallel pair").isPositive();
+            assertThat(e.min())
+                    .as("lambda_min(Hinf) > 0 for inputs with no parallel pair")
+                    .isPositive();
         } finally {
             s.release();
         }
@@ -63,14 +68,19 @@ class DistributedKernelTest {
             int n = s.plan.n;
             assertThat(three.partitions).isEqualTo(more);
             assertThat(three.plan.blocks).hasSize(more);
-            assertThat(three.plan.blocks.get(1).rowStart()).isEqualTo(three.plan.blocks.get(0).rows());
+            assertThat(three.plan.blocks.get(1).rowStart())
+                    .isEqualTo(three.plan.blocks.get(0).rows());
             double[] full = DistributedGram.kernel(s.blocks, InnerProductKernel.RELU_NTK, n);
-            DistributedGram.Matrix upper = DistributedGram.kernel(three.blocks, InnerProductKernel.RELU_NTK, n, 0, false);
+            DistributedGram.Matrix upper =
+                    DistributedGram.kernel(three.blocks, InnerProductKernel.RELU_NTK, n, 0, false);
             for (int i = 0; i < n; i++) {
-                for (int j = i; j < n; j++) Approx.assertAbsolute(full[i * n + j], upper.values()[i * n + j], 1e-15, "H[" + i + "][" + j + "]");
+                for (int j = i; j < n; j++)
+                    Approx.assertAbsolute(full[i * n + j], upper.values()[i * n + j], 1e-15, "H[" + i + "][" + j + "]");
             }
             // The same rows in the same order, however the samples are cut.
-            assertThat(three.collect(10_000_000).stream().mapToLong(b -> b.sourceIds[0]).toArray()[0])
+            assertThat(three.collect(10_000_000).stream()
+                            .mapToLong(b -> b.sourceIds[0])
+                            .toArray()[0])
                     .isEqualTo(s.collect(10_000_000).get(0).sourceIds[0]);
         } finally {
             s.release();
@@ -94,7 +104,8 @@ class DistributedKernelTest {
         // The same 1100 x 1100 matrix whatever the partitioning (and so the tile shapes).
         double[] reference = null;
         for (String layout : new String[] {"data.partitions=1", "data.partitions=2", "data.partitions=4"}) {
-            ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data(concat(MNIST, layout, "data.block-size=300")));
+            ShardedSamples s =
+                    ShardedSamples.load(LocalSpark.get(), Settings.data(concat(MNIST, layout, "data.block-size=300")));
             try {
                 double[] h = DistributedGram.kernel(s.blocks, InnerProductKernel.RELU_NTK, s.plan.n);
                 if (reference == null) {
@@ -113,7 +124,8 @@ class DistributedKernelTest {
 
     @Test
     void squaredInnerIsTheElementwiseSquareOfTheGram() {
-        ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data("data.source=hypercube", "data.n=60", "data.d=5"));
+        ShardedSamples s =
+                ShardedSamples.load(LocalSpark.get(), Settings.data("data.source=hypercube", "data.n=60", "data.d=5"));
         try {
             int n = s.plan.n, d = s.d;
             double[] x = load(s.collect(1_000_000), n, d);

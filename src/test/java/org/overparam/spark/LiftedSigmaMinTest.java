@@ -1,7 +1,11 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.overparam.data.SampleBlock;
@@ -10,11 +14,6 @@ import org.overparam.linalg.SymmetricEigen;
 import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
 import org.overparam.theory.MemorizationCondition;
-
-import java.io.InputStream;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Ge et al.'s {@code sigma_min(X(x)2)} through the squared-inner kernel on the shards (the spectrum machinery) against
@@ -28,10 +27,12 @@ class LiftedSigmaMinTest {
     @Test
     void sigmaMinOfTheLiftedDataMatchesNumpy() throws Exception {
         JsonNode ref;
-        try (InputStream in = LiftedSigmaMinTest.class.getResourceAsStream("/reference/lifted_sigma_min_reference.json")) {
+        try (InputStream in =
+                LiftedSigmaMinTest.class.getResourceAsStream("/reference/lifted_sigma_min_reference.json")) {
             ref = new ObjectMapper().readTree(in);
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         for (JsonNode c : ref.get("cases")) {
             int n = c.get("n").asInt(), d = c.get("d").asInt();
             double[] x = new double[n * d];
@@ -45,14 +46,20 @@ class LiftedSigmaMinTest {
             double expected = c.get("sigma_min").asDouble();
             if (n <= d * (d + 1) / 2) {
                 assertThat(m.fullRankPossible()).isTrue();
-                Approx.assertRelative(c.get("lambda_min_g_o_g").asDouble(), lambda, Approx.EIGENVALUE, "lambda_min(G o G), n = " + n);
+                Approx.assertRelative(
+                        c.get("lambda_min_g_o_g").asDouble(), lambda, Approx.EIGENVALUE, "lambda_min(G o G), n = " + n);
                 Approx.assertRelative(expected, m.sigmaMin(), Approx.EIGENVALUE, "sigma_min(X(x)2), n = " + n);
             } else {
                 assertThat(m.fullRankPossible()).isFalse();
-                Approx.assertAbsolute(expected, m.sigmaMin(), SQRT_OF_ROUNDING, "sigma_min(X(x)2) of a rank-deficient lift, n = " + n);
+                Approx.assertAbsolute(
+                        expected,
+                        m.sigmaMin(),
+                        SQRT_OF_ROUNDING,
+                        "sigma_min(X(x)2) of a rank-deficient lift, n = " + n);
             }
             assertThat(m.widthSuffices()).isTrue();
-            assertThat(new MemorizationCondition(0, 2 * d + 1, d, n).widthSuffices()).isFalse();
+            assertThat(new MemorizationCondition(0, 2 * d + 1, d, n).widthSuffices())
+                    .isFalse();
         }
     }
 

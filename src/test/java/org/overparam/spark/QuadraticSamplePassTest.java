@@ -1,37 +1,42 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overparam.data.SampleBlock;
 import org.overparam.model.Loss;
 import org.overparam.model.MiniBatches;
-import org.overparam.model.QuadraticSums;
 import org.overparam.model.QuadraticEvaluation;
 import org.overparam.model.QuadraticNet;
+import org.overparam.model.QuadraticSums;
 import org.overparam.model.SignedQuadraticNet;
 import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
 import org.overparam.testing.Settings;
 
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /** A pass over the sample blocks gives the objective and gradient of a plain loop over the same samples; mini-batches cover each epoch once. */
 class QuadraticSamplePassTest {
     static final int N = 530, D = 17;
 
-    record Local(double[] x, double[] y, ShardedSamples samples) {
-    }
+    record Local(double[] x, double[] y, ShardedSamples samples) {}
 
     static Local load(int partitions, int blockSize) {
-        ShardedSamples samples = ShardedSamples.load(LocalSpark.get(), Settings.data("data.source=hypercube", "data.n=" + N,
-                "data.d=" + D, "data.seed=4", "data.partitions=" + partitions, "data.block-size=" + blockSize));
+        ShardedSamples samples = ShardedSamples.load(
+                LocalSpark.get(),
+                Settings.data(
+                        "data.source=hypercube",
+                        "data.n=" + N,
+                        "data.d=" + D,
+                        "data.seed=4",
+                        "data.partitions=" + partitions,
+                        "data.block-size=" + blockSize));
         List<SampleBlock> blocks = samples.collect(1_000_000);
         double[] x = new double[N * D], y = new double[N];
         for (SampleBlock b : blocks) {
@@ -55,15 +60,18 @@ class QuadraticSamplePassTest {
     void fullBatchEqualsALocalLoop(int partitions, int blockSize, int k) {
         Local data = load(partitions, blockSize);
         try {
-            for (QuadraticNet net : List.of(QuadraticNet.duLee(k, D, Loss.SQUARED, 0.1, QuadraticNet.randomPsd(D, 0.1, 2)),
+            for (QuadraticNet net : List.of(
+                    QuadraticNet.duLee(k, D, Loss.SQUARED, 0.1, QuadraticNet.randomPsd(D, 0.1, 2)),
                     SignedQuadraticNet.create(k + k % 2, D, 0.01))) {
                 double[] w = net.initialWeights(0.5, 3);
                 QuadraticNet.Path p = net.cheaperPath(N);
                 assertEquals(k == 3 ? QuadraticNet.Path.UNITS : QuadraticNet.Path.FORM, p);
                 QuadraticEvaluation local = net.evaluate(data.x, N, data.y, w, p);
-                QuadraticEvaluation spark = net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), null));
+                QuadraticEvaluation spark =
+                        net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), null));
                 assertSame(local, spark);
-                QuadraticEvaluation again = net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), null));
+                QuadraticEvaluation again =
+                        net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), null));
                 assertEquals(spark.loss(), again.loss(), 0.0, "fixed merge order: bit-for-bit repeatable");
             }
         } finally {
@@ -96,8 +104,9 @@ class QuadraticSamplePassTest {
             }
             double[] w = net.initialWeights(0.5, 3);
             QuadraticNet.Path p = net.cheaperPath(rows.length);
-            assertSame(net.evaluate(x, rows.length, y, w, p), net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p,
-                    net.operand(p, w), ids)));
+            assertSame(
+                    net.evaluate(x, rows.length, y, w, p),
+                    net.finish(w, QuadraticSamplePass.sums(data.samples.blocks, net, p, net.operand(p, w), ids)));
         } finally {
             data.samples.release();
         }

@@ -1,5 +1,11 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,19 +15,11 @@ import org.overparam.testing.LocalSpark;
 import org.overparam.testing.Settings;
 import org.overparam.testing.TestData;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /** The shards hold the same samples, in the same order, with the same labels, however they are partitioned. */
 class ShardedSamplesTest {
     static final long MAX = 20_000_000L;
 
-    record Flat(double[] x, double[] y, long[] ids, int d, int blocks) {
-    }
+    record Flat(double[] x, double[] y, long[] ids, int d, int blocks) {}
 
     static Flat load(String... sets) {
         ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data(sets));
@@ -71,20 +69,35 @@ class ShardedSamplesTest {
 
     @Test
     void mnistWithRandomLabelsAndNoiseIsLayoutIndependent() {
-        assertSameForEveryLayout("data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]",
-                "data.n=2000", "data.labels=random:0.3", "data.noise=0.01", "data.seed=7");
+        assertSameForEveryLayout(
+                "data.source=mnist",
+                "data.path=" + TestData.mnist().toUri(),
+                "data.classes=[0,1]",
+                "data.n=2000",
+                "data.labels=random:0.3",
+                "data.noise=0.01",
+                "data.seed=7");
     }
 
     @Test
     void cifarRandomSubsetIsLayoutIndependent() {
-        assertSameForEveryLayout("data.source=cifar10", "data.path=" + TestData.cifar().toUri(), "data.classes=[1,0]",
-                "data.n=600", "data.sample=random", "data.seed=3");
+        assertSameForEveryLayout(
+                "data.source=cifar10",
+                "data.path=" + TestData.cifar().toUri(),
+                "data.classes=[1,0]",
+                "data.n=600",
+                "data.sample=random",
+                "data.seed=3");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sphere", "hypercube", "gaussian"})
     void syntheticSourcesAreLayoutIndependent(String source) {
-        assertSameForEveryLayout("data.source=" + source, "data.n=700", "data.d=20", "data.labels=random:0.2",
+        assertSameForEveryLayout(
+                "data.source=" + source,
+                "data.n=700",
+                "data.d=20",
+                "data.labels=random:0.2",
                 "data.normalize=" + !source.equals("gaussian"));
     }
 
@@ -96,9 +109,12 @@ class ShardedSamplesTest {
 
     @Test
     void randomLabelsReplaceExactlyTheRequestedFraction() {
-        String[] base = {"data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]", "data.n=1000"};
+        String[] base = {
+            "data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]", "data.n=1000"
+        };
         Flat clean = load(base);
-        ShardedSamples s = ShardedSamples.load(LocalSpark.get(), Settings.data(concat(base, "data.labels=random:0.25")));
+        ShardedSamples s =
+                ShardedSamples.load(LocalSpark.get(), Settings.data(concat(base, "data.labels=random:0.25")));
         assertEquals(250, s.plan.randomizedLabels);
         s.release();
         Flat noisy = load(concat(base, "data.labels=random:0.25"));
@@ -113,7 +129,11 @@ class ShardedSamplesTest {
 
     @Test
     void pcaProjectsOntoDecorrelatedDirectionsOfDecreasingVariance() {
-        Flat f = load("data.source=mnist", "data.path=" + TestData.mnist().toUri(), "data.classes=[0,1]", "data.n=1500",
+        Flat f = load(
+                "data.source=mnist",
+                "data.path=" + TestData.mnist().toUri(),
+                "data.classes=[0,1]",
+                "data.n=1500",
                 "data.pca=10");
         assertEquals(10, f.d);
         int n = f.y.length, k = f.d;
@@ -130,7 +150,12 @@ class ShardedSamplesTest {
         for (int a = 0; a < k; a++) {
             if (a > 0) assertThat(cov[a][a]).isLessThanOrEqualTo(cov[a - 1][a - 1] * (1 + 1e-9));
             for (int b = 0; b < k; b++) {
-                if (a != b) Approx.assertAbsolute(0, cov[a][b] / Math.sqrt(cov[a][a] * cov[b][b]), 1e-8, "correlation of PCs " + a + ", " + b);
+                if (a != b)
+                    Approx.assertAbsolute(
+                            0,
+                            cov[a][b] / Math.sqrt(cov[a][a] * cov[b][b]),
+                            1e-8,
+                            "correlation of PCs " + a + ", " + b);
             }
         }
     }

@@ -1,5 +1,13 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,15 +32,6 @@ import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
 import org.overparam.testing.Settings;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 /**
  * The unit-sharded quadratic engine against the driver-side optimizers ({@link GradientDescent}, {@link Adam},
  * {@link PerturbedGradientDescent}) stepping one weight array with the whole-net evaluation {@link QuadraticNet#evaluate}:
@@ -45,12 +44,18 @@ class UnitShardedQuadraticTest {
     @TempDir
     Path tmp;
 
-    record Data(TrainingSet set, ShardedSamples samples) {
-    }
+    record Data(TrainingSet set, ShardedSamples samples) {}
 
     static Data load() {
-        ShardedSamples samples = ShardedSamples.load(LocalSpark.get(), Settings.data("data.source=hypercube", "data.n=" + N,
-                "data.d=" + D, "data.seed=4", "data.partitions=3", "data.block-size=100"));
+        ShardedSamples samples = ShardedSamples.load(
+                LocalSpark.get(),
+                Settings.data(
+                        "data.source=hypercube",
+                        "data.n=" + N,
+                        "data.d=" + D,
+                        "data.seed=4",
+                        "data.partitions=3",
+                        "data.block-size=100"));
         double[] x = new double[N * D], y = new double[N];
         for (SampleBlock b : samples.collect(1_000_000)) {
             System.arraycopy(b.x, 0, x, (int) b.rowStart * D, b.rows * D);
@@ -60,40 +65,71 @@ class UnitShardedQuadraticTest {
     }
 
     /** One listener call: iteration, objective, gradient norm. */
-    record Seen(int iteration, double loss, double gradientNorm) {
-    }
+    record Seen(int iteration, double loss, double gradientNorm) {}
 
-    record Run(List<Seen> seen, double[] w, String reason, int perturbations) {
-    }
+    record Run(List<Seen> seen, double[] w, String reason, int perturbations) {}
 
     /** The driver-side optimizer on one weight array, each iteration's rows evaluated by the whole-net loop. */
-    static Run reference(TrainingSet set, QuadraticNet net, Minimizer opt, StoppingRule stop, MiniBatches batches, double kappa, long seed)
+    static Run reference(
+            TrainingSet set,
+            QuadraticNet net,
+            Minimizer opt,
+            StoppingRule stop,
+            MiniBatches batches,
+            double kappa,
+            long seed)
             throws Exception {
         double[] w = net.initialWeights(kappa, seed);
         List<Seen> seen = new ArrayList<>();
-        Minimizer.Outcome<QuadraticEvaluation> out = opt.minimize(w, (wk, t) -> {
-            int[] rows = batches.rows(t);
-            int r = rows == null ? set.n : rows.length;
-            double[] x = new double[r * D], y = new double[r];
-            for (int i = 0; i < r; i++) {
-                int row = rows == null ? i : rows[i];
-                System.arraycopy(set.x(), row * D, x, i * D, D);
-                y[i] = set.y()[row];
-            }
-            return net.evaluate(x, r, y, wk, net.cheaperPath(batches.largest()));
-        }, stop, (t, wk, e, s) -> seen.add(new Seen(t, e.loss(), e.gradientNorm())));
+        Minimizer.Outcome<QuadraticEvaluation> out = opt.minimize(
+                w,
+                (wk, t) -> {
+                    int[] rows = batches.rows(t);
+                    int r = rows == null ? set.n : rows.length;
+                    double[] x = new double[r * D], y = new double[r];
+                    for (int i = 0; i < r; i++) {
+                        int row = rows == null ? i : rows[i];
+                        System.arraycopy(set.x(), row * D, x, i * D, D);
+                        y[i] = set.y()[row];
+                    }
+                    return net.evaluate(x, r, y, wk, net.cheaperPath(batches.largest()));
+                },
+                stop,
+                (t, wk, e, s) -> seen.add(new Seen(t, e.loss(), e.gradientNorm())));
         return new Run(seen, w, out.reason(), opt instanceof PerturbedGradientDescent p ? p.perturbations : 0);
     }
 
-    static Run engine(Data data, QuadraticNet net, Minimizer opt, StoppingRule stop, MiniBatches batches, int blocks,
-                      QuadraticUnitBlock.State state, String checkpoints, int every, double kappa, long seed) throws Exception {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+    static Run engine(
+            Data data,
+            QuadraticNet net,
+            Minimizer opt,
+            StoppingRule stop,
+            MiniBatches batches,
+            int blocks,
+            QuadraticUnitBlock.State state,
+            String checkpoints,
+            int every,
+            double kappa,
+            long seed)
+            throws Exception {
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         UnitLayout layout = UnitLayout.even(net.k, blocks, UnitRepresentation.WEIGHTS);
         List<Seen> seen = new ArrayList<>();
-        try (UnitShardedQuadratic e = new UnitShardedQuadratic(jsc, net, data.set, data.samples.blocks, layout, state, batches.largest(),
-                kappa, seed, checkpoints, every)) {
-            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(e, opt, stop, batches,
-                    it -> seen.add(new Seen(it.iteration(), it.loss(), it.gradientNorm())));
+        try (UnitShardedQuadratic e = new UnitShardedQuadratic(
+                jsc,
+                net,
+                data.set,
+                data.samples.blocks,
+                layout,
+                state,
+                batches.largest(),
+                kappa,
+                seed,
+                checkpoints,
+                every)) {
+            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(
+                    e, opt, stop, batches, it -> seen.add(new Seen(it.iteration(), it.loss(), it.gradientNorm())));
             return new Run(seen, e.gatherWeights(), out.reason(), out.perturbations());
         }
     }
@@ -116,7 +152,8 @@ class UnitShardedQuadraticTest {
     }
 
     static QuadraticNet net(String kind, int k) {
-        return kind.equals("du-lee") ? QuadraticNet.duLee(k, D, Loss.SQUARED, 0.1, QuadraticNet.randomPsd(D, 0.1, 2))
+        return kind.equals("du-lee")
+                ? QuadraticNet.duLee(k, D, Loss.SQUARED, 0.1, QuadraticNet.randomPsd(D, 0.1, 2))
                 : SignedQuadraticNet.create(k, D, 0.01);
     }
 
@@ -130,10 +167,21 @@ class UnitShardedQuadraticTest {
             MiniBatches full = new MiniBatches(N, 0, 1);
             StoppingRule stop = StoppingRule.iterations(STEPS);
             Run expected = reference(data.set, net, new GradientDescent(0.05, Double.NaN), stop, full, 0.5, 3);
-            Run actual = engine(data, net, new GradientDescent(0.05, Double.NaN), stop, full, blocks, QuadraticUnitBlock.State.DESCENT,
-                    tmp.resolve("c").toString(), 0, 0.5, 3);
+            Run actual = engine(
+                    data,
+                    net,
+                    new GradientDescent(0.05, Double.NaN),
+                    stop,
+                    full,
+                    blocks,
+                    QuadraticUnitBlock.State.DESCENT,
+                    tmp.resolve("c").toString(),
+                    0,
+                    0.5,
+                    3);
             assertSameRun(expected, actual);
-            assertThat(expected.seen().get(STEPS).loss()).isLessThan(expected.seen().get(0).loss());
+            assertThat(expected.seen().get(STEPS).loss())
+                    .isLessThan(expected.seen().get(0).loss());
         } finally {
             data.samples.release();
         }
@@ -147,9 +195,26 @@ class UnitShardedQuadraticTest {
             QuadraticNet net = SignedQuadraticNet.create(k, D, 0.0);
             MiniBatches batches = new MiniBatches(N, batch, 77);
             StoppingRule stop = StoppingRule.iterations(STEPS);
-            Run expected = reference(data.set, net, new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 5), stop, new MiniBatches(N, batch, 77), 0.5, 3);
-            Run actual = engine(data, net, new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 5), stop, batches, blocks, QuadraticUnitBlock.State.ADAM,
-                    tmp.resolve("c").toString(), 0, 0.5, 3);
+            Run expected = reference(
+                    data.set,
+                    net,
+                    new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 5),
+                    stop,
+                    new MiniBatches(N, batch, 77),
+                    0.5,
+                    3);
+            Run actual = engine(
+                    data,
+                    net,
+                    new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 5),
+                    stop,
+                    batches,
+                    blocks,
+                    QuadraticUnitBlock.State.ADAM,
+                    tmp.resolve("c").toString(),
+                    0,
+                    0.5,
+                    3);
             assertSameRun(expected, actual);
         } finally {
             data.samples.release();
@@ -166,8 +231,18 @@ class UnitShardedQuadraticTest {
             Run expected = reference(data.set, net, pgd(net), stop, full, 1e-3, 3);
             assertThat(expected.perturbations()).as("the set-up perturbs").isPositive();
             for (int blocks : new int[] {1, 3}) {
-                Run actual = engine(data, net, pgd(net), stop, full, blocks, QuadraticUnitBlock.State.PERTURBED,
-                        tmp.resolve("c" + blocks).toString(), 0, 1e-3, 3);
+                Run actual = engine(
+                        data,
+                        net,
+                        pgd(net),
+                        stop,
+                        full,
+                        blocks,
+                        QuadraticUnitBlock.State.PERTURBED,
+                        tmp.resolve("c" + blocks).toString(),
+                        0,
+                        1e-3,
+                        3);
                 assertSameRun(expected, actual);
             }
         } finally {
@@ -187,13 +262,35 @@ class UnitShardedQuadraticTest {
             MiniBatches batches = new MiniBatches(N, 100, 5);
             StoppingRule stop = StoppingRule.iterations(STEPS);
             Path folder = tmp.resolve("checkpoints");
-            Run plain = engine(data, net, new Adam(0.01, 0.9, 0.999, 1e-8, 1.0, 0), stop, batches, 2, QuadraticUnitBlock.State.ADAM,
-                    folder.toString(), 0, 0.5, 3);
-            Run cut = engine(data, net, new Adam(0.01, 0.9, 0.999, 1e-8, 1.0, 0), stop, new MiniBatches(N, 100, 5), 2,
-                    QuadraticUnitBlock.State.ADAM, folder.toString(), 3, 0.5, 3);
+            Run plain = engine(
+                    data,
+                    net,
+                    new Adam(0.01, 0.9, 0.999, 1e-8, 1.0, 0),
+                    stop,
+                    batches,
+                    2,
+                    QuadraticUnitBlock.State.ADAM,
+                    folder.toString(),
+                    0,
+                    0.5,
+                    3);
+            Run cut = engine(
+                    data,
+                    net,
+                    new Adam(0.01, 0.9, 0.999, 1e-8, 1.0, 0),
+                    stop,
+                    new MiniBatches(N, 100, 5),
+                    2,
+                    QuadraticUnitBlock.State.ADAM,
+                    folder.toString(),
+                    3,
+                    0.5,
+                    3);
             assertEquals(plain.seen(), cut.seen(), "bit for bit");
             assertThat(java.util.Arrays.equals(plain.w(), cut.w())).isTrue();
-            assertThat(!Files.exists(folder) || Files.list(folder).findAny().isEmpty()).as("checkpoints removed").isTrue();
+            assertThat(!Files.exists(folder) || Files.list(folder).findAny().isEmpty())
+                    .as("checkpoints removed")
+                    .isTrue();
         } finally {
             data.samples.release();
         }
@@ -205,16 +302,46 @@ class UnitShardedQuadraticTest {
         try {
             QuadraticNet net = net("du-lee", 4);
             MiniBatches full = new MiniBatches(N, 0, 1);
-            Run a = engine(data, net, new GradientDescent(0.05, Double.NaN), StoppingRule.iterations(5), full, 3,
-                    QuadraticUnitBlock.State.DESCENT, tmp.resolve("a").toString(), 0, 0.5, 3);
-            Run b = engine(data, net, new GradientDescent(0.05, Double.NaN), StoppingRule.iterations(5), full, 3,
-                    QuadraticUnitBlock.State.DESCENT, tmp.resolve("b").toString(), 0, 0.5, 3);
+            Run a = engine(
+                    data,
+                    net,
+                    new GradientDescent(0.05, Double.NaN),
+                    StoppingRule.iterations(5),
+                    full,
+                    3,
+                    QuadraticUnitBlock.State.DESCENT,
+                    tmp.resolve("a").toString(),
+                    0,
+                    0.5,
+                    3);
+            Run b = engine(
+                    data,
+                    net,
+                    new GradientDescent(0.05, Double.NaN),
+                    StoppingRule.iterations(5),
+                    full,
+                    3,
+                    QuadraticUnitBlock.State.DESCENT,
+                    tmp.resolve("b").toString(),
+                    0,
+                    0.5,
+                    3);
             assertEquals(a.seen(), b.seen());
             double tolerance = a.seen().get(3).gradientNorm() * 1.0000001;
             StoppingRule byNorm = new StoppingRule(50, Double.NEGATIVE_INFINITY, tolerance);
             Run expected = reference(data.set, net, new GradientDescent(0.05, Double.NaN), byNorm, full, 0.5, 3);
-            Run actual = engine(data, net, new GradientDescent(0.05, Double.NaN), byNorm, full, 2, QuadraticUnitBlock.State.DESCENT,
-                    tmp.resolve("n").toString(), 0, 0.5, 3);
+            Run actual = engine(
+                    data,
+                    net,
+                    new GradientDescent(0.05, Double.NaN),
+                    byNorm,
+                    full,
+                    2,
+                    QuadraticUnitBlock.State.DESCENT,
+                    tmp.resolve("n").toString(),
+                    0,
+                    0.5,
+                    3);
             assertEquals("gradient norm", expected.reason());
             assertSameRun(expected, actual);
         } finally {
@@ -228,8 +355,18 @@ class UnitShardedQuadraticTest {
         try {
             for (QuadraticNet net : List.of(net("du-lee", 4), net("du-lee", 40), net("signed", 40))) {
                 UnitLayout layout = UnitLayout.even(net.k, 3, UnitRepresentation.WEIGHTS);
-                try (UnitShardedQuadratic e = new UnitShardedQuadratic(JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext()), net, data.set, data.samples.blocks, layout,
-                        QuadraticUnitBlock.State.DESCENT, 64, 0.5, 3, tmp.resolve("e").toString(), 0)) {
+                try (UnitShardedQuadratic e = new UnitShardedQuadratic(
+                        JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext()),
+                        net,
+                        data.set,
+                        data.samples.blocks,
+                        layout,
+                        QuadraticUnitBlock.State.DESCENT,
+                        64,
+                        0.5,
+                        3,
+                        tmp.resolve("e").toString(),
+                        0)) {
                     e.start(new MiniBatches(N, 64, 2).rows(0));
                     double[] w = net.initialWeights(0.5, 3);
                     for (QuadraticNet.Path p : QuadraticNet.Path.values()) {
@@ -237,15 +374,21 @@ class UnitShardedQuadraticTest {
                         UnitShardedQuadratic.FullEvaluation full = e.evaluateAll(p, true);
                         Approx.assertRelative(local.loss(), full.loss(), Approx.TRAJECTORY, p + " objective");
                         Approx.assertRelative(local.dataLoss(), full.dataLoss(), Approx.TRAJECTORY, p + " data loss");
-                        Approx.assertRelative(local.gradientNorm(), full.gradientNorm(), Approx.TRAJECTORY, p + " gradient norm");
+                        Approx.assertRelative(
+                                local.gradientNorm(), full.gradientNorm(), Approx.TRAJECTORY, p + " gradient norm");
                         if (p == QuadraticNet.Path.FORM && net.allPositive()) {
                             for (int i = 0; i < D * D; i++) {
-                                Approx.assertAbsolute(local.formGradient()[i], full.formGradient()[i], Approx.TRAJECTORY, "grad_M " + i);
+                                Approx.assertAbsolute(
+                                        local.formGradient()[i],
+                                        full.formGradient()[i],
+                                        Approx.TRAJECTORY,
+                                        "grad_M " + i);
                             }
                         }
                     }
                     double[] f = e.predict(data.set), expected = net.predict(data.set.x(), N, w);
-                    for (int i = 0; i < N; i++) Approx.assertRelative(expected[i], f[i], Approx.TRAJECTORY, "f(x_" + i + ")");
+                    for (int i = 0; i < N; i++)
+                        Approx.assertRelative(expected[i], f[i], Approx.TRAJECTORY, "f(x_" + i + ")");
                 }
             }
         } finally {
@@ -257,8 +400,9 @@ class UnitShardedQuadraticTest {
     void aWidthTheExecutorsCannotHoldIsRefusedWithTheMemoryNeeded() {
         QuadraticNet net = SignedQuadraticNet.create(200_000, 784, 0.0);
         UnitLayout.Executors small = new UnitLayout.Executors(1, 2, 1L << 30, true);
-        UserError e = assertThrows(UserError.class, () -> UnitShardedQuadratic.layout(net, 128, 60_000, QuadraticUnitBlock.State.ADAM,
-                small, 0));
+        UserError e = assertThrows(
+                UserError.class,
+                () -> UnitShardedQuadratic.layout(net, 128, 60_000, QuadraticUnitBlock.State.ADAM, small, 0));
         assertThat(e.getMessage()).contains("needs").contains("GB per executor").contains("--executor-memory");
     }
 
@@ -268,14 +412,20 @@ class UnitShardedQuadraticTest {
         // Ge et al. on MNIST: the products of a batch of 128 (1.2e9 flops) alone fill one task, the Adam update over
         // 2.35 million weights (three arrays) makes it worth both cores.
         QuadraticNet ge = SignedQuadraticNet.create(3000, 784, 0.0);
-        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 0).blocks()).isEqualTo(2);
+        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 0)
+                        .blocks())
+                .isEqualTo(2);
         // A small net whose whole step, products and passes, is below a task's fixed cost stays in one block.
         QuadraticNet small = SignedQuadraticNet.create(200, 50, 0.0);
-        assertThat(UnitShardedQuadratic.layout(small, 128, 1000, QuadraticUnitBlock.State.ADAM, twoCores, 0).blocks()).isEqualTo(1);
+        assertThat(UnitShardedQuadratic.layout(small, 128, 1000, QuadraticUnitBlock.State.ADAM, twoCores, 0)
+                        .blocks())
+                .isEqualTo(1);
         // The passes are counted per array the optimizer keeps: Adam's exceed plain descent's.
         assertThat(UnitShardedQuadratic.elementwiseFlopsPerWeight(QuadraticUnitBlock.State.ADAM))
                 .isGreaterThan(UnitShardedQuadratic.elementwiseFlopsPerWeight(QuadraticUnitBlock.State.DESCENT));
         // train.unit-blocks wins over the model.
-        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 1).blocks()).isEqualTo(1);
+        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 1)
+                        .blocks())
+                .isEqualTo(1);
     }
 }

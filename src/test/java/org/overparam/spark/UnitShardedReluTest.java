@@ -1,8 +1,17 @@
 package org.overparam.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overparam.UserError;
@@ -18,16 +27,6 @@ import org.overparam.testing.LocalSpark;
 import org.overparam.testing.Settings;
 import org.overparam.testing.TestData;
 
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 /**
  * The unit-sharded engine against the computation it replaces: full-batch GD on the driver with the whole-net
  * evaluation of {@link TwoLayerRelu#accumulate} (the previous engine's arithmetic), on real MNIST and on the sphere,
@@ -40,8 +39,7 @@ class UnitShardedReluTest {
     Path tmp;
 
     /** One metrics row of the reference or the engine. */
-    record Metrics(double loss, double gradientNorm, double patternFraction, double maxDistance, double fro) {
-    }
+    record Metrics(double loss, double gradientNorm, double patternFraction, double maxDistance, double fro) {}
 
     static TrainingSet load(String... sets) {
         ShardedSamples samples = ShardedSamples.load(LocalSpark.get(), Settings.data(sets));
@@ -87,14 +85,17 @@ class UnitShardedReluTest {
     }
 
     /** The engine's rows: the gradient norm of row k comes with step k + 1 (or the final gradient job). */
-    static List<Metrics> engine(TrainingSet set, UnitLayout layout, double kappa, double eta, int steps, String checkpointAt) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+    static List<Metrics> engine(
+            TrainingSet set, UnitLayout layout, double kappa, double eta, int steps, String checkpointAt) {
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, kappa, 3, Precision.FLOAT64)) {
             return run(e, e.start(), set.n, layout.width(), eta, steps, checkpointAt);
         }
     }
 
-    static List<Metrics> run(ReluTrainer e, UnitShardedRelu.Pass pass, int n, int m, double eta, int steps, String checkpoints) {
+    static List<Metrics> run(
+            ReluTrainer e, UnitShardedRelu.Pass pass, int n, int m, double eta, int steps, String checkpoints) {
         List<UnitShardedRelu.Pass> passes = new ArrayList<>(List.of(pass));
         List<Double> gradients = new ArrayList<>();
         for (int k = pass.iteration(); k < steps; k++) {
@@ -107,7 +108,11 @@ class UnitShardedReluTest {
         List<Metrics> rows = new ArrayList<>();
         for (int i = 0; i < passes.size(); i++) {
             UnitShardedRelu.Pass p = passes.get(i);
-            rows.add(new Metrics(p.loss(), Math.sqrt(gradients.get(i)), p.patternChanges() / ((double) n * m), p.maxDistance(),
+            rows.add(new Metrics(
+                    p.loss(),
+                    Math.sqrt(gradients.get(i)),
+                    p.patternChanges() / ((double) n * m),
+                    p.maxDistance(),
                     Math.sqrt(p.distanceSquared())));
         }
         return rows;
@@ -135,7 +140,9 @@ class UnitShardedReluTest {
         List<Metrics> expected = reference(set, 130, 0.01, 0.05, STEPS);
         List<Metrics> actual = engine(set, UnitLayout.even(130, blocks, representation), 0.01, 0.05, STEPS, null);
         assertClose(expected, actual, blocks + " blocks, " + representation);
-        assertThat(expected.get(STEPS).loss()).as("the loss falls").isLessThan(0.5 * expected.get(0).loss());
+        assertThat(expected.get(STEPS).loss())
+                .as("the loss falls")
+                .isLessThan(0.5 * expected.get(0).loss());
         assertThat(expected.get(STEPS).patternFraction()).as("patterns change").isPositive();
     }
 
@@ -155,7 +162,10 @@ class UnitShardedReluTest {
         List<Metrics> a = engine(set, UnitLayout.even(97, 3, UnitRepresentation.WEIGHTS), 0.01, 0.05, 8, null);
         List<Metrics> b = engine(set, UnitLayout.even(97, 3, UnitRepresentation.WEIGHTS), 0.01, 0.05, 8, null);
         assertEquals(a, b, "two runs with one layout");
-        assertClose(a, engine(set, UnitLayout.even(97, 5, UnitRepresentation.SAMPLE_SPAN), 0.01, 0.05, 8, null), "5 span blocks");
+        assertClose(
+                a,
+                engine(set, UnitLayout.even(97, 5, UnitRepresentation.SAMPLE_SPAN), 0.01, 0.05, 8, null),
+                "5 span blocks");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -166,20 +176,23 @@ class UnitShardedReluTest {
         String folder = tmp.resolve("checkpoints").toUri().toString();
         List<Metrics> whole = engine(set, layout, 0.01, 0.05, 12, folder);
         // The uninterrupted run went on past iteration 10 and took its blocks in memory; a new engine reads the files.
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         List<Metrics> resumed;
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
             double[] f10 = predictionsAt(set, layout, 10);
             resumed = run(e, e.resume(folder + "/iteration-10", 10, f10), set.n, 80, 0.05, 12, null);
         }
         List<Metrics> tail = whole.subList(10, 13);
-        for (int k = 1; k < 3; k++) assertEquals(tail.get(k), resumed.get(k), "iteration " + (10 + k) + " after the resume");
+        for (int k = 1; k < 3; k++)
+            assertEquals(tail.get(k), resumed.get(k), "iteration " + (10 + k) + " after the resume");
         assertEquals(tail.get(0).gradientNorm(), resumed.get(0).gradientNorm(), 0.0, "gradient norm at the checkpoint");
     }
 
     /** f(W(k)) of an uninterrupted run, as the driver keeps it in a checkpoint. */
     static double[] predictionsAt(TrainingSet set, UnitLayout layout, int k) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
             UnitShardedRelu.Pass p = e.start();
             for (int i = 0; i < k; i++) p = e.step(0.05, null);
@@ -197,14 +210,20 @@ class UnitShardedReluTest {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(f.length() - 8);
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
-            UserError err = assertThrows(UserError.class, () -> e.resume(folder + "/iteration-5", 5, new double[set.n]));
-            assertThat(err.getMessage()).contains("units-20.bin").contains("truncated").contains(String.valueOf(8L * 20 * set.d));
+            UserError err =
+                    assertThrows(UserError.class, () -> e.resume(folder + "/iteration-5", 5, new double[set.n]));
+            assertThat(err.getMessage())
+                    .contains("units-20.bin")
+                    .contains("truncated")
+                    .contains(String.valueOf(8L * 20 * set.d));
         }
         Files.delete(file);
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
-            UserError err = assertThrows(UserError.class, () -> e.resume(folder + "/iteration-5", 5, new double[set.n]));
+            UserError err =
+                    assertThrows(UserError.class, () -> e.resume(folder + "/iteration-5", 5, new double[set.n]));
             assertThat(err.getMessage()).contains("units-20.bin is missing");
         }
     }
@@ -215,14 +234,16 @@ class UnitShardedReluTest {
         int m = 150, n = set.n, d = set.d;
         TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, d, 3);
         double[] w = net.initialWeights(0.01, 3);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
-        try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, UnitLayout.even(m, 4, UnitRepresentation.WEIGHTS), 0.01, 3,
-                Precision.FLOAT64)) {
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        try (UnitShardedRelu e = new UnitShardedRelu(
+                jsc, set, UnitLayout.even(m, 4, UnitRepresentation.WEIGHTS), 0.01, 3, Precision.FLOAT64)) {
             e.start();
             double[] h0 = e.gram(true);
-            double[] expected = EmpiricalNtk.tile(set.x(), net.patternBits(set.x(), n, w), 0, n, set.x(),
-                    net.patternBits(set.x(), n, w), 0, n, d, m);
-            for (int i = 0; i < expected.length; i++) Approx.assertAbsolute(expected[i], h0[i], Approx.BLAS, "H(0) entry " + i);
+            double[] expected = EmpiricalNtk.tile(
+                    set.x(), net.patternBits(set.x(), n, w), 0, n, set.x(), net.patternBits(set.x(), n, w), 0, n, d, m);
+            for (int i = 0; i < expected.length; i++)
+                Approx.assertAbsolute(expected[i], h0[i], Approx.BLAS, "H(0) entry " + i);
             // After steps, H(k) is the same formula at W(k), and differs from H(0).
             ReluEvaluation ev = new ReluEvaluation(m, d);
             long[] mask0 = net.patternBits(set.x(), n, w);
@@ -247,12 +268,15 @@ class UnitShardedReluTest {
 
     @Test
     void speculativeExecutionIsRefused() {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         TrainingSet set = load("data.source=sphere", "data.n=20", "data.d=3");
         jsc.sc().conf().set("spark.speculation", "true");
         try {
-            UserError e = assertThrows(UserError.class,
-                    () -> new UnitShardedRelu(jsc, set, UnitLayout.even(4, 1, UnitRepresentation.WEIGHTS), 1.0, 3, Precision.FLOAT64));
+            UserError e = assertThrows(
+                    UserError.class,
+                    () -> new UnitShardedRelu(
+                            jsc, set, UnitLayout.even(4, 1, UnitRepresentation.WEIGHTS), 1.0, 3, Precision.FLOAT64));
             assertThat(e.getMessage()).contains("spark.speculation = false");
         } finally {
             jsc.sc().conf().set("spark.speculation", "false");

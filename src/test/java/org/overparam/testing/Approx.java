@@ -49,8 +49,7 @@ public final class Approx {
     /** A product with kernel tiles stored in float32 (each entry rounded to 6e-8 relative) against float64. */
     public static final double FLOAT32_TILES = 1e-6;
 
-    private Approx() {
-    }
+    private Approx() {}
 
     public static void assertRelative(double expected, double actual, double tol, String what) {
         if (expected == 0) {
@@ -58,14 +57,16 @@ public final class Approx {
         }
         double rel = Math.abs(actual - expected) / Math.abs(expected);
         if (!(rel <= tol)) {
-            fail(String.format("%s: expected %.17g, found %.17g (relative error %.3g > %.3g)", what, expected, actual, rel, tol));
+            fail(String.format(
+                    "%s: expected %.17g, found %.17g (relative error %.3g > %.3g)", what, expected, actual, rel, tol));
         }
     }
 
     public static void assertAbsolute(double expected, double actual, double tol, String what) {
         if (!(Math.abs(actual - expected) <= tol)) {
-            fail(String.format("%s: expected %.17g, found %.17g (absolute error %.3g > %.3g)", what, expected, actual,
-                    Math.abs(actual - expected), tol));
+            fail(String.format(
+                    "%s: expected %.17g, found %.17g (absolute error %.3g > %.3g)",
+                    what, expected, actual, Math.abs(actual - expected), tol));
         }
     }
 }

@@ -7,8 +7,7 @@ import org.overparam.spark.Sparks;
 public final class LocalSpark {
     private static SparkSession session;
 
-    private LocalSpark() {
-    }
+    private LocalSpark() {}
 
     public static synchronized SparkSession get() {
         if (session == null) {

@@ -1,15 +1,13 @@
 package org.overparam.testing;
 
 import com.typesafe.config.Config;
+import java.util.Arrays;
 import org.overparam.data.DataSpec;
 import org.overparam.job.JobConfig;
 
-import java.util.Arrays;
-
 /** Builds resolved settings from {@code key=value} strings, exactly as {@code --set} does. */
 public final class Settings {
-    private Settings() {
-    }
+    private Settings() {}
 
     public static Config of(String... sets) {
         return JobConfig.load(null, Arrays.asList(sets)).config();

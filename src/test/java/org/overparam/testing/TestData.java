@@ -1,9 +1,9 @@
 package org.overparam.testing;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Where the real data sets are. The shared MNIST / CIFAR-10 files sit in {@code ../shared/data} beside the clone
@@ -12,8 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ({@code OVERPARAM_FASHION_MNIST} overrides). A missing data set fails the test that needs it: it is never skipped.
  */
 public final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     public static Path shared() {
         String env = System.getenv("OVERPARAM_SHARED_DATA");

@@ -1,11 +1,11 @@
 package org.overparam.theory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.testing.Approx;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The complexity measure of Arora et al. (2019, Thm 5.1) by Cholesky against the eigendecomposition, and singular H. */
 class ComplexityMeasureTest {
@@ -20,7 +20,8 @@ class ComplexityMeasureTest {
         double[] yCopy = y.clone();
 
         ComplexityMeasure.Result chol = ComplexityMeasure.byCholesky(h, N, y);
-        ComplexityMeasure.Result eig = ComplexityMeasure.bySpectrum(LabelSpectrum.of(SymmetricEigen.withVectors(h, N), y));
+        ComplexityMeasure.Result eig =
+                ComplexityMeasure.bySpectrum(LabelSpectrum.of(SymmetricEigen.withVectors(h, N), y));
 
         assertThat(h).containsExactly(hCopy);
         assertThat(y).containsExactly(yCopy);
@@ -29,8 +30,12 @@ class ComplexityMeasureTest {
         assertThat(chol.method()).isEqualTo(ComplexityMeasure.Method.CHOLESKY);
         assertThat(eig.method()).isEqualTo(ComplexityMeasure.Method.EIGEN);
         Approx.assertRelative(eig.complexity(), chol.complexity(), Approx.SPECTRAL_FUNCTION, "sqrt(2 y^T H^-1 y / n)");
-        Approx.assertRelative(eig.weightDistanceBound(), chol.weightDistanceBound(), Approx.SPECTRAL_FUNCTION, "sqrt(y^T H^-1 y)");
-        Approx.assertRelative(chol.weightDistanceBound() * Math.sqrt(2.0 / N), chol.complexity(), Approx.EXACT_DECIMAL,
+        Approx.assertRelative(
+                eig.weightDistanceBound(), chol.weightDistanceBound(), Approx.SPECTRAL_FUNCTION, "sqrt(y^T H^-1 y)");
+        Approx.assertRelative(
+                chol.weightDistanceBound() * Math.sqrt(2.0 / N),
+                chol.complexity(),
+                Approx.EXACT_DECIMAL,
                 "complexity = sqrt(2 / n) * weight bound");
         assertThat(eig.condition()).isEqualTo(eig.lambdaMax() / eig.lambdaMin());
         assertThat(eig.eigenvaluesKnown()).isTrue();
@@ -63,7 +68,8 @@ class ComplexityMeasureTest {
         double[] y = ReluKernels.randomSigns(N, 37);
 
         ComplexityMeasure.Result chol = ComplexityMeasure.byCholesky(h, N, y);
-        ComplexityMeasure.Result eig = ComplexityMeasure.bySpectrum(LabelSpectrum.of(SymmetricEigen.withVectors(h, N), y));
+        ComplexityMeasure.Result eig =
+                ComplexityMeasure.bySpectrum(LabelSpectrum.of(SymmetricEigen.withVectors(h, N), y));
         for (ComplexityMeasure.Result r : new ComplexityMeasure.Result[] {chol, eig}) {
             assertThat(r.singular()).as(r.method() + " singular").isTrue();
             assertThat(r.complexity()).as(r.method() + " complexity").isNaN();
@@ -91,8 +97,10 @@ class ComplexityMeasureTest {
     void theSingularityCriterionIsNEpsLambdaMax() {
         assertThat(ComplexityMeasure.singular(100, 0.0, 1.0)).isTrue();
         assertThat(ComplexityMeasure.singular(100, -1e-17, 1.0)).isTrue();
-        assertThat(ComplexityMeasure.singular(100, 100 * ComplexityMeasure.EPS, 1.0)).isTrue();
-        assertThat(ComplexityMeasure.singular(100, 101 * ComplexityMeasure.EPS, 1.0)).isFalse();
+        assertThat(ComplexityMeasure.singular(100, 100 * ComplexityMeasure.EPS, 1.0))
+                .isTrue();
+        assertThat(ComplexityMeasure.singular(100, 101 * ComplexityMeasure.EPS, 1.0))
+                .isFalse();
         assertThat(ComplexityMeasure.EPS).isEqualTo(2.220446049250313e-16);
     }
 
@@ -104,7 +112,9 @@ class ComplexityMeasureTest {
         double[] y = {1, 0, 0, 0, 1};
         for (double delta : new double[] {2 * n * ComplexityMeasure.EPS, 0.5 * n * ComplexityMeasure.EPS}) {
             ComplexityMeasure.Result r = ComplexityMeasure.byCholesky(diagonal(n, delta), n, y);
-            assertThat(r.eigenvaluesKnown()).as("eigenvalues computed for delta = " + delta).isTrue();
+            assertThat(r.eigenvaluesKnown())
+                    .as("eigenvalues computed for delta = " + delta)
+                    .isTrue();
             Approx.assertRelative(delta, r.lambdaMin(), Approx.EXACT_DECIMAL, "lambda_min");
             assertThat(r.singular()).isEqualTo(delta < n * ComplexityMeasure.EPS);
             if (!r.singular()) {
@@ -131,9 +141,11 @@ class ComplexityMeasureTest {
     @Test
     void badInputsAreRejected() {
         assertThatThrownBy(() -> ComplexityMeasure.byCholesky(new double[3], 2, new double[2]))
-                .hasMessageContaining("n x n").hasMessageContaining("3 entries");
+                .hasMessageContaining("n x n")
+                .hasMessageContaining("3 entries");
         assertThatThrownBy(() -> ComplexityMeasure.byCholesky(new double[4], 2, new double[3]))
-                .hasMessageContaining("expected 2 labels").hasMessageContaining("found 3");
+                .hasMessageContaining("expected 2 labels")
+                .hasMessageContaining("found 3");
         assertThatThrownBy(() -> ComplexityMeasure.byCholesky(new double[] {1, 0, 0, Double.NaN}, 2, new double[2]))
                 .hasMessageContaining("non-finite");
     }

@@ -1,7 +1,10 @@
 package org.overparam.theory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,10 +17,6 @@ import org.overparam.linalg.SymmetricEigen;
 import org.overparam.testing.Approx;
 import org.overparam.testing.Settings;
 import org.overparam.testing.TestData;
-
-import java.io.InputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Arora et al.'s spectral quantities on real data, the first 200 MNIST training samples of digits 0 and 1 (file order,
@@ -33,12 +32,15 @@ class HinfReferenceTest {
     static LabelSpectrum spectrum;
     /** The factored form (dsytrd + dstedc at this n) the spectrum job uses, checked against the same reference. */
     static SymmetricEigen factored;
+
     static LabelSpectrum factoredSpectrum;
     /** The factored form by the two-stage reduction the job uses for large n (kd = 16: n is not a multiple of it). */
     static SymmetricEigen twoStage;
+
     static LabelSpectrum twoStageSpectrum;
     /** The form the spectrum job uses: eigenvalues and the label coordinates by QL, after dsytrd and after two stages. */
     static SymmetricEigen projecting, projectingTwoStage;
+
     static LabelSpectrum projectingSpectrum, projectingTwoStageSpectrum;
 
     @BeforeAll
@@ -46,8 +48,14 @@ class HinfReferenceTest {
         try (InputStream in = HinfReferenceTest.class.getResourceAsStream("/reference/hinf_reference.json")) {
             ref = new ObjectMapper().readTree(in);
         }
-        DataPlan plan = DataPlan.build(Settings.data("data.source=mnist", "data.path=" + TestData.mnist().toUri(),
-                "data.classes=[0,1]", "data.n=200"), new Configuration(), 1);
+        DataPlan plan = DataPlan.build(
+                Settings.data(
+                        "data.source=mnist",
+                        "data.path=" + TestData.mnist().toUri(),
+                        "data.classes=[0,1]",
+                        "data.n=200"),
+                new Configuration(),
+                1);
         n = plan.n;
         int d = plan.d;
         double[] x = new double[n * d];
@@ -62,7 +70,9 @@ class HinfReferenceTest {
         assertThat(n).isEqualTo(ref.get("n").asInt());
         assertThat(d).isEqualTo(ref.get("d").asInt());
         for (int i = 0; i < ref.get("first_ids").size(); i++) {
-            assertThat(ids[i]).as("source id of row " + i).isEqualTo(ref.get("first_ids").get(i).asLong());
+            assertThat(ids[i])
+                    .as("source id of row " + i)
+                    .isEqualTo(ref.get("first_ids").get(i).asLong());
         }
         h = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -123,7 +133,8 @@ class HinfReferenceTest {
             }
         }
         assertThat(positives).isEqualTo(ref.get("positives").asInt());
-        Approx.assertRelative(ref.get("label_norm_sq").asDouble(), spectrum.labelNormSquared(), Approx.EXACT_DECIMAL, "||y||^2");
+        Approx.assertRelative(
+                ref.get("label_norm_sq").asDouble(), spectrum.labelNormSquared(), Approx.EXACT_DECIMAL, "||y||^2");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -161,15 +172,29 @@ class HinfReferenceTest {
         double expected = ref.get("complexity").asDouble();
         Approx.assertRelative(expected, chol.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by Cholesky");
         Approx.assertRelative(expected, eig.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by eigendecomposition");
-        Approx.assertRelative(expected, fac.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the factored eigendecomposition");
+        Approx.assertRelative(
+                expected, fac.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the factored eigendecomposition");
         ComplexityMeasure.Result two = ComplexityMeasure.bySpectrum(twoStageSpectrum);
         assertThat(two.singular()).isFalse();
-        Approx.assertRelative(expected, two.complexity(), Approx.SPECTRAL_FUNCTION, "complexity by the two-stage factored eigendecomposition");
-        Approx.assertRelative(expected, ComplexityMeasure.bySpectrum(projectingSpectrum).complexity(), Approx.SPECTRAL_FUNCTION,
+        Approx.assertRelative(
+                expected,
+                two.complexity(),
+                Approx.SPECTRAL_FUNCTION,
+                "complexity by the two-stage factored eigendecomposition");
+        Approx.assertRelative(
+                expected,
+                ComplexityMeasure.bySpectrum(projectingSpectrum).complexity(),
+                Approx.SPECTRAL_FUNCTION,
                 "complexity by the label coordinates (QL)");
-        Approx.assertRelative(expected, ComplexityMeasure.bySpectrum(projectingTwoStageSpectrum).complexity(), Approx.SPECTRAL_FUNCTION,
+        Approx.assertRelative(
+                expected,
+                ComplexityMeasure.bySpectrum(projectingTwoStageSpectrum).complexity(),
+                Approx.SPECTRAL_FUNCTION,
                 "complexity by the label coordinates (two-stage, QL)");
-        Approx.assertRelative(ref.get("weight_bound").asDouble(), chol.weightDistanceBound(), Approx.SPECTRAL_FUNCTION,
+        Approx.assertRelative(
+                ref.get("weight_bound").asDouble(),
+                chol.weightDistanceBound(),
+                Approx.SPECTRAL_FUNCTION,
                 "sqrt(y^T H^-1 y)");
     }
 
@@ -183,7 +208,11 @@ class HinfReferenceTest {
         JsonNode loss = ref.get("predicted_loss");
         for (int j = 0; j < ks.size(); j++) {
             long k = ks.get(j).asLong();
-            Approx.assertRelative(loss.get(j).asDouble(), spectrum.predictedLoss(eta, k), Approx.SPECTRAL_FUNCTION, "loss at k = " + k);
+            Approx.assertRelative(
+                    loss.get(j).asDouble(),
+                    spectrum.predictedLoss(eta, k),
+                    Approx.SPECTRAL_FUNCTION,
+                    "loss at k = " + k);
         }
     }
 
@@ -191,12 +220,17 @@ class HinfReferenceTest {
     @MethodSource("forms")
     void worstCaseLabelsMatchScipy(String form) {
         ComplexityMeasure.Result r;
-        if (form.startsWith("projecting")) { // no eigenvectors: the worst labels by their coordinates, ||y|| on lambda_min
-            r = ComplexityMeasure.bySpectrum(LabelSpectrum.ofMinEigenvector(eigen(form), Math.sqrt(spectrum.labelNormSquared())));
+        if (form.startsWith(
+                "projecting")) { // no eigenvectors: the worst labels by their coordinates, ||y|| on lambda_min
+            r = ComplexityMeasure.bySpectrum(
+                    LabelSpectrum.ofMinEigenvector(eigen(form), Math.sqrt(spectrum.labelNormSquared())));
         } else {
             r = ComplexityMeasure.byCholesky(h, n, WorstCaseLabels.likeLabels(eigen(form), y));
         }
-        Approx.assertRelative(ref.get("worst_case_complexity").asDouble(), r.complexity(), Approx.SPECTRAL_FUNCTION,
+        Approx.assertRelative(
+                ref.get("worst_case_complexity").asDouble(),
+                r.complexity(),
+                Approx.SPECTRAL_FUNCTION,
                 "worst-case complexity");
     }
 
@@ -204,10 +238,15 @@ class HinfReferenceTest {
     void randomLabelsAreMoreComplexThanTrueLabels() {
         // Arora et al., Sec. 5 and Fig. 2: the measure separates true from random labels. Several seeded draws.
         double trueComplexity = ComplexityMeasure.byCholesky(h, n, y).complexity();
-        double worstComplexity = ComplexityMeasure.byCholesky(h, n, WorstCaseLabels.likeLabels(eigen, y)).complexity();
+        double worstComplexity = ComplexityMeasure.byCholesky(h, n, WorstCaseLabels.likeLabels(eigen, y))
+                .complexity();
         for (long seed = 1; seed <= 5; seed++) {
-            double random = ComplexityMeasure.byCholesky(h, n, ReluKernels.randomSigns(n, seed)).complexity();
-            assertThat(random).as("random labels, seed " + seed).isGreaterThan(trueComplexity).isLessThan(worstComplexity);
+            double random = ComplexityMeasure.byCholesky(h, n, ReluKernels.randomSigns(n, seed))
+                    .complexity();
+            assertThat(random)
+                    .as("random labels, seed " + seed)
+                    .isGreaterThan(trueComplexity)
+                    .isLessThan(worstComplexity);
         }
         // ... and true labels sit on the top eigenvectors, random ones spread out (Fig. 1(b)).
         LabelSpectrum random = LabelSpectrum.of(eigen, ReluKernels.randomSigns(n, 1));

@@ -1,12 +1,12 @@
 package org.overparam.theory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.testing.Approx;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The spectral loss prediction (Arora et al. 2019, Thm 4.1) against the linear dynamics it solves, on Hinf of 60
@@ -46,7 +46,8 @@ class LabelSpectrumTest {
         double eta = 2.2 / spectrum.lambdaMax();
         assertThat(spectrum.divergent(eta)).isTrue();
         assertThat(spectrum.divergent(1.9 / spectrum.lambdaMax())).isFalse();
-        Approx.assertRelative(2.0 / spectrum.lambdaMax(), spectrum.divergenceThreshold(), Approx.EXACT_DECIMAL, "2 / lambda_max");
+        Approx.assertRelative(
+                2.0 / spectrum.lambdaMax(), spectrum.divergenceThreshold(), Approx.EXACT_DECIMAL, "2 / lambda_max");
         long[] ks = {5, 40};
         double[] iterated = LinearDynamics.losses(h, N, y, eta, ks);
         double[] predicted = spectrum.predictedLossCurve(eta, ks);
@@ -70,7 +71,8 @@ class LabelSpectrumTest {
         for (int i = 1; i < N; i++) {
             assertThat(share[i]).isGreaterThanOrEqualTo(share[i - 1]);
         }
-        Approx.assertRelative(p[0] * p[0] / ReluKernels.dot(y, y), spectrum.topShare(1), Approx.RECONSTRUCTION, "topShare(1)");
+        Approx.assertRelative(
+                p[0] * p[0] / ReluKernels.dot(y, y), spectrum.topShare(1), Approx.RECONSTRUCTION, "topShare(1)");
     }
 
     @Test
@@ -121,7 +123,8 @@ class LabelSpectrumTest {
                 double e = hv - eigen.values[col] * eigen.vectors[col * N + r];
                 residual += e * e;
             }
-            Approx.assertAbsolute(0.0, Math.sqrt(residual), Approx.RECONSTRUCTION * lambdaMax, "||H v - lambda v|| of pair " + col);
+            Approx.assertAbsolute(
+                    0.0, Math.sqrt(residual), Approx.RECONSTRUCTION * lambdaMax, "||H v - lambda v|| of pair " + col);
         }
         assertThat(eigen.min()).isPositive();
     }
@@ -129,8 +132,10 @@ class LabelSpectrumTest {
     @Test
     void decayKeepsFullAccuracyForTinyStepsAndHugeIterationCounts() {
         // (1 - x)^(2k) = exp(2k log1p(-x)) = exp(-2kx - k x^2 - ...); for x = 1e-12, k = 1e6 the x^2 term is 1e-18.
-        Approx.assertRelative(Math.exp(-2e-6), LabelSpectrum.decay(1e-12, 2e6), Approx.EXACT_DECIMAL, "(1 - 1e-12)^(2e6)");
-        Approx.assertRelative(Math.exp(-2e-3), LabelSpectrum.decay(1e-15, 2e12), 10 * Approx.EXACT_DECIMAL, "(1 - 1e-15)^(2e12)");
+        Approx.assertRelative(
+                Math.exp(-2e-6), LabelSpectrum.decay(1e-12, 2e6), Approx.EXACT_DECIMAL, "(1 - 1e-12)^(2e6)");
+        Approx.assertRelative(
+                Math.exp(-2e-3), LabelSpectrum.decay(1e-15, 2e12), 10 * Approx.EXACT_DECIMAL, "(1 - 1e-15)^(2e12)");
         assertThat(LabelSpectrum.decay(1.0, 2.0)).isZero();
         Approx.assertRelative(0.25, LabelSpectrum.decay(1.5, 2.0), Approx.EXACT_DECIMAL, "(1 - 1.5)^2");
         Approx.assertRelative(Math.pow(0.3, 8), LabelSpectrum.decay(1.3, 8.0), Approx.BLAS, "(1 - 1.3)^8");
@@ -171,8 +176,10 @@ class LabelSpectrumTest {
 
     @Test
     void badInputsAreRejectedWithTheExpectedAndActualValues() {
-        assertThatThrownBy(() -> LabelSpectrum.of(SymmetricEigen.values(h, N), y)).hasMessageContaining("withVectors");
-        assertThatThrownBy(() -> LabelSpectrum.of(eigen, new double[N - 1])).hasMessageContaining("expected 60 labels")
+        assertThatThrownBy(() -> LabelSpectrum.of(SymmetricEigen.values(h, N), y))
+                .hasMessageContaining("withVectors");
+        assertThatThrownBy(() -> LabelSpectrum.of(eigen, new double[N - 1]))
+                .hasMessageContaining("expected 60 labels")
                 .hasMessageContaining("found 59");
         assertThatThrownBy(() -> LabelSpectrum.of(eigen, new double[N])).hasMessageContaining("all zero");
         assertThatThrownBy(() -> spectrum.predictedLoss(0.0, 1)).hasMessageContaining("eta must be positive");

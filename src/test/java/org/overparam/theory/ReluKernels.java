@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
  * ({@code t (pi - arccos t) / (2 pi)}, Du et al. 2019, eq. 4) rather than through the production kernel.
  */
 final class ReluKernels {
-    private ReluKernels() {
-    }
+    private ReluKernels() {}
 
     /** n random unit vectors in R^d, row-major, from a seeded Gaussian. */
     static double[] unitVectors(int n, int d, long seed) {

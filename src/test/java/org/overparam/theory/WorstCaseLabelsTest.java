@@ -1,11 +1,11 @@
 package org.overparam.theory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.testing.Approx;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Arora et al.'s worst-case labels: the bottom eigenvector, scaled and signed deterministically. */
 class WorstCaseLabelsTest {
@@ -36,7 +36,10 @@ class WorstCaseLabelsTest {
 
         // The worst case for Thm 5.1: y^T H^-1 y = ||y||^2 / lambda_min.
         ComplexityMeasure.Result worst = ComplexityMeasure.byCholesky(h, N, w);
-        Approx.assertRelative(Math.sqrt(2.0 / eigen.min()), worst.complexity(), Approx.SPECTRAL_FUNCTION,
+        Approx.assertRelative(
+                Math.sqrt(2.0 / eigen.min()),
+                worst.complexity(),
+                Approx.SPECTRAL_FUNCTION,
                 "complexity of the worst-case labels");
         ComplexityMeasure.Result random = ComplexityMeasure.byCholesky(h, N, ReluKernels.randomSigns(N, 22));
         assertThat(random.complexity()).isLessThan(worst.complexity());
@@ -51,14 +54,17 @@ class WorstCaseLabelsTest {
         for (int r = 0; r < N; r++) {
             flipped.vectors[r] = -flipped.vectors[r];
         }
-        assertThat(WorstCaseLabels.likeLabels(flipped, ReluKernels.randomSigns(N, 24))).containsExactly(w);
+        assertThat(WorstCaseLabels.likeLabels(flipped, ReluKernels.randomSigns(N, 24)))
+                .containsExactly(w);
     }
 
     @Test
     void badInputsAreRejected() {
         double[] h = ReluKernels.hinf(ReluKernels.unitVectors(4, 3, 25), 4, 3);
-        assertThatThrownBy(() -> WorstCaseLabels.of(SymmetricEigen.values(h, 4), 1.0)).hasMessageContaining("withVectors");
-        assertThatThrownBy(() -> WorstCaseLabels.of(SymmetricEigen.withVectors(h, 4), -1.0)).hasMessageContaining("found -1.0");
+        assertThatThrownBy(() -> WorstCaseLabels.of(SymmetricEigen.values(h, 4), 1.0))
+                .hasMessageContaining("withVectors");
+        assertThatThrownBy(() -> WorstCaseLabels.of(SymmetricEigen.withVectors(h, 4), -1.0))
+                .hasMessageContaining("found -1.0");
         assertThatThrownBy(() -> WorstCaseLabels.likeLabels(SymmetricEigen.withVectors(h, 4), new double[3]))
                 .hasMessageContaining("expected 4 labels");
     }
