@@ -21,7 +21,7 @@ import org.overparam.theory.LanczosLabelSpectrum;
 import org.overparam.theory.WorstCaseLabels;
 
 /**
- * The large-n path of the {@code spectrum} command (issue 7): no n x n matrix anywhere. The kernel stays in tiles on
+ * The large-n path of the {@code spectrum} command: no n x n matrix anywhere. The kernel stays in tiles on
  * the executors ({@link DistributedKernelOperator}) and is only applied to blocks of vectors:
  * <ol>
  *   <li>the top eigenpairs by ARPACK ({@link ArpackEigen}), lambda_max among them;</li>

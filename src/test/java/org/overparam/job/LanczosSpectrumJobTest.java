@@ -13,7 +13,7 @@ import org.overparam.testing.TestData;
 
 /**
  * The spectrum command's large-n path end to end (MNIST 0/1, n = 500) against its dense path on the same data, with
- * the tolerances of issue 7; and {@code spectrum.method = auto} choosing it past the dense limit.
+ * the tolerances of {@link org.overparam.testing.Approx} (LANCZOS_*); and {@code spectrum.method = auto} choosing it past the dense limit.
  */
 class LanczosSpectrumJobTest {
     static final ObjectMapper JSON = new ObjectMapper();

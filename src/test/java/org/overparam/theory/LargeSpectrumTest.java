@@ -27,7 +27,7 @@ import org.overparam.testing.TestData;
 /**
  * The large-n path (Lanczos quadrature, ARPACK, LOBPCG, Nystrom-preconditioned CG, stochastic Lanczos quadrature) on
  * Hinf of MNIST 0/1 (n = 600), through the operator interface only, against the dense path ({@link SymmetricEigen},
- * {@link LabelSpectrum}, {@link ComplexityMeasure}) on the same matrix, with the tolerances of issue 7.
+ * {@link LabelSpectrum}, {@link ComplexityMeasure}) on the same matrix, with the tolerances of {@link org.overparam.testing.Approx} (LANCZOS_*).
  */
 class LargeSpectrumTest {
     static final int N = 600;
