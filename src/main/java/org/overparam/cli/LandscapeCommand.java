@@ -1,7 +1,7 @@
 package org.overparam.cli;
 
 import java.util.concurrent.Callable;
-import org.overparam.job.JobConfig;
+import org.overparam.config.JobConfig;
 import org.overparam.job.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.overparam.UserError;
-import org.overparam.job.Job;
-import org.overparam.job.JobConfig;
-import org.overparam.job.JobRunner;
-import org.overparam.job.Provenance;
-import org.overparam.job.RunLog;
+import org.overparam.config.JobConfig;
+import org.overparam.run.Job;
+import org.overparam.run.JobRunner;
+import org.overparam.run.Provenance;
+import org.overparam.run.RunLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,23 +41,6 @@ public final class Main implements Runnable {
     /** Exit code for an unexpected failure (a bug, a lost cluster). */
     public static final int EXIT_FAILURE = 1;
 
-    /** Which settings sections each command reads; shown in its --help. */
-    private static final Map<String, List<String>> SETTINGS = Map.of(
-            "data",
-            List.of("data"),
-            "train",
-            List.of("data", "train"),
-            "spectrum",
-            List.of("data", "spectrum"),
-            "compare",
-            List.of("data", "train", "spectrum", "compare"),
-            "noise",
-            List.of("data", "train", "noise"),
-            "landscape",
-            List.of("data", "train", "landscape"),
-            "generalization",
-            List.of("data", "train", "generalization"));
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -75,8 +58,13 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(120);
         for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
-            List<String> sections = SETTINGS.get(sub.getKey());
-            if (sections != null) sub.getValue().getCommandSpec().usageMessage().footer(settingsHelp(sections));
+            if (org.overparam.config.Command.ids().contains(sub.getKey())) {
+                sub.getValue()
+                        .getCommandSpec()
+                        .usageMessage()
+                        .footer(settingsHelp(
+                                org.overparam.config.Command.parse(sub.getKey()).sections()));
+            }
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             UserError user = JobRunner.userError(ex);

@@ -1,9 +1,9 @@
 package org.overparam.cli;
 
 import java.util.concurrent.Callable;
-import org.overparam.job.Job;
-import org.overparam.job.JobConfig;
+import org.overparam.config.JobConfig;
 import org.overparam.job.Jobs;
+import org.overparam.run.Job;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -3,7 +3,7 @@ package org.overparam.cli;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import org.overparam.job.JobConfig;
+import org.overparam.config.JobConfig;
 import picocli.CommandLine.Option;
 
 /** Options every command shares (a picocli mixin). */

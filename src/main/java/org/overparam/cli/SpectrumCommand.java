@@ -1,8 +1,8 @@
 package org.overparam.cli;
 
 import java.util.concurrent.Callable;
+import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
-import org.overparam.job.JobConfig;
 import org.overparam.job.SpectrumJob;
 import org.overparam.job.SpectrumSpec;
 import picocli.CommandLine.Command;

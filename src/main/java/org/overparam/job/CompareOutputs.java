@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
+import org.overparam.run.Figures;
+import org.overparam.run.JobContext;
 
 /**
  * Outputs of the {@code compare} command: {@code trajectory.csv} (actual and predicted loss per label vector and

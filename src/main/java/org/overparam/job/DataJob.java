@@ -14,6 +14,9 @@ import org.apache.spark.sql.types.StructType;
 import org.overparam.data.DataSpec;
 import org.overparam.data.DataSummary;
 import org.overparam.data.SampleBlock;
+import org.overparam.run.Job;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedPairs;
 import org.overparam.spark.ShardedSamples;
 

@@ -2,47 +2,53 @@ package org.overparam.job;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
-import java.util.List;
 import org.overparam.UserError;
+import org.overparam.config.Command;
+import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
+import org.overparam.run.Job;
 
 /** The job of each command, built from resolved settings: one place for the command line and for pipeline stages. */
 public final class Jobs {
-    /** The commands a pipeline stage may run, in the order a reproduction usually runs them. */
-    public static final List<String> COMMANDS =
-            List.of("data", "spectrum", "train", "compare", "noise", "landscape", "generalization");
-
     private Jobs() {}
 
     /**
-     * The job of {@code command} (one of {@link #COMMANDS}) with these settings.
+     * The job of the command named {@code command} (see {@link Command}) with these settings.
      *
      * @throws UserError for an unknown command or settings the job refuses
      */
     public static Job of(String command, JobConfig config) {
+        return of(Command.parse(command), config);
+    }
+
+    /**
+     * The job of {@code command} with these settings.
+     *
+     * @throws UserError for settings the job refuses
+     */
+    public static Job of(Command command, JobConfig config) {
         Config c = config.config();
         return switch (command) {
-            case "data" -> new DataJob(DataSpec.from(c));
-            case "train" -> new TrainJob(DataSpec.from(c), TrainSpec.from(c), false);
-            case "spectrum" -> new SpectrumJob(DataSpec.from(c), SpectrumSpec.from(c));
-            case "compare" ->
+            case DATA -> new DataJob(DataSpec.from(c));
+            case TRAIN -> new TrainJob(DataSpec.from(c), TrainSpec.from(c), false);
+            case SPECTRUM -> new SpectrumJob(DataSpec.from(c), SpectrumSpec.from(c));
+            case COMPARE ->
                 new CompareJob(
                         DataSpec.from(c),
                         TrainSpec.from(c),
                         SpectrumSpec.from(c),
                         c.getIntList("compare.gram-widths"),
                         c.getInt("compare.record-every"));
-            case "noise" ->
+            case NOISE ->
                 new NoiseJob(DataSpec.from(c), TrainSpec.from(c), c.getDoubleList("noise.fractions"), noiseTestN(c));
-            case "landscape" -> new LandscapeJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c), c);
-            case "generalization" ->
+            case LANDSCAPE -> new LandscapeJob(DataSpec.from(c), TrainSpec.from(c), QuadraticSpec.from(c), c);
+            case GENERALIZATION ->
                 new GeneralizationJob(
                         DataSpec.from(c),
                         TrainSpec.from(c),
                         QuadraticSpec.from(c),
                         c.getIntList("generalization.n"),
                         c.getInt("generalization.test-n"));
-            default -> throw new UserError("Unknown command '" + command + "': expected one of " + COMMANDS + ".");
         };
     }
 

@@ -14,6 +14,8 @@ import org.overparam.linalg.Lobpcg;
 import org.overparam.linalg.NystromPreconditioner;
 import org.overparam.linalg.SpectralDensity;
 import org.overparam.linalg.SubsetStart;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedKernelOperator;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.overparam.UserError;
+import org.overparam.run.RunDirectory;
 import org.overparam.spark.QuadraticOptimizers;
 
 /**

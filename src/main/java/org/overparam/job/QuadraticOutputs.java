@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
+import org.overparam.run.Figures;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunLog;
+import org.overparam.run.Table;
 import org.overparam.spark.QuadraticOptimizers;
 
 /**

@@ -23,6 +23,8 @@ import org.overparam.optim.GradientDescent;
 import org.overparam.optim.Minimizer;
 import org.overparam.optim.PerturbedGradientDescent;
 import org.overparam.optim.StoppingRule;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.QuadraticOptimizers;
 import org.overparam.spark.QuadraticSamplePass;

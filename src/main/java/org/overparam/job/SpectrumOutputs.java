@@ -7,6 +7,10 @@ import java.util.Map;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
+import org.overparam.run.Figures;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunDirectory;
+import org.overparam.run.Table;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LabelSpectrum;
 

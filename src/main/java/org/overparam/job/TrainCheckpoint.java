@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.overparam.UserError;
+import org.overparam.run.RunDirectory;
 
 /**
  * The latest checkpoint of one width of a training run, in {@code checkpoints/m=<m>/}: {@code state.json} (iteration

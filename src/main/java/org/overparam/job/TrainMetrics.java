@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.overparam.run.RunDirectory;
+import org.overparam.run.Table;
 
 /**
  * One row per (width, iteration) of a training run, and how the rows are written: Parquet ({@code metrics/}) for

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
+import org.overparam.run.Figures;
+import org.overparam.run.JobContext;
 
 /**
  * The figures and report of a training run: Du et al. (2019) Figure 1 — (a) training loss, (b) fraction of activation

@@ -50,7 +50,13 @@ class PackageRulesTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "org.overparam.spark..", "org.overparam.job..", "org.overparam.cli..", "org.overparam.report..")
+                        "org.overparam.spark..",
+                        "org.overparam.job..",
+                        "org.overparam.cli..",
+                        "org.overparam.report..",
+                        "org.overparam.run..",
+                        "org.overparam.config..",
+                        "org.overparam.pipeline..")
                 .allowEmptyShould(true)
                 .check(CLASSES);
     }
@@ -86,6 +92,35 @@ class PackageRulesTest {
                         "org.overparam.spark..",
                         "org.overparam.job..",
                         "org.overparam.cli..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theDistributedLayerKnowsNothingOfRunsSettingsOrJobs() {
+        // spark computes on shards; where its results go and which settings chose its inputs is the jobs' business.
+        noClasses()
+                .that()
+                .resideInAPackage("org.overparam.spark..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.overparam.run..",
+                        "org.overparam.config..",
+                        "org.overparam.pipeline..",
+                        "org.overparam.job..",
+                        "org.overparam.cli..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theRunFrameAndTheSettingsKnowNoJob() {
+        // The run frame (directory, manifest, tables, figures) and the settings reader serve every job and name none.
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.overparam.run..", "org.overparam.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.overparam.job..", "org.overparam.pipeline..", "org.overparam.cli..")
                 .check(CLASSES);
     }
 

@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.UserError;
-import org.overparam.job.JobConfig;
+import org.overparam.config.JobConfig;
 import org.overparam.testing.Settings;
 
 /** Every kind of bad input gets a UserError that names what was expected and what was found. */

@@ -13,7 +13,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.UserError;
+import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
+import org.overparam.run.Job;
+import org.overparam.run.JobRunner;
+import org.overparam.run.RunLog;
 import org.overparam.testing.Approx;
 import org.overparam.testing.LocalSpark;
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.overparam.pipeline.Pipeline;
+import org.overparam.pipeline.PipelineRunner;
 import org.overparam.testing.HeadlessChromium;
 import org.overparam.testing.LocalSpark;
 

@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
 import org.overparam.optim.DivergenceException;
+import org.overparam.run.JobRunner;
+import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;
 
 class TrainJobTest {

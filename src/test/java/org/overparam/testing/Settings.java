@@ -2,8 +2,8 @@ package org.overparam.testing;
 
 import com.typesafe.config.Config;
 import java.util.Arrays;
+import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
-import org.overparam.job.JobConfig;
 
 /** Builds resolved settings from {@code key=value} strings, exactly as {@code --set} does. */
 public final class Settings {

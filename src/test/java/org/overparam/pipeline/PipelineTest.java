@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,6 +21,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.UserError;
+import org.overparam.config.Command;
+import org.overparam.config.JobConfig;
+import org.overparam.job.Jobs;
+import org.overparam.run.Job;
+import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;
 
 class PipelineTest {
@@ -222,14 +227,14 @@ class PipelineTest {
         for (File f : files) {
             Pipeline p = Pipeline.load(f, List.of("data.path=elsewhere"));
             assertThat(p.stages).isNotEmpty();
-            for (Pipeline.Stage s : p.stages) assertThat(Jobs.COMMANDS).contains(s.command());
+            for (Pipeline.Stage s : p.stages) assertThat(Command.ids()).contains(s.command());
         }
         Path bad = tmp.resolve("bad.conf");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = trian } ]\n");
         assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of()))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("unknown command 'trian'")
-                .hasMessageContaining(Jobs.COMMANDS.toString());
+                .hasMessageContaining(Command.ids().toString());
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data }, { name = a, command = train } ]\n");
         assertThatThrownBy(() -> Pipeline.load(bad.toFile(), List.of())).hasMessageContaining("'a' is used twice");
         Files.writeString(bad, "name = x\nstages = [ { name = a, command = data, settings { data.nn = 3 } } ]\n");

@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.pipeline;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.overparam.UserError;
+import org.overparam.config.Command;
+import org.overparam.config.JobConfig;
 
 /**
  * A pipeline file ({@code jobs/pipelines/*.conf}, HOCON): a name and an ordered list of stages, each a command with its
@@ -99,9 +101,9 @@ public final class Pipeline {
             if (!seen.add(stageName))
                 throw new UserError(at + ": stage name '" + stageName + "' is used twice; names must be unique.");
             String command = string(s, "command", at);
-            if (!Jobs.COMMANDS.contains(command)) {
+            if (!Command.ids().contains(command)) {
                 throw new UserError(at + " (" + stageName + "): unknown command '" + command + "'; expected one of "
-                        + Jobs.COMMANDS + ".");
+                        + Command.ids() + ".");
             }
             File jobFile = null;
             if (s.hasPath("config")) {

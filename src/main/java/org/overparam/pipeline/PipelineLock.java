@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.pipeline;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,8 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.overparam.UserError;
+import org.overparam.run.RunDirectory;
+import org.overparam.run.RunLog;
 
 /**
  * {@code pipeline.lock} in a pipeline's directory: held while the pipeline runs, so a second run of the same pipeline is

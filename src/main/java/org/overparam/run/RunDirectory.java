@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,7 +17,7 @@ import org.overparam.UserError;
  * whole, to a temporary name first and then renamed, so a reader never sees half a {@code manifest.json}.
  */
 public final class RunDirectory {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final FileSystem fs;
     private final Path root;

@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,8 +28,8 @@ import org.apache.parquet.schema.Types;
  * a small run's output time. The file is built in memory and handed to {@link RunDirectory#writeBytes}, so it appears
  * whole or not at all, on any Hadoop file system.
  */
-final class Table {
-    enum Type {
+public final class Table {
+    public enum Type {
         STRING(String.class),
         INT(Integer.class),
         LONG(Long.class),
@@ -48,12 +48,12 @@ final class Table {
     }
 
     /** A column; a nullable DOUBLE column stores NaN as null. */
-    record Column(String name, Type type, boolean nullable) {
-        static Column of(String name, Type type) {
+    public record Column(String name, Type type, boolean nullable) {
+        public static Column of(String name, Type type) {
             return new Column(name, type, false);
         }
 
-        static Column nullable(String name, Type type) {
+        public static Column nullable(String name, Type type) {
             return new Column(name, type, true);
         }
     }
@@ -62,14 +62,14 @@ final class Table {
     private final List<Column> columns;
     private final List<Object[]> rows = new ArrayList<>();
 
-    Table(String name, List<Column> columns) {
+    public Table(String name, List<Column> columns) {
         if (columns.isEmpty()) throw new IllegalArgumentException("Table " + name + ": no columns");
         this.name = name;
         this.columns = List.copyOf(columns);
     }
 
     /** Appends a row: one value per column, of the column's type (Integer, Long, Double, String, Boolean). */
-    Table add(Object... values) {
+    public Table add(Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException("Table " + name + ": expected " + columns.size() + " values " + names()
                     + ", found " + values.length);
@@ -97,7 +97,7 @@ final class Table {
     }
 
     /** Writes {@code name/} (Parquet) and {@code name.csv}. */
-    void write(RunDirectory dir) {
+    public void write(RunDirectory dir) {
         dir.writeText(name + ".csv", csv());
         dir.writeBytes(name + "/part-00000.parquet", parquet());
         dir.writeBytes(name + "/_SUCCESS", new byte[0]);

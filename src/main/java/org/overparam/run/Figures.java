@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,7 +13,7 @@ import org.overparam.report.RunReport;
  * are drawn on background threads ({@link #draw}), so a job can start drawing its figures, write its tables meanwhile,
  * and then {@link #write} them in the report's order.
  */
-final class Figures {
+public final class Figures {
     private Figures() {}
 
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -25,24 +25,24 @@ final class Figures {
     });
 
     /** A chart being drawn as PNG and SVG (both only read the chart, which must not change meanwhile). */
-    record Drawing(String name, String caption, CompletableFuture<byte[]> png, CompletableFuture<byte[]> svg) {}
+    public record Drawing(String name, String caption, CompletableFuture<byte[]> png, CompletableFuture<byte[]> svg) {}
 
     /** Starts drawing; the SVG, the slower of the two, first. */
-    static Drawing draw(String name, String caption, Plots.Chart chart) {
+    public static Drawing draw(String name, String caption, Plots.Chart chart) {
         CompletableFuture<byte[]> svg = CompletableFuture.supplyAsync(chart::svg, DRAWING);
         CompletableFuture<byte[]> png = CompletableFuture.supplyAsync(chart::png, DRAWING);
         return new Drawing(name, caption, png, svg);
     }
 
     /** Waits for the drawing, writes both files and adds the figure to the report. */
-    static void write(JobContext ctx, RunReport report, Drawing d) {
+    public static void write(JobContext ctx, RunReport report, Drawing d) {
         byte[] png = result(d.png()), svg = result(d.svg());
         ctx.dir.writeBytes("plots/" + d.name() + ".png", png);
         ctx.dir.writeBytes("plots/" + d.name() + ".svg", svg);
         report.figure(d.caption(), "plots/" + d.name() + ".png", svg);
     }
 
-    static void write(JobContext ctx, RunReport report, String name, String caption, Plots.Chart chart) {
+    public static void write(JobContext ctx, RunReport report, String name, String caption, Plots.Chart chart) {
         write(ctx, report, draw(name, caption, chart));
     }
 

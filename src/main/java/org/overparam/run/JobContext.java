@@ -1,8 +1,9 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.overparam.config.JobConfig;
 
 /** What a running {@link Job} gets: its settings, Spark, its run directory, its log, and manifest entries to add. */
 public final class JobContext {

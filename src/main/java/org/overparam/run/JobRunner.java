@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.UserError;
+import org.overparam.config.Command;
+import org.overparam.config.JobConfig;
 import org.overparam.linalg.LibraryReport;
 import org.overparam.linalg.NativeLibraries;
 import org.overparam.spark.Sparks;
@@ -20,9 +22,6 @@ import org.overparam.spark.Sparks;
  */
 public final class JobRunner {
     /** Top-level settings sections recorded in the manifest. */
-    private static final List<String> SECTIONS =
-            List.of("data", "train", "spectrum", "compare", "noise", "landscape", "generalization");
-
     private JobRunner() {}
 
     /** Where a run goes when {@code --out} is not given. */
@@ -147,9 +146,10 @@ public final class JobRunner {
 
     /** The resolved settings as the manifest records them ({@code config}), to compare with a recorded run. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> recordedConfig(JobConfig config) {
+    public static Map<String, Object> recordedConfig(JobConfig config) {
         try {
-            return RunDirectory.JSON.readValue(config.toJson(SECTIONS.toArray(new String[0])), Map.class);
+            return RunDirectory.JSON.readValue(
+                    config.toJson(Command.SETTING_SECTIONS.toArray(new String[0])), Map.class);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -157,7 +157,7 @@ public final class JobRunner {
 
     private static Map<String, Object> seeds(JobConfig config) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (String s : SECTIONS) {
+        for (String s : Command.SETTING_SECTIONS) {
             if (config.config().hasPath(s + ".seed")) m.put(s, config.config().getLong(s + ".seed"));
         }
         return m;

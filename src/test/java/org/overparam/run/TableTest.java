@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

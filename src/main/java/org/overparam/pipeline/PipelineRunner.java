@@ -1,4 +1,4 @@
-package org.overparam.job;
+package org.overparam.pipeline;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +15,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.UserError;
+import org.overparam.config.JobConfig;
+import org.overparam.job.Jobs;
 import org.overparam.report.RunReport;
+import org.overparam.run.Job;
+import org.overparam.run.JobRunner;
+import org.overparam.run.Provenance;
+import org.overparam.run.RunDirectory;
+import org.overparam.run.RunLog;
 import org.overparam.spark.Sparks;
 
 /**
