@@ -14,7 +14,7 @@ import org.netlib.util.intW;
  *   <li>{@link #factored}: the eigenvectors kept as the product {@code V = Q Z}, Q the Householder reflectors of the
  *       tridiagonal reduction {@code A = Q T Q^T} and Z the eigenvectors of T by divide and conquer ({@code dstedc}:
  *       matrix products in the merges, and deflation, which Hinf's clustered spectrum makes frequent; on this
- *       project's kernels faster than MRRR, {@code dstemr}, at n = 6000: 1.8 s against 3.9 s). The {@code 2 n^3}
+ *       project's kernels faster than MRRR, {@code dstemr}). The {@code 2 n^3}
  *       back-transformation is never done: {@link #project} costs two passes over the stored reflectors and Z
  *       ({@code 4 n^2} flops) and {@link #vector} as much. This is the form for label spectra, which need
  *       {@code V^T y} for a few vectors y and one or two eigenvectors, not V, so the reduction is most of the time.
@@ -22,12 +22,8 @@ import org.netlib.util.intW;
  *       ({@code kd = 32}; 64 from n = {@value #WIDE_BAND_FROM} on) with all {@code 4/3 n^3} flops in BLAS 3, then band to tridiagonal by bulge chasing
  *       ({@code 6 kd n^2} flops, pipelined over the cores), so {@code Q = Q1 Q2}; {@code dsytrd}, half of whose flops
  *       are memory-bound matrix-vector products, reduces smaller matrices, where it is as fast and needs no JIT
- *       warm-up. Measured in a bare JVM ({@code bench/tridiagonal}, Hinf-like matrix) on the 2-core development
- *       machine: n = 4000 (quiet), stage 1 1.20 s and stage 2 0.73 s (JIT cold) against {@code dsytrd}'s 2.24 s;
- *       n = 1000 and 2000 (machine shared, JIT warm) 0.09 s against 0.07 s and 0.31 s against 0.34 s; at 6000 and
- *       10,000 only with another job running (10,000: stage 1 54 s, stage 2 2.9 s against {@code dsytrd}'s 155 s).
- *       Inside the spectrum job at n = 10,000 the whole decomposition took 35.9 s against 59 s with {@code dsytrd}.
- *       The eigenvalues agree with {@code dsytrd}'s to {@code 1e-15} of lambda_max up to n = 10,000. Memory
+ *       warm-up; {@code bench/tridiagonal} sets the thresholds (its numbers: docs/performance.md). The eigenvalues
+ *       agree with {@code dsytrd}'s to {@code 1e-15} of lambda_max up to n = 10,000. Memory
  *       {@code 24 n^2} bytes at the peak (the reduced matrix, which also holds both stages' reflectors, Z and
  *       {@code dstedc}'s workspace), {@code 8 n^2} less with {@link #factoredOverwriting}.</li>
  * </ul>

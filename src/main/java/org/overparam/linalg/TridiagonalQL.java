@@ -8,9 +8,8 @@ package org.overparam.linalg;
  * algorithms for symmetric matrices", Numer. Math. 11, 1968: EISPACK's tql2; here after the public-domain Java of
  * JAMA). QL diagonalizes T by plane rotations, {@code T = Z Lambda Z^T} with Z their product; tql2 accumulates them in
  * an n x n matrix, this class only in the k rows of W. About n^2 rotations in all (a few sweeps per eigenvalue, each
- * over the still-unreduced block), {@code 6k} flops each on W: at n = 4000 and k = 4 about 0.2 s in one thread, where
- * divide and conquer ({@code dstedc}) forms Z in 0.7 s on two; at n = 10,000 1.2 s against 7 to 10 s (Hinf of MNIST
- * 0/1, the development machine). The eigenvalues agree with LAPACK's to a few ulps of {@code ||T||}; each coordinate
+ * over the still-unreduced block), {@code 6k} flops each on W, against the {@code O(n^3)} of forming Z by divide and
+ * conquer ({@code dstedc}; measured: docs/performance.md, "Dense eigensolvers"). The eigenvalues agree with LAPACK's to a few ulps of {@code ||T||}; each coordinate
  * {@code (W Z)_qi} to about {@code eps ||T|| ||w_q|| / gap_i}, gap_i the distance of lambda_i to the other eigenvalues,
  * which is as well as any method can fix a single eigenvector (within a cluster only the sum of the squared
  * coordinates is determined).
