@@ -37,9 +37,9 @@ public final class GeneralizationJob implements Job {
     private final int testN;
 
     public GeneralizationJob(DataSpec data, TrainSpec train, QuadraticSpec spec, List<Integer> sizes, int testN) {
-        if (!train.model.equals("quadratic"))
-            throw new UserError(
-                    "generalization trains Du & Lee's net: set train.model = quadratic, found " + train.model + ".");
+        if (train.model != TrainSpec.Model.QUADRATIC)
+            throw new UserError("generalization trains Du & Lee's net: set train.model = quadratic, found "
+                    + train.model.id() + ".");
         if (train.widths.size() != 1)
             throw new UserError(
                     "generalization trains one width: set train.width to one value, found " + train.widths + ".");

@@ -132,7 +132,7 @@ final class QuadraticOutputs {
 
     static void plotsAndReport(
             JobContext ctx, List<Row> rows, List<Map<String, Object>> runs, TrainSpec train, QuadraticSpec spec) {
-        String what = train.model.equals("quadratic")
+        String what = train.model == TrainSpec.Model.QUADRATIC
                 ? "Du & Lee's quadratic net f(x) = sum_j (w_j . x)^2"
                 : "Ge et al.'s signed quadratic net f(x) = sum_i a_i (w_i . x)^2";
         RunReport report = new RunReport("overparam train: " + what + ", widths " + train.widths);
@@ -194,7 +194,7 @@ final class QuadraticOutputs {
                 l[i] = rs.get(i).loss();
                 g[i] = rs.get(i).gradientNorm();
             }
-            String name = (train.model.equals("signed-quadratic") ? "r = " : "k = ") + e.getKey();
+            String name = (train.model == TrainSpec.Model.SIGNED_QUADRATIC ? "r = " : "k = ") + e.getKey();
             loss.add(new Plots.Series(name, it, l));
             smooth.add(new Plots.Series(name, it, trailingMean(l, SMOOTHING)));
             grad.add(new Plots.Series(name, it, g));

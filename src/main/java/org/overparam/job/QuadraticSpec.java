@@ -2,8 +2,8 @@ package org.overparam.job;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import java.util.Locale;
 import org.overparam.UserError;
+import org.overparam.config.Settings;
 import org.overparam.model.Loss;
 
 /**
@@ -47,68 +47,40 @@ public final class QuadraticSpec {
     public final double pgdGap;
 
     private QuadraticSpec(Config c) {
+        Settings s = new Settings(c, "train");
         loss = Loss.parse(c.getString("loss"));
-        weightDecay = nonNegative(c, "weight-decay");
-        perturbation = nonNegative(c, "perturbation");
-        optimizer = parseOptimizer(c.getString("optimizer"));
-        targetLoss = nonNegative(c, "target-loss");
-        gradientTolerance = nonNegative(c, "gradient-tolerance");
+        weightDecay = s.nonNegative("weight-decay");
+        perturbation = s.nonNegative("perturbation");
+        optimizer = s.choice("optimizer", Optimizer.class);
+        targetLoss = s.nonNegative("target-loss");
+        gradientTolerance = s.nonNegative("gradient-tolerance");
         recordEvery = c.getInt("record-every");
         if (recordEvery < 1) throw new UserError("train.record-every: expected >= 1, found " + recordEvery + ".");
-        certificateTolerance = nonNegative(c, "certificate-tolerance");
-        convexMaxD = (int) nonNegative(c, "convex-max-d");
-        convexIterations = (int) nonNegative(c, "convex-iterations");
-        convexTolerance = positive(c, "convex-tolerance");
-        testN = (int) nonNegative(c, "test-n");
-        featuresK = (int) nonNegative(c, "features.k");
-        featuresScale = positive(c, "features.scale");
+        certificateTolerance = s.nonNegative("certificate-tolerance");
+        convexMaxD = (int) s.nonNegative("convex-max-d");
+        convexIterations = (int) s.nonNegative("convex-iterations");
+        convexTolerance = s.positive("convex-tolerance");
+        testN = (int) s.nonNegative("test-n");
+        featuresK = (int) s.nonNegative("features.k");
+        featuresScale = s.positive("features.scale");
         featuresPower = c.getInt("features.power");
         if (featuresPower < 1)
             throw new UserError("train.features.power: expected an integer >= 1, found " + featuresPower + ".");
-        adamLr = positive(c, "adam.lr");
-        adamBeta1 = unitInterval(c, "adam.beta1");
-        adamBeta2 = unitInterval(c, "adam.beta2");
-        adamEpsilon = positive(c, "adam.epsilon");
-        batchSize = (int) nonNegative(c, "adam.batch-size");
-        adamDecay = positive(c, "adam.decay");
+        adamLr = s.positive("adam.lr");
+        adamBeta1 = s.unitInterval("adam.beta1");
+        adamBeta2 = s.unitInterval("adam.beta2");
+        adamEpsilon = s.positive("adam.epsilon");
+        batchSize = (int) s.nonNegative("adam.batch-size");
+        adamDecay = s.positive("adam.decay");
         if (adamDecay > 1)
             throw new UserError("train.adam.decay: expected a factor in (0, 1], found " + adamDecay + ".");
-        decayEveryEpochs = (int) nonNegative(c, "adam.decay-every-epochs");
-        pgdL = positive(c, "perturbed-gd.lipschitz");
-        pgdRho = positive(c, "perturbed-gd.hessian-lipschitz");
-        pgdEpsilon = positive(c, "perturbed-gd.epsilon");
-        pgdC = positive(c, "perturbed-gd.c");
-        pgdDelta = unitInterval(c, "perturbed-gd.delta");
-        pgdGap = positive(c, "perturbed-gd.initial-gap");
-    }
-
-    private static Optimizer parseOptimizer(String s) {
-        return switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "gd" -> Optimizer.GD;
-            case "perturbed-gd" -> Optimizer.PERTURBED_GD;
-            case "adam" -> Optimizer.ADAM;
-            default -> throw new UserError("train.optimizer: expected gd | perturbed-gd | adam, found '" + s + "'.");
-        };
-    }
-
-    private static double positive(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v > 0) || Double.isInfinite(v))
-            throw new UserError("train." + key + ": expected a finite number > 0, found " + v + ".");
-        return v;
-    }
-
-    private static double nonNegative(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v >= 0) || Double.isInfinite(v))
-            throw new UserError("train." + key + ": expected a finite number >= 0, found " + v + ".");
-        return v;
-    }
-
-    private static double unitInterval(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v >= 0 && v < 1)) throw new UserError("train." + key + ": expected a number in [0, 1), found " + v + ".");
-        return v;
+        decayEveryEpochs = (int) s.nonNegative("adam.decay-every-epochs");
+        pgdL = s.positive("perturbed-gd.lipschitz");
+        pgdRho = s.positive("perturbed-gd.hessian-lipschitz");
+        pgdEpsilon = s.positive("perturbed-gd.epsilon");
+        pgdC = s.positive("perturbed-gd.c");
+        pgdDelta = s.unitInterval("perturbed-gd.delta");
+        pgdGap = s.positive("perturbed-gd.initial-gap");
     }
 
     public static QuadraticSpec from(Config config) {

@@ -68,7 +68,7 @@ final class QuadraticTraining {
                     + "projected differently; set train.test-n = 0.");
         }
         if (data.test) throw new UserError("train trains on the training split: set data.split = train.");
-        if (train.model.equals("signed-quadratic")) {
+        if (train.model == TrainSpec.Model.SIGNED_QUADRATIC) {
             for (int r : train.widths) {
                 if (r % 2 != 0)
                     throw new UserError(
@@ -117,7 +117,7 @@ final class QuadraticTraining {
                     "training data: %d samples, d = %d, %s; %d partitions",
                     n, d, samples.plan.description, samples.partitions);
             ctx.manifestExtras.put("partitions", samples.partitions);
-            Map<String, Object> condition = train.model.equals("signed-quadratic") && n <= CONDITION_MAX_N
+            Map<String, Object> condition = train.model == TrainSpec.Model.SIGNED_QUADRATIC && n <= CONDITION_MAX_N
                     ? geCondition(blocks, n, d, log)
                     : null;
             for (int width : train.widths) {
@@ -138,7 +138,7 @@ final class QuadraticTraining {
         Map<String, Object> s = new LinkedHashMap<>();
         if (runs.size() == 1) s.putAll(runs.get(0));
         else {
-            s.put("model", train.model);
+            s.put("model", train.model.id());
             s.put("widths", train.widths);
         }
         s.put("blas", ctx.blas);
@@ -165,7 +165,8 @@ final class QuadraticTraining {
     }
 
     QuadraticNet net(int width, int d) {
-        if (train.model.equals("signed-quadratic")) return SignedQuadraticNet.create(width, d, spec.weightDecay);
+        if (train.model == TrainSpec.Model.SIGNED_QUADRATIC)
+            return SignedQuadraticNet.create(width, d, spec.weightDecay);
         double[] c = spec.perturbation > 0 ? QuadraticNet.randomPsd(d, spec.perturbation, train.seed) : null;
         return QuadraticNet.duLee(width, d, spec.loss, spec.weightDecay, c);
     }
@@ -231,7 +232,7 @@ final class QuadraticTraining {
                 batches.largest(),
                 train.kappa,
                 train.seed,
-                ctx.dir.resolve(QuadraticCheckpoint.folder(train.model, net.k)),
+                ctx.dir.resolve(QuadraticCheckpoint.folder(train.model.id(), net.k)),
                 train.checkpointEvery);
     }
 
@@ -255,7 +256,7 @@ final class QuadraticTraining {
         MiniBatches batches = new MiniBatches(n, mini ? spec.batchSize : 0, train.seed);
         Minimizer opt = minimizer(net, n);
         QuadraticCheckpoint checkpoint =
-                resume ? QuadraticCheckpoint.read(ctx.dir, train.model, width, n, d, optimizerName()) : null;
+                resume ? QuadraticCheckpoint.read(ctx.dir, train.model.id(), width, n, d, optimizerName()) : null;
         if (checkpoint != null && checkpoint.completed()) {
             log.info("width %d: completed before, kept", width);
             rows.addAll(checkpoint.rows());
@@ -268,7 +269,7 @@ final class QuadraticTraining {
             engine.keepCheckpointOnClose(true);
             log.info(
                     "%s, width %d: %d parameters in %s, %s path (%.3g flops per step), optimizer %s%s",
-                    train.model,
+                    train.model.id(),
                     width,
                     (long) width * d,
                     engine.layout(),
@@ -318,7 +319,7 @@ final class QuadraticTraining {
                         @Override
                         public void onCheckpoint(QuadraticOptimizers.ResumePoint point) {
                             new QuadraticCheckpoint(
-                                            train.model,
+                                            train.model.id(),
                                             width,
                                             n,
                                             d,
@@ -352,10 +353,10 @@ final class QuadraticTraining {
             boolean duLee = net.allPositive();
             UnitShardedQuadratic.FullEvaluation full =
                     engine.evaluateAll(duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n), true);
-            s.put("model", train.model);
+            s.put("model", train.model.id());
             s.put("n", n);
             s.put("d", d);
-            s.put(train.model.equals("signed-quadratic") ? "r" : "k", width);
+            s.put(train.model == TrainSpec.Model.SIGNED_QUADRATIC ? "r" : "k", width);
             s.put("optimizer", optimizerName());
             s.put("unit_blocks", engine.layout().blocks());
             s.put("path", engine.path().name().toLowerCase(java.util.Locale.ROOT));
@@ -383,7 +384,7 @@ final class QuadraticTraining {
                 log.info("width %d: test MSE %.6g on %d samples", width, sq / f.length, f.length);
             }
             new QuadraticCheckpoint(
-                            train.model,
+                            train.model.id(),
                             width,
                             n,
                             d,

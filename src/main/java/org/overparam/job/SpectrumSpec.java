@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.overparam.UserError;
+import org.overparam.config.Settings;
 import org.overparam.kernel.InnerProductKernel;
 
 /** The {@code spectrum.*} settings, checked; each is documented in {@code reference.conf}. */
@@ -42,34 +43,22 @@ public final class SpectrumSpec {
         public final int densityBins;
 
         Lanczos(Config c) {
-            steps = positive(c, "steps");
-            probes = positive(c, "probes");
-            topEigenpairs = positive(c, "top-eigenpairs");
-            eigenTolerance = fraction(c, "eigen-tolerance");
-            minTolerance = fraction(c, "min-tolerance");
-            minValueTolerance = fraction(c, "min-value-tolerance");
+            Settings s = new Settings(c, "spectrum.lanczos");
+            steps = s.positiveInt("steps");
+            probes = s.positiveInt("probes");
+            topEigenpairs = s.positiveInt("top-eigenpairs");
+            eigenTolerance = s.openFraction("eigen-tolerance");
+            minTolerance = s.openFraction("min-tolerance");
+            minValueTolerance = s.openFraction("min-value-tolerance");
             minStartRows = c.getInt("min-start-rows");
             if (minStartRows < 0)
                 throw new UserError(
                         "spectrum.lanczos.min-start-rows: expected an integer >= 0, found " + minStartRows + ".");
-            cgTolerance = fraction(c, "cg-tolerance");
-            maxIterations = positive(c, "max-iterations");
-            preconditionerRank = positive(c, "preconditioner-rank");
-            minBlock = positive(c, "min-block");
-            densityBins = positive(c, "density-bins");
-        }
-
-        private static int positive(Config c, String key) {
-            int v = c.getInt(key);
-            if (v < 1) throw new UserError("spectrum.lanczos." + key + ": expected an integer >= 1, found " + v + ".");
-            return v;
-        }
-
-        private static double fraction(Config c, String key) {
-            double v = c.getDouble(key);
-            if (!(v > 0 && v < 1))
-                throw new UserError("spectrum.lanczos." + key + ": expected a number in (0, 1), found " + v + ".");
-            return v;
+            cgTolerance = s.openFraction("cg-tolerance");
+            maxIterations = s.positiveInt("max-iterations");
+            preconditionerRank = s.positiveInt("preconditioner-rank");
+            minBlock = s.positiveInt("min-block");
+            densityBins = s.positiveInt("density-bins");
         }
     }
 

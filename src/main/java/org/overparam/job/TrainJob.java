@@ -67,7 +67,7 @@ public final class TrainJob implements Job {
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
-        if (!train.model.equals("relu")) {
+        if (train.model != TrainSpec.Model.RELU) {
             return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume, listener)
                     .run(ctx);
         }
@@ -410,7 +410,7 @@ public final class TrainJob implements Job {
             }
         }
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("model", train.model);
+        s.put("model", train.model.id());
         s.put("n", n);
         s.put("d", d);
         s.put("m", m);
@@ -431,7 +431,7 @@ public final class TrainJob implements Job {
         Map<String, Object> s = new LinkedHashMap<>();
         if (runs.size() == 1) s.putAll(runs.get(0));
         else {
-            s.put("model", train.model);
+            s.put("model", train.model.id());
             s.put("widths", train.widths);
         }
         s.put("precision", train.precision.id());

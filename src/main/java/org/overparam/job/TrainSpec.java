@@ -5,14 +5,29 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.overparam.UserError;
+import org.overparam.config.Settings;
 import org.overparam.model.Precision;
 import org.overparam.model.UnitRepresentation;
 
 /** The {@code train.*} settings, checked; each is documented in {@code reference.conf}. */
 public final class TrainSpec {
-    public final String model;
+    /** The network {@code train.model} names. */
+    public enum Model {
+        /** Du et al.'s two-layer ReLU net. */
+        RELU,
+        /** Du &amp; Lee's quadratic-activation net. */
+        QUADRATIC,
+        /** Ge et al.'s signed quadratic net. */
+        SIGNED_QUADRATIC;
+
+        /** As written in settings and outputs. */
+        public String id() {
+            return Settings.id(this);
+        }
+    }
+
+    public final Model model;
     public final List<Integer> widths;
     public final double kappa;
     public final double eta;
@@ -32,16 +47,13 @@ public final class TrainSpec {
     public final boolean reportPeak;
 
     private TrainSpec(Config c) {
-        model = c.getString("model").trim().toLowerCase(Locale.ROOT);
-        if (!model.equals("relu") && !model.equals("quadratic") && !model.equals("signed-quadratic")) {
-            throw new UserError("train.model: expected relu (Du et al.'s two-layer ReLU net) | quadratic (Du & Lee) | "
-                    + "signed-quadratic (Ge et al.), found '" + model + "'.");
-        }
-        if (model.equals("relu") && !c.getString("optimizer").trim().equalsIgnoreCase("gd")) {
+        Settings s = new Settings(c, "train");
+        model = s.choice("model", Model.class, "Du et al.'s two-layer ReLU net", "Du & Lee", "Ge et al.");
+        if (model == Model.RELU && !c.getString("optimizer").trim().equalsIgnoreCase("gd")) {
             throw new UserError(
                     "train.optimizer: the relu model trains with gd only, found '" + c.getString("optimizer") + "'.");
         }
-        if (model.equals("relu") && c.getInt("features.k") > 0) {
+        if (model == Model.RELU && c.getInt("features.k") > 0) {
             throw new UserError(
                     "train.features.k: random features feed the quadratic models only; the relu model needs features.k = 0.");
         }
@@ -56,33 +68,20 @@ public final class TrainSpec {
         if (widths.stream().distinct().count() != widths.size()) {
             throw new UserError("train.width: a width is listed twice in " + widths + ".");
         }
-        kappa = positive(c, "kappa");
-        eta = positive(c, "eta");
+        kappa = s.positive("kappa");
+        eta = s.positive("eta");
         iterations = c.getInt("iterations");
         if (iterations < 0) throw new UserError("train.iterations: expected >= 0, found " + iterations + ".");
         seed = c.getLong("seed");
-        checkpointEvery = nonNegative(c, "checkpoint-every");
-        gramEvery = nonNegative(c, "gram-every");
+        checkpointEvery = s.nonNegativeInt("checkpoint-every");
+        gramEvery = s.nonNegativeInt("gram-every");
         precision = Precision.parse(c.getString("precision"));
-        blockSize = nonNegative(c, "block-size");
-        unitBlocks = nonNegative(c, "unit-blocks");
-        sampleBlocks = nonNegative(c, "sample-blocks");
+        blockSize = s.nonNegativeInt("block-size");
+        unitBlocks = s.nonNegativeInt("unit-blocks");
+        sampleBlocks = s.nonNegativeInt("sample-blocks");
         representation = UnitRepresentation.parse(c.getString("representation"));
         progressSeconds = c.getDouble("progress-seconds");
         reportPeak = c.getBoolean("report-peak");
-    }
-
-    private static double positive(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v > 0) || Double.isInfinite(v))
-            throw new UserError("train." + key + ": expected a finite number > 0, found " + v + ".");
-        return v;
-    }
-
-    private static int nonNegative(Config c, String key) {
-        int v = c.getInt(key);
-        if (v < 0) throw new UserError("train." + key + ": expected >= 0, found " + v + ".");
-        return v;
     }
 
     public static TrainSpec from(Config config) {
