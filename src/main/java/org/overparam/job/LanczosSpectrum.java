@@ -67,15 +67,14 @@ final class LanczosSpectrum {
         SpectrumSpec.Lanczos s = spec.lanczos;
         int n = samples.plan.n, d = samples.d;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
-        DistributedKernelOperator.Storage storage = spec.tiles.equals("auto")
-                ? DistributedKernelOperator.auto(jsc, n)
-                : DistributedKernelOperator.Storage.parse(spec.tiles);
+        DistributedKernelOperator.Storage storage =
+                spec.tiles == null ? DistributedKernelOperator.auto(jsc, n) : spec.tiles;
         int vectors = spec.labels.size() + s.probes;
         double tileBytes = DistributedKernelOperator.cachedBytes(n, storage);
         log.info(
                 "large-n path (spectrum.method = %s): %s kernel of %,d samples (d = %d) as a distributed operator; tiles %s (%.2f GB cached); "
                         + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)",
-                spec.method,
+                org.overparam.config.Settings.id(spec.method),
                 spec.kernel.id,
                 n,
                 d,
@@ -161,7 +160,8 @@ final class LanczosSpectrum {
                     bottom.relativeResidual(),
                     bottom.valueErrorEstimate());
 
-            Map<String, double[]> labels = labelVectors(spec, yTrue, bottom.vector());
+            Map<String, double[]> labels = SpectrumJob.labelVectors(
+                    spec, yTrue, norm -> WorstCaseLabels.scaled(bottom.vector().clone(), norm));
             double[][] probes = SpectralDensity.probes(n, s.probes, spec.seed);
             SpectralDensity.deflate(probes, top.vectors());
             double[][] starts = new double[labels.size() + probes.length][];
@@ -270,23 +270,6 @@ final class LanczosSpectrum {
                     need / 1e9,
                     have / 1e9));
         }
-    }
-
-    /** The label vectors of spec.labels: true, random (SpectrumJob's seeded ones), worst from LOBPCG's eigenvector. */
-    static Map<String, double[]> labelVectors(SpectrumSpec spec, double[] yTrue, double[] minVector) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        double norm = 0;
-        for (double v : yTrue) norm += v * v;
-        norm = Math.sqrt(norm);
-        for (String scheme : spec.labels) {
-            if (scheme.equals("true")) out.put(scheme, yTrue);
-            else if (scheme.equals("worst")) out.put(scheme, WorstCaseLabels.scaled(minVector.clone(), norm));
-            else {
-                double p = scheme.equals("random") ? 1.0 : Double.parseDouble(scheme.substring("random:".length()));
-                out.put(scheme, SpectrumJob.randomized(yTrue, p, spec.seed, scheme));
-            }
-        }
-        return out;
     }
 
     /** The sum of the heap pools' peak usage since the JVM started (bytes). */

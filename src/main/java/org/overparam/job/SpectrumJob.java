@@ -62,13 +62,15 @@ public final class SpectrumJob implements Job {
         // The dense path forms the kernel from pairs of shards: cut them small enough for even tasks (unless set).
         int limit = denseLimit();
         ShardedSamples samples = ShardedSamples.load(
-                ctx.spark, data, n -> spec.method.equals("lanczos") || n > limit ? 0 : DistributedGram.shardsFor(n));
+                ctx.spark,
+                data,
+                n -> spec.method == SpectrumSpec.Method.LANCZOS || n > limit ? 0 : DistributedGram.shardsFor(n));
         try {
             int n = samples.plan.n, d = samples.d;
             ctx.manifestExtras.put("partitions", samples.partitions);
             ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
-            if (spec.method.equals("lanczos") || (spec.method.equals("auto") && n > limit)) {
-                if (spec.method.equals("auto"))
+            if (spec.method == SpectrumSpec.Method.LANCZOS || (spec.method == SpectrumSpec.Method.AUTO && n > limit)) {
+                if (spec.method == SpectrumSpec.Method.AUTO)
                     log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
                 return LanczosSpectrum.run(ctx, samples, spec, start);
             }
@@ -102,10 +104,16 @@ public final class SpectrumJob implements Job {
             // Every scheme but worst is known before the decomposition, which then gives their coordinates V^T y
             // without forming the eigenvectors; worst = ||y_true|| v_min has the coordinates of a unit vector.
             // Vector 0 is always the true labels (Theorem 6.1 below needs them).
-            List<String> given = new ArrayList<>(List.of("true"));
-            for (String scheme : spec.labels) if (!scheme.equals("worst") && !given.contains(scheme)) given.add(scheme);
-            double[][] ys = new double[given.size()][];
-            for (int i = 0; i < ys.length; i++) ys[i] = knownLabels(spec, yTrue, given.get(i));
+            List<String> given = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE.id()));
+            List<SpectrumSpec.LabelVector> known = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE));
+            for (SpectrumSpec.LabelVector v : spec.labels) {
+                if (v.kind() != SpectrumSpec.LabelVector.Kind.WORST && !given.contains(v.id())) {
+                    given.add(v.id());
+                    known.add(v);
+                }
+            }
+            double[][] ys = new double[known.size()][];
+            for (int i = 0; i < ys.length; i++) ys[i] = knownLabels(spec, yTrue, known.get(i));
             long t1 = System.nanoTime();
             SymmetricEigen eig = SymmetricEigen.projectingOverwriting(h, n, ys); // h is not needed afterwards
             double eigenSeconds = seconds(t1);
@@ -118,8 +126,9 @@ public final class SpectrumJob implements Job {
             for (double v : yTrue) trueNorm += v * v;
             trueNorm = Math.sqrt(trueNorm);
             List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
-            for (String scheme : spec.labels) {
-                LabelSpectrum ls = scheme.equals("worst")
+            for (SpectrumSpec.LabelVector v : spec.labels) {
+                String scheme = v.id();
+                LabelSpectrum ls = v.kind() == SpectrumSpec.LabelVector.Kind.WORST
                         ? LabelSpectrum.ofMinEigenvector(eig, trueNorm)
                         : LabelSpectrum.ofCoordinates(eig, eig.projection(given.indexOf(scheme)));
                 ComplexityMeasure.Result c = ComplexityMeasure.bySpectrum(ls);
@@ -200,23 +209,33 @@ public final class SpectrumJob implements Job {
         return labelVectors(spec, yTrue, eig);
     }
 
-    /** The label vectors of {@code spec.labels}, in order: true, random, random:p, worst. */
+    /** The label vectors of {@code spec.labels}, in order, the worst case from the dense decomposition. */
     static Map<String, double[]> labelVectors(SpectrumSpec spec, double[] yTrue, SymmetricEigen eig) {
+        return labelVectors(spec, yTrue, norm -> WorstCaseLabels.of(eig, norm));
+    }
+
+    /**
+     * The label vectors of {@code spec.labels}, in order, keyed by their ids: the true labels, seeded random flips of
+     * them, and the worst case {@code worst.apply(||y_true||)} from whichever eigensolver found v_min.
+     */
+    static Map<String, double[]> labelVectors(
+            SpectrumSpec spec, double[] yTrue, java.util.function.DoubleFunction<double[]> worst) {
         Map<String, double[]> out = new LinkedHashMap<>();
         double norm = 0;
         for (double v : yTrue) norm += v * v;
         norm = Math.sqrt(norm);
-        for (String scheme : spec.labels) {
-            out.put(scheme, scheme.equals("worst") ? WorstCaseLabels.of(eig, norm) : knownLabels(spec, yTrue, scheme));
+        for (SpectrumSpec.LabelVector v : spec.labels) {
+            out.put(
+                    v.id(),
+                    v.kind() == SpectrumSpec.LabelVector.Kind.WORST ? worst.apply(norm) : knownLabels(spec, yTrue, v));
         }
         return out;
     }
 
-    /** The label vector of a scheme other than {@code worst}: the true labels, or seeded random flips of them. */
-    static double[] knownLabels(SpectrumSpec spec, double[] yTrue, String scheme) {
-        if (scheme.equals("true")) return yTrue;
-        double p = scheme.equals("random") ? 1.0 : Double.parseDouble(scheme.substring("random:".length()));
-        return randomized(yTrue, p, spec.seed, scheme);
+    /** The label vector of a kind other than {@code worst}: the true labels, or seeded random flips of them. */
+    static double[] knownLabels(SpectrumSpec spec, double[] yTrue, SpectrumSpec.LabelVector v) {
+        if (v.kind() == SpectrumSpec.LabelVector.Kind.TRUE) return yTrue;
+        return randomized(yTrue, v.fraction(), spec.seed, v.id());
     }
 
     /**

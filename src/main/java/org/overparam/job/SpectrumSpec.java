@@ -12,18 +12,52 @@ import org.overparam.kernel.InnerProductKernel;
 /** The {@code spectrum.*} settings, checked; each is documented in {@code reference.conf}. */
 public final class SpectrumSpec {
     public final InnerProductKernel kernel;
-    /** Label schemes: "true", "random", "random:p", "worst". */
-    public final List<String> labels;
+    /** The label vectors of {@code spectrum.labels}, in order. */
+    public final List<LabelVector> labels;
 
     public final double eta;
     public final long maxK;
     public final int gridPoints;
     public final int denseLimit;
     public final long seed;
-    /** dense | lanczos | auto (lanczos past the dense limit). */
-    public final String method;
-    /** auto | float64 | float32 | recompute: how the large-n path keeps the kernel tiles between passes. */
-    public final String tiles;
+    /** The dense path, the large-n path, or the large-n path past the dense limit. */
+    public enum Method {
+        DENSE,
+        LANCZOS,
+        AUTO
+    }
+
+    public final Method method;
+    /** How the large-n path keeps the kernel tiles between passes; null = {@code auto} (float64 if it fits). */
+    public final org.overparam.spark.DistributedKernelOperator.Storage tiles;
+
+    /**
+     * One label vector of {@code spectrum.labels}: the true labels, a seeded fraction of them redrawn from
+     * unif{-1,+1} ({@code random} is {@code random:1}), or the worst case, {@code ||y|| v_min}. {@code id} is the
+     * setting as written (lower case), which keys the outputs and seeds the random draws.
+     */
+    public record LabelVector(Kind kind, double fraction, String id) {
+        public enum Kind {
+            TRUE,
+            RANDOM,
+            WORST
+        }
+
+        /** The true labels. */
+        public static final LabelVector TRUE = new LabelVector(Kind.TRUE, 0, "true");
+
+        static LabelVector parse(String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT);
+            if (t.equals("true")) return TRUE;
+            if (t.equals("worst")) return new LabelVector(Kind.WORST, 0, t);
+            if (t.equals("random")) return new LabelVector(Kind.RANDOM, 1.0, t);
+            if (t.matches("random:(0(\\.\\d+)?|1(\\.0+)?)")) {
+                return new LabelVector(Kind.RANDOM, Double.parseDouble(t.substring("random:".length())), t);
+            }
+            throw new UserError(
+                    "spectrum.labels: expected true | random | random:<p in [0,1]> | worst, found '" + text + "'.");
+        }
+    }
     /** The large-n path's settings ({@code spectrum.lanczos.*}). */
     public final Lanczos lanczos;
 
@@ -66,16 +100,10 @@ public final class SpectrumSpec {
         kernel = InnerProductKernel.parse(c.getString("kernel"));
         labels = new ArrayList<>();
         for (String l : c.getStringList("labels")) {
-            String t = l.trim().toLowerCase(Locale.ROOT);
-            if (!(t.equals("true")
-                    || t.equals("random")
-                    || t.equals("worst")
-                    || t.matches("random:(0(\\.\\d+)?|1(\\.0+)?)"))) {
-                throw new UserError(
-                        "spectrum.labels: expected true | random | random:<p in [0,1]> | worst, found '" + l + "'.");
-            }
-            if (labels.contains(t)) throw new UserError("spectrum.labels: '" + t + "' is listed twice.");
-            labels.add(t);
+            LabelVector v = LabelVector.parse(l);
+            if (labels.stream().anyMatch(u -> u.id().equals(v.id())))
+                throw new UserError("spectrum.labels: '" + v.id() + "' is listed twice.");
+            labels.add(v);
         }
         if (labels.isEmpty()) throw new UserError("spectrum.labels: expected at least one label scheme, found [].");
         eta = c.getDouble("eta");
@@ -90,13 +118,9 @@ public final class SpectrumSpec {
             throw new UserError(
                     "spectrum.dense-limit: expected 0 (from driver memory) or a positive n, found " + denseLimit + ".");
         seed = c.getLong("seed");
-        method = c.getString("method").trim().toLowerCase(Locale.ROOT);
-        if (!(method.equals("dense") || method.equals("lanczos") || method.equals("auto"))) {
-            throw new UserError(
-                    "spectrum.method: expected dense | lanczos | auto, found '" + c.getString("method") + "'.");
-        }
-        tiles = c.getString("tiles").trim().toLowerCase(Locale.ROOT);
-        if (!tiles.equals("auto")) org.overparam.spark.DistributedKernelOperator.Storage.parse(tiles);
+        method = new Settings(c, "spectrum").choice("method", Method.class);
+        String t = c.getString("tiles").trim().toLowerCase(Locale.ROOT);
+        tiles = t.equals("auto") ? null : org.overparam.spark.DistributedKernelOperator.Storage.parse(t);
         lanczos = new Lanczos(c.getConfig("lanczos"));
     }
 
