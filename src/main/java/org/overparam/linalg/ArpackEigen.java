@@ -14,6 +14,9 @@ import org.netlib.util.intW;
  * {@code ncv} plus a few restarts' worth of applications; memory {@code 8 n (ncv + 3)} bytes.
  */
 public final class ArpackEigen {
+    /** Operators of a smaller (or larger than its inverse) scale are rescaled to order 1 for ARPACK. */
+    static final double SMALLEST_SCALE = 1e-6;
+
     private ArpackEigen() {}
 
     /**
@@ -47,6 +50,7 @@ public final class ArpackEigen {
         iparam[6] = 1;
         arpack.dsaupd(ido, "I", n, "LA", k, tolW, resid, ncv, v, n, iparam, ipntr, workd, workl, lworkl, info);
         double[] x = new double[n];
+        double factor = 0; // set from the first application: ARPACK then works on factor * H
         while (ido.val != 99) {
             if (ido.val != -1 && ido.val != 1) {
                 throw new ArithmeticException("ARPACK dsaupd asked for ido = " + ido.val + ", which mode 1 never does");
@@ -54,6 +58,8 @@ public final class ArpackEigen {
             int in = ipntr[0] - 1, out = ipntr[1] - 1;
             System.arraycopy(workd, in, x, 0, n);
             double[] y = op.apply(x);
+            if (factor == 0) factor = rescaling(Blocks.norm(y) / Blocks.norm(x));
+            if (factor != 1) NativeLibraries.blas().dscal(n, factor, y, 1);
             System.arraycopy(y, 0, workd, out, n);
             arpack.dsaupd(ido, "I", n, "LA", k, tolW, resid, ncv, v, n, iparam, ipntr, workd, workl, lworkl, info);
         }
@@ -105,7 +111,7 @@ public final class ArpackEigen {
         // dseupd returns them increasing: the last k are the largest.
         for (int i = 0; i < k; i++) {
             int src = converged - 1 - i;
-            values[i] = d[src];
+            values[i] = d[src] / (factor == 0 ? 1 : factor);
             vectors[i] = java.util.Arrays.copyOfRange(z, src * n, (src + 1) * n);
         }
         double[] block = new double[n * k], image = new double[n * k];
@@ -120,5 +126,16 @@ public final class ArpackEigen {
             residuals[i] = Math.sqrt(s);
         }
         return new Result(values, vectors, residuals, iparam[2], iparam[8] + 1);
+    }
+
+    /**
+     * The factor ARPACK's operator is scaled by: 1 unless {@code ||H x|| / ||x||} for its start vector is below
+     * {@value #SMALLEST_SCALE} or above its inverse, then its inverse. ARPACK's convergence test
+     * {@code ||r|| <= tol max(eps^(2/3), |theta|)} has an absolute floor that would accept any Ritz pair of a tiny
+     * operator; scaled to order 1 it tests relative error. The eigenvalues are scaled back.
+     */
+    static double rescaling(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) return 1;
+        return scale < SMALLEST_SCALE || scale > 1 / SMALLEST_SCALE ? 1 / scale : 1;
     }
 }
