@@ -55,9 +55,12 @@ public final class SpectrumJob implements Job {
         return (int) Math.min(46_000, Math.floor(Math.sqrt(bytes / (3 * 8.0))));
     }
 
+    /**
+     * The path by n and {@code spectrum.method}, then on the dense path: the kernel's upper triangle from the tiles,
+     * all eigenvalues with the label coordinates, the label spectra, the outputs.
+     */
     @Override
     public Map<String, Object> run(JobContext ctx) {
-        RunLog log = ctx.log;
         long start = System.nanoTime();
         // The dense path forms the kernel from pairs of shards: cut them small enough for even tasks (unless set).
         int limit = denseLimit();
@@ -66,111 +69,134 @@ public final class SpectrumJob implements Job {
                 data,
                 n -> spec.method == SpectrumSpec.Method.LANCZOS || n > limit ? 0 : DistributedGram.shardsFor(n));
         try {
-            int n = samples.plan.n, d = samples.d;
+            int n = samples.plan.n;
             ctx.manifestExtras.put("partitions", samples.partitions);
             ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
             if (spec.method == SpectrumSpec.Method.LANCZOS || (spec.method == SpectrumSpec.Method.AUTO && n > limit)) {
                 if (spec.method == SpectrumSpec.Method.AUTO)
-                    log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
+                    ctx.log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
                 return LanczosSpectrum.run(ctx, samples, spec, start);
             }
-            if (n > limit) {
-                throw new UserError(String.format(
-                        java.util.Locale.ROOT,
-                        "n = %,d is past the dense limit of %,d: the dense path keeps about 3 %,d x %,d float64 matrices (%.1f GB) "
-                                + "on the driver, whose heap allows %.1f GB. Use the large-n path (spectrum.method = lanczos or auto), "
-                                + "give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory), or lower data.n.",
-                        n,
-                        limit,
-                        n,
-                        n,
-                        24.0 * n * n / 1e9,
-                        DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
-            }
-            log.info(
-                    "%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
-                    spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
-
-            long t0 = System.nanoTime();
-            // The upper triangle only: the eigendecomposition reads no other entry.
-            DistributedGram.Matrix kernel =
-                    DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance, false);
-            double[] h = kernel.values();
-            long parallel = kernel.parallelPairs();
-            double gramSeconds = seconds(t0);
-            log.info("kernel assembled in %.1f s; %d parallel or duplicate input pairs", gramSeconds, parallel);
-            double[] yTrue = trueLabels(samples.blocks, n);
-
-            // Every scheme but worst is known before the decomposition, which then gives their coordinates V^T y
-            // without forming the eigenvectors; worst = ||y_true|| v_min has the coordinates of a unit vector.
-            // Vector 0 is always the true labels (Theorem 6.1 below needs them).
-            List<String> given = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE.id()));
-            List<SpectrumSpec.LabelVector> known = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE));
-            for (SpectrumSpec.LabelVector v : spec.labels) {
-                if (v.kind() != SpectrumSpec.LabelVector.Kind.WORST && !given.contains(v.id())) {
-                    given.add(v.id());
-                    known.add(v);
-                }
-            }
-            double[][] ys = new double[known.size()][];
-            for (int i = 0; i < ys.length; i++) ys[i] = knownLabels(spec, yTrue, known.get(i));
-            long t1 = System.nanoTime();
-            SymmetricEigen eig = SymmetricEigen.projectingOverwriting(h, n, ys); // h is not needed afterwards
-            double eigenSeconds = seconds(t1);
-            log.info(
-                    "all %,d eigenvalues and the label coordinates in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g",
-                    n, eigenSeconds, eig.steps(), eig.max(), eig.min());
-
-            long t2 = System.nanoTime();
-            double trueNorm = 0;
-            for (double v : yTrue) trueNorm += v * v;
-            trueNorm = Math.sqrt(trueNorm);
-            List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
-            for (SpectrumSpec.LabelVector v : spec.labels) {
-                String scheme = v.id();
-                LabelSpectrum ls = v.kind() == SpectrumSpec.LabelVector.Kind.WORST
-                        ? LabelSpectrum.ofMinEigenvector(eig, trueNorm)
-                        : LabelSpectrum.ofCoordinates(eig, eig.projection(given.indexOf(scheme)));
-                ComplexityMeasure.Result c = ComplexityMeasure.bySpectrum(ls);
-                schemes.add(new SpectrumOutputs.Scheme(scheme, ls, c));
-                log.info(
-                        "labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
-                        scheme,
-                        Math.sqrt(ls.labelNormSquared()),
-                        c.singular()
-                                ? "undefined (H singular)"
-                                : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
-                        ls.topShare(10));
-            }
-            double labelSeconds = seconds(t2);
-            if (eig.max() * spec.eta >= 2) {
-                log.warn(
-                        "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
-                        eig.max() * spec.eta, spec.eta);
-            }
-            Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
-            summary.put("method", "dense");
-            if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
-                summary.put(
-                        "theorem_6_1",
-                        theorem61(
-                                ComplexityMeasure.bySpectrum(LabelSpectrum.ofCoordinates(eig, eig.projection(0))),
-                                log));
-            }
-            Map<String, Object> secs = new LinkedHashMap<>();
-            secs.put("gram", gramSeconds);
-            secs.put("eigen", eigenSeconds);
-            secs.put("labels", labelSeconds);
-            secs.put("total", seconds(start));
-            summary.put("seconds", secs);
-            summary.put("blas", ctx.blas);
-            long t3 = System.nanoTime();
-            SpectrumOutputs.write(ctx, spec, eig, schemes, summary);
-            log.info("tables, plots and report written in %.1f s", seconds(t3));
-            return summary;
+            if (n > limit) throw pastTheDenseLimit(n, limit);
+            return dense(ctx, samples, start);
         } finally {
             samples.release();
         }
+    }
+
+    private static UserError pastTheDenseLimit(int n, int limit) {
+        return new UserError(String.format(
+                java.util.Locale.ROOT,
+                "n = %,d is past the dense limit of %,d: the dense path keeps about 3 %,d x %,d float64 matrices (%.1f GB) "
+                        + "on the driver, whose heap allows %.1f GB. Use the large-n path (spectrum.method = lanczos or auto), "
+                        + "give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory), or lower data.n.",
+                n,
+                limit,
+                n,
+                n,
+                24.0 * n * n / 1e9,
+                DistributedGram.HEAP_FRACTION * Runtime.getRuntime().maxMemory() / 1e9));
+    }
+
+    /** The kernel, its decomposition with the known label vectors' coordinates, and each label vector's spectrum. */
+    private Map<String, Object> dense(JobContext ctx, ShardedSamples samples, long start) {
+        int n = samples.plan.n, d = samples.d;
+        ctx.log.info(
+                "%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
+                spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
+        Map<String, Object> secs = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        // The upper triangle only: the eigendecomposition reads no other entry.
+        DistributedGram.Matrix kernel =
+                DistributedGram.kernel(samples.blocks, spec.kernel, n, data.parallelTolerance, false);
+        secs.put("gram", seconds(t0));
+        ctx.log.info(
+                "kernel assembled in %.1f s; %d parallel or duplicate input pairs",
+                seconds(t0), kernel.parallelPairs());
+        double[] yTrue = trueLabels(samples.blocks, n);
+        Decomposition dec = decompose(ctx.log, kernel.values(), n, yTrue, secs);
+        long t2 = System.nanoTime();
+        List<SpectrumOutputs.Scheme> schemes = labelSpectra(ctx.log, dec, yTrue);
+        secs.put("labels", seconds(t2));
+        Map<String, Object> summary = summary(ctx, n, d, dec.eig(), schemes, kernel.parallelPairs());
+        secs.put("total", seconds(start));
+        summary.put("seconds", secs);
+        summary.put("blas", ctx.blas);
+        long t3 = System.nanoTime();
+        SpectrumOutputs.write(ctx, spec, dec.eig(), schemes, summary);
+        ctx.log.info("tables, plots and report written in %.1f s", seconds(t3));
+        return summary;
+    }
+
+    /** The eigendecomposition and which known label vector's coordinates it holds at each index. */
+    private record Decomposition(SymmetricEigen eig, List<String> given) {}
+
+    /**
+     * All eigenvalues, and the coordinates V^T y of every label vector known before the decomposition (all but worst,
+     * whose coordinates are those of a unit vector), without forming the eigenvectors. Index 0 is always the true
+     * labels (Theorem 6.1 needs them). Overwrites h.
+     */
+    private Decomposition decompose(RunLog log, double[] h, int n, double[] yTrue, Map<String, Object> secs) {
+        List<String> given = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE.id()));
+        List<SpectrumSpec.LabelVector> known = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE));
+        for (SpectrumSpec.LabelVector v : spec.labels) {
+            if (v.kind() != SpectrumSpec.LabelVector.Kind.WORST && !given.contains(v.id())) {
+                given.add(v.id());
+                known.add(v);
+            }
+        }
+        double[][] ys = new double[known.size()][];
+        for (int i = 0; i < ys.length; i++) ys[i] = knownLabels(spec, yTrue, known.get(i));
+        long t1 = System.nanoTime();
+        SymmetricEigen eig = SymmetricEigen.projectingOverwriting(h, n, ys);
+        secs.put("eigen", seconds(t1));
+        log.info(
+                "all %,d eigenvalues and the label coordinates in %.1f s (%s): lambda_max = %.6g, lambda_min = %.6g",
+                n, seconds(t1), eig.steps(), eig.max(), eig.min());
+        return new Decomposition(eig, given);
+    }
+
+    /** Each label vector's spectral measure and complexity, from its coordinates (or, for worst, from v_min). */
+    private List<SpectrumOutputs.Scheme> labelSpectra(RunLog log, Decomposition dec, double[] yTrue) {
+        double trueNorm = 0;
+        for (double v : yTrue) trueNorm += v * v;
+        trueNorm = Math.sqrt(trueNorm);
+        List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
+        for (SpectrumSpec.LabelVector v : spec.labels) {
+            LabelSpectrum ls = v.kind() == SpectrumSpec.LabelVector.Kind.WORST
+                    ? LabelSpectrum.ofMinEigenvector(dec.eig(), trueNorm)
+                    : LabelSpectrum.ofCoordinates(
+                            dec.eig(), dec.eig().projection(dec.given().indexOf(v.id())));
+            ComplexityMeasure.Result c = ComplexityMeasure.bySpectrum(ls);
+            schemes.add(new SpectrumOutputs.Scheme(v.id(), ls, c));
+            log.info(
+                    "labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s, top-10 share %.4f",
+                    v.id(),
+                    Math.sqrt(ls.labelNormSquared()),
+                    c.singular()
+                            ? "undefined (H singular)"
+                            : String.format(java.util.Locale.ROOT, "%.6g", c.complexity()),
+                    ls.topShare(10));
+        }
+        return schemes;
+    }
+
+    /** summary.json of the dense path, with Theorem 6.1 for planted labels. */
+    private Map<String, Object> summary(
+            JobContext ctx, int n, int d, SymmetricEigen eig, List<SpectrumOutputs.Scheme> schemes, long parallel) {
+        if (eig.max() * spec.eta >= 2) {
+            ctx.log.warn(
+                    "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
+                    eig.max() * spec.eta, spec.eta);
+        }
+        Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
+        summary.put("method", "dense");
+        if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
+            ComplexityMeasure.Result c =
+                    ComplexityMeasure.bySpectrum(LabelSpectrum.ofCoordinates(eig, eig.projection(0)));
+            summary.put("theorem_6_1", theorem61(c, ctx.log));
+        }
+        return summary;
     }
 
     /**
