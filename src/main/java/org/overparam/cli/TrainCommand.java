@@ -5,9 +5,8 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.overparam.UserError;
 import org.overparam.config.JobConfig;
-import org.overparam.data.DataSpec;
-import org.overparam.job.TrainJob;
-import org.overparam.job.TrainSpec;
+import org.overparam.job.Jobs;
+import org.overparam.run.IterationListener;
 import org.overparam.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,8 +56,11 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             config = run.load();
         }
-        DataSpec data = DataSpec.from(config.config());
-        TrainSpec train = TrainSpec.from(config.config());
-        return Main.execute("train", run, config, new TrainJob(data, train, resume != null), resume != null);
+        return Main.execute(
+                "train",
+                run,
+                config,
+                Jobs.train(config.config(), resume != null, IterationListener.NONE),
+                resume != null);
     }
 }

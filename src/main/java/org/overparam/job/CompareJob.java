@@ -19,6 +19,8 @@ import org.overparam.spark.UnitLayout;
 import org.overparam.spark.UnitShardedRelu;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LabelSpectrum;
+import org.overparam.theory.LabelVector;
+import org.overparam.theory.WorstCaseLabels;
 
 /**
  * The {@code compare} command: theory against practice for Arora et al. (ICML 2019). On one data set it builds Hinf,
@@ -80,8 +82,9 @@ public final class CompareJob implements Job {
             log.info(
                     "Hinf of %,d samples: lambda_max = %.6g, lambda_min = %.6g; eta lambda_max = %.4g",
                     n, eig.max(), eig.min(), train.eta * eig.max());
-            double[] yTrue = SpectrumJob.trueLabels(samples.blocks, n);
-            Map<String, double[]> vectors = SpectrumJob.labelVectors(spectrum, yTrue, eig);
+            double[] yTrue = ShardedSamples.labels(samples.blocks, n);
+            Map<String, double[]> vectors =
+                    LabelVector.build(spectrum.labels, yTrue, spectrum.seed, norm -> WorstCaseLabels.of(eig, norm));
             TrainingSet set = samples.trainingSet(train.precision);
 
             List<Point> points = new ArrayList<>();

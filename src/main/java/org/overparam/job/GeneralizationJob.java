@@ -14,6 +14,7 @@ import org.overparam.model.TrainingSet;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
 import org.overparam.run.Figures;
+import org.overparam.run.IterationListener;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
 import org.overparam.run.Table;
@@ -59,7 +60,7 @@ public final class GeneralizationJob implements Job {
 
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
-        QuadraticTraining training = new QuadraticTraining(data, train, spec, false, TrainJob.IterationListener.NONE);
+        QuadraticTraining training = new QuadraticTraining(data, train, spec, false, IterationListener.NONE);
         int k = train.widths.get(0);
         List<Point> points = new ArrayList<>();
         ShardedSamples test = ShardedSamples.load(ctx.spark, data.withSplit(true, testN, data.labels));

@@ -6,6 +6,7 @@ import org.overparam.UserError;
 import org.overparam.config.Command;
 import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
+import org.overparam.run.IterationListener;
 import org.overparam.run.Job;
 
 /** The job of each command, built from resolved settings: one place for the command line and for pipeline stages. */
@@ -30,7 +31,7 @@ public final class Jobs {
         Config c = config.config();
         return switch (command) {
             case DATA -> new DataJob(DataSpec.from(c));
-            case TRAIN -> new TrainJob(DataSpec.from(c), TrainSpec.from(c), false);
+            case TRAIN -> train(c, false, IterationListener.NONE);
             case SPECTRUM -> new SpectrumJob(DataSpec.from(c), SpectrumSpec.from(c));
             case COMPARE ->
                 new CompareJob(
@@ -50,6 +51,18 @@ public final class Jobs {
                         c.getIntList("generalization.n"),
                         c.getInt("generalization.test-n"));
         };
+    }
+
+    /**
+     * The {@code train} command's job for the settings {@code c}: {@link TrainJob} for the relu model,
+     * {@link QuadraticTraining} for the quadratic ones; {@code resume} continues a run from its checkpoints.
+     */
+    public static Job train(Config c, boolean resume, IterationListener listener) {
+        DataSpec data = DataSpec.from(c);
+        TrainSpec train = TrainSpec.from(c);
+        return train.model == TrainSpec.Model.RELU
+                ? new TrainJob(data, train, resume, listener)
+                : new QuadraticTraining(data, train, QuadraticSpec.from(c), resume, listener);
     }
 
     /** {@code noise.test-n}: a positive count or {@code all}. */

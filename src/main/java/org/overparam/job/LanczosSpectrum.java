@@ -19,6 +19,7 @@ import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedKernelOperator;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;
+import org.overparam.theory.LabelVector;
 import org.overparam.theory.LanczosLabelSpectrum;
 import org.overparam.theory.WorstCaseLabels;
 
@@ -77,12 +78,13 @@ final class LanczosSpectrum {
                 DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
             secs.put("tiles", seconds(t0));
             ctx.log.info("tiles ready in %.1f s", seconds(t0));
-            double[] yTrue = SpectrumJob.trueLabels(samples.blocks, n);
+            double[] yTrue = ShardedSamples.labels(samples.blocks, n);
             ArpackEigen.Result top = topEigenpairs(ctx.log, op, spec.lanczos, secs);
             Bottom bottom = bottomEigenpair(ctx.log, op, samples, spec, secs);
-            Map<String, double[]> labels = SpectrumJob.labelVectors(
-                    spec,
+            Map<String, double[]> labels = LabelVector.build(
+                    spec.labels,
                     yTrue,
+                    spec.seed,
                     norm -> WorstCaseLabels.scaled(bottom.result().vector().clone(), norm));
             List<Lanczos.Run> runs = spectralMeasures(ctx.log, op, spec, labels, top, secs);
             List<Scheme> schemes = complexities(ctx.log, op, spec.lanczos, labels, runs, bottom, top, secs);

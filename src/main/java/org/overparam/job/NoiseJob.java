@@ -77,7 +77,7 @@ public final class NoiseJob implements Job {
             DistributedGram.requireDriverMemory(n, 2, "noise (Hinf and its Cholesky factor)");
             double[] hinf = DistributedGram.kernel(trainSet.blocks, InnerProductKernel.RELU_NTK, n);
             ComplexityMeasure.Result c =
-                    ComplexityMeasure.byCholesky(hinf, n, SpectrumJob.trueLabels(trainSet.blocks, n));
+                    ComplexityMeasure.byCholesky(hinf, n, ShardedSamples.labels(trainSet.blocks, n));
             TrainingSet set = trainSet.trainingSet(train.precision), test = testSet.trainingSet(train.precision);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
             UnitLayout layout = UnitLayout.choose(

@@ -23,6 +23,8 @@ import org.overparam.optim.GradientDescent;
 import org.overparam.optim.Minimizer;
 import org.overparam.optim.PerturbedGradientDescent;
 import org.overparam.optim.StoppingRule;
+import org.overparam.run.IterationListener;
+import org.overparam.run.Job;
 import org.overparam.run.JobContext;
 import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedGram;
@@ -45,7 +47,7 @@ import org.overparam.theory.OptimalityCertificate;
  * convex reference problem; for signed-quadratic, Ge et al.'s condition ({@code sigma_min(X(x)2)}, r against 2d + 2,
  * n against d(d+1)/2) when n is small enough for the n x n kernel; the test MSE when {@code train.test-n > 0}.
  */
-final class QuadraticTraining {
+final class QuadraticTraining implements Job {
     /** Largest n for which signed-quadratic runs also compute sigma_min(X(x)2) from the dense n x n kernel. */
     static final int CONDITION_MAX_N = 5000;
 
@@ -53,10 +55,9 @@ final class QuadraticTraining {
     private final TrainSpec train;
     private final QuadraticSpec spec;
     private final boolean resume;
-    private final TrainJob.IterationListener listener;
+    private final IterationListener listener;
 
-    QuadraticTraining(
-            DataSpec data, TrainSpec train, QuadraticSpec spec, boolean resume, TrainJob.IterationListener listener) {
+    QuadraticTraining(DataSpec data, TrainSpec train, QuadraticSpec spec, boolean resume, IterationListener listener) {
         this.data = data;
         this.train = train;
         this.spec = spec;
@@ -77,7 +78,8 @@ final class QuadraticTraining {
         }
     }
 
-    Map<String, Object> run(JobContext ctx) throws Exception {
+    @Override
+    public Map<String, Object> run(JobContext ctx) throws Exception {
         RunLog log = ctx.log;
         List<QuadraticOutputs.Row> rows = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();

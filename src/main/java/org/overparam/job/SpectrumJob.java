@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
-import org.overparam.Seeds;
 import org.overparam.UserError;
 import org.overparam.data.DataSpec;
-import org.overparam.data.SampleBlock;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
@@ -17,6 +14,7 @@ import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ComplexityMeasure;
 import org.overparam.theory.LabelSpectrum;
+import org.overparam.theory.LabelVector;
 import org.overparam.theory.WorstCaseLabels;
 
 /**
@@ -113,7 +111,7 @@ public final class SpectrumJob implements Job {
         ctx.log.info(
                 "kernel assembled in %.1f s; %d parallel or duplicate input pairs",
                 seconds(t0), kernel.parallelPairs());
-        double[] yTrue = trueLabels(samples.blocks, n);
+        double[] yTrue = ShardedSamples.labels(samples.blocks, n);
         Decomposition dec = decompose(ctx.log, kernel.values(), n, yTrue, secs);
         long t2 = System.nanoTime();
         List<SpectrumOutputs.Scheme> schemes = labelSpectra(ctx.log, dec, yTrue);
@@ -137,16 +135,16 @@ public final class SpectrumJob implements Job {
      * labels (Theorem 6.1 needs them). Overwrites h.
      */
     private Decomposition decompose(RunLog log, double[] h, int n, double[] yTrue, Map<String, Object> secs) {
-        List<String> given = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE.id()));
-        List<SpectrumSpec.LabelVector> known = new ArrayList<>(List.of(SpectrumSpec.LabelVector.TRUE));
-        for (SpectrumSpec.LabelVector v : spec.labels) {
-            if (v.kind() != SpectrumSpec.LabelVector.Kind.WORST && !given.contains(v.id())) {
+        List<String> given = new ArrayList<>(List.of(LabelVector.TRUE.id()));
+        List<LabelVector> known = new ArrayList<>(List.of(LabelVector.TRUE));
+        for (LabelVector v : spec.labels) {
+            if (v.kind() != LabelVector.Kind.WORST && !given.contains(v.id())) {
                 given.add(v.id());
                 known.add(v);
             }
         }
         double[][] ys = new double[known.size()][];
-        for (int i = 0; i < ys.length; i++) ys[i] = knownLabels(spec, yTrue, known.get(i));
+        for (int i = 0; i < ys.length; i++) ys[i] = known.get(i).known(yTrue, spec.seed);
         long t1 = System.nanoTime();
         SymmetricEigen eig = SymmetricEigen.projectingOverwriting(h, n, ys);
         secs.put("eigen", seconds(t1));
@@ -162,8 +160,8 @@ public final class SpectrumJob implements Job {
         for (double v : yTrue) trueNorm += v * v;
         trueNorm = Math.sqrt(trueNorm);
         List<SpectrumOutputs.Scheme> schemes = new ArrayList<>();
-        for (SpectrumSpec.LabelVector v : spec.labels) {
-            LabelSpectrum ls = v.kind() == SpectrumSpec.LabelVector.Kind.WORST
+        for (LabelVector v : spec.labels) {
+            LabelSpectrum ls = v.kind() == LabelVector.Kind.WORST
                     ? LabelSpectrum.ofMinEigenvector(dec.eig(), trueNorm)
                     : LabelSpectrum.ofCoordinates(
                             dec.eig(), dec.eig().projection(dec.given().indexOf(v.id())));
@@ -220,61 +218,9 @@ public final class SpectrumJob implements Job {
         return m;
     }
 
-    /** The labels of the samples, in row order (n doubles: the data themselves stay on the executors). */
-    static double[] trueLabels(JavaRDD<SampleBlock> blocks, int n) {
-        double[] y = new double[n];
-        for (scala.Tuple2<Long, double[]> t :
-                blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
-            System.arraycopy(t._2(), 0, y, (int) (long) t._1(), t._2().length);
-        }
-        return y;
-    }
-
-    /** The label vectors of spectrum.labels, in order. */
-    Map<String, double[]> labelVectors(double[] yTrue, SymmetricEigen eig) {
-        return labelVectors(spec, yTrue, eig);
-    }
-
     /** The label vectors of {@code spec.labels}, in order, the worst case from the dense decomposition. */
     static Map<String, double[]> labelVectors(SpectrumSpec spec, double[] yTrue, SymmetricEigen eig) {
-        return labelVectors(spec, yTrue, norm -> WorstCaseLabels.of(eig, norm));
-    }
-
-    /**
-     * The label vectors of {@code spec.labels}, in order, keyed by their ids: the true labels, seeded random flips of
-     * them, and the worst case {@code worst.apply(||y_true||)} from whichever eigensolver found v_min.
-     */
-    static Map<String, double[]> labelVectors(
-            SpectrumSpec spec, double[] yTrue, java.util.function.DoubleFunction<double[]> worst) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        double norm = 0;
-        for (double v : yTrue) norm += v * v;
-        norm = Math.sqrt(norm);
-        for (SpectrumSpec.LabelVector v : spec.labels) {
-            out.put(
-                    v.id(),
-                    v.kind() == SpectrumSpec.LabelVector.Kind.WORST ? worst.apply(norm) : knownLabels(spec, yTrue, v));
-        }
-        return out;
-    }
-
-    /** The label vector of a kind other than {@code worst}: the true labels, or seeded random flips of them. */
-    static double[] knownLabels(SpectrumSpec spec, double[] yTrue, SpectrumSpec.LabelVector v) {
-        if (v.kind() == SpectrumSpec.LabelVector.Kind.TRUE) return yTrue;
-        return randomized(yTrue, v.fraction(), spec.seed, v.id());
-    }
-
-    /**
-     * The true labels with exactly round(p n) of them, chosen by a seeded permutation, replaced by unif{-1,+1}
-     * (Arora et al. Fig. 2); p = 1 gives the fully random labels of Fig. 1.
-     */
-    static double[] randomized(double[] y, double p, long seed, String scheme) {
-        int n = y.length, k = (int) Math.round(p * n);
-        double[] r = y.clone();
-        for (int row : Seeds.choose(Seeds.stream(seed, "spectrum/" + scheme + "/rows"), n, k)) {
-            r[row] = Seeds.stream(seed, "spectrum/" + scheme + "/label", row).nextBoolean() ? 1.0 : -1.0;
-        }
-        return r;
+        return LabelVector.build(spec.labels, yTrue, spec.seed, norm -> WorstCaseLabels.of(eig, norm));
     }
 
     private static double seconds(long t0) {

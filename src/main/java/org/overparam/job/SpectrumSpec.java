@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.overparam.UserError;
 import org.overparam.config.Settings;
 import org.overparam.kernel.InnerProductKernel;
+import org.overparam.theory.LabelVector;
 
 /** The {@code spectrum.*} settings, checked; each is documented in {@code reference.conf}. */
 public final class SpectrumSpec {
@@ -31,33 +32,6 @@ public final class SpectrumSpec {
     /** How the large-n path keeps the kernel tiles between passes; null = {@code auto} (float64 if it fits). */
     public final org.overparam.spark.DistributedKernelOperator.Storage tiles;
 
-    /**
-     * One label vector of {@code spectrum.labels}: the true labels, a seeded fraction of them redrawn from
-     * unif{-1,+1} ({@code random} is {@code random:1}), or the worst case, {@code ||y|| v_min}. {@code id} is the
-     * setting as written (lower case), which keys the outputs and seeds the random draws.
-     */
-    public record LabelVector(Kind kind, double fraction, String id) {
-        public enum Kind {
-            TRUE,
-            RANDOM,
-            WORST
-        }
-
-        /** The true labels. */
-        public static final LabelVector TRUE = new LabelVector(Kind.TRUE, 0, "true");
-
-        static LabelVector parse(String text) {
-            String t = text.trim().toLowerCase(Locale.ROOT);
-            if (t.equals("true")) return TRUE;
-            if (t.equals("worst")) return new LabelVector(Kind.WORST, 0, t);
-            if (t.equals("random")) return new LabelVector(Kind.RANDOM, 1.0, t);
-            if (t.matches("random:(0(\\.\\d+)?|1(\\.0+)?)")) {
-                return new LabelVector(Kind.RANDOM, Double.parseDouble(t.substring("random:".length())), t);
-            }
-            throw new UserError(
-                    "spectrum.labels: expected true | random | random:<p in [0,1]> | worst, found '" + text + "'.");
-        }
-    }
     /** The large-n path's settings ({@code spectrum.lanczos.*}). */
     public final Lanczos lanczos;
 
@@ -100,7 +74,7 @@ public final class SpectrumSpec {
         kernel = InnerProductKernel.parse(c.getString("kernel"));
         labels = new ArrayList<>();
         for (String l : c.getStringList("labels")) {
-            LabelVector v = LabelVector.parse(l);
+            LabelVector v = LabelVector.parse(l, "spectrum.labels");
             if (labels.stream().anyMatch(u -> u.id().equals(v.id())))
                 throw new UserError("spectrum.labels: '" + v.id() + "' is listed twice.");
             labels.add(v);

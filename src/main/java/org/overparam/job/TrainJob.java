@@ -14,6 +14,7 @@ import org.overparam.model.TrainingSet;
 import org.overparam.model.UnitRepresentation;
 import org.overparam.optim.DivergenceException;
 import org.overparam.optim.GradientDescent;
+import org.overparam.run.IterationListener;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
 import org.overparam.run.RunLog;
@@ -27,8 +28,8 @@ import org.overparam.spark.UnitLayout;
 import org.overparam.spark.UnitShardedRelu;
 
 /**
- * The {@code train} command. For {@code train.model = quadratic | signed-quadratic} it hands over to
- * {@link QuadraticTraining}; for {@code relu}: full-batch gradient descent of Du et al.'s two-layer ReLU net with its
+ * The {@code train} command for {@code train.model = relu} ({@link Jobs#train} gives the quadratic models to
+ * {@link QuadraticTraining}): full-batch gradient descent of Du et al.'s two-layer ReLU net with its
  * hidden units sharded over the executors ({@link UnitShardedRelu}, laid out by {@link UnitLayout}), once per width in
  * {@code train.width}, recording per iteration the loss, the gradient norm, the fraction of activation
  * patterns changed since W(0), {@code max_r ||w_r(k) - w_r(0)||}, {@code ||W(k) - W(0)||_F} and the time, and every
@@ -42,17 +43,6 @@ public final class TrainJob implements Job {
     private final TrainSpec train;
     private final boolean resume;
     private final IterationListener listener;
-
-    /**
-     * Sees each iteration of each width once its metrics row is recorded and any checkpoint of it is written: what an
-     * embedding program (or a test that stops a run as a kill would) hooks into.
-     */
-    @FunctionalInterface
-    public interface IterationListener {
-        IterationListener NONE = (width, iteration) -> {};
-
-        void afterIteration(int width, int iteration) throws Exception;
-    }
 
     public TrainJob(DataSpec data, TrainSpec train, boolean resume) {
         this(data, train, resume, IterationListener.NONE);
@@ -68,8 +58,8 @@ public final class TrainJob implements Job {
     @Override
     public Map<String, Object> run(JobContext ctx) throws Exception {
         if (train.model != TrainSpec.Model.RELU) {
-            return new QuadraticTraining(data, train, QuadraticSpec.from(ctx.config.config()), resume, listener)
-                    .run(ctx);
+            throw new IllegalArgumentException(
+                    "TrainJob trains the relu model; " + train.model.id() + " is QuadraticTraining's");
         }
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();

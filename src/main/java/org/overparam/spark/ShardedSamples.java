@@ -164,7 +164,12 @@ public final class ShardedSamples {
 
     /** The labels y in row order (n values), brought to the driver without the features. */
     public double[] labels() {
-        double[] y = new double[plan.n];
+        return labels(blocks, plan.n);
+    }
+
+    /** The labels of n samples held as {@code blocks}, in row order: one job, the features stay on the executors. */
+    public static double[] labels(JavaRDD<SampleBlock> blocks, int n) {
+        double[] y = new double[n];
         for (scala.Tuple2<Long, double[]> t :
                 blocks.map(b -> new scala.Tuple2<>(b.rowStart, b.y)).collect()) {
             System.arraycopy(t._2(), 0, y, Math.toIntExact(t._1()), t._2().length);

@@ -17,8 +17,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.config.JobConfig;
-import org.overparam.data.DataSpec;
 import org.overparam.optim.DivergenceException;
+import org.overparam.run.IterationListener;
+import org.overparam.run.Job;
 import org.overparam.run.JobRunner;
 import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;
@@ -50,10 +51,10 @@ class TrainJobTest {
     static Map<String, Object> train(JobConfig c, Path out, boolean resume, int interruptWidth, int interruptAfter)
             throws Exception {
         LocalSpark.get();
-        TrainJob.IterationListener stop = (width, k) -> {
+        IterationListener stop = (width, k) -> {
             if (k == interruptAfter && (interruptWidth < 0 || width == interruptWidth)) throw new Interrupted(width, k);
         };
-        TrainJob job = new TrainJob(DataSpec.from(c.config()), TrainSpec.from(c.config()), resume, stop);
+        Job job = Jobs.train(c.config(), resume, stop);
         return JobRunner.run(
                 "train",
                 c,
