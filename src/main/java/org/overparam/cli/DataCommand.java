@@ -3,7 +3,7 @@ package org.overparam.cli;
 import java.util.concurrent.Callable;
 import org.overparam.config.JobConfig;
 import org.overparam.data.DataSpec;
-import org.overparam.job.DataJob;
+import org.overparam.experiment.data.DataJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

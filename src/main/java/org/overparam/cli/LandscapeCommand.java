@@ -2,7 +2,7 @@ package org.overparam.cli;
 
 import java.util.concurrent.Callable;
 import org.overparam.config.JobConfig;
-import org.overparam.job.Jobs;
+import org.overparam.experiment.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -4,7 +4,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.overparam.job.Jobs;
+import org.overparam.experiment.Jobs;
 import org.overparam.pipeline.Pipeline;
 import org.overparam.pipeline.PipelineRunner;
 import picocli.CommandLine.Command;

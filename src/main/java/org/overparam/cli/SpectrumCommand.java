@@ -2,9 +2,9 @@ package org.overparam.cli;
 
 import java.util.concurrent.Callable;
 import org.overparam.config.JobConfig;
+import org.overparam.config.SpectrumSpec;
 import org.overparam.data.DataSpec;
-import org.overparam.job.SpectrumJob;
-import org.overparam.job.SpectrumSpec;
+import org.overparam.experiment.spectrum.SpectrumJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

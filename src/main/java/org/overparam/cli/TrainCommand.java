@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.overparam.UserError;
 import org.overparam.config.JobConfig;
-import org.overparam.job.Jobs;
+import org.overparam.experiment.Jobs;
 import org.overparam.run.IterationListener;
 import org.overparam.run.RunDirectory;
 import picocli.CommandLine.Command;

@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.UserError;
 import org.overparam.config.JobConfig;
-import org.overparam.job.Jobs;
+import org.overparam.experiment.Jobs;
 import org.overparam.report.RunReport;
 import org.overparam.run.Job;
 import org.overparam.run.JobRunner;

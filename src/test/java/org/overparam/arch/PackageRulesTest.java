@@ -51,7 +51,7 @@ class PackageRulesTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         "org.overparam.spark..",
-                        "org.overparam.job..",
+                        "org.overparam.experiment..",
                         "org.overparam.cli..",
                         "org.overparam.report..",
                         "org.overparam.run..",
@@ -90,7 +90,7 @@ class PackageRulesTest {
                         "org.apache.spark..",
                         "org.apache.hadoop..",
                         "org.overparam.spark..",
-                        "org.overparam.job..",
+                        "org.overparam.experiment..",
                         "org.overparam.cli..")
                 .check(CLASSES);
     }
@@ -107,7 +107,7 @@ class PackageRulesTest {
                         "org.overparam.run..",
                         "org.overparam.config..",
                         "org.overparam.pipeline..",
-                        "org.overparam.job..",
+                        "org.overparam.experiment..",
                         "org.overparam.cli..")
                 .check(CLASSES);
     }
@@ -120,7 +120,17 @@ class PackageRulesTest {
                 .resideInAnyPackage("org.overparam.run..", "org.overparam.config..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.overparam.job..", "org.overparam.pipeline..", "org.overparam.cli..")
+                .resideInAnyPackage("org.overparam.experiment..", "org.overparam.pipeline..", "org.overparam.cli..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void noExperimentImportsAnother() {
+        // What two experiments share lives below them (config, theory, spark); Jobs, above them, chooses among them.
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+                .matching("org.overparam.experiment.(*)..")
+                .should()
+                .notDependOnEachOther()
                 .check(CLASSES);
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.overparam.UserError;
 import org.overparam.config.Command;
 import org.overparam.config.JobConfig;
-import org.overparam.job.Jobs;
+import org.overparam.experiment.Jobs;
 import org.overparam.run.Job;
 import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;

@@ -1,0 +1,267 @@
+package org.overparam.experiment.spectrum;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.overparam.config.SpectrumSpec;
+import org.overparam.linalg.GaussQuadrature;
+import org.overparam.report.Plots;
+import org.overparam.report.RunReport;
+import org.overparam.run.Figures;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunDirectory;
+import org.overparam.run.Table;
+import org.overparam.theory.LabelSpectrum;
+
+/**
+ * The outputs of the large-n spectrum path, analogous to {@link SpectrumOutputs}: tables {@code top_eigenvalues},
+ * {@code spectral_density} (log-spaced bins with the standard error across probes), {@code density_nodes} (each
+ * probe's quadrature nodes and weights, each probe's weights summing to the fraction of eigenvalues it stands for, and
+ * the exactly counted top eigenvalues as probe -1 with weight 1/n each: the estimated distribution is the mean over
+ * probes plus the exact part), {@code label_measure} (the Gauss
+ * quadrature nodes and weights of each label vector), {@code predicted_loss} (with its error estimate); plots of the
+ * density on a log axis with its band, the label measures, and the predicted loss curves; the summary says which path
+ * ran, the iterations and the error estimates.
+ */
+public final class LanczosOutputs {
+    private LanczosOutputs() {}
+
+    static Map<String, Object> summary(SpectrumSpec spec, LanczosSpectrum.Result r) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("n", r.n());
+        s.put("d", r.d());
+        s.put("kernel", spec.kernel.id);
+        s.put("method", "lanczos");
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("max", r.top().values()[0]);
+        ev.put("max_residual", r.top().residuals()[0]);
+        ev.put("min", r.bottom().value());
+        ev.put("min_relative_residual", r.bottom().relativeResidual());
+        ev.put("min_relative_error_estimate", finiteOrNull(r.bottom().valueErrorEstimate()));
+        ev.put("min_converged", r.bottom().converged());
+        ev.put("count", r.n());
+        ev.put("top", r.top().values());
+        ev.put("singular", r.schemes().stream().anyMatch(x -> x.complexity().singular()));
+        s.put("eigenvalues", ev);
+        s.put("eta", spec.eta);
+        double lambdaK = r.top().values()[r.top().values().length - 1];
+        Map<String, Object> labels = new LinkedHashMap<>();
+        for (LanczosSpectrum.Scheme x : r.schemes()) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put(
+                    "complexity",
+                    x.complexity().singular() ? null : x.complexity().complexity());
+            if (x.complexity().singular())
+                l.put("complexity_note", x.complexity().message());
+            l.put(
+                    "complexity_relative_error_bound",
+                    0.5 * x.solve().relativeQuadraticFormError(r.bottom().value()));
+            l.put("cg_iterations", x.solve().iterations());
+            l.put("cg_relative_residual", x.solve().relativeResidual());
+            l.put("norm", Math.sqrt(x.spectrum().labelNormSquared()));
+            // The share of ||y||^2 on eigenvalues >= lambda_k (the top k), with its bracket.
+            double[] below = x.spectrum().shareAtOrBelow(Math.nextDown(lambdaK));
+            l.put("top" + r.top().values().length + "_share", 1 - below[0]);
+            l.put("top" + r.top().values().length + "_share_bounds", new double[] {1 - below[2], 1 - below[1]});
+            Map<String, Object> pl = new LinkedHashMap<>(), err = new LinkedHashMap<>();
+            for (long k : SpectrumJob.SUMMARY_KS) {
+                if (k <= spec.maxK) {
+                    pl.put(Long.toString(k), x.spectrum().predictedLoss(spec.eta, k));
+                    err.put(Long.toString(k), x.spectrum().predictedLossError(spec.eta, k));
+                }
+            }
+            l.put("predicted_loss", pl);
+            l.put("predicted_loss_error", err);
+            labels.put(x.name(), l);
+        }
+        s.put("labels", labels);
+        Map<String, Object> it = new LinkedHashMap<>();
+        it.put("lanczos_steps", r.schemes().get(0).spectrum().steps());
+        it.put("probes", r.density().probes());
+        it.put("arpack_applications", r.top().applications());
+        it.put("arpack_restarts", r.top().iterations());
+        it.put("lobpcg_iterations", r.bottom().iterations());
+        it.put("preconditioner_rank", r.preconditionerRank());
+        it.put("tiles", r.storage());
+        it.put("passes", r.passes());
+        it.put("pass_seconds", r.matvecSeconds());
+        it.put("gflops_per_second", r.flops() / r.matvecSeconds() / 1e9);
+        s.put("iterations", it);
+        return s;
+    }
+
+    static void write(JobContext ctx, SpectrumSpec spec, LanczosSpectrum.Result r, Map<String, Object> summary) {
+        RunDirectory dir = ctx.dir;
+        Table top = new Table(
+                "top_eigenvalues",
+                List.of(
+                        Table.Column.of("index", Table.Type.INT),
+                        Table.Column.of("eigenvalue", Table.Type.DOUBLE),
+                        Table.Column.of("residual", Table.Type.DOUBLE)));
+        for (int i = 0; i < r.top().values().length; i++)
+            top.add(i + 1, r.top().values()[i], r.top().residuals()[i]);
+        top.write(dir);
+
+        double[] range = r.density().range();
+        double lo = Math.max(range[0], r.bottom().value()) * 0.999, hi = range[1] * 1.001;
+        if (!(lo > 0)) lo = Math.max(r.bottom().value(), hi * 1e-12);
+        double[] edges = org.overparam.linalg.SpectralDensity.logEdges(lo, hi, spec.lanczos.densityBins);
+        double[][] hist = r.density().histogram(edges);
+        Table density = new Table(
+                "spectral_density",
+                List.of(
+                        Table.Column.of("bin_low", Table.Type.DOUBLE),
+                        Table.Column.of("bin_high", Table.Type.DOUBLE),
+                        Table.Column.of("eigenvalues", Table.Type.DOUBLE),
+                        Table.Column.of("standard_error", Table.Type.DOUBLE)));
+        List<Double> cx = new ArrayList<>(), cy = new ArrayList<>(), cl = new ArrayList<>(), ch = new ArrayList<>();
+        for (int b = 0; b < hist.length; b++) {
+            density.add(edges[b], edges[b + 1], hist[b][0], hist[b][1]);
+            if (hist[b][0] > 0) {
+                cx.add(Math.sqrt(edges[b] * edges[b + 1]));
+                cy.add(hist[b][0]);
+                cl.add(Math.max(hist[b][0] - 2 * hist[b][1], hist[b][0] * 1e-3));
+                ch.add(hist[b][0] + 2 * hist[b][1]);
+            }
+        }
+        density.write(dir);
+        Table probeNodes = new Table(
+                "density_nodes",
+                List.of(
+                        Table.Column.of("probe", Table.Type.INT),
+                        Table.Column.of("node", Table.Type.DOUBLE),
+                        Table.Column.of("weight", Table.Type.DOUBLE)));
+        double[][][] quad = r.density().quadratures();
+        for (int p = 0; p < quad.length; p++) {
+            for (int j = 0; j < quad[p][0].length; j++) probeNodes.add(p, quad[p][0][j], quad[p][1][j]);
+        }
+        for (double v : r.top().values()) probeNodes.add(-1, v, 1.0 / r.n());
+        probeNodes.write(dir);
+
+        Table measure = new Table(
+                "label_measure",
+                List.of(
+                        Table.Column.of("labels", Table.Type.STRING),
+                        Table.Column.of("node", Table.Type.DOUBLE),
+                        Table.Column.of("weight", Table.Type.DOUBLE),
+                        Table.Column.of("share_at_or_below", Table.Type.DOUBLE)));
+        long[] ks = LabelSpectrum.logGrid(spec.maxK, spec.gridPoints);
+        Table predicted = new Table(
+                "predicted_loss",
+                List.of(
+                        Table.Column.of("labels", Table.Type.STRING),
+                        Table.Column.of("k", Table.Type.LONG),
+                        Table.Column.of("predicted_loss", Table.Type.DOUBLE),
+                        Table.Column.of("error_estimate", Table.Type.DOUBLE)));
+        Plots.Chart measures = new Plots.Chart(
+                        "eigenvalue (Ritz value of the label's Lanczos run)", "share of ||y||^2 at or below")
+                .logX(true);
+        Plots.Chart curves = new Plots.Chart("iteration k", "predicted training loss")
+                .logX(true)
+                .logY(true);
+        for (LanczosSpectrum.Scheme x : r.schemes()) {
+            GaussQuadrature q = x.spectrum().quadrature();
+            double[] nodes = q.nodes(), w = q.weights();
+            double cum = 0;
+            List<Double> mx = new ArrayList<>(), my = new ArrayList<>();
+            for (int j = 0; j < nodes.length; j++) {
+                cum += w[j];
+                measure.add(x.name(), nodes[j], w[j], cum / q.normSquared());
+                if (nodes[j] > 0) {
+                    mx.add(nodes[j]);
+                    my.add(cum / q.normSquared());
+                }
+            }
+            if (!mx.isEmpty()) measures.add(new Plots.Series(x.name() + " labels", toArray(mx), toArray(my)));
+            List<Double> kx = new ArrayList<>(), ky = new ArrayList<>();
+            for (long k : ks) {
+                double loss = x.spectrum().predictedLoss(spec.eta, k);
+                predicted.add(x.name(), k, loss, x.spectrum().predictedLossError(spec.eta, k));
+                if (k > 0 && loss > 0) {
+                    kx.add((double) k);
+                    ky.add(loss);
+                }
+            }
+            curves.add(new Plots.Series(x.name() + " labels", toArray(kx), toArray(ky)));
+        }
+        measure.write(dir);
+        predicted.write(dir);
+
+        Plots.Chart hc =
+                new Plots.Chart("eigenvalue", "eigenvalues per bin").logX(true).logY(true);
+        hc.add(new Plots.Series(
+                "estimate (SLQ, " + r.density().probes() + " probes; top "
+                        + r.top().values().length + " exact)",
+                toArray(cx),
+                toArray(cy)));
+        hc.add(new Plots.Series("estimate - 2 standard errors", toArray(cx), toArray(cl)));
+        hc.add(new Plots.Series("estimate + 2 standard errors", toArray(cx), toArray(ch)));
+
+        RunReport report =
+                new RunReport("overparam spectrum (large-n path): " + spec.kernel.id + " kernel, n = " + r.n());
+        report.paragraph(
+                "The kernel matrix was never formed: it stayed in tiles on the executors and was applied to blocks of vectors "
+                        + r.passes()
+                        + " times. Top eigenpairs by ARPACK, lambda_min by LOBPCG, label spectral measures by Lanczos quadrature, "
+                        + "the eigenvalue density by stochastic Lanczos quadrature, the complexity by preconditioned conjugate gradients. "
+                        + "Run directory: " + dir.uri());
+        report.keyValues("Summary", RunReport.flatten(summary));
+        List<List<?>> rows = new ArrayList<>();
+        long kShow = Math.min(spec.maxK, 10_000);
+        for (LanczosSpectrum.Scheme x : r.schemes()) {
+            rows.add(List.of(
+                    x.name(),
+                    Math.sqrt(x.spectrum().labelNormSquared()),
+                    x.complexity().singular() ? "undefined" : x.complexity().complexity(),
+                    x.solve().iterations(),
+                    x.spectrum().predictedLoss(spec.eta, kShow),
+                    x.spectrum().predictedLossError(spec.eta, kShow)));
+        }
+        report.table(
+                "Label vectors",
+                List.of(
+                        "labels",
+                        "||y||",
+                        "complexity",
+                        "CG iterations",
+                        "predicted loss at k = " + kShow,
+                        "error estimate"),
+                rows);
+        Figures.write(
+                ctx,
+                report,
+                "spectral-density",
+                "Eigenvalue density of the kernel by stochastic Lanczos quadrature (log axes), "
+                        + "with a band of two standard errors across probes; the top eigenvalues are counted exactly.",
+                hc);
+        Figures.write(
+                ctx,
+                report,
+                "label-measure",
+                "Share of ||y||^2 on eigenvalues at or below each Ritz value, from each label vector's "
+                        + "Gauss quadrature (true labels sit on the top eigenvalues, Arora et al. Fig. 1b).",
+                measures);
+        Figures.write(
+                ctx,
+                report,
+                "predicted-loss",
+                "Predicted training loss 1/2 y^T (I - eta H)^(2k) y with eta = " + spec.eta
+                        + " by Lanczos quadrature (Arora et al. Thm 4.1, Fig. 1a).",
+                curves);
+        report.paragraph(
+                "Tables: top_eigenvalues, spectral_density, label_measure and predicted_loss, as Parquet folders with CSV copies. Provenance: manifest.json.");
+        dir.writeText("report.html", report.html());
+    }
+
+    private static double[] toArray(List<Double> v) {
+        double[] a = new double[v.size()];
+        for (int i = 0; i < a.length; i++) a[i] = v.get(i);
+        return a;
+    }
+
+    /** v, or null (JSON null) when it is infinite or NaN. */
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

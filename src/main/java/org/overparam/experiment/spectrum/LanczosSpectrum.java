@@ -1,0 +1,401 @@
+package org.overparam.experiment.spectrum;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.overparam.config.SpectrumSpec;
+import org.overparam.linalg.ArpackEigen;
+import org.overparam.linalg.ConjugateGradient;
+import org.overparam.linalg.GaussQuadrature;
+import org.overparam.linalg.Lanczos;
+import org.overparam.linalg.Lobpcg;
+import org.overparam.linalg.NystromPreconditioner;
+import org.overparam.linalg.SpectralDensity;
+import org.overparam.linalg.SubsetStart;
+import org.overparam.run.JobContext;
+import org.overparam.run.RunLog;
+import org.overparam.spark.DistributedKernelOperator;
+import org.overparam.spark.ShardedSamples;
+import org.overparam.theory.ComplexityMeasure;
+import org.overparam.theory.LabelVector;
+import org.overparam.theory.LanczosLabelSpectrum;
+import org.overparam.theory.WorstCaseLabels;
+
+/**
+ * The large-n path of the {@code spectrum} command: no n x n matrix anywhere. The kernel stays in tiles on
+ * the executors ({@link DistributedKernelOperator}) and is only applied to blocks of vectors:
+ * <ol>
+ *   <li>the top eigenpairs by ARPACK ({@link ArpackEigen}), lambda_max among them;</li>
+ *   <li>a rank-r Nystrom preconditioner (one pass with r vectors), then lambda_min and its eigenvector by LOBPCG
+ *       ({@link Lobpcg}): the worst-case labels;</li>
+ *   <li>one Lanczos run ({@link Lanczos}) from every label vector and from the seeded Rademacher probes (deflated of
+ *       the top eigenvectors) at once: the label spectral measures ({@link LanczosLabelSpectrum}: predicted loss at
+ *       every k, shares of ||y||^2) and the eigenvalue density ({@link SpectralDensity});</li>
+ *   <li>the complexity {@code sqrt(2 y^T H^-1 y / n)} of every label vector by preconditioned CG, all at once.</li>
+ * </ol>
+ * Passes over the tiles: about {@code (ARPACK applications) + 1 + (LOBPCG iterations) + m + (CG iterations) + 3}.
+ * Driver memory: the Lanczos bases, {@code 8 n m (labels + probes)} bytes, plus {@code 8 n r} for the preconditioner.
+ */
+public final class LanczosSpectrum {
+    private LanczosSpectrum() {}
+
+    /** One label vector's results. */
+    record Scheme(
+            String name,
+            double[] y,
+            LanczosLabelSpectrum spectrum,
+            ConjugateGradient.Solution solve,
+            ComplexityMeasure.Result complexity) {}
+
+    /** Everything the outputs need. */
+    record Result(
+            int n,
+            int d,
+            ArpackEigen.Result top,
+            Lobpcg.Result bottom,
+            int preconditionerRank,
+            List<Scheme> schemes,
+            SpectralDensity density,
+            String storage,
+            int passes,
+            double matvecSeconds,
+            double flops) {}
+
+    /**
+     * The large-n spectrum in named stages on the tiles: the top eigenpairs (ARPACK), lambda_min and its vector
+     * (preconditioned LOBPCG), the label vectors' spectral measures and the density (one block Lanczos run), and the
+     * complexities (preconditioned CG); then the outputs.
+     */
+    static Map<String, Object> run(JobContext ctx, ShardedSamples samples, SpectrumSpec spec, long start) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
+        int n = samples.plan.n;
+        DistributedKernelOperator.Storage storage = announce(ctx.log, jsc, samples, spec);
+        Map<String, Object> secs = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (DistributedKernelOperator op =
+                DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
+            secs.put("tiles", seconds(t0));
+            ctx.log.info("tiles ready in %.1f s", seconds(t0));
+            double[] yTrue = ShardedSamples.labels(samples.blocks, n);
+            ArpackEigen.Result top = topEigenpairs(ctx.log, op, spec.lanczos, secs);
+            Bottom bottom = bottomEigenpair(ctx.log, op, samples, spec, secs);
+            Map<String, double[]> labels = LabelVector.build(
+                    spec.labels,
+                    yTrue,
+                    spec.seed,
+                    norm -> WorstCaseLabels.scaled(bottom.result().vector().clone(), norm));
+            List<Lanczos.Run> runs = spectralMeasures(ctx.log, op, spec, labels, top, secs);
+            List<Scheme> schemes = complexities(ctx.log, op, spec.lanczos, labels, runs, bottom, top, secs);
+            Result r = result(
+                    ctx.log,
+                    op,
+                    samples.d,
+                    spec,
+                    storage,
+                    top,
+                    bottom,
+                    schemes,
+                    runs.subList(labels.size(), runs.size()));
+            Map<String, Object> summary = LanczosOutputs.summary(spec, r);
+            secs.put("total", seconds(start));
+            summary.put("seconds", secs);
+            summary.put("peak_heap_bytes", peakHeap());
+            summary.put("blas", ctx.blas);
+            LanczosOutputs.write(ctx, spec, r, summary);
+            return summary;
+        }
+    }
+
+    /** lambda_min and its vector, with the preconditioner that found them (kept for the complexities' CG). */
+    record Bottom(Lobpcg.Result result, NystromPreconditioner preconditioner) {}
+
+    /** Chooses the tiles' storage, logs the plan and refuses (before any work) driver arrays that do not fit. */
+    private static DistributedKernelOperator.Storage announce(
+            RunLog log, JavaSparkContext jsc, ShardedSamples samples, SpectrumSpec spec) {
+        SpectrumSpec.Lanczos s = spec.lanczos;
+        int n = samples.plan.n, d = samples.d;
+        DistributedKernelOperator.Storage storage =
+                spec.tiles == null ? DistributedKernelOperator.auto(jsc, n) : spec.tiles;
+        int vectors = spec.labels.size() + s.probes;
+        double tileBytes = DistributedKernelOperator.cachedBytes(n, storage);
+        log.info(
+                "large-n path (spectrum.method = %s): %s kernel of %,d samples (d = %d) as a distributed operator; tiles %s (%.2f GB cached); "
+                        + "%d Lanczos steps from %d vectors (%.2f GB of bases on the driver)",
+                org.overparam.config.Settings.id(spec.method),
+                spec.kernel.id,
+                n,
+                d,
+                storage.name().toLowerCase(Locale.ROOT),
+                tileBytes / 1e9,
+                s.steps,
+                vectors,
+                8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
+        requireDriverMemory(n, s, vectors);
+        warnOnSpill(log, jsc, tileBytes);
+        return storage;
+    }
+
+    private static void warnOnSpill(RunLog log, JavaSparkContext jsc, double tileBytes) {
+        long storageMemory = DistributedKernelOperator.storageMemory(jsc);
+        if (tileBytes <= 0.9 * storageMemory) return;
+        log.warn(
+                "the %.2f GB of tiles exceed 90%% of the executors' storage memory (%.2f GB): about %.2f GB will spill to local disk "
+                        + "and be read back on every pass. Give the executors more memory (in local mode the driver heap, OVERPARAM_DRIVER_MEMORY) "
+                        + "or a larger spark.memory.fraction (now %s), or use spectrum.tiles = float32",
+                tileBytes / 1e9,
+                storageMemory / 1e9,
+                Math.max(0, tileBytes - 0.9 * storageMemory) / 1e9,
+                jsc.getConf().get("spark.memory.fraction", "0.6"));
+    }
+
+    /** The top eigenpairs by ARPACK, lambda_max among them. */
+    private static ArpackEigen.Result topEigenpairs(
+            RunLog log, DistributedKernelOperator op, SpectrumSpec.Lanczos s, Map<String, Object> secs) {
+        long t1 = System.nanoTime();
+        int k = Math.min(s.topEigenpairs, op.n() - 1);
+        ArpackEigen.Result top = ArpackEigen.largest(op, k, s.eigenTolerance, s.maxIterations);
+        secs.put("top_eigenpairs", seconds(t1));
+        log.info(
+                "top %d eigenpairs by ARPACK in %.1f s (%d applications): lambda_max = %.10g, residual %.2g",
+                k, seconds(t1), top.applications(), top.values()[0], top.residuals()[0]);
+        return top;
+    }
+
+    /** lambda_min by LOBPCG with the Nystrom preconditioner, from the subset start block when there is one. */
+    private static Bottom bottomEigenpair(
+            RunLog log,
+            DistributedKernelOperator op,
+            ShardedSamples samples,
+            SpectrumSpec spec,
+            Map<String, Object> secs) {
+        SpectrumSpec.Lanczos s = spec.lanczos;
+        long t2 = System.nanoTime();
+        NystromPreconditioner pre = NystromPreconditioner.build(op, Math.min(s.preconditionerRank, op.n()), spec.seed);
+        double[][] startBlock = startBlock(log, op, samples, spec);
+        Lobpcg.Result bottom = Lobpcg.smallest(
+                op,
+                pre::apply,
+                s.minBlock,
+                startBlock,
+                s.minTolerance,
+                s.minValueTolerance,
+                s.maxIterations,
+                spec.seed,
+                (it, rel) -> {
+                    if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
+                });
+        secs.put("lambda_min", seconds(t2));
+        reportBottom(log, s, pre, bottom, t2);
+        return new Bottom(bottom, pre);
+    }
+
+    /** LOBPCG's start: the bottom eigenvectors of the submatrix of the rows with the closest neighbours, or null. */
+    private static double[][] startBlock(
+            RunLog log, DistributedKernelOperator op, ShardedSamples samples, SpectrumSpec spec) {
+        SpectrumSpec.Lanczos s = spec.lanczos;
+        int n = op.n(), startRows = Math.min(s.minStartRows, n / 2);
+        if (startRows < s.minBlock) return null;
+        long ts = System.nanoTime();
+        int[] rows = SubsetStart.mostSimilarRows(op.rowMaxima(), startRows);
+        double[] xs = samples.features(rows);
+        double[] sub = spec.kernel.tile(xs, 0, startRows, xs, 0, startRows, samples.d, true);
+        double[][] block = SubsetStart.bottomVectors(sub, rows, n, s.minBlock);
+        log.info(
+                "LOBPCG start block: bottom eigenvectors of the %,d x %,d submatrix of the samples with the closest neighbours (%.1f s)",
+                startRows, startRows, seconds(ts));
+        return block;
+    }
+
+    private static void reportBottom(
+            RunLog log, SpectrumSpec.Lanczos s, NystromPreconditioner pre, Lobpcg.Result bottom, long t2) {
+        if (!bottom.converged()) {
+            log.warn(
+                    "LOBPCG stopped after %d iterations at relative residual %.3g > spectrum.lanczos.min-tolerance = %g and an estimated "
+                            + "relative error %.3g > spectrum.lanczos.min-value-tolerance = %g: lambda_min = %.6g is an upper bound only",
+                    bottom.iterations(),
+                    bottom.relativeResidual(),
+                    s.minTolerance,
+                    bottom.valueErrorEstimate(),
+                    s.minValueTolerance,
+                    bottom.value());
+        }
+        log.info(
+                "lambda_min by LOBPCG (block %d, Nystrom rank %d) in %.1f s: %.8g after %d iterations, relative residual %.2g, "
+                        + "estimated relative error %.2g",
+                s.minBlock,
+                pre.rank(),
+                seconds(t2),
+                bottom.value(),
+                bottom.iterations(),
+                bottom.relativeResidual(),
+                bottom.valueErrorEstimate());
+    }
+
+    /**
+     * One block Lanczos run from every label vector and from the probes (projected off the top eigenvectors): the
+     * labels' spectral measures, then the probes' (for the density), in that order.
+     */
+    private static List<Lanczos.Run> spectralMeasures(
+            RunLog log,
+            DistributedKernelOperator op,
+            SpectrumSpec spec,
+            Map<String, double[]> labels,
+            ArpackEigen.Result top,
+            Map<String, Object> secs) {
+        SpectrumSpec.Lanczos s = spec.lanczos;
+        double[][] probes = SpectralDensity.probes(op.n(), s.probes, spec.seed);
+        SpectralDensity.deflate(probes, top.vectors());
+        double[][] starts = new double[labels.size() + probes.length][];
+        int c = 0;
+        for (double[] y : labels.values()) starts[c++] = y;
+        for (double[] z : probes) starts[c++] = z;
+        long t3 = System.nanoTime();
+        List<Lanczos.Run> runs = Lanczos.run(op, starts, s.steps, step -> {
+            if (step % 25 == 0) log.info("  Lanczos step %d of %d (%.1f s)", step, s.steps, seconds(t3));
+        });
+        secs.put("lanczos", seconds(t3));
+        log.info("%d Lanczos steps from %d vectors in %.1f s", runs.get(0).steps(), starts.length, seconds(t3));
+        return runs;
+    }
+
+    /** The complexity of every label vector by preconditioned CG (all in one block), with its spectral measure. */
+    private static List<Scheme> complexities(
+            RunLog log,
+            DistributedKernelOperator op,
+            SpectrumSpec.Lanczos s,
+            Map<String, double[]> labels,
+            List<Lanczos.Run> runs,
+            Bottom bottom,
+            ArpackEigen.Result top,
+            Map<String, Object> secs) {
+        long t4 = System.nanoTime();
+        ConjugateGradient.Solution[] solves = ConjugateGradient.solve(
+                op,
+                bottom.preconditioner()::apply,
+                labels.values().toArray(new double[0][]),
+                s.cgTolerance,
+                s.maxIterations,
+                (it, rel) -> {
+                    if (it % 50 == 0) log.info("  CG iteration %d: largest relative residual %.3g", it, rel);
+                });
+        secs.put("complexity", seconds(t4));
+        List<Scheme> schemes = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, double[]> e : labels.entrySet()) {
+            schemes.add(scheme(log, s, e.getKey(), e.getValue(), runs.get(i), solves[i], bottom.result(), top, op.n()));
+            i++;
+        }
+        return schemes;
+    }
+
+    private static Scheme scheme(
+            RunLog log,
+            SpectrumSpec.Lanczos s,
+            String name,
+            double[] y,
+            Lanczos.Run run,
+            ConjugateGradient.Solution sol,
+            Lobpcg.Result bottom,
+            ArpackEigen.Result top,
+            int n) {
+        ComplexityMeasure.Result cm =
+                ComplexityMeasure.byIterativeSolve(n, sol.quadraticForm(), bottom.value(), top.values()[0]);
+        if (!sol.converged()) {
+            log.warn(
+                    "CG for the %s labels stopped after %d iterations at relative residual %.3g > spectrum.lanczos.cg-tolerance = %g",
+                    name, sol.iterations(), sol.relativeResidual(), s.cgTolerance);
+        }
+        log.info(
+                "labels %-10s ||y|| = %.4g, complexity sqrt(2 y'H^-1 y / n) = %s (CG: %d iterations, residual %.2g, relative error <= %.2g)",
+                name,
+                Math.sqrt(run.normSquared()),
+                cm.singular() ? "undefined (H singular)" : String.format(Locale.ROOT, "%.6g", cm.complexity()),
+                sol.iterations(),
+                sol.relativeResidual(),
+                sol.relativeQuadraticFormError(bottom.value()));
+        return new Scheme(name, y, new LanczosLabelSpectrum(run), sol, cm);
+    }
+
+    /** The density from the probes' runs, and everything the outputs need. */
+    private static Result result(
+            RunLog log,
+            DistributedKernelOperator op,
+            int d,
+            SpectrumSpec spec,
+            DistributedKernelOperator.Storage storage,
+            ArpackEigen.Result top,
+            Bottom bottom,
+            List<Scheme> schemes,
+            List<Lanczos.Run> probeRuns) {
+        List<GaussQuadrature> probeQuadratures = new ArrayList<>();
+        for (Lanczos.Run run : probeRuns) probeQuadratures.add(run.quadrature());
+        SpectralDensity density = SpectralDensity.of(op.n(), probeQuadratures, top.values());
+        if (top.values()[0] * spec.eta >= 2) {
+            log.warn(
+                    "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
+                    top.values()[0] * spec.eta, spec.eta);
+        }
+        double flops = op.flops();
+        log.info(
+                "%d passes over the tiles in %.1f s: %.2f GFLOP/s",
+                op.passes(), op.seconds(), flops / op.seconds() / 1e9);
+        return new Result(
+                op.n(),
+                d,
+                top,
+                bottom.result(),
+                bottom.preconditioner().rank(),
+                schemes,
+                density,
+                storage.name().toLowerCase(Locale.ROOT),
+                op.passes(),
+                op.seconds(),
+                flops);
+    }
+
+    /**
+     * Refuses, before any work, settings whose driver-side arrays would not fit: the Lanczos bases
+     * ({@code 8 n m} bytes per vector), the Nystrom sketch (three n x r blocks) and up to
+     * {@link org.overparam.spark.DeterministicAggregate#FANOUT} + 2 n x b accumulators of the widest pass.
+     */
+    static void requireDriverMemory(int n, SpectrumSpec.Lanczos s, int vectors) {
+        int widest = Math.max(Math.max(vectors, s.preconditionerRank), Math.max(s.topEigenpairs, s.minBlock));
+        double need = 8.0
+                * n
+                * (Math.min(s.steps, n) * (double) vectors
+                        + 3.0 * s.preconditionerRank
+                        + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
+        double have = org.overparam.spark.DistributedGram.HEAP_FRACTION
+                * Runtime.getRuntime().maxMemory();
+        if (need > have) {
+            throw new org.overparam.UserError(String.format(
+                    Locale.ROOT,
+                    "The large-n path keeps %d Lanczos bases of %,d x %d doubles, the rank-%d preconditioner and the pass accumulators "
+                            + "on the driver: %.2f GB, but the driver heap allows %.2f GB. Lower spectrum.lanczos.steps, .probes or "
+                            + ".preconditioner-rank, or give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory).",
+                    vectors,
+                    n,
+                    Math.min(s.steps, n),
+                    s.preconditionerRank,
+                    need / 1e9,
+                    have / 1e9));
+        }
+    }
+
+    /** The sum of the heap pools' peak usage since the JVM started (bytes). */
+    static long peakHeap() {
+        long sum = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null)
+                sum += pool.getPeakUsage().getUsed();
+        }
+        return sum;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
