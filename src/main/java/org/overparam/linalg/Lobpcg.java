@@ -111,11 +111,39 @@ public final class Lobpcg {
             int maxIterations,
             long seed,
             java.util.function.BiConsumer<Integer, Double> progress) {
-        int n = op.n();
         if (!(valueTolerance >= 0))
             throw new IllegalArgumentException("Lobpcg: value tolerance must be >= 0, found " + valueTolerance);
         if (!(tol > 0)) throw new IllegalArgumentException("Lobpcg: tolerance must be > 0, found " + tol);
-        int s = Math.max(1, Math.min(block, n / 3));
+        Iterate x = initial(op, startBlock(op.n(), Math.max(1, Math.min(block, op.n() / 3)), start, seed));
+        int it = 0;
+        boolean converged = false;
+        double estimate;
+        while (true) {
+            List<double[]> r = residuals(x);
+            double rel = Blocks.norm(r.get(0)) / Math.abs(x.theta[0]);
+            estimate = x.theta.length > 1 && x.theta[1] > x.theta[0]
+                    ? rel * rel * Math.abs(x.theta[0]) / (x.theta[1] - x.theta[0])
+                    : Double.POSITIVE_INFINITY;
+            if (progress != null) progress.accept(it, rel);
+            if (rel <= tol || estimate <= valueTolerance) {
+                converged = true;
+                break;
+            }
+            if (it >= maxIterations) break;
+            it++;
+            x = rayleighRitzStep(x, trialBasis(op, t, x, r));
+        }
+        return result(op, x.x.get(0), it, converged, estimate, tol, valueTolerance);
+    }
+
+    /** The block X with its images H X, Ritz values theta and the previous update P with H P (empty at first). */
+    private record Iterate(List<double[]> x, List<double[]> hx, double[] theta, List<double[]> p, List<double[]> hp) {}
+
+    /** The trial subspace {@code span{X, W = T R, P}}, orthonormal, with its images. */
+    private record Basis(List<double[]> s, List<double[]> hs, int blockSize) {}
+
+    /** The s start vectors: the given ones, then seeded Gaussian ones. */
+    private static List<double[]> startBlock(int n, int s, double[][] start, long seed) {
         List<double[]> x = new ArrayList<>();
         for (int c = 0; c < s; c++) {
             if (start != null && c < start.length) {
@@ -131,89 +159,104 @@ public final class Lobpcg {
             for (int i = 0; i < n; i++) v[i] = NystromPreconditioner.gaussian(rng);
             x.add(v);
         }
+        return x;
+    }
+
+    /** The start block orthonormalized and rotated to its Ritz vectors (one application of H). */
+    private static Iterate initial(SymmetricOperator op, List<double[]> x) {
         List<double[]> basis = new ArrayList<>(), images = new ArrayList<>();
         for (double[] v : x) if (orthogonalize(v, null, basis, images)) basis.add(v);
         List<double[]> hx = applyAll(op, basis);
-        x = basis;
-        double[] theta = new double[x.size()];
-        rayleighRitz(x, hx, theta);
-        List<double[]> p = new ArrayList<>(), hp = new ArrayList<>();
-        int it = 0;
-        boolean converged = false;
-        double estimate = Double.POSITIVE_INFINITY;
-        while (true) {
-            List<double[]> r = new ArrayList<>();
-            for (int c = 0; c < x.size(); c++) {
-                double[] rc = hx.get(c).clone();
-                NativeLibraries.blas().daxpy(n, -theta[c], x.get(c), 1, rc, 1);
-                r.add(rc);
-            }
-            double rel = Blocks.norm(r.get(0)) / Math.abs(theta[0]);
-            estimate = theta.length > 1 && theta[1] > theta[0]
-                    ? rel * rel * Math.abs(theta[0]) / (theta[1] - theta[0])
-                    : Double.POSITIVE_INFINITY;
-            if (progress != null) progress.accept(it, rel);
-            if (rel <= tol || estimate <= valueTolerance) {
-                converged = true;
-                break;
-            }
-            if (it >= maxIterations) break;
-            it++;
-            // W = T R, one block application of the preconditioner.
-            double[] rb = new double[n * r.size()], wb = new double[n * r.size()];
-            for (int c = 0; c < r.size(); c++) Blocks.setColumn(rb, n, r.size(), c, r.get(c));
-            t.apply(rb, wb, r.size());
-            List<double[]> s0 = new ArrayList<>(x), hs = new ArrayList<>(hx);
-            List<double[]> w = new ArrayList<>();
-            for (int c = 0; c < r.size(); c++) {
-                double[] wc = Blocks.column(wb, n, r.size(), c);
-                if (orthogonalize(wc, null, concat(s0, w), null)) w.add(wc);
-            }
-            s0.addAll(w);
-            hs.addAll(applyAll(op, w));
-            for (int c = 0; c < p.size(); c++) {
-                double[] pc = p.get(c).clone(), hpc = hp.get(c).clone();
-                if (orthogonalize(pc, hpc, s0, hs)) {
-                    s0.add(pc);
-                    hs.add(hpc);
-                }
-            }
-            int k = s0.size(), m = x.size();
-            double[] a = new double[k * k];
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j <= i; j++)
-                    a[i * k + j] =
-                            a[j * k + i] = 0.5 * (Blocks.dot(s0.get(i), hs.get(j)) + Blocks.dot(s0.get(j), hs.get(i)));
-            }
-            SymmetricEigen e = SymmetricEigen.withVectors(a, k);
-            List<double[]> nx = new ArrayList<>(),
-                    nhx = new ArrayList<>(),
-                    np = new ArrayList<>(),
-                    nhp = new ArrayList<>();
-            for (int c = 0; c < m; c++) {
-                double[] v = new double[n], hv = new double[n], pv = new double[n], hpv = new double[n];
-                for (int j = 0; j < k; j++) {
-                    double coef = e.vectors[c * k + j];
-                    NativeLibraries.blas().daxpy(n, coef, s0.get(j), 1, v, 1);
-                    NativeLibraries.blas().daxpy(n, coef, hs.get(j), 1, hv, 1);
-                    if (j >= m) {
-                        NativeLibraries.blas().daxpy(n, coef, s0.get(j), 1, pv, 1);
-                        NativeLibraries.blas().daxpy(n, coef, hs.get(j), 1, hpv, 1);
-                    }
-                }
-                nx.add(v);
-                nhx.add(hv);
-                np.add(pv);
-                nhp.add(hpv);
-                theta[c] = e.values[c];
-            }
-            x = nx;
-            hx = nhx;
-            p = np;
-            hp = nhp;
+        double[] theta = new double[basis.size()];
+        rayleighRitz(basis, hx, theta);
+        return new Iterate(basis, hx, theta, new ArrayList<>(), new ArrayList<>());
+    }
+
+    /** {@code R = H X - X diag(theta)}, from the carried images. */
+    private static List<double[]> residuals(Iterate x) {
+        int n = x.x.get(0).length;
+        List<double[]> r = new ArrayList<>();
+        for (int c = 0; c < x.x.size(); c++) {
+            double[] rc = x.hx.get(c).clone();
+            NativeLibraries.blas().daxpy(n, -x.theta[c], x.x.get(c), 1, rc, 1);
+            r.add(rc);
         }
-        // The images were updated by combinations: recompute H x for the reported residual.
-        double[] v = x.get(0);
+        return r;
+    }
+
+    /**
+     * X, then {@code W = T R} (one block application of the preconditioner and one of H) and P, each direction
+     * orthogonalized against those before it and dropped when nothing of it is left.
+     */
+    private static Basis trialBasis(
+            SymmetricOperator op, ConjugateGradient.Preconditioner t, Iterate x, List<double[]> r) {
+        int n = op.n();
+        double[] rb = new double[n * r.size()], wb = new double[n * r.size()];
+        for (int c = 0; c < r.size(); c++) Blocks.setColumn(rb, n, r.size(), c, r.get(c));
+        t.apply(rb, wb, r.size());
+        List<double[]> s0 = new ArrayList<>(x.x), hs = new ArrayList<>(x.hx);
+        List<double[]> w = new ArrayList<>();
+        for (int c = 0; c < r.size(); c++) {
+            double[] wc = Blocks.column(wb, n, r.size(), c);
+            if (orthogonalize(wc, null, concat(s0, w), null)) w.add(wc);
+        }
+        s0.addAll(w);
+        hs.addAll(applyAll(op, w));
+        for (int c = 0; c < x.p.size(); c++) {
+            double[] pc = x.p.get(c).clone(), hpc = x.hp.get(c).clone();
+            if (orthogonalize(pc, hpc, s0, hs)) {
+                s0.add(pc);
+                hs.add(hpc);
+            }
+        }
+        return new Basis(s0, hs, x.x.size());
+    }
+
+    /**
+     * The Rayleigh-Ritz step on the trial basis: the new X from its m lowest Ritz vectors, the new P from their
+     * components outside the old X; images by the same combinations.
+     */
+    private static Iterate rayleighRitzStep(Iterate x, Basis b) {
+        int k = b.s.size(), m = b.blockSize, n = b.s.get(0).length;
+        double[] a = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j <= i; j++)
+                a[i * k + j] = a[j * k + i] =
+                        0.5 * (Blocks.dot(b.s.get(i), b.hs.get(j)) + Blocks.dot(b.s.get(j), b.hs.get(i)));
+        }
+        SymmetricEigen e = SymmetricEigen.withVectors(a, k);
+        List<double[]> nx = new ArrayList<>(), nhx = new ArrayList<>(), np = new ArrayList<>(), nhp = new ArrayList<>();
+        double[] theta = x.theta;
+        for (int c = 0; c < m; c++) {
+            double[] v = new double[n], hv = new double[n], pv = new double[n], hpv = new double[n];
+            for (int j = 0; j < k; j++) {
+                double coef = e.vectors[c * k + j];
+                NativeLibraries.blas().daxpy(n, coef, b.s.get(j), 1, v, 1);
+                NativeLibraries.blas().daxpy(n, coef, b.hs.get(j), 1, hv, 1);
+                if (j >= m) {
+                    NativeLibraries.blas().daxpy(n, coef, b.s.get(j), 1, pv, 1);
+                    NativeLibraries.blas().daxpy(n, coef, b.hs.get(j), 1, hpv, 1);
+                }
+            }
+            nx.add(v);
+            nhx.add(hv);
+            np.add(pv);
+            nhp.add(hpv);
+            theta[c] = e.values[c];
+        }
+        return new Iterate(nx, nhx, theta, np, nhp);
+    }
+
+    /** The first Ritz vector normalized, with its Rayleigh quotient and residual from an explicit application of H. */
+    private static Result result(
+            SymmetricOperator op,
+            double[] v,
+            int it,
+            boolean converged,
+            double estimate,
+            double tol,
+            double valueTolerance) {
+        int n = op.n();
         double norm = Blocks.norm(v);
         NativeLibraries.blas().dscal(n, 1 / norm, v, 1);
         double[] hv = op.apply(v);
