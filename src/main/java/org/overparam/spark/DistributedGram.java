@@ -85,8 +85,7 @@ public final class DistributedGram {
      */
     public static Matrix kernel(JavaRDD<SampleBlock> blocks, InnerProductKernel k, int n, double tol, boolean mirror) {
         requireDriverMemory(n, 1, "The " + k.id + " kernel matrix");
-        JavaRDD<Tile> tiles = blocks.cartesian(blocks)
-                .filter(p -> p._1().rowStart <= p._2().rowStart)
+        JavaRDD<Tile> tiles = DistributedPairs.upperTriangle(blocks)
                 .flatMap(p -> subTiles(
                         p._1(),
                         p._2(),

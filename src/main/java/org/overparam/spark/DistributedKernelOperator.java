@@ -110,10 +110,8 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
             // Enough block pairs to cut the tile set into `want` partitions: reshuffle the (small) sample blocks.
             sources = blocks.repartition((int) Math.ceil(Math.sqrt(2.0 * want)));
         }
-        JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs = sources.cartesian(sources)
-                .filter(p -> p._1().rowStart <= p._2().rowStart)
-                .map(p -> new Tuple2<>(p._1(), p._2()))
-                .coalesce(want);
+        JavaRDD<Tuple2<SampleBlock, SampleBlock>> pairs =
+                DistributedPairs.upperTriangle(sources).coalesce(want);
         if (storage == Storage.RECOMPUTE) {
             return new DistributedKernelOperator(jsc, n, d, storage, null, pairs, kernel);
         }
