@@ -89,8 +89,9 @@ public final class Main implements Runnable {
 
     static int execute(String command, RunOptions run, JobConfig config, Job job, boolean resume) throws Exception {
         Logging.quiet(run.verbose);
-        JobRunner.run(
-                command, config, run.out, run.overwrite, resume, run.master, run.verbose, new RunLog(System.out), job);
+        JobRunner.Launch launch =
+                new JobRunner.Launch(command, run.out, run.overwrite, resume, run.master, run.verbose);
+        JobRunner.run(launch, config, new RunLog(System.out), job);
         return 0;
     }
 

@@ -89,19 +89,10 @@ public final class PipelineRunner {
             log.info("pipeline %s: %d stages -> %s", pipeline.name, pipeline.stages.size(), dir.uri());
             Throwable failure = null;
             try {
+                Session session = new Session(
+                        dir, master, verbose, console, log, jobs, () -> dir.writeJson("manifest.json", manifest));
                 for (int i = 0; i < pipeline.stages.size(); i++) {
-                    runStage(
-                            pipeline.stages.get(i),
-                            stages.get(i),
-                            i + 1,
-                            pipeline.stages.size(),
-                            dir,
-                            master,
-                            verbose,
-                            console,
-                            log,
-                            jobs,
-                            () -> dir.writeJson("manifest.json", manifest));
+                    runStage(session, pipeline.stages.get(i), stages.get(i), i + 1, pipeline.stages.size());
                 }
                 manifest.put("status", "completed");
             } catch (Throwable t) {
@@ -126,19 +117,25 @@ public final class PipelineRunner {
         }
     }
 
-    private static void runStage(
-            Pipeline.Stage s,
-            Map<String, Object> st,
-            int index,
-            int count,
+    /**
+     * What every stage of one pipeline run shares: the pipeline directory, the Spark master and logging, the console
+     * and the pipeline's log, how a stage's job is made, and how the manifest is saved.
+     */
+    private record Session(
             RunDirectory dir,
             String master,
             boolean verbose,
             PrintStream console,
             RunLog log,
             BiFunction<String, JobConfig, Job> jobs,
-            Runnable save)
+            Runnable save) {}
+
+    /** Stage {@code index} of {@code count}: skipped when completed before with the same settings, else run. */
+    private static void runStage(Session session, Pipeline.Stage s, Map<String, Object> st, int index, int count)
             throws Exception {
+        RunDirectory dir = session.dir();
+        RunLog log = session.log();
+        Runnable save = session.save();
         String stageDir = dir.resolve(s.name());
         Map<String, Object> config = JobRunner.recordedConfig(s.config());
         String previous = previousRun(dir, s, config);
@@ -162,8 +159,10 @@ public final class PipelineRunner {
         st.remove("error");
         save.run();
         try {
-            Job job = jobs.apply(s.command(), s.config());
-            JobRunner.run(s.command(), s.config(), stageDir, true, false, master, verbose, new RunLog(console), job);
+            Job job = session.jobs().apply(s.command(), s.config());
+            JobRunner.Launch launch =
+                    new JobRunner.Launch(s.command(), stageDir, true, false, session.master(), session.verbose());
+            JobRunner.run(launch, s.config(), new RunLog(session.console()), job);
             st.put("status", "completed");
         } catch (Throwable t) {
             st.put("status", "failed");

@@ -33,21 +33,30 @@ public final class JobRunner {
     }
 
     /**
-     * Runs {@code job} and returns its summary; {@code verbose} keeps Spark's INFO logging. Errors are recorded in the
-     * manifest and rethrown. With {@code resume}, {@code out} must be an existing run directory of the same command,
-     * which is continued (its files are kept; the manifest records the resumption).
+     * How a command is launched: its name, the run directory ({@code out}, null for {@link #defaultOut}), whether an
+     * existing one may be overwritten or is resumed, the Spark master (null: local or spark-submit's), and whether
+     * Spark keeps its INFO logging.
      */
-    public static Map<String, Object> run(
-            String command,
-            JobConfig config,
-            String out,
-            boolean overwrite,
-            boolean resume,
-            String master,
-            boolean verbose,
-            RunLog log,
-            Job job)
-            throws Exception {
+    public record Launch(
+            String command, String out, boolean overwrite, boolean resume, String master, boolean verbose) {
+        /** A fresh run of {@code command} into {@code out} on the default master, quiet. */
+        public static Launch of(String command, String out) {
+            return new Launch(command, out, false, false, null, false);
+        }
+
+        public Launch resuming(boolean r) {
+            return new Launch(command, out, overwrite, r, master, verbose);
+        }
+    }
+
+    /**
+     * Runs {@code job} and returns its summary. Errors are recorded in the manifest and rethrown. With
+     * {@code launch.resume()}, {@code launch.out()} must be an existing run directory of the same command, which is
+     * continued (its files are kept; the manifest records the resumption).
+     */
+    public static Map<String, Object> run(Launch launch, JobConfig config, RunLog log, Job job) throws Exception {
+        String command = launch.command(), out = launch.out(), master = launch.master();
+        boolean overwrite = launch.overwrite(), resume = launch.resume(), verbose = launch.verbose();
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
         LibraryReport blas = NativeLibraries.report();

@@ -32,13 +32,8 @@ class QuadraticExperimentsTest {
     static JsonNode run(String command, Job job, JobConfig c, Path out) throws Exception {
         LocalSpark.get();
         JobRunner.run(
-                command,
+                JobRunner.Launch.of(command, out.toString()),
                 c,
-                out.toString(),
-                false,
-                false,
-                null,
-                false,
                 new RunLog(new PrintStream(new ByteArrayOutputStream())),
                 job);
         return TrainJobTest.JSON.readTree(out.resolve("summary.json").toFile());

@@ -58,13 +58,8 @@ public class TrainJobTest {
         };
         Job job = Jobs.train(c.config(), resume, stop);
         return JobRunner.run(
-                "train",
+                JobRunner.Launch.of("train", out.toString()).resuming(resume),
                 c,
-                out.toString(),
-                false,
-                resume,
-                null,
-                false,
                 new RunLog(new PrintStream(new ByteArrayOutputStream())),
                 job);
     }
