@@ -52,65 +52,42 @@ public final class Lobpcg {
         }
     }
 
-    /** As {@link #smallest(SymmetricOperator, ConjugateGradient.Preconditioner, int, double, int, long, java.util.function.BiConsumer)} with one vector. */
-    public static Result smallest(
-            SymmetricOperator op,
-            ConjugateGradient.Preconditioner t,
-            double tol,
-            int maxIterations,
-            long seed,
-            java.util.function.BiConsumer<Integer, Double> progress) {
-        return smallest(op, t, 1, tol, maxIterations, seed, progress);
-    }
-
     /**
-     * Runs until the smallest Ritz pair has {@code ||H x - theta x|| <= tol theta}, or maxIterations; the start block
-     * comes from the seed.
+     * When LOBPCG stops and where it starts: when the smallest Ritz pair has {@code ||H x - theta x|| <= tol theta},
+     * or the Kato-Temple estimate of the value's relative error, {@code (||r|| / theta)^2 theta / (theta_2 - theta)},
+     * is at most {@code valueTolerance} (0: never), or after {@code maxIterations}; from the {@code start} vectors
+     * ({@link SubsetStart}; null for none), filled up to the block size with vectors drawn from {@code seed}.
      *
      * @param block the block size s, {@code 1 <= s}, at most n / 3
      */
-    public static Result smallest(
-            SymmetricOperator op,
-            ConjugateGradient.Preconditioner t,
-            int block,
-            double tol,
-            int maxIterations,
-            long seed,
-            java.util.function.BiConsumer<Integer, Double> progress) {
-        return smallest(op, t, block, tol, 0, maxIterations, seed, progress);
+    public record Options(
+            int block, double[][] start, double tol, double valueTolerance, int maxIterations, long seed) {
+        /** A block of {@code block} seeded vectors, stopping on the residual only. */
+        public static Options of(int block, double tol, int maxIterations, long seed) {
+            return new Options(block, null, tol, 0, maxIterations, seed);
+        }
+
+        /** The same, stopping as well on the Kato-Temple estimate. */
+        public Options valueTolerance(double v) {
+            return new Options(block, start, tol, v, maxIterations, seed);
+        }
+
+        /** The same, from these start vectors. */
+        public Options startingFrom(double[][] vectors) {
+            return new Options(block, vectors, tol, valueTolerance, maxIterations, seed);
+        }
     }
 
-    /**
-     * As {@link #smallest(SymmetricOperator, ConjugateGradient.Preconditioner, int, double, int, long,
-     * java.util.function.BiConsumer)}, and stops as well once the Kato-Temple estimate of the value's relative error,
-     * {@code (||r|| / theta)^2 theta / (theta_2 - theta)}, is at most {@code valueTolerance} (0: never).
-     */
+    /** The smallest eigenpair of {@code op} with the preconditioner {@code t}; {@code progress} sees (iteration, relative residual). */
     public static Result smallest(
             SymmetricOperator op,
             ConjugateGradient.Preconditioner t,
-            int block,
-            double tol,
-            double valueTolerance,
-            int maxIterations,
-            long seed,
+            Options o,
             java.util.function.BiConsumer<Integer, Double> progress) {
-        return smallest(op, t, block, null, tol, valueTolerance, maxIterations, seed, progress);
-    }
-
-    /**
-     * As above, starting from the given vectors ({@link SubsetStart}); the block is filled up to s with seeded random
-     * vectors when fewer are given (null: all random).
-     */
-    public static Result smallest(
-            SymmetricOperator op,
-            ConjugateGradient.Preconditioner t,
-            int block,
-            double[][] start,
-            double tol,
-            double valueTolerance,
-            int maxIterations,
-            long seed,
-            java.util.function.BiConsumer<Integer, Double> progress) {
+        int block = o.block(), maxIterations = o.maxIterations();
+        double[][] start = o.start();
+        double tol = o.tol(), valueTolerance = o.valueTolerance();
+        long seed = o.seed();
         if (!(valueTolerance >= 0))
             throw new IllegalArgumentException("Lobpcg: value tolerance must be >= 0, found " + valueTolerance);
         if (!(tol > 0)) throw new IllegalArgumentException("Lobpcg: tolerance must be > 0, found " + tol);

@@ -121,8 +121,8 @@ class LargeSpectrumTest {
             assertThat(top.residuals()[i]).isLessThan(1e-8 * top.values()[0]);
         }
         NystromPreconditioner p = NystromPreconditioner.build(op, 60, 3);
-        Lobpcg.Result single = Lobpcg.smallest(op, p::apply, 1e-5, 2000, 5, null);
-        Lobpcg.Result bottom = Lobpcg.smallest(op, p::apply, 8, 1e-5, 2000, 5, null);
+        Lobpcg.Result single = Lobpcg.smallest(op, p::apply, Lobpcg.Options.of(1, 1e-5, 2000, 5), null);
+        Lobpcg.Result bottom = Lobpcg.smallest(op, p::apply, Lobpcg.Options.of(8, 1e-5, 2000, 5), null);
         assertThat(single.converged()).isTrue();
         assertThat(bottom.converged()).isTrue();
         Approx.assertRelative(
@@ -137,7 +137,8 @@ class LargeSpectrumTest {
                 "lambda_min by LOBPCG, " + bottom.iterations() + " iterations");
         // Stopping on the Kato-Temple estimate of the value's error (residual criterion off) takes fewer iterations and
         // still gives lambda_min to the estimate's tolerance.
-        Lobpcg.Result byValue = Lobpcg.smallest(op, p::apply, 8, 1e-14, 1e-6, 2000, 5, null);
+        Lobpcg.Result byValue = Lobpcg.smallest(
+                op, p::apply, Lobpcg.Options.of(8, 1e-14, 2000, 5).valueTolerance(1e-6), null);
         assertThat(byValue.converged()).isTrue();
         assertThat(byValue.valueErrorEstimate()).isLessThanOrEqualTo(1e-6);
         assertThat(byValue.iterations())
@@ -158,8 +159,13 @@ class LargeSpectrumTest {
         for (int a = 0; a < rows.length; a++)
             for (int b = 0; b < rows.length; b++) sub[a * rows.length + b] = h[rows[a] * n + rows[b]];
         double[][] start = org.overparam.linalg.SubsetStart.bottomVectors(sub, rows, n, 8);
-        Lobpcg.Result random = Lobpcg.smallest(op, p::apply, 8, null, 1e-14, 1e-6, 2000, 5, null);
-        Lobpcg.Result warm = Lobpcg.smallest(op, p::apply, 8, start, 1e-14, 1e-6, 2000, 5, null);
+        Lobpcg.Result random = Lobpcg.smallest(
+                op, p::apply, Lobpcg.Options.of(8, 1e-14, 2000, 5).valueTolerance(1e-6), null);
+        Lobpcg.Result warm = Lobpcg.smallest(
+                op,
+                p::apply,
+                Lobpcg.Options.of(8, 1e-14, 2000, 5).valueTolerance(1e-6).startingFrom(start),
+                null);
         assertThat(warm.converged()).isTrue();
         assertThat(warm.iterations())
                 .as("warm start against random (" + random.iterations() + ")")

@@ -178,12 +178,8 @@ public final class LanczosSpectrum {
         Lobpcg.Result bottom = Lobpcg.smallest(
                 op,
                 pre::apply,
-                s.minBlock,
-                startBlock,
-                s.minTolerance,
-                s.minValueTolerance,
-                s.maxIterations,
-                spec.seed,
+                new Lobpcg.Options(
+                        s.minBlock, startBlock, s.minTolerance, s.minValueTolerance, s.maxIterations, spec.seed),
                 (it, rel) -> {
                     if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
                 });

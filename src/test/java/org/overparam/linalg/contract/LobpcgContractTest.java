@@ -15,7 +15,8 @@ class LobpcgContractTest extends SymmetricSolverContract {
     protected double[] computed(SymmetricOperator h, Case c) {
         NystromPreconditioner t = NystromPreconditioner.build(h, N / 2, 11);
         return new double[] {
-            Lobpcg.smallest(h, t::apply, 4, 1e-10, 0, 3000, 7, null).value()
+            Lobpcg.smallest(h, t::apply, Lobpcg.Options.of(4, 1e-10, 3000, 7), null)
+                    .value()
         };
     }
 
