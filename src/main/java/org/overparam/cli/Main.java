@@ -24,17 +24,7 @@ import picocli.CommandLine.Command;
             "Experiments on over-parameterized two-layer networks, on Apache Spark.",
             "Local: jobs/run <command> [options]; cluster: jobs/submit <command> [options]."
         },
-        subcommands = {
-            DataCommand.class,
-            TrainCommand.class,
-            SpectrumCommand.class,
-            CompareCommand.class,
-            NoiseCommand.class,
-            LandscapeCommand.class,
-            GeneralizationCommand.class,
-            PipelineCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        subcommands = {})
 public final class Main implements Runnable {
     /** Exit code for a user's mistake (bad settings, missing or corrupt files). */
     public static final int EXIT_USER_ERROR = 2;
@@ -56,16 +46,16 @@ public final class Main implements Runnable {
     /** The configured command line (also used by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setUsageHelpWidth(120);
-        for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
-            if (org.overparam.config.Command.ids().contains(sub.getKey())) {
-                sub.getValue()
-                        .getCommandSpec()
-                        .usageMessage()
-                        .footer(settingsHelp(
-                                org.overparam.config.Command.parse(sub.getKey()).sections()));
-            }
+        for (org.overparam.config.Command c : org.overparam.config.Command.values()) {
+            CommandLine sub = new CommandLine(
+                    c == org.overparam.config.Command.TRAIN ? new TrainCommand() : new ExperimentCommand(c));
+            sub.getCommandSpec().usageMessage().description(c.description().toArray(new String[0]));
+            sub.getCommandSpec().usageMessage().footer(settingsHelp(c.sections()));
+            cl.addSubcommand(c.id(), sub);
         }
+        cl.addSubcommand("pipeline", new PipelineCommand());
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        cl.setUsageHelpWidth(120);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             UserError user = JobRunner.userError(ex);
             PrintWriter err = commandLine.getErr();

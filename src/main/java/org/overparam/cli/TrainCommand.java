@@ -12,18 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(
-        name = "train",
-        sortOptions = false,
-        mixinStandardHelpOptions = true,
-        description = {
-            "Full-batch gradient descent of the two-layer ReLU net (Du et al. 2019), distributed over the shards, once per",
-            "width in train.width. Writes metrics (Parquet + CSV), checkpoints, the plots of Du et al.'s Figure 1 (PNG, SVG),",
-            "report.html, manifest.json and summary.json. --resume DIR continues an interrupted run from its checkpoints.",
-            "train.model = quadratic (Du & Lee 2018) | signed-quadratic (Ge et al. 2020) trains the quadratic-activation nets",
-            "instead (GD, perturbed GD or Adam; optional random first layer train.features.k), into the same run directory,",
-            "with Du & Lee's optimality certificate and convex gap, or Ge et al.'s sigma_min(X(x)2), in summary.json."
-        })
+@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
