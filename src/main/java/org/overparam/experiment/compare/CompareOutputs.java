@@ -20,6 +20,11 @@ import org.overparam.run.JobContext;
 public final class CompareOutputs {
     private CompareOutputs() {}
 
+    /**
+     * Writes {@code trajectory.csv} and {@code gram.csv}, the overlay of actual and predicted losses at the largest
+     * width, the Gram convergence figure, the width-limit study when there are several widths, and report.html;
+     * returns the summary.
+     */
     static Map<String, Object> write(
             JobContext ctx,
             TrainSpec train,
@@ -29,6 +34,35 @@ public final class CompareOutputs {
             int n,
             int d) {
         int m = train.widths.get(train.widths.size() - 1);
+        writeCsvs(ctx, points, gram);
+        double slope = slope(gram);
+        Map<String, Object> summary = summary(ctx, train, runs, gram, n, d, m, slope);
+        RunReport report = report(ctx, train, runs, n, m);
+        if (train.widths.size() > 1) summary.put("width_limit", widthLimit(ctx, report, runs, gram));
+        Figures.write(
+                ctx,
+                report,
+                "theory-vs-practice",
+                "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
+                        + "for each label vector.",
+                overlay(points, runs, m));
+        if (gram.size() >= 1) {
+            Figures.write(
+                    ctx,
+                    report,
+                    "gram-convergence",
+                    String.format(
+                            Locale.ROOT,
+                            "Distance of the finite-width Gram H(0) from Hinf against m; fitted log-log slope %.3f (theory: -1/2).",
+                            slope),
+                    gramChart(gram));
+        }
+        ctx.dir.writeText("report.html", report.html());
+        return summary;
+    }
+
+    /** {@code trajectory.csv} (actual and predicted loss per width, label vector and iteration) and {@code gram.csv}. */
+    private static void writeCsvs(JobContext ctx, List<CompareJob.Point> points, List<double[]> gram) {
         StringBuilder csv = new StringBuilder("m,labels,iteration,actual_loss,predicted_loss\n");
         for (CompareJob.Point p : points) {
             csv.append(String.format(
@@ -44,8 +78,18 @@ public final class CompareOutputs {
         StringBuilder g = new StringBuilder("m,relative_error\n");
         for (double[] r : gram) g.append(String.format(Locale.ROOT, "%d,%.17g%n", (int) r[0], r[1]));
         ctx.dir.writeText("gram.csv", g.toString());
-        double slope = slope(gram);
+    }
 
+    /** The headline figures: per label vector at the largest width, and the Gram error with its slope. */
+    private static Map<String, Object> summary(
+            JobContext ctx,
+            TrainSpec train,
+            List<CompareJob.Run> runs,
+            List<double[]> gram,
+            int n,
+            int d,
+            int m,
+            double slope) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("n", n);
         summary.put("d", d);
@@ -61,7 +105,11 @@ public final class CompareOutputs {
         summary.put("gram", gramRows);
         summary.put("gram_slope", Double.isNaN(slope) ? null : slope);
         summary.put("blas", ctx.blas);
+        return summary;
+    }
 
+    /** The actual and predicted losses of every label vector at width m. */
+    private static Plots.Chart overlay(List<CompareJob.Point> points, List<CompareJob.Run> runs, int m) {
         Plots.Chart overlay = new Plots.Chart("iteration k", "training loss").logY(true);
         for (CompareJob.Run r : runs) {
             if (r.m() != m) continue;
@@ -77,6 +125,25 @@ public final class CompareOutputs {
             overlay.add(new Plots.Series(r.labels() + " labels, gradient descent", k, a));
             overlay.add(new Plots.Series(r.labels() + " labels, predicted (Thm 4.1)", k, pr));
         }
+        return overlay;
+    }
+
+    /** ||H(0) - Hinf|| / ||Hinf|| against m, log axes. */
+    private static Plots.Chart gramChart(List<double[]> gram) {
+        double[] mx = new double[gram.size()], ey = new double[gram.size()];
+        for (int i = 0; i < gram.size(); i++) {
+            mx[i] = gram.get(i)[0];
+            ey[i] = gram.get(i)[1];
+        }
+        Plots.Chart conv = new Plots.Chart("width m", "||H(0) - Hinf||_2 / ||Hinf||_2")
+                .logX(true)
+                .logY(true);
+        conv.add(new Plots.Series("measured", mx, ey));
+        return conv;
+    }
+
+    /** report.html's text and the table per width and label vector (the figures are added by {@link #write}). */
+    private static RunReport report(JobContext ctx, TrainSpec train, List<CompareJob.Run> runs, int n, int m) {
         RunReport report = new RunReport("overparam compare: theory against practice, n = " + n + ", m = " + m);
         report.paragraph("Gradient descent on the two-layer ReLU net (eta = " + train.eta + ", kappa = " + train.kappa
                 + ") beside Arora et al.'s prediction from the spectrum of Hinf, for each label vector. Run directory: "
@@ -107,36 +174,7 @@ public final class CompareOutputs {
                         "max_r ||w_r(K) - w_r(0)||",
                         "complexity"),
                 rows);
-        if (train.widths.size() > 1) summary.put("width_limit", widthLimit(ctx, report, runs, gram));
-        Figures.write(
-                ctx,
-                report,
-                "theory-vs-practice",
-                "Training loss of gradient descent and the loss Theorem 4.1 predicts from Hinf, "
-                        + "for each label vector.",
-                overlay);
-        if (gram.size() >= 1) {
-            double[] mx = new double[gram.size()], ey = new double[gram.size()];
-            for (int i = 0; i < gram.size(); i++) {
-                mx[i] = gram.get(i)[0];
-                ey[i] = gram.get(i)[1];
-            }
-            Plots.Chart conv = new Plots.Chart("width m", "||H(0) - Hinf||_2 / ||Hinf||_2")
-                    .logX(true)
-                    .logY(true);
-            conv.add(new Plots.Series("measured", mx, ey));
-            Figures.write(
-                    ctx,
-                    report,
-                    "gram-convergence",
-                    String.format(
-                            Locale.ROOT,
-                            "Distance of the finite-width Gram H(0) from Hinf against m; fitted log-log slope %.3f (theory: -1/2).",
-                            slope),
-                    conv);
-        }
-        ctx.dir.writeText("report.html", report.html());
-        return summary;
+        return report;
     }
 
     /**
