@@ -115,18 +115,9 @@ public final class ReluGridCell implements Serializable {
     public double[] gradient(double[] residual) {
         int chunk = Math.max(1, Math.min(rows, ReluUnitBlock.WORKSPACE_DOUBLES / units));
         double[] b = new double[chunk * units], g = new double[units * d];
-        int words = ReluUnitBlock.words(units);
-        double s = 1.0 / Math.sqrt(width);
         for (int i0 = 0; i0 < rows; i0 += chunk) {
             int c = Math.min(chunk, rows - i0);
-            for (int i = 0; i < c; i++) {
-                double rs = residual[rowStart + i0 + i] * s;
-                int base = (i0 + i) * words, row = i * units;
-                for (int r = 0; r < units; r++) {
-                    long on = (mask[base + (r >>> 6)] >>> (r & 63)) & 1L;
-                    b[row + r] = on * (rs * a[r]);
-                }
-            }
+            ReluUnitBlock.fillB(mask, a, units, width, residual, rowStart, i0, c, 0, units, b);
             Gemm.atbAccumulate(b, c, units, x, i0 * d, d, 1.0, g);
         }
         return g;

@@ -95,8 +95,15 @@ public abstract class ReluUnitBlock implements Serializable {
      * of the predictions on other samples, unscaled.
      */
     public double[] predict(TrainingSet data, double kappa, long seed, double[] x, int rows) {
-        double[] w = weights(data, kappa, seed);
-        int d = data.d, chunk = Math.max(1, Math.min(rows, WORKSPACE_DOUBLES / units));
+        return predictions(weights(data, kappa, seed), a, units, data.d, x, rows);
+    }
+
+    /**
+     * {@code sum_r a_r relu(w_r . x)} over the units of {@code w} (units x d) for each row of {@code x} (rows x d),
+     * unscaled, in chunks of rows: {@code 2 rows units d} flops.
+     */
+    static double[] predictions(double[] w, double[] a, int units, int d, double[] x, int rows) {
+        int chunk = Math.max(1, Math.min(rows, WORKSPACE_DOUBLES / units));
         double[] p = new double[chunk * units], f = new double[rows];
         long[] bits = new long[Math.multiplyExact(rows, words(units))];
         for (int i0 = 0; i0 < rows; i0 += chunk) {
@@ -283,10 +290,29 @@ public abstract class ReluUnitBlock implements Serializable {
      * (rows x uc, row-major).
      */
     void fillB(double[] residual, int i0, int rows, int u0, int uc, double[] b) {
+        fillB(mask, a, units, width, residual, 0, i0, rows, u0, uc, b);
+    }
+
+    /**
+     * {@link #fillB} for any pattern {@code mask} (rows x ceil(units / 64) words) and signs {@code a}: row i of the
+     * pattern takes the residual at {@code residualOffset + i}.
+     */
+    static void fillB(
+            long[] mask,
+            double[] a,
+            int units,
+            int width,
+            double[] residual,
+            int residualOffset,
+            int i0,
+            int rows,
+            int u0,
+            int uc,
+            double[] b) {
         int words = words(units);
         double s = 1.0 / Math.sqrt(width);
         for (int i = 0; i < rows; i++) {
-            double rs = residual[i0 + i] * s;
+            double rs = residual[residualOffset + i0 + i] * s;
             int base = (i0 + i) * words, row = i * uc;
             for (int r = 0; r < uc; r++) {
                 int u = u0 + r;

@@ -100,18 +100,6 @@ public final class ReluUnitWeights implements Serializable {
 
     /** {@code sum_{r in block} a_r relu(w_r(k) . x)} for each row of {@code x} (rows x d): the block's part of f, unscaled. */
     public double[] predict(double[] x, int rows, long seed) {
-        double[] a = ReluUnitBlock.signs(first, units, seed);
-        double[] f = new double[rows];
-        int chunk = Math.max(1, Math.min(rows, ReluUnitBlock.WORKSPACE_DOUBLES / units));
-        double[] p = new double[chunk * units];
-        long[] bits = new long[Math.multiplyExact(chunk, ReluUnitBlock.words(units))];
-        for (int i0 = 0; i0 < rows; i0 += chunk) {
-            int c = Math.min(chunk, rows - i0);
-            org.overparam.linalg.Gemm.abt(x, i0 * d, c, w, 0, units, d, p);
-            double[] part = new double[c];
-            ReluUnitBlock.activate(p, 0, c, units, a, part, bits, null);
-            System.arraycopy(part, 0, f, i0, c);
-        }
-        return f;
+        return ReluUnitBlock.predictions(w, ReluUnitBlock.signs(first, units, seed), units, d, x, rows);
     }
 }

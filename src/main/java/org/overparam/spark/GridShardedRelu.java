@@ -157,7 +157,7 @@ public final class GridShardedRelu implements ReluTrainer {
             throw new IllegalArgumentException("resume: expected " + n + " predictions, found " + predictions.length);
         UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout, d, n);
         units = unitsFromFiles(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
-        cells = cellsFromFiles(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
+        cells = cellsFromFiles(folder).persist(StorageLevel.MEMORY_AND_DISK());
         last = new UnitShardedRelu.Pass(
                 iteration, predictions, loss(predictions), 0, Double.NaN, Double.NaN, Double.NaN, 0, 0);
         return last;
@@ -210,7 +210,7 @@ public final class GridShardedRelu implements ReluTrainer {
         previousUnits.unpersist(false);
         if (checkpointFolder != null) {
             units = unitsFromFiles(checkpointFolder, next).persist(StorageLevel.MEMORY_AND_DISK());
-            cells = cellsFromFiles(checkpointFolder, next).persist(StorageLevel.MEMORY_AND_DISK());
+            cells = cellsFromFiles(checkpointFolder).persist(StorageLevel.MEMORY_AND_DISK());
             cutLineage();
         } else if (cut) {
             cutLineage();
@@ -282,39 +282,36 @@ public final class GridShardedRelu implements ReluTrainer {
     }
 
     /** Each unit block's gradient parts {@code (s, G_sb)}, shuffled to partition b. */
-    private JavaPairRDD<Integer, Iterable<Tuple2<Integer, double[]>>> summedGradients(Broadcast<double[]> residual) {
+    private JavaPairRDD<Integer, Iterable<GradientPart>> summedGradients(Broadcast<double[]> residual) {
         int blocks = layout.blocks();
         return cells.mapPartitionsWithIndex(
                         (c, it) -> {
                             ReluGridCell cell = it.next().cell();
                             long t0 = System.nanoTime();
                             double[] g = cell.gradient(residual.value());
-                            double seconds = (System.nanoTime() - t0) / 1e9;
-                            // The part's time rides in its last slot, read off by GradientSum.
-                            double[] withTime = java.util.Arrays.copyOf(g, g.length + 1);
-                            withTime[g.length] = seconds;
-                            return List.of(new Tuple2<>(c % blocks, new Tuple2<>(c / blocks, withTime)))
-                                    .iterator();
+                            GradientPart part = new GradientPart(c / blocks, g, (System.nanoTime() - t0) / 1e9);
+                            return List.of(new Tuple2<>(c % blocks, part)).iterator();
                         },
                         true)
                 .mapToPair(t -> t)
                 .groupByKey(new HashPartitioner(blocks));
     }
 
+    /** One cell's part of its unit block's gradient: its sample block, {@code G_sb}, and the time it took. */
+    private record GradientPart(int sample, double[] gradient, double seconds) implements java.io.Serializable {}
+
     /** The sum of a unit block's gradient parts in the order of their sample block, and the longest part's time. */
     private record GradientSum(double[] sum, double seconds) {
-        static GradientSum of(
-                java.util.Iterator<Tuple2<Integer, Iterable<Tuple2<Integer, double[]>>>> parts, int length) {
-            List<Tuple2<Integer, double[]>> all = new ArrayList<>();
-            while (parts.hasNext())
-                for (Tuple2<Integer, double[]> p : parts.next()._2()) all.add(p);
-            all.sort(Comparator.comparingInt(Tuple2::_1));
+        static GradientSum of(java.util.Iterator<Tuple2<Integer, Iterable<GradientPart>>> parts, int length) {
+            List<GradientPart> all = new ArrayList<>();
+            while (parts.hasNext()) for (GradientPart p : parts.next()._2()) all.add(p);
+            all.sort(Comparator.comparingInt(GradientPart::sample));
             double[] g = new double[length];
             double seconds = 0;
-            for (Tuple2<Integer, double[]> p : all) {
-                double[] v = p._2();
+            for (GradientPart p : all) {
+                double[] v = p.gradient();
                 for (int k = 0; k < length; k++) g[k] += v[k];
-                seconds = Math.max(seconds, v[length]);
+                seconds = Math.max(seconds, p.seconds());
             }
             return new GradientSum(g, seconds);
         }
@@ -466,7 +463,7 @@ public final class GridShardedRelu implements ReluTrainer {
     }
 
     /** The cells at a checkpoint: the ones this JVM left when it wrote it, else rebuilt from the samples and the files. */
-    private JavaRDD<ReluGridCell.Forwarded> cellsFromFiles(String folder, int iteration) {
+    private JavaRDD<ReluGridCell.Forwarded> cellsFromFiles(String folder) {
         int[] cuts = layout.cuts();
         int dim = d;
         Broadcast<HadoopFiles.Conf> conf = hadoop;

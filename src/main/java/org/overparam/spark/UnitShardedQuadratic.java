@@ -337,14 +337,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                 cuts,
                 (first, units) -> QuadraticUnitBlock.checkpointLength(st, units, d),
                 st.name().toLowerCase(Locale.ROOT) + " state, d = " + d);
-        Broadcast<HadoopFiles.Conf> conf = hadoop;
-        base = jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
-            int units = cuts[b + 1] - cuts[b];
-            double[] values = UnitCheckpoints.read(
-                    conf.value(), folder, cuts[b], Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
-            return new QuadraticUnitBlock.Stepped(
-                    QuadraticUnitBlock.restore(cuts[b], units, d, st, values, null), null);
-        });
+        base = blocksFrom(folder, null, false);
         checkpointFolder = folder;
         checkpointedIteration = iteration;
         return run(
@@ -642,12 +635,23 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
     /** After a checkpoint into {@code folder}: later commands start from its files, older commands and folders go. */
     private void cutLineage(String folder, int[] rows) {
+        base = blocksFrom(folder, rows, true);
+        while (commands.size() > 1) commands.remove(0).destroy(false);
+        if (checkpointFolder != null) earlierCheckpoints.add(checkpointFolder);
+        checkpointFolder = folder;
+    }
+
+    /**
+     * The blocks of the checkpoint in {@code folder}, read from its files (for the forward pass over {@code rows});
+     * with {@code handoff}, a block this JVM wrote there is taken instead of read back.
+     */
+    private JavaRDD<QuadraticUnitBlock.Stepped> blocksFrom(String folder, int[] rows, boolean handoff) {
         int[] cuts = layout.cuts();
         int d = net.d;
         QuadraticUnitBlock.State st = state;
         Broadcast<HadoopFiles.Conf> conf = hadoop;
-        base = jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
-            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
+        return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
+            Object kept = handoff ? UnitCheckpoints.takeHandoff(folder, cuts[b]) : null;
             if (kept instanceof QuadraticUnitBlock block) return new QuadraticUnitBlock.Stepped(block, null);
             int units = cuts[b + 1] - cuts[b];
             double[] values = UnitCheckpoints.read(
@@ -655,9 +659,6 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             return new QuadraticUnitBlock.Stepped(
                     QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), null);
         });
-        while (commands.size() > 1) commands.remove(0).destroy(false);
-        if (checkpointFolder != null) earlierCheckpoints.add(checkpointFolder);
-        checkpointFolder = folder;
     }
 
     private void deleteFolder(String folder) {
