@@ -113,9 +113,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            Map<String, Object> code = Provenance.code();
+            Provenance.Code code = Provenance.code();
             return new String[] {
-                "overparam " + code.get("version") + " (commit " + code.get("commit") + ")",
+                "overparam " + code.version() + " (commit " + code.commit() + ")",
                 "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Java "
                         + System.getProperty("java.version")
             };

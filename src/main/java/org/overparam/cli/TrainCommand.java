@@ -1,13 +1,14 @@
 package org.overparam.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.overparam.UserError;
 import org.overparam.config.JobConfig;
 import org.overparam.experiment.Jobs;
 import org.overparam.run.IterationListener;
+import org.overparam.run.Manifest;
 import org.overparam.run.RunDirectory;
+import org.overparam.run.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,15 +33,14 @@ final class TrainCommand implements Callable<Integer> {
                         "--resume continues a run with the settings it recorded: drop --config, --set and --out.");
             }
             RunDirectory dir = RunDirectory.open(resume, new Configuration());
-            Map<String, Object> manifest = dir.readJson("manifest.json");
-            if (!"train".equals(manifest.get("command"))) {
-                throw new UserError("'" + resume + "' holds a '" + manifest.get("command") + "' run, not a train run.");
+            Manifest manifest = dir.readJson("manifest.json", Manifest.class);
+            if (!"train".equals(manifest.command())) {
+                throw new UserError("'" + resume + "' holds a '" + manifest.command() + "' run, not a train run.");
             }
-            if ("completed".equals(manifest.get("status"))) {
+            if (manifest.status() == RunStatus.COMPLETED) {
                 throw new UserError("The run in '" + resume + "' is already completed; nothing to resume.");
             }
-            config = JobConfig.fromRecorded(
-                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(manifest.get("config")));
+            config = JobConfig.fromRecorded(RunDirectory.JSON.writeValueAsString(manifest.config()));
             run.out = resume;
         } else {
             config = run.load();

@@ -183,7 +183,7 @@ public final class QuadraticNet implements Serializable {
                     for (int j = 0; j < k; j++) ws[row + j] *= v * a[j];
                 }
             }
-            Gemm.atbAccumulate(ws, cr, width, x, i0 * d, d, 1.0, out.matrix);
+            Gemm.atbAccumulate(ws, cr, width, x, i0 * d, d, 1.0, out.matrix());
         }
         out.rows += rows;
     }
@@ -205,7 +205,7 @@ public final class QuadraticNet implements Serializable {
         double[] formGradient = null;
         if (sums.path == Path.FORM) {
             double[] q = new double[d * d];
-            for (int i = 0; i < q.length; i++) q[i] = scale * sums.matrix[i] / n + (c != null ? c[i] : 0.0);
+            for (int i = 0; i < q.length; i++) q[i] = scale * sums.matrix()[i] / n + (c != null ? c[i] : 0.0);
             if (c != null) objective += frobeniusInner(c, form(w));
             double[] dw = new double[k * d];
             for (int j = 0; j < k; j++) for (int i = 0; i < d; i++) dw[j * d + i] = 2 * a[j] * w[j * d + i];
@@ -215,7 +215,7 @@ public final class QuadraticNet implements Serializable {
                 formGradient = q;
             }
         } else {
-            for (int i = 0; i < g.length; i++) g[i] = 2 * scale * sums.matrix[i] / n;
+            for (int i = 0; i < g.length; i++) g[i] = 2 * scale * sums.matrix()[i] / n;
             if (c != null) {
                 double[] wc = new double[k * d];
                 Gemm.abt(w, 0, k, c, 0, d, d, wc);
@@ -249,7 +249,7 @@ public final class QuadraticNet implements Serializable {
         double f = scale * sums.loss / n;
         for (int i = 0; i < d * d; i++) {
             double ci = c != null ? c[i] : 0.0;
-            out[1 + i] = scale * sums.matrix[i] / n + ci;
+            out[1 + i] = scale * sums.matrix()[i] / n + ci;
             f += ci * m[i];
         }
         for (int i = 0; i < d; i++) {

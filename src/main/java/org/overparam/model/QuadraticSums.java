@@ -1,6 +1,7 @@
 package org.overparam.model;
 
 import java.io.Serializable;
+import org.overparam.linalg.BulkDoubles;
 
 /**
  * What one pass over a set of samples yields for a quadratic-activation net: {@code sum_i l(f(x_i), y_i)}, the number
@@ -17,23 +18,18 @@ public final class QuadraticSums implements Serializable {
     public final int d;
     public double loss;
     public long rows;
-    public transient double[] matrix;
+    private final BulkDoubles matrix;
 
     public QuadraticSums(QuadraticNet.Path path, int rowsOfMatrix, int d) {
         this.path = path;
         this.rowsOfMatrix = rowsOfMatrix;
         this.d = d;
-        this.matrix = new double[Math.multiplyExact(rowsOfMatrix, d)];
+        this.matrix = new BulkDoubles(new double[Math.multiplyExact(rowsOfMatrix, d)]);
     }
 
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-        out.defaultWriteObject();
-        org.overparam.linalg.BulkArrays.write(out, matrix);
-    }
-
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        matrix = org.overparam.linalg.BulkArrays.read(in);
+    /** The matrix sum, row-major. */
+    public double[] matrix() {
+        return matrix.values();
     }
 
     public QuadraticSums merge(QuadraticSums o) {
@@ -43,7 +39,7 @@ public final class QuadraticSums implements Serializable {
         }
         loss += o.loss;
         rows += o.rows;
-        double[] a = matrix, b = o.matrix;
+        double[] a = matrix(), b = o.matrix();
         for (int i = 0; i < a.length; i++) a[i] += b[i];
         return this;
     }

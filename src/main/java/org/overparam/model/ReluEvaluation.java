@@ -1,6 +1,7 @@
 package org.overparam.model;
 
 import java.io.Serializable;
+import org.overparam.linalg.BulkDoubles;
 
 /**
  * What one pass over the samples yields for the two-layer ReLU net at weights W: the loss
@@ -14,29 +15,14 @@ public final class ReluEvaluation implements Serializable, LossEvaluation {
     public final int m;
     public final int d;
     public double loss;
-    public transient double[] gradient;
+    private final BulkDoubles gradient;
     public long patternChanges;
     public long rows;
 
     public ReluEvaluation(int m, int d) {
         this.m = m;
         this.d = d;
-        this.gradient = new double[Math.multiplyExact(m, d)];
-    }
-
-    /*
-     * The gradient (m x d doubles, tens of MB) travels from every partition to the driver each iteration; Java
-     * serialization writes a double[] element by element, so it is written here as bytes in one bulk copy
-     * (measured: 80 MB per result went from about 0.3 s to well under 0.1 s each way).
-     */
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-        out.defaultWriteObject();
-        org.overparam.linalg.BulkArrays.write(out, gradient);
-    }
-
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        gradient = org.overparam.linalg.BulkArrays.read(in);
+        this.gradient = new BulkDoubles(new double[Math.multiplyExact(m, d)]);
     }
 
     public ReluEvaluation merge(ReluEvaluation o) {
@@ -47,7 +33,7 @@ public final class ReluEvaluation implements Serializable, LossEvaluation {
         loss += o.loss;
         patternChanges += o.patternChanges;
         rows += o.rows;
-        double[] g = gradient, h = o.gradient;
+        double[] g = gradient(), h = o.gradient();
         for (int i = 0; i < g.length; i++) g[i] += h[i];
         return this;
     }
@@ -59,7 +45,7 @@ public final class ReluEvaluation implements Serializable, LossEvaluation {
 
     @Override
     public double[] gradient() {
-        return gradient;
+        return gradient.values();
     }
 
     /** {@code sum_i sum_r 1{sign changed} / (m n)}: Du et al.'s Figure 1(b). */
@@ -69,7 +55,7 @@ public final class ReluEvaluation implements Serializable, LossEvaluation {
 
     public double gradientNorm() {
         double s = 0;
-        for (double v : gradient) s += v * v;
+        for (double v : gradient()) s += v * v;
         return Math.sqrt(s);
     }
 }

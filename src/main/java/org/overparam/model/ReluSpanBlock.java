@@ -1,9 +1,6 @@
 package org.overparam.model;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import org.overparam.linalg.BulkArrays;
+import org.overparam.linalg.BulkDoubles;
 import org.overparam.linalg.Gemm;
 
 /**
@@ -20,11 +17,11 @@ import org.overparam.linalg.Gemm;
 final class ReluSpanBlock extends ReluUnitBlock {
     private static final long serialVersionUID = 1L;
     /** A(k), or null while it is zero (at W(0)). */
-    private transient double[] span;
+    private final BulkDoubles span;
     /** Q(k) = K A(k), or null while it is zero. */
-    private transient double[] q;
-
-    private transient double[] p0;
+    private final BulkDoubles q;
+    /** P(0) = X W(0)^T (n x u). */
+    private final BulkDoubles p0;
     /** The arrays of the block this one was stepped from, which the next step overwrites (see {@link ReluUnitBlock}). */
     private transient double[] spareSpan;
 
@@ -43,9 +40,9 @@ final class ReluSpanBlock extends ReluUnitBlock {
             long[] mask0,
             long[] mask) {
         super(first, units, width, iteration, a, mask0, mask);
-        this.span = span;
-        this.q = q;
-        this.p0 = p0;
+        this.span = BulkDoubles.ofNullable(span);
+        this.q = BulkDoubles.ofNullable(q);
+        this.p0 = new BulkDoubles(p0);
     }
 
     static Stepped initial(
@@ -138,9 +135,9 @@ final class ReluSpanBlock extends ReluUnitBlock {
             max = Math.max(max, Math.sqrt(Math.max(v, 0.0)));
         }
         ReluSpanBlock block =
-                new ReluSpanBlock(first, units, width, iteration + 1, a, nextSpan, nextQ, p0, mask0, nextMask);
-        block.spareSpan = span;
-        block.spareQ = q;
+                new ReluSpanBlock(first, units, width, iteration + 1, a, nextSpan, nextQ, p0.values(), mask0, nextMask);
+        block.spareSpan = BulkDoubles.valuesOf(span);
+        block.spareQ = BulkDoubles.valuesOf(q);
         if (mask != mask0) block.spareMask = mask;
         return new Stepped(block, new Outputs(predictions, changes, max, sum, gradientSquared[0], seconds(t0)));
     }
@@ -156,17 +153,17 @@ final class ReluSpanBlock extends ReluUnitBlock {
     @Override
     public double[] weights(TrainingSet data, double kappa, long seed) {
         double[] w = initialRows(first, units, data.d, kappa, seed);
-        if (span != null) Gemm.atbAccumulate(span, data.n, units, data.x(), 0, data.d, 1.0, w);
+        if (span != null) Gemm.atbAccumulate(span.values(), data.n, units, data.x(), 0, data.d, 1.0, w);
         return w;
     }
 
     @Override
     public double[] checkpointValues() {
-        int size = p0.length;
+        int size = p0.values().length;
         double[] v = new double[2 * size];
         if (span != null) {
-            System.arraycopy(span, 0, v, 0, size);
-            System.arraycopy(q, 0, v, size, size);
+            System.arraycopy(span.values(), 0, v, 0, size);
+            System.arraycopy(q.values(), 0, v, size, size);
         }
         return v;
     }
@@ -188,6 +185,7 @@ final class ReluSpanBlock extends ReluUnitBlock {
             Next next,
             double[] squared) {
         int n = data.n, panel = Math.min(units, PANEL_UNITS), words = words(units);
+        double[] span = BulkDoubles.valuesOf(this.span), q = BulkDoubles.valuesOf(this.q), p0 = this.p0.values();
         boolean single = precision == Precision.FLOAT32;
         double[] b = ws.b(n * panel), kb = ws.g(n * panel);
         float[] b32 = single ? ws.b32(n * panel) : null, kb32 = single ? ws.g32(n * panel) : null;
@@ -256,19 +254,5 @@ final class ReluSpanBlock extends ReluUnitBlock {
             changes += activate(p, i0, c, units, a, predictions, mask, mask0);
         }
         return changes;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        BulkArrays.write(out, span);
-        BulkArrays.write(out, q);
-        BulkArrays.write(out, p0);
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        span = BulkArrays.read(in);
-        q = BulkArrays.read(in);
-        p0 = BulkArrays.read(in);
     }
 }

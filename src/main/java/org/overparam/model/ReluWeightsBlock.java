@@ -1,10 +1,7 @@
 package org.overparam.model;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.Arrays;
-import org.overparam.linalg.BulkArrays;
+import org.overparam.linalg.BulkDoubles;
 import org.overparam.linalg.Gemm;
 
 /**
@@ -15,8 +12,10 @@ import org.overparam.linalg.Gemm;
  */
 final class ReluWeightsBlock extends ReluUnitBlock {
     private static final long serialVersionUID = 1L;
-    private transient double[] w;
-    private transient double[] w0;
+    /** W(k); the same holder as {@link #w0} at W(0), so that a serialized block carries W(0) once. */
+    private final BulkDoubles w;
+
+    private final BulkDoubles w0;
     /** The arrays of the block this one was stepped from, which the next step overwrites (see {@link ReluUnitBlock}). */
     private transient double[] spareW;
 
@@ -28,8 +27,8 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             int width,
             int iteration,
             double[] a,
-            double[] w,
-            double[] w0,
+            BulkDoubles w,
+            BulkDoubles w0,
             long[] mask0,
             long[] mask) {
         super(first, units, width, iteration, a, mask0, mask);
@@ -52,7 +51,8 @@ final class ReluWeightsBlock extends ReluUnitBlock {
         double[] predictions = new double[data.n];
         long[] mask = new long[Math.multiplyExact(data.n, words(units))];
         forward(w0, a, units, data, null, precision, ws, predictions, mask);
-        ReluWeightsBlock block = new ReluWeightsBlock(first, units, width, 0, a, w0, w0, mask, mask);
+        BulkDoubles initial = new BulkDoubles(w0);
+        ReluWeightsBlock block = new ReluWeightsBlock(first, units, width, 0, a, initial, initial, mask, mask);
         return new Stepped(block, new Outputs(predictions, 0, 0.0, 0.0, Double.NaN, seconds(t0)));
     }
 
@@ -77,7 +77,9 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             mask = new long[mask0.length];
             forward(w, a, units, data, null, precision, ws, new double[data.n], mask);
         }
-        return new ReluWeightsBlock(first, units, width, iteration, a, iteration == 0 ? w0 : w, w0, mask0, mask);
+        BulkDoubles initial = new BulkDoubles(w0);
+        BulkDoubles current = iteration == 0 ? initial : new BulkDoubles(w);
+        return new ReluWeightsBlock(first, units, width, iteration, a, current, initial, mask0, mask);
     }
 
     @Override
@@ -89,6 +91,7 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     public Stepped step(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws) {
         requireResidual(data, residual);
         long t0 = System.nanoTime();
+        double[] w = this.w.values(), w0 = this.w0.values();
         double[] next = spareW != null ? spareW : new double[w.length];
         double gradientSquared = gradient(data, residual, precision, ws, eta, next);
         double[] predictions = new double[data.n];
@@ -105,7 +108,8 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             sum += s;
             max = Math.max(max, Math.sqrt(s));
         }
-        ReluWeightsBlock block = new ReluWeightsBlock(first, units, width, iteration + 1, a, next, w0, mask0, nextMask);
+        ReluWeightsBlock block = new ReluWeightsBlock(
+                first, units, width, iteration + 1, a, new BulkDoubles(next), this.w0, mask0, nextMask);
         if (w != w0) block.spareW = w;
         if (mask != mask0) block.spareMask = mask;
         return new Stepped(block, new Outputs(predictions, changes, max, sum, gradientSquared, seconds(t0)));
@@ -119,12 +123,12 @@ final class ReluWeightsBlock extends ReluUnitBlock {
 
     @Override
     public double[] weights(TrainingSet data, double kappa, long seed) {
-        return w;
+        return w.values();
     }
 
     @Override
     public double[] checkpointValues() {
-        return w;
+        return w.values();
     }
 
     /** Predictions and patterns at weights w, in chunks of rows; returns the pattern changes against mask0 (if given). */
@@ -164,6 +168,7 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     private double gradient(
             TrainingSet data, double[] residual, Precision precision, Workspace ws, double eta, double[] next) {
         int n = data.n, d = data.d;
+        double[] w = this.w.values();
         int panel = Math.min(units, PANEL_UNITS);
         int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / panel));
         boolean single = precision == Precision.FLOAT32;
@@ -195,18 +200,5 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             }
         }
         return squared;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        BulkArrays.write(out, w0);
-        out.writeBoolean(w == w0);
-        if (w != w0) BulkArrays.write(out, w);
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        w0 = BulkArrays.read(in);
-        w = in.readBoolean() ? w0 : BulkArrays.read(in);
     }
 }

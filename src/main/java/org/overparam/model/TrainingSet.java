@@ -1,10 +1,7 @@
 package org.overparam.model;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import org.overparam.linalg.BulkArrays;
+import org.overparam.linalg.BulkDoubles;
 
 /**
  * The n training samples as every block of hidden units reads them: X (n x d, row-major, float64) and the labels y.
@@ -16,7 +13,7 @@ public final class TrainingSet implements Serializable {
 
     public final int n;
     public final int d;
-    private transient double[] x;
+    private final BulkDoubles x;
     private final double[] y;
     private transient volatile float[] x32;
     private transient volatile double[] kernel;
@@ -29,18 +26,18 @@ public final class TrainingSet implements Serializable {
         }
         this.n = n;
         this.d = d;
-        this.x = x;
+        this.x = new BulkDoubles(x);
         this.y = y;
     }
 
     /** The same samples with other labels (X shared). */
     public TrainingSet withLabels(double[] labels) {
-        return new TrainingSet(n, d, x, labels);
+        return new TrainingSet(n, d, x(), labels);
     }
 
     /** X, n x d row-major; not to be modified. */
     public double[] x() {
-        return x;
+        return x.values();
     }
 
     /** y, n labels; not to be modified. */
@@ -55,8 +52,9 @@ public final class TrainingSet implements Serializable {
             synchronized (this) {
                 f = x32;
                 if (f == null) {
-                    f = new float[x.length];
-                    for (int i = 0; i < f.length; i++) f[i] = (float) x[i];
+                    double[] values = x();
+                    f = new float[values.length];
+                    for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
                     x32 = f;
                 }
             }
@@ -72,7 +70,7 @@ public final class TrainingSet implements Serializable {
                 k = kernel;
                 if (k == null) {
                     k = new double[Math.multiplyExact(n, n)];
-                    org.overparam.linalg.Gemm.abt(x, 0, n, x, 0, n, d, k);
+                    org.overparam.linalg.Gemm.abt(x(), 0, n, x(), 0, n, d, k);
                     // dgemm does not promise a bitwise symmetric product: the lower triangle is the upper's mirror.
                     for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) k[j * n + i] = k[i * n + j];
                     kernel = k;
@@ -102,15 +100,5 @@ public final class TrainingSet implements Serializable {
     /** Bytes this set takes in an executor's memory at the given precision. */
     public static long bytes(long n, long d, Precision precision) {
         return n * d * (precision == Precision.FLOAT32 ? 12 : 8) + 8 * n;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        BulkArrays.write(out, x);
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        x = BulkArrays.read(in);
     }
 }

@@ -168,11 +168,11 @@ public final class TwoLayerRelu implements Serializable {
                 for (int k = 0; k < c * m; k++) ws.p32[k] = (float) p[k];
                 Gemm.atbAccumulate(ws.p32, c, m, x32, i0 * d, d, 1.0f, ws.g32);
             } else {
-                Gemm.atbAccumulate(p, c, m, x, i0 * d, d, 1.0, out.gradient);
+                Gemm.atbAccumulate(p, c, m, x, i0 * d, d, 1.0, out.gradient());
             }
         }
         if (single) {
-            double[] g = out.gradient;
+            double[] g = out.gradient();
             for (int k = 0; k < g.length; k++) g[k] += ws.g32[k];
         }
         out.rows += rows;

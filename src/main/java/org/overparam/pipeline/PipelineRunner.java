@@ -20,9 +20,11 @@ import org.overparam.experiment.Jobs;
 import org.overparam.report.RunReport;
 import org.overparam.run.Job;
 import org.overparam.run.JobRunner;
+import org.overparam.run.Manifest;
 import org.overparam.run.Provenance;
 import org.overparam.run.RunDirectory;
 import org.overparam.run.RunLog;
+import org.overparam.run.RunStatus;
 import org.overparam.spark.Sparks;
 
 /**
@@ -41,10 +43,10 @@ public final class PipelineRunner {
 
     /**
      * @param jobs builds each stage's job from its command and settings ({@link Jobs#of} on the command line)
-     * @return the pipeline manifest as written
+     * @return the pipeline's manifest as written
      * @throws Exception the failing stage's error, after the manifest and report recorded it
      */
-    public static Map<String, Object> run(
+    public static PipelineManifest run(
             Pipeline pipeline,
             String out,
             String master,
@@ -59,58 +61,48 @@ public final class PipelineRunner {
         try (PipelineLock lock = PipelineLock.acquire(out, hadoop, pipeline.name, log)) {
             RunDirectory dir = RunDirectory.openOrCreate(out, hadoop);
             Instant started = Instant.now();
-            List<Map<String, Object>> stages = new ArrayList<>();
+            List<PipelineManifest.Stage> stages = new ArrayList<>();
             for (Pipeline.Stage s : pipeline.stages) {
-                Map<String, Object> st = new LinkedHashMap<>();
-                st.put("name", s.name());
-                st.put("command", s.command());
-                st.put("status", "pending");
-                st.put("run_directory", dir.resolve(s.name()));
-                stages.add(st);
+                stages.add(PipelineManifest.Stage.pending(s.name(), s.command(), dir.resolve(s.name())));
             }
-            Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("command", "pipeline");
-            manifest.put("pipeline", pipeline.name);
-            manifest.put("file", pipeline.file);
-            manifest.put("status", "running");
-            manifest.put("run_directory", dir.uri());
-            manifest.put("code", Provenance.code());
-            manifest.put("machine", Provenance.machine());
-            manifest.put(
-                    "spark",
-                    Map.of(
-                            "version",
-                            spark.version(),
-                            "master",
-                            spark.sparkContext().master()));
-            manifest.put("started", started.toString());
-            manifest.put("stages", stages);
-            dir.writeJson("manifest.json", manifest);
+            PipelineManifest running = new PipelineManifest(
+                    "pipeline",
+                    pipeline.name,
+                    pipeline.file,
+                    RunStatus.RUNNING,
+                    dir.uri(),
+                    Provenance.code(),
+                    Provenance.machine(),
+                    new Manifest.SparkInfo(spark.version(), spark.sparkContext().master(), null, null),
+                    started.toString(),
+                    stages,
+                    null,
+                    null,
+                    null);
+            dir.writeJson("manifest.json", running);
             log.info("pipeline %s: %d stages -> %s", pipeline.name, pipeline.stages.size(), dir.uri());
             Throwable failure = null;
+            RunStatus status = RunStatus.COMPLETED;
+            String error = null;
             try {
                 Session session = new Session(
-                        dir, master, verbose, console, log, jobs, () -> dir.writeJson("manifest.json", manifest));
+                        dir, master, verbose, console, log, jobs, () -> dir.writeJson("manifest.json", running));
                 for (int i = 0; i < pipeline.stages.size(); i++) {
-                    runStage(session, pipeline.stages.get(i), stages.get(i), i + 1, pipeline.stages.size());
+                    runStage(session, pipeline.stages.get(i), stages, i, pipeline.stages.size());
                 }
-                manifest.put("status", "completed");
             } catch (Throwable t) {
                 failure = t;
-                manifest.put("status", "failed");
+                status = RunStatus.FAILED;
                 UserError user = JobRunner.userError(t);
-                manifest.put("error", user != null ? user.getMessage() : t.toString());
-            } finally {
-                Instant ended = Instant.now();
-                manifest.put("ended", ended.toString());
-                manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
-                dir.writeJson("manifest.json", manifest);
-                dir.writeText("report.html", report(pipeline, manifest, dir, hadoop));
-                log.info(
-                        "pipeline %s %s in %.1f s; report: %s",
-                        pipeline.name, manifest.get("status"), manifest.get("seconds"), dir.resolve("report.html"));
-                dir.writeText("run.log", log.text());
+                error = user != null ? user.getMessage() : t.toString();
             }
+            PipelineManifest manifest = running.finished(status, error, started, Instant.now());
+            dir.writeJson("manifest.json", manifest);
+            dir.writeText("report.html", report(pipeline, manifest, dir, hadoop));
+            log.info(
+                    "pipeline %s %s in %.1f s; report: %s",
+                    pipeline.name, manifest.status(), manifest.seconds(), dir.resolve("report.html"));
+            dir.writeText("run.log", log.text());
             if (failure instanceof Exception e) throw e;
             if (failure instanceof Error e) throw e;
             return manifest;
@@ -130,8 +122,9 @@ public final class PipelineRunner {
             BiFunction<String, JobConfig, Job> jobs,
             Runnable save) {}
 
-    /** Stage {@code index} of {@code count}: skipped when completed before with the same settings, else run. */
-    private static void runStage(Session session, Pipeline.Stage s, Map<String, Object> st, int index, int count)
+    /** Stage {@code index + 1} of {@code count}: skipped when completed before with the same settings, else run. */
+    private static void runStage(
+            Session session, Pipeline.Stage s, List<PipelineManifest.Stage> stages, int index, int count)
             throws Exception {
         RunDirectory dir = session.dir();
         RunLog log = session.log();
@@ -140,40 +133,39 @@ public final class PipelineRunner {
         Map<String, Object> config = JobRunner.recordedConfig(s.config());
         String previous = previousRun(dir, s, config);
         if (previous == null) {
-            Map<String, Object> done = dir.readJson(s.name() + "/manifest.json");
+            Manifest done = dir.readJson(s.name() + "/manifest.json", Manifest.class);
             log.info(
                     "stage %d/%d %s (%s): completed %s with the same settings; skipped",
-                    index, count, s.name(), s.command(), done.get("ended"));
-            st.put("status", "skipped");
-            // The time of the completed run the pipeline reuses.
-            for (String k : List.of("started", "ended", "seconds")) st.put(k, done.get(k));
+                    index + 1, count, s.name(), s.command(), done.ended());
+            stages.set(index, stages.get(index).skipped(done));
             save.run();
             return;
         }
         log.info(
                 "stage %d/%d %s (%s)%s",
-                index, count, s.name(), s.command(), previous.isEmpty() ? "" : ": " + previous + "; running it again");
+                index + 1,
+                count,
+                s.name(),
+                s.command(),
+                previous.isEmpty() ? "" : ": " + previous + "; running it again");
         Instant t0 = Instant.now();
-        st.put("status", "running");
-        st.put("started", t0.toString());
-        st.remove("error");
+        stages.set(index, stages.get(index).running(t0));
         save.run();
+        RunStatus status = RunStatus.FAILED;
+        String error = null;
         try {
             Job job = session.jobs().apply(s.command(), s.config());
             JobRunner.Launch launch =
                     new JobRunner.Launch(s.command(), stageDir, true, false, session.master(), session.verbose());
             JobRunner.run(launch, s.config(), new RunLog(session.console()), job);
-            st.put("status", "completed");
+            status = RunStatus.COMPLETED;
         } catch (Throwable t) {
-            st.put("status", "failed");
             UserError user = JobRunner.userError(t);
-            st.put("error", user != null ? user.getMessage() : t.toString());
-            log.warn("stage %s failed: %s", s.name(), st.get("error"));
+            error = user != null ? user.getMessage() : t.toString();
+            log.warn("stage %s failed: %s", s.name(), error);
             throw t;
         } finally {
-            Instant t1 = Instant.now();
-            st.put("ended", t1.toString());
-            st.put("seconds", (t1.toEpochMilli() - t0.toEpochMilli()) / 1000.0);
+            stages.set(index, stages.get(index).ended(status, error, t0, Instant.now()));
             save.run();
         }
     }
@@ -184,48 +176,44 @@ public final class PipelineRunner {
      */
     private static String previousRun(RunDirectory dir, Pipeline.Stage s, Map<String, Object> config) {
         if (!dir.exists(s.name() + "/manifest.json")) return "";
-        Map<String, Object> m = dir.readJson(s.name() + "/manifest.json");
-        if (!"completed".equals(m.get("status"))) return "the previous run's status is " + m.get("status");
-        if (!s.command().equals(m.get("command"))) return "the previous run was a " + m.get("command") + " run";
-        if (!Objects.equals(config, m.get("config"))) return "its settings changed since the completed run";
+        Manifest m = dir.readJson(s.name() + "/manifest.json", Manifest.class);
+        if (m.status() != RunStatus.COMPLETED) return "the previous run's status is " + m.status();
+        if (!s.command().equals(m.command())) return "the previous run was a " + m.command() + " run";
+        if (!Objects.equals(config, m.config())) return "its settings changed since the completed run";
         return null;
     }
 
-    private static String report(
-            Pipeline pipeline, Map<String, Object> manifest, RunDirectory dir, Configuration hadoop) {
+    private static String report(Pipeline pipeline, PipelineManifest manifest, RunDirectory dir, Configuration hadoop) {
         RunReport r = new RunReport("overparam pipeline " + pipeline.name);
-        r.paragraph("Pipeline file: " + pipeline.file + ". Status: " + manifest.get("status") + ", "
-                + manifest.get("seconds")
+        r.paragraph("Pipeline file: " + pipeline.file + ". Status: " + manifest.status() + ", " + manifest.seconds()
                 + " s. Each stage has its own run directory, report and manifest; a rerun skips the stages completed with the same settings."
-                + (manifest.containsKey("error") ? "\nError: " + manifest.get("error") : ""));
+                + (manifest.error() != null ? "\nError: " + manifest.error() : ""));
         List<List<?>> rows = new ArrayList<>();
         Map<String, String> links = new LinkedHashMap<>();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> stages = (List<Map<String, Object>>) manifest.get("stages");
-        for (Map<String, Object> st : stages) {
-            String name = (String) st.get("name");
+        for (PipelineManifest.Stage st : manifest.stages()) {
+            String name = st.name();
             rows.add(List.of(
                     name,
-                    st.get("command"),
-                    st.get("status"),
-                    st.get("seconds") == null ? "" : st.get("seconds"),
-                    st.get("started") == null ? "" : st.get("started")));
+                    st.command(),
+                    st.status(),
+                    st.seconds() == null ? "" : st.seconds(),
+                    st.started() == null ? "" : st.started()));
             if (dir.exists(name + "/report.html"))
-                links.put(name + " (" + st.get("command") + "): report", name + "/report.html");
+                links.put(name + " (" + st.command() + "): report", name + "/report.html");
             if (dir.exists(name + "/manifest.json")) links.put(name + ": manifest", name + "/manifest.json");
         }
         r.table("Stages", List.of("stage", "command", "status", "seconds", "started"), rows);
         r.links("Stage reports and manifests", links);
-        for (Map<String, Object> st : stages) {
-            String name = (String) st.get("name");
-            for (String png : pngs(hadoop, dir.resolve(name + "/plots"))) {
-                r.figure(name + ": " + png.replace(".png", ""), name + "/plots/" + png, null);
+        for (PipelineManifest.Stage st : manifest.stages()) {
+            for (String png : pngs(hadoop, dir.resolve(st.name() + "/plots"))) {
+                r.figure(st.name() + ": " + png.replace(".png", ""), st.name() + "/plots/" + png, null);
             }
         }
+        Map<String, Object> all = RunDirectory.JSON.convertValue(manifest, LinkedHashMap.class);
         Map<String, Object> kv = new LinkedHashMap<>();
         for (String k : List.of(
                 "pipeline", "file", "status", "started", "ended", "seconds", "run_directory", "code", "spark")) {
-            if (manifest.containsKey(k)) kv.put(k, manifest.get(k));
+            if (all.containsKey(k)) kv.put(k, all.get(k));
         }
         r.keyValues("Manifest", kv);
         return r.html();

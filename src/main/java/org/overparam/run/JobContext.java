@@ -1,19 +1,16 @@
 package org.overparam.run;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.overparam.config.JobConfig;
 
-/** What a running {@link Job} gets: its settings, Spark, its run directory, its log, and manifest entries to add. */
+/** What a running {@link Job} gets: its settings, Spark, its run directory, its log; it records the layout it chose for the manifest. */
 public final class JobContext {
     public final String command;
     public final JobConfig config;
     public final SparkSession spark;
     public final RunDirectory dir;
     public final RunLog log;
-    /** Extra manifest entries a job records (partitions, block size, timings...). */
-    public final Map<String, Object> manifestExtras = new LinkedHashMap<>();
+    private Manifest.Layout layout = Manifest.Layout.NONE;
     /** One line saying which BLAS/LAPACK/ARPACK the driver loaded. */
     public final String blas;
 
@@ -24,5 +21,19 @@ public final class JobContext {
         this.spark = spark;
         this.dir = dir;
         this.log = log;
+    }
+
+    /** Records in the manifest the partitions of the samples the job cut. */
+    public void recordLayout(int partitions) {
+        layout = new Manifest.Layout(partitions, null);
+    }
+
+    /** Records in the manifest the partitions of the samples and the sample blocks the job read. */
+    public void recordLayout(int partitions, int blocks) {
+        layout = new Manifest.Layout(partitions, blocks);
+    }
+
+    Manifest.Layout layout() {
+        return layout;
     }
 }

@@ -3,6 +3,7 @@ package org.overparam.run;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.overparam.config.Command;
 import org.overparam.config.JobConfig;
 import org.overparam.linalg.LibraryReport;
 import org.overparam.linalg.NativeLibraries;
+import org.overparam.report.RunReport;
 import org.overparam.spark.Sparks;
 
 /**
@@ -21,7 +23,6 @@ import org.overparam.spark.Sparks;
  * looks complete, and what was written before the failure stays.
  */
 public final class JobRunner {
-    /** Top-level settings sections recorded in the manifest. */
     private JobRunner() {}
 
     /** Where a run goes when {@code --out} is not given. */
@@ -55,101 +56,123 @@ public final class JobRunner {
      * continued (its files are kept; the manifest records the resumption).
      */
     public static Map<String, Object> run(Launch launch, JobConfig config, RunLog log, Job job) throws Exception {
-        String command = launch.command(), out = launch.out(), master = launch.master();
-        boolean overwrite = launch.overwrite(), resume = launch.resume(), verbose = launch.verbose();
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
         LibraryReport blas = NativeLibraries.report();
-        SparkSession spark = Sparks.session("overparam " + command, master);
-        if (!verbose) spark.sparkContext().setLogLevel("WARN"); // Spark may have installed its INFO defaults
-        RunDirectory dir = resume
-                ? RunDirectory.open(out, spark.sparkContext().hadoopConfiguration())
-                : RunDirectory.create(
-                        out != null ? out : defaultOut(command),
-                        overwrite,
-                        spark.sparkContext().hadoopConfiguration());
-        Map<String, Object> previous = resume ? dir.readJson("manifest.json") : null;
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("command", command);
-        manifest.put("status", "running");
-        manifest.put("run_directory", dir.uri());
-        manifest.put("config", recordedConfig(config));
-        manifest.put(
-                "user_settings",
-                RunDirectory.JSON.readValue(
-                        config.userSettings().root().render(com.typesafe.config.ConfigRenderOptions.concise()),
-                        Map.class));
-        manifest.put("seeds", seeds(config));
-        manifest.put("code", Provenance.code());
-        manifest.put("machine", Provenance.machine());
-        Map<String, Object> sparkInfo = new LinkedHashMap<>();
-        sparkInfo.put("version", spark.version());
-        sparkInfo.put("master", spark.sparkContext().master());
-        sparkInfo.put("app_id", spark.sparkContext().applicationId());
-        sparkInfo.put("default_parallelism", spark.sparkContext().defaultParallelism());
-        manifest.put("spark", sparkInfo);
-        Map<String, Object> blasInfo = new LinkedHashMap<>(blas.toMap());
+        SparkSession spark = Sparks.session("overparam " + launch.command(), launch.master());
+        if (!launch.verbose()) spark.sparkContext().setLogLevel("WARN"); // Spark may have installed its INFO defaults
+        RunDirectory dir = directory(launch, spark);
         Map<String, Object> executors = Sparks.executorBlas(spark);
-        blasInfo.put("executors", executors);
-        manifest.put("blas", blasInfo);
-        manifest.put("started", started.toString());
-        if (previous != null) {
-            List<Object> history = new java.util.ArrayList<>();
-            if (previous.get("resumed_from") instanceof List<?> l) history.addAll(l);
-            history.add(Map.of(
-                    "started",
-                    String.valueOf(previous.get("started")),
-                    "ended",
-                    String.valueOf(previous.get("ended")),
-                    "status",
-                    String.valueOf(previous.get("status"))));
-            manifest.put("resumed_from", history);
-        }
+        Manifest manifest = startManifest(launch, config, spark, dir, blas, executors, started);
         dir.writeJson("manifest.json", manifest);
 
-        log.info("overparam %s -> %s", command, dir.uri());
+        log.info("overparam %s -> %s", launch.command(), dir.uri());
         log.info(
                 "Spark %s, master %s; %s", spark.version(), spark.sparkContext().master(), blas);
         for (String w : blas.warnings()) log.warn("%s", w);
         for (Object w : (List<?>) executors.get("warnings")) log.warn("on an executor: %s", w);
 
-        JobContext ctx = new JobContext(command, config, spark, dir, log, blas.toString());
+        JobContext ctx = new JobContext(launch.command(), config, spark, dir, log, blas.toString());
+        RunStatus status = RunStatus.FAILED;
+        String error = null;
         try {
             Map<String, Object> summary = job.run(ctx);
             dir.writeJson("summary.json", summary);
-            if (!dir.exists(
-                    "report.html")) { // a command without figures (data): its summary; the manifest joins it below
-                dir.writeText(
-                        "report.html",
-                        new org.overparam.report.RunReport("overparam " + command)
-                                .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
-                                .keyValues("Summary", org.overparam.report.RunReport.flatten(summary))
-                                .html());
-            }
-            manifest.putAll(ctx.manifestExtras);
-            manifest.put("status", "completed");
+            if (!dir.exists("report.html")) writeSummaryReport(dir, launch.command(), summary);
+            status = RunStatus.COMPLETED;
             return summary;
         } catch (Throwable t) {
-            manifest.putAll(ctx.manifestExtras);
-            manifest.put("status", "failed");
             UserError user = userError(t);
-            manifest.put("error", user != null ? user.getMessage() : t.toString());
-            log.warn("run failed: %s", user != null ? user.getMessage() : t.toString());
+            error = user != null ? user.getMessage() : t.toString();
+            log.warn("run failed: %s", error);
             throw t;
         } finally {
-            Instant ended = Instant.now();
-            manifest.put("ended", ended.toString());
-            manifest.put("seconds", (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+            manifest = manifest.finished(status, ctx.layout(), error, started, Instant.now());
             dir.writeJson("manifest.json", manifest);
             dir.writeText("run.log", log.text());
-            if ("completed".equals(manifest.get("status")) && dir.exists("report.html")) {
+            if (status == RunStatus.COMPLETED && dir.exists("report.html")) {
                 dir.writeText(
                         "report.html",
-                        org.overparam.report.RunReport.appendKeyValues(
-                                dir.readText("report.html"),
-                                "Manifest",
-                                org.overparam.report.RunReport.flatten(manifest)));
+                        RunReport.appendKeyValues(
+                                dir.readText("report.html"), "Manifest", RunReport.flatten(asMap(manifest))));
             }
+        }
+    }
+
+    /** The run directory: created (or overwritten when allowed), or opened to resume. */
+    private static RunDirectory directory(Launch launch, SparkSession spark) {
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        if (launch.resume()) return RunDirectory.open(launch.out(), hadoop);
+        return RunDirectory.create(
+                launch.out() != null ? launch.out() : defaultOut(launch.command()), launch.overwrite(), hadoop);
+    }
+
+    /** The manifest of a run that starts now, with the attempts of the run it resumes. */
+    private static Manifest startManifest(
+            Launch launch,
+            JobConfig config,
+            SparkSession spark,
+            RunDirectory dir,
+            LibraryReport blas,
+            Map<String, Object> executors,
+            Instant started) {
+        List<Manifest.Attempt> history = null;
+        if (launch.resume()) {
+            Manifest previous = dir.readJson("manifest.json", Manifest.class);
+            history = new ArrayList<>();
+            if (previous.resumedFrom() != null) history.addAll(previous.resumedFrom());
+            history.add(previous.asAttempt());
+        }
+        Map<String, Object> blasInfo = new LinkedHashMap<>(blas.toMap());
+        blasInfo.put("executors", executors);
+        Manifest.SparkInfo sparkInfo = new Manifest.SparkInfo(
+                spark.version(),
+                spark.sparkContext().master(),
+                spark.sparkContext().applicationId(),
+                spark.sparkContext().defaultParallelism());
+        return new Manifest(
+                launch.command(),
+                RunStatus.RUNNING,
+                dir.uri(),
+                recordedConfig(config),
+                userSettings(config),
+                seeds(config),
+                Provenance.code(),
+                Provenance.machine(),
+                sparkInfo,
+                blasInfo,
+                started.toString(),
+                history,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /** A command without figures (data) gets its summary as its report; the manifest joins it at the end. */
+    private static void writeSummaryReport(RunDirectory dir, String command, Map<String, Object> summary) {
+        dir.writeText(
+                "report.html",
+                new RunReport("overparam " + command)
+                        .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
+                        .keyValues("Summary", RunReport.flatten(summary))
+                        .html());
+    }
+
+    /** A record as the map of its JSON entries, in their order. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object record) {
+        return RunDirectory.JSON.convertValue(record, LinkedHashMap.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> userSettings(JobConfig config) {
+        try {
+            return RunDirectory.JSON.readValue(
+                    config.userSettings().root().render(com.typesafe.config.ConfigRenderOptions.concise()), Map.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -164,8 +187,8 @@ public final class JobRunner {
         }
     }
 
-    private static Map<String, Object> seeds(JobConfig config) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static Map<String, Long> seeds(JobConfig config) {
+        Map<String, Long> m = new LinkedHashMap<>();
         for (String s : Command.SETTING_SECTIONS) {
             if (config.config().hasPath(s + ".seed")) m.put(s, config.config().getLong(s + ".seed"));
         }

@@ -192,6 +192,15 @@ public final class RunDirectory {
         }
     }
 
+    /** A JSON file of the directory read as {@code type} (a record such as {@link Manifest}). */
+    public <T> T readJson(String name, Class<T> type) {
+        try {
+            return JSON.readValue(readText(name), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not parse " + resolve(name), e);
+        }
+    }
+
     /** The names of the entries of a folder of the directory (empty if it does not exist). */
     public java.util.List<String> list(String folder) {
         try {

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.overparam.data.SampleBlock;
+import org.overparam.linalg.BulkDoubles;
 import org.overparam.model.QuadraticNet;
 import org.overparam.model.QuadraticSums;
 import org.overparam.model.RandomFeatureMap;
@@ -39,7 +40,7 @@ public final class QuadraticSamplePass {
     public static QuadraticSums sums(
             JavaRDD<SampleBlock> blocks, QuadraticNet net, QuadraticNet.Path p, double[] operand, long[] rows) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
-        Broadcast<ShippedWeights> b = jsc.broadcast(new ShippedWeights(operand, null));
+        Broadcast<BulkDoubles> b = jsc.broadcast(new BulkDoubles(operand));
         Broadcast<long[]> br = rows == null ? null : jsc.broadcast(rows);
         try {
             return DeterministicAggregate.aggregatePartitions(
@@ -48,7 +49,7 @@ public final class QuadraticSamplePass {
                     (Iterator<SampleBlock> it) -> {
                         QuadraticSums acc = net.newSums(p);
                         double[] ws = workspace(net, p);
-                        double[] op = b.value().w;
+                        double[] op = b.value().values();
                         long[] sel = br == null ? null : br.value();
                         while (it.hasNext()) {
                             SampleBlock s = it.next();

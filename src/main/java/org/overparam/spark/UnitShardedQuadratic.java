@@ -625,7 +625,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private double[] formCoefficient(QuadraticSums sums) {
         double[] q = new double[net.d * net.d];
         for (int i = 0; i < q.length; i++)
-            q[i] = net.scale * sums.matrix[i] / sums.rows + (net.c != null ? net.c[i] : 0.0);
+            q[i] = net.scale * sums.matrix()[i] / sums.rows + (net.c != null ? net.c[i] : 0.0);
         return q;
     }
 

@@ -72,7 +72,7 @@ class TwoLayerReluTest {
     void gradientMatchesCentralFiniteDifferences() {
         TwoLayerRelu net = TwoLayerRelu.withRandomSigns(M, D, 5);
         double[] w = net.initialWeights(1.0, 6), x = unitRows(N, D, 7), y = labels(N, 8);
-        double[] g = evaluate(net, x, y, w, null, Precision.FLOAT64).gradient;
+        double[] g = evaluate(net, x, y, w, null, Precision.FLOAT64).gradient();
         SplittableRandom pick = new SplittableRandom(9);
         double h = 1e-6;
         int checked = 0;
@@ -116,8 +116,8 @@ class TwoLayerReluTest {
                 Precision.FLOAT64);
         a.merge(b);
         Approx.assertRelative(whole.loss, a.loss, 1e-13, "loss");
-        for (int k = 0; k < whole.gradient.length; k++) {
-            Approx.assertAbsolute(whole.gradient[k], a.gradient[k], 1e-12, "gradient " + k);
+        for (int k = 0; k < whole.gradient().length; k++) {
+            Approx.assertAbsolute(whole.gradient()[k], a.gradient()[k], 1e-12, "gradient " + k);
         }
         assertEquals(n, a.rows);
     }
@@ -149,9 +149,9 @@ class TwoLayerReluTest {
         ReluEvaluation e32 = evaluate(net, x, y, w, null, Precision.FLOAT32);
         Approx.assertRelative(e64.loss, e32.loss, 1e-5, "float32 loss");
         double diff = 0, norm = 0;
-        for (int k = 0; k < e64.gradient.length; k++) {
-            diff += Math.pow(e64.gradient[k] - e32.gradient[k], 2);
-            norm += e64.gradient[k] * e64.gradient[k];
+        for (int k = 0; k < e64.gradient().length; k++) {
+            diff += Math.pow(e64.gradient()[k] - e32.gradient()[k], 2);
+            norm += e64.gradient()[k] * e64.gradient()[k];
         }
         assertThat(Math.sqrt(diff / norm)).isLessThan(1e-5);
     }

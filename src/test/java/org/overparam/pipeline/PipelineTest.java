@@ -64,7 +64,7 @@ class PipelineTest {
         return s;
     }
 
-    Map<String, Object> run(Path file, Path out, BiFunction<String, JobConfig, Job> jobs) throws Exception {
+    PipelineManifest run(Path file, Path out, BiFunction<String, JobConfig, Job> jobs) throws Exception {
         LocalSpark.get();
         return PipelineRunner.run(Pipeline.load(file.toFile(), List.of()), out.toString(), null, false, QUIET, jobs);
     }

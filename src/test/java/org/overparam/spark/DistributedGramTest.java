@@ -62,7 +62,7 @@ class DistributedGramTest {
                     Precision.FLOAT64,
                     new TwoLayerRelu.Workspace(net, Precision.FLOAT64),
                     ev);
-            for (int i = 0; i < wk.length; i++) wk[i] -= 2.0 * ev.gradient[i];
+            for (int i = 0; i < wk.length; i++) wk[i] -= 2.0 * ev.gradient()[i];
             engine.step(2.0, null);
             double[] hk = engine.gram(false);
             for (double[][] pair : new double[][][] {{h0, w0}, {hk, wk}}) {

@@ -79,7 +79,7 @@ class UnitShardedReluTest {
                 max = Math.max(max, Math.sqrt(s));
             }
             rows.add(new Metrics(e.loss, e.gradientNorm(), e.patternChangeFraction(), max, Math.sqrt(fro)));
-            for (int i = 0; i < w.length; i++) w[i] -= eta * e.gradient[i];
+            for (int i = 0; i < w.length; i++) w[i] -= eta * e.gradient()[i];
         }
         return rows;
     }
@@ -251,7 +251,7 @@ class UnitShardedReluTest {
             for (int k = 0; k < 4; k++) {
                 ev = new ReluEvaluation(m, d);
                 net.accumulate(set.x(), null, n, set.y(), mask0, w, null, Precision.FLOAT64, ws, ev);
-                for (int i = 0; i < w.length; i++) w[i] -= 0.5 * ev.gradient[i];
+                for (int i = 0; i < w.length; i++) w[i] -= 0.5 * ev.gradient()[i];
                 e.step(0.5, null);
             }
             double[] h4 = e.gram(false);

@@ -77,7 +77,7 @@ public final class CompareJob implements Job {
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data);
         try {
             int n = samples.plan.n, d = samples.d;
-            ctx.manifestExtras.put("partitions", samples.partitions);
+            ctx.recordLayout(samples.partitions);
             DistributedGram.requireDriverMemory(n, 4, "compare (Hinf, its eigenvectors, H(0) and their difference)");
             double[] hinf = DistributedGram.kernel(samples.blocks, InnerProductKernel.RELU_NTK, n);
             SymmetricEigen eig = SymmetricEigen.factored(hinf, n);

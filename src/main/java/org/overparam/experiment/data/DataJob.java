@@ -54,8 +54,7 @@ public final class DataJob implements Job {
                 loadSeconds,
                 samples.plan.blocks.size(),
                 samples.partitions);
-        ctx.manifestExtras.put("partitions", samples.partitions);
-        ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
+        ctx.recordLayout(samples.partitions, samples.plan.blocks.size());
 
         DataSummary s = samples.blocks.treeAggregate(new DataSummary(), DataSummary::add, DataSummary::merge);
 

@@ -121,7 +121,7 @@ public final class QuadraticTraining implements Job {
             log.info(
                     "training data: %d samples, d = %d, %s; %d partitions",
                     n, d, samples.plan.description, samples.partitions);
-            ctx.manifestExtras.put("partitions", samples.partitions);
+            ctx.recordLayout(samples.partitions);
             Map<String, Object> condition = train.model == TrainSpec.Model.SIGNED_QUADRATIC && n <= CONDITION_MAX_N
                     ? geCondition(blocks, n, d, log)
                     : null;

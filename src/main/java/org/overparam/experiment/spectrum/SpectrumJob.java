@@ -69,8 +69,7 @@ public final class SpectrumJob implements Job {
                 n -> spec.method == SpectrumSpec.Method.LANCZOS || n > limit ? 0 : DistributedGram.shardsFor(n));
         try {
             int n = samples.plan.n;
-            ctx.manifestExtras.put("partitions", samples.partitions);
-            ctx.manifestExtras.put("blocks", samples.plan.blocks.size());
+            ctx.recordLayout(samples.partitions, samples.plan.blocks.size());
             if (spec.method == SpectrumSpec.Method.LANCZOS || (spec.method == SpectrumSpec.Method.AUTO && n > limit)) {
                 if (spec.method == SpectrumSpec.Method.AUTO)
                     ctx.log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
