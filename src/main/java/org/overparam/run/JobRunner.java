@@ -55,7 +55,7 @@ public final class JobRunner {
      * {@code launch.resume()}, {@code launch.out()} must be an existing run directory of the same command, which is
      * continued (its files are kept; the manifest records the resumption).
      */
-    public static Map<String, Object> run(Launch launch, JobConfig config, RunLog log, Job job) throws Exception {
+    public static JobSummary run(Launch launch, JobConfig config, RunLog log, Job job) throws Exception {
         Instant started = Instant.now();
         NativeLibraries.bootstrap();
         LibraryReport blas = NativeLibraries.report();
@@ -76,7 +76,7 @@ public final class JobRunner {
         RunStatus status = RunStatus.FAILED;
         String error = null;
         try {
-            Map<String, Object> summary = job.run(ctx);
+            JobSummary summary = job.run(ctx);
             dir.writeJson("summary.json", summary);
             if (!dir.exists("report.html")) writeSummaryReport(dir, launch.command(), summary);
             status = RunStatus.COMPLETED;
@@ -151,18 +151,18 @@ public final class JobRunner {
     }
 
     /** A command without figures (data) gets its summary as its report; the manifest joins it at the end. */
-    private static void writeSummaryReport(RunDirectory dir, String command, Map<String, Object> summary) {
+    private static void writeSummaryReport(RunDirectory dir, String command, JobSummary summary) {
         dir.writeText(
                 "report.html",
                 new RunReport("overparam " + command)
                         .paragraph("Run directory: " + dir.uri() + ". Provenance: manifest.json.")
-                        .keyValues("Summary", RunReport.flatten(summary))
+                        .keyValues("Summary", RunReport.flatten(asMap(summary)))
                         .html());
     }
 
     /** A record as the map of its JSON entries, in their order. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> asMap(Object record) {
+    public static Map<String, Object> asMap(Object record) {
         return RunDirectory.JSON.convertValue(record, LinkedHashMap.class);
     }
 

@@ -25,6 +25,7 @@ import org.overparam.config.Command;
 import org.overparam.config.JobConfig;
 import org.overparam.experiment.Jobs;
 import org.overparam.run.Job;
+import org.overparam.run.JobSummary;
 import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;
 
@@ -63,6 +64,9 @@ class PipelineTest {
             s.add(st.get("name").asText() + "=" + st.get("status").asText());
         return s;
     }
+
+    /** The summary of the test's blocking stage. */
+    record Blocked(boolean blocked) implements JobSummary {}
 
     PipelineManifest run(Path file, Path out, BiFunction<String, JobConfig, Job> jobs) throws Exception {
         LocalSpark.get();
@@ -155,7 +159,7 @@ class PipelineTest {
                 ? ctx -> {
                     inStage.countDown();
                     release.await(60, TimeUnit.SECONDS);
-                    return Map.of("blocked", true);
+                    return new Blocked(true);
                 }
                 : Jobs.of(command, config);
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();

@@ -1,7 +1,6 @@
 package org.overparam.experiment.compare;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -72,7 +71,7 @@ public final class CompareJob implements Job {
             double finalPredicted) {}
 
     @Override
-    public Map<String, Object> run(JobContext ctx) throws Exception {
+    public CompareSummary run(JobContext ctx) throws Exception {
         RunLog log = ctx.log;
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data);
         try {
@@ -182,17 +181,5 @@ public final class CompareJob implements Job {
             }
         }
         return out;
-    }
-
-    static Map<String, Object> runMap(Run r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("complexity", Double.isNaN(r.complexity()) ? null : r.complexity());
-        m.put("weight_distance", r.weightDistance());
-        m.put("weight_distance_bound", Double.isNaN(r.weightBound()) ? null : r.weightBound());
-        m.put("max_unit_distance", r.maxUnitDistance());
-        m.put("max_relative_gap", r.maxGap());
-        m.put("final_loss", r.finalActual());
-        m.put("final_predicted_loss", r.finalPredicted());
-        return m;
     }
 }

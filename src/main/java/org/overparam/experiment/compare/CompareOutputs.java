@@ -25,7 +25,7 @@ public final class CompareOutputs {
      * width, the Gram convergence figure, the width-limit study when there are several widths, and report.html;
      * returns the summary.
      */
-    static Map<String, Object> write(
+    static CompareSummary write(
             JobContext ctx,
             TrainSpec train,
             List<CompareJob.Point> points,
@@ -36,9 +36,9 @@ public final class CompareOutputs {
         int m = train.widths.get(train.widths.size() - 1);
         writeCsvs(ctx, points, gram);
         double slope = slope(gram);
-        Map<String, Object> summary = summary(ctx, train, runs, gram, n, d, m, slope);
         RunReport report = report(ctx, train, runs, n, m);
-        if (train.widths.size() > 1) summary.put("width_limit", widthLimit(ctx, report, runs, gram));
+        Map<String, Object> widthLimit = train.widths.size() > 1 ? widthLimit(ctx, report, runs, gram) : null;
+        CompareSummary summary = summary(ctx, train, runs, gram, n, d, m, slope, widthLimit);
         Figures.write(
                 ctx,
                 report,
@@ -81,7 +81,7 @@ public final class CompareOutputs {
     }
 
     /** The headline figures: per label vector at the largest width, and the Gram error with its slope. */
-    private static Map<String, Object> summary(
+    private static CompareSummary summary(
             JobContext ctx,
             TrainSpec train,
             List<CompareJob.Run> runs,
@@ -89,23 +89,24 @@ public final class CompareOutputs {
             int n,
             int d,
             int m,
-            double slope) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("n", n);
-        summary.put("d", d);
-        summary.put("m", train.widths.size() == 1 ? m : train.widths);
-        summary.put("eta", train.eta);
-        summary.put("kappa", train.kappa);
-        summary.put("iterations", train.iterations);
-        Map<String, Object> labels = new LinkedHashMap<>();
-        for (CompareJob.Run r : runs) if (r.m() == m) labels.put(r.labels(), CompareJob.runMap(r));
-        summary.put("labels", labels);
-        List<Map<String, Object>> gramRows = new ArrayList<>();
-        for (double[] r : gram) gramRows.add(Map.of("m", (int) r[0], "relative_error", r[1]));
-        summary.put("gram", gramRows);
-        summary.put("gram_slope", Double.isNaN(slope) ? null : slope);
-        summary.put("blas", ctx.blas);
-        return summary;
+            double slope,
+            Map<String, Object> widthLimit) {
+        Map<String, CompareSummary.LabelRun> labels = new LinkedHashMap<>();
+        for (CompareJob.Run r : runs) if (r.m() == m) labels.put(r.labels(), CompareSummary.LabelRun.of(r));
+        List<CompareSummary.GramError> gramRows = new ArrayList<>();
+        for (double[] r : gram) gramRows.add(new CompareSummary.GramError((int) r[0], r[1]));
+        return new CompareSummary(
+                n,
+                d,
+                train.widths.size() == 1 ? m : train.widths,
+                train.eta,
+                train.kappa,
+                train.iterations,
+                labels,
+                gramRows,
+                Double.isNaN(slope) ? null : slope,
+                ctx.blas,
+                widthLimit);
     }
 
     /** The actual and predicted losses of every label vector at width m. */
@@ -213,18 +214,19 @@ public final class CompareOutputs {
                 runs.stream().map(CompareJob.Run::labels).distinct().toList()) {
             List<CompareJob.Run> rs =
                     runs.stream().filter(r -> r.labels().equals(labels)).toList();
-            Map<String, Object> per = new LinkedHashMap<>();
-            per.put("m", rs.stream().map(CompareJob.Run::m).toList());
             double[] gap = series(rs, CompareJob.Run::maxGap), fro = series(rs, CompareJob.Run::weightDistance);
             double[] unit = series(rs, CompareJob.Run::maxUnitDistance), widths = series(rs, r -> r.m());
-            per.put("max_relative_gap", toList(gap));
-            per.put("max_relative_gap_slope", nullable(slope(widths, gap)));
-            per.put("weight_distance", toList(fro));
-            per.put("weight_distance_bound", nullable(rs.get(0).weightBound()));
-            per.put("weight_distance_slope", nullable(slope(widths, fro)));
-            per.put("max_unit_distance", toList(unit));
-            per.put("max_unit_distance_slope", nullable(slope(widths, unit)));
-            out.put(labels, per);
+            out.put(
+                    labels,
+                    new CompareSummary.LabelSeries(
+                            rs.stream().map(CompareJob.Run::m).toList(),
+                            toList(gap),
+                            CompareSummary.finite(slope(widths, gap)),
+                            toList(fro),
+                            CompareSummary.finite(rs.get(0).weightBound()),
+                            CompareSummary.finite(slope(widths, fro)),
+                            toList(unit),
+                            CompareSummary.finite(slope(widths, unit))));
             chart.add(new Plots.Series(labels + ": largest gap to Thm 4.1", widths, gap));
             chart.add(new Plots.Series(labels + ": max_r ||w_r(K) - w_r(0)||", widths, unit));
             rows.add(List.of(labels, slope(widths, gap), slope(widths, fro), slope(widths, unit)));
@@ -235,7 +237,7 @@ public final class CompareOutputs {
             ge[i] = gram.get(i)[1];
         }
         out.put("h0_relative_error", toList(ge));
-        out.put("h0_relative_error_slope", nullable(slope(gm, ge)));
+        out.put("h0_relative_error_slope", CompareSummary.finite(slope(gm, ge)));
         if (gram.size() > 0) chart.add(new Plots.Series("||H(0) - Hinf||_2 / ||Hinf||_2", gm, ge));
         report.table(
                 "Log-log slopes against m",
@@ -263,10 +265,6 @@ public final class CompareOutputs {
         List<Double> l = new ArrayList<>();
         for (double x : v) l.add(x);
         return l;
-    }
-
-    private static Object nullable(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 
     /** Least-squares slope of log(y) against log(x); NaN with fewer than two points or a non-positive value. */

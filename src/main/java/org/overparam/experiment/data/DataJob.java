@@ -1,5 +1,8 @@
 package org.overparam.experiment.data;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,6 +19,7 @@ import org.overparam.data.DataSummary;
 import org.overparam.data.SampleBlock;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobSummary;
 import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedPairs;
 import org.overparam.spark.ShardedSamples;
@@ -34,7 +38,7 @@ public final class DataJob implements Job {
     }
 
     @Override
-    public Map<String, Object> run(JobContext ctx) {
+    public Summary run(JobContext ctx) {
         RunLog log = ctx.log;
         long t0 = System.nanoTime();
         log.info(
@@ -74,31 +78,32 @@ public final class DataJob implements Job {
                     parallel);
         }
 
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("n", s.n);
-        summary.put("d", s.d);
-        Map<String, Object> counts = new LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
         s.classCounts.forEach((k, v) -> counts.put(Integer.toString(k), v));
-        summary.put("class_counts", counts);
-        summary.put("parallel_pairs", parallel);
-        summary.put("source", spec.source.id);
-        summary.put("split", spec.split());
-        summary.put("files", samples.plan.description);
-        summary.put("norm", Map.of("min", s.minNorm, "max", s.maxNorm));
-        Map<String, Object> labels = new LinkedHashMap<>();
-        labels.put("scheme", spec.labels.toString());
-        labels.put("randomized", samples.plan.randomizedLabels);
-        labels.put("min", s.minLabel);
-        labels.put("max", s.maxLabel);
-        labels.put("mean", s.labelMean());
-        labels.put("std", s.labelStd());
+        Map<String, Long> labelCounts = null;
         if (s.labelCounts != null) {
-            Map<String, Object> lc = new LinkedHashMap<>();
-            s.labelCounts.forEach((k, v) -> lc.put(formatLabel(k), v));
-            labels.put("counts", lc);
+            labelCounts = new LinkedHashMap<>();
+            for (Map.Entry<Double, Long> e : s.labelCounts.entrySet())
+                labelCounts.put(formatLabel(e.getKey()), e.getValue());
         }
-        summary.put("labels", labels);
-        summary.put("seconds", Map.of("load", loadSeconds, "parallel_pairs", pairSeconds));
+        Summary summary = new Summary(
+                s.n,
+                s.d,
+                counts,
+                parallel,
+                spec.source.id,
+                spec.split(),
+                samples.plan.description,
+                new Summary.Range(s.minNorm, s.maxNorm),
+                new Summary.Labels(
+                        spec.labels.toString(),
+                        samples.plan.randomizedLabels,
+                        s.minLabel,
+                        s.maxLabel,
+                        s.labelMean(),
+                        s.labelStd(),
+                        labelCounts),
+                new Summary.Seconds(loadSeconds, pairSeconds));
 
         log.info(
                 "n = %d, d = %d, classes %s, norms in [%.6g, %.6g], labels in [%.4g, %.4g] (mean %.4g, std %.4g)",
@@ -110,6 +115,40 @@ public final class DataJob implements Job {
         }
         samples.release();
         return summary;
+    }
+
+    /**
+     * The data job's summary: the samples' count and dimension, the class counts, the parallel or duplicate pairs, where
+     * the samples came from, the range of their norms, the labels, and the time to load and to count pairs.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Summary(
+            long n,
+            int d,
+            Map<String, Long> classCounts,
+            long parallelPairs,
+            String source,
+            String split,
+            String files,
+            Range norm,
+            Labels labels,
+            Seconds seconds)
+            implements JobSummary {
+        public record Range(double min, double max) {}
+
+        /** The label scheme, whether labels were randomized, their range, mean, std and (for few values) counts. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public record Labels(
+                String scheme,
+                int randomized,
+                double min,
+                double max,
+                double mean,
+                double std,
+                Map<String, Long> counts) {}
+
+        @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+        public record Seconds(double load, double parallelPairs) {}
     }
 
     private static String formatLabel(double v) {

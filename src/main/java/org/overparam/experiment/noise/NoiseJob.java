@@ -1,10 +1,10 @@
 package org.overparam.experiment.noise;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
 import org.overparam.config.TrainSpec;
@@ -17,6 +17,7 @@ import org.overparam.report.RunReport;
 import org.overparam.run.Figures;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobSummary;
 import org.overparam.run.Table;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
@@ -62,8 +63,28 @@ public final class NoiseJob implements Job {
 
     record Result(double p, double complexity, double trainLoss, double testL1, double testError) {}
 
+    /**
+     * The {@code noise} command's summary (Arora et al. 2019, Fig. 2): per fraction p of randomized labels the
+     * complexity, final training loss, test l1 loss and test error, and the complexity's Pearson correlation with the
+     * test error and the test l1 loss (NaN with fewer than two fractions).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Summary(
+            List<Fraction> fractions,
+            double correlationComplexityTestError,
+            double correlationComplexityTestL1,
+            int m,
+            double eta,
+            int iterations,
+            String blas)
+            implements JobSummary {
+        /** One fraction's results; the complexity is null where it is not finite. */
+        @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+        public record Fraction(double p, Double complexity, double trainLoss, double testL1Loss, double testError) {}
+    }
+
     @Override
-    public Map<String, Object> run(JobContext ctx) throws Exception {
+    public Summary run(JobContext ctx) throws Exception {
         List<Result> results = new ArrayList<>();
         for (double p : fractions) results.add(one(ctx, p));
         return write(ctx, results);
@@ -108,23 +129,22 @@ public final class NoiseJob implements Job {
         }
     }
 
-    private Map<String, Object> write(JobContext ctx, List<Result> results) {
+    private Summary write(JobContext ctx, List<Result> results) {
         int k = results.size();
         double[] ps = new double[k], cx = new double[k], l1 = new double[k], err = new double[k];
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Summary.Fraction> rows = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             Result r = results.get(i);
             ps[i] = r.p();
             cx[i] = r.complexity();
             l1[i] = r.testL1();
             err[i] = r.testError();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("p", r.p());
-            m.put("complexity", Double.isNaN(r.complexity()) ? null : r.complexity());
-            m.put("train_loss", r.trainLoss());
-            m.put("test_l1_loss", r.testL1());
-            m.put("test_error", r.testError());
-            rows.add(m);
+            rows.add(new Summary.Fraction(
+                    r.p(),
+                    Double.isNaN(r.complexity()) ? null : r.complexity(),
+                    r.trainLoss(),
+                    r.testL1(),
+                    r.testError()));
         }
         Table noise = new Table(
                 "noise",
@@ -136,14 +156,8 @@ public final class NoiseJob implements Job {
                         Table.Column.of("test_error", Table.Type.DOUBLE)));
         for (Result r : results) noise.add(r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError());
         noise.write(ctx.dir);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("fractions", rows);
-        summary.put("correlation_complexity_test_error", pearson(cx, err));
-        summary.put("correlation_complexity_test_l1", pearson(cx, l1));
-        summary.put("m", train.widths.get(0));
-        summary.put("eta", train.eta);
-        summary.put("iterations", train.iterations);
-        summary.put("blas", ctx.blas);
+        Summary summary = new Summary(
+                rows, pearson(cx, err), pearson(cx, l1), train.widths.get(0), train.eta, train.iterations, ctx.blas);
 
         Plots.Chart chart = new Plots.Chart("fraction p of randomized labels", "value");
         chart.add(new Plots.Series("complexity sqrt(2 y' Hinf^-1 y / n)", ps, cx));

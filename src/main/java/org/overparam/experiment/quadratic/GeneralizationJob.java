@@ -1,10 +1,10 @@
 package org.overparam.experiment.quadratic;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.overparam.UserError;
 import org.overparam.config.QuadraticSpec;
 import org.overparam.config.TrainSpec;
@@ -19,6 +19,7 @@ import org.overparam.run.Figures;
 import org.overparam.run.IterationListener;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobSummary;
 import org.overparam.run.Table;
 import org.overparam.spark.QuadraticOptimizers;
 import org.overparam.spark.ShardedSamples;
@@ -61,7 +62,7 @@ public final class GeneralizationJob implements Job {
             int n, double trainLoss, double testLoss, double gap, double weightNorm, int iterations, String stop) {}
 
     @Override
-    public Map<String, Object> run(JobContext ctx) throws Exception {
+    public Summary run(JobContext ctx) throws Exception {
         QuadraticTraining training = new QuadraticTraining(data, train, spec, false, IterationListener.NONE);
         int k = train.widths.get(0);
         List<Point> points = new ArrayList<>();
@@ -137,8 +138,40 @@ public final class GeneralizationJob implements Job {
         return (m * sxy - sx * sy) / (m * sxx - sx * sx);
     }
 
-    private Map<String, Object> write(JobContext ctx, List<Point> points, int k) {
-        double[] ns = new double[points.size()], gaps = new double[points.size()];
+    /**
+     * The {@code generalization} command's summary (Du &amp; Lee 2018, Sec. 4): the width, the test set's size, the fitted
+     * log-log slope of the train/test gap against n beside the bound's rate -1/2, and each n's point.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Summary(int k, int testN, double fittedSlope, double theorySlope, List<Size> points, String blas)
+            implements JobSummary {
+        /** One training-set size: the final training and test losses, their gap, ||W||_F and how training stopped. */
+        @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+        public record Size(
+                int n,
+                double trainLoss,
+                double testLoss,
+                double gap,
+                double weightNorm,
+                int iterations,
+                String stopReason) {}
+    }
+
+    private Summary write(JobContext ctx, List<Point> points, int k) {
+        writeTable(ctx, points);
+        double[] ns = points.stream().mapToDouble(Point::n).toArray();
+        double[] gaps = points.stream().mapToDouble(Point::gap).toArray();
+        double slope = logLogSlope(ns, gaps);
+        writeReport(ctx, ns, gaps, slope, k);
+        List<Summary.Size> sizes = points.stream()
+                .map(p -> new Summary.Size(
+                        p.n(), p.trainLoss(), p.testLoss(), p.gap(), p.weightNorm(), p.iterations(), p.stop()))
+                .toList();
+        return new Summary(k, testN, slope, -0.5, sizes, ctx.blas);
+    }
+
+    /** Per n: the table {@code generalization} (Parquet and CSV). */
+    private static void writeTable(JobContext ctx, List<Point> points) {
         Table table = new Table(
                 "generalization",
                 List.of(
@@ -149,49 +182,46 @@ public final class GeneralizationJob implements Job {
                         Table.Column.of("weight_norm", Table.Type.DOUBLE),
                         Table.Column.of("iterations", Table.Type.INT),
                         Table.Column.of("stop", Table.Type.STRING)));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < points.size(); i++) {
-            Point p = points.get(i);
-            ns[i] = p.n();
-            gaps[i] = p.gap();
+        for (Point p : points) {
             table.add(p.n(), p.trainLoss(), p.testLoss(), p.gap(), p.weightNorm(), p.iterations(), p.stop());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("n", p.n());
-            m.put("train_loss", p.trainLoss());
-            m.put("test_loss", p.testLoss());
-            m.put("gap", p.gap());
-            m.put("weight_norm", p.weightNorm());
-            m.put("iterations", p.iterations());
-            m.put("stop_reason", p.stop());
-            rows.add(m);
         }
         table.write(ctx.dir);
-        double slope = logLogSlope(ns, gaps);
-        long nonPositive = java.util.Arrays.stream(gaps).filter(g -> !(g > 0)).count();
+    }
+
+    /**
+     * The gap against n, log-log, with the least-squares line and a line of slope -1/2 through the first positive
+     * point (points with a gap &lt;= 0 have no logarithm and are left out).
+     */
+    private static Plots.Chart gapChart(double[] ns, double[] gaps, double slope) {
         Plots.Chart chart = new Plots.Chart("training samples n", "test loss - train loss")
                 .logX(true)
                 .logY(true);
         chart.add(new Plots.Series("measured gap", ns, gaps));
         int first = 0;
         while (first < gaps.length && !(gaps[first] > 0)) first++;
-        if (first < gaps.length && !Double.isNaN(slope)) {
-            double[] fit = new double[ns.length], half = new double[ns.length];
-            double x0 = ns[first], y0 = gaps[first];
-            double b = 0;
-            int m = 0;
-            for (int i = 0; i < ns.length; i++)
-                if (gaps[i] > 0) {
-                    b += Math.log(gaps[i]) - slope * Math.log(ns[i]);
-                    m++;
-                }
-            b /= m;
-            for (int i = 0; i < ns.length; i++) {
-                fit[i] = Math.exp(b + slope * Math.log(ns[i]));
-                half[i] = y0 * Math.sqrt(x0 / ns[i]);
+        if (first == gaps.length || Double.isNaN(slope)) return chart;
+        double[] fit = new double[ns.length], half = new double[ns.length];
+        double x0 = ns[first], y0 = gaps[first];
+        double b = 0;
+        int m = 0;
+        for (int i = 0; i < ns.length; i++)
+            if (gaps[i] > 0) {
+                b += Math.log(gaps[i]) - slope * Math.log(ns[i]);
+                m++;
             }
-            chart.add(new Plots.Series(String.format(Locale.ROOT, "fitted slope %.3f", slope), ns, fit));
-            chart.add(new Plots.Series("slope -1/2 (Du & Lee, Sec. 4)", ns, half));
+        b /= m;
+        for (int i = 0; i < ns.length; i++) {
+            fit[i] = Math.exp(b + slope * Math.log(ns[i]));
+            half[i] = y0 * Math.sqrt(x0 / ns[i]);
         }
+        chart.add(new Plots.Series(String.format(Locale.ROOT, "fitted slope %.3f", slope), ns, fit));
+        chart.add(new Plots.Series("slope -1/2 (Du & Lee, Sec. 4)", ns, half));
+        return chart;
+    }
+
+    /** report.html: the set-up, the fitted slope, and the gap chart. */
+    private void writeReport(JobContext ctx, double[] ns, double[] gaps, double slope, int k) {
+        long nonPositive = java.util.Arrays.stream(gaps).filter(g -> !(g > 0)).count();
         RunReport report =
                 new RunReport("overparam generalization: Du & Lee's quadratic net, train/test gap against n");
         report.paragraph("Width k = " + k + ", weight decay lambda = " + spec.weightDecay + ", loss " + spec.loss.id
@@ -210,17 +240,9 @@ public final class GeneralizationJob implements Job {
                 "generalization-gap",
                 "Test loss minus training loss against n, log-log, with the least-squares line "
                         + "and a line of slope -1/2 through the first point (the rate of Du & Lee's bound C L M^2 sqrt(d / n)).",
-                chart);
+                gapChart(ns, gaps, slope));
         report.paragraph(
                 "Per n: the table generalization (Parquet, and generalization.csv). Provenance: manifest.json.");
         ctx.dir.writeText("report.html", report.html());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("k", k);
-        s.put("test_n", testN);
-        s.put("fitted_slope", slope);
-        s.put("theory_slope", -0.5);
-        s.put("points", rows);
-        s.put("blas", ctx.blas);
-        return s;
     }
 }

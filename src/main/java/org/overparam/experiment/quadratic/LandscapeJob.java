@@ -1,9 +1,11 @@
 package org.overparam.experiment.quadratic;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.typesafe.config.Config;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +27,8 @@ import org.overparam.report.RunReport;
 import org.overparam.run.Figures;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobSummary;
+import org.overparam.run.RunLog;
 import org.overparam.run.Table;
 import org.overparam.spark.ShardedSamples;
 import org.overparam.theory.ConvexReference;
@@ -91,7 +95,7 @@ public final class LandscapeJob implements Job {
             implements Serializable {}
 
     @Override
-    public Map<String, Object> run(JobContext ctx) throws Exception {
+    public Summary run(JobContext ctx) throws Exception {
         ShardedSamples samples = ShardedSamples.load(ctx.spark, data);
         int n = samples.plan.n, d = samples.d;
         double[] x = new double[n * d], y = new double[n];
@@ -213,9 +217,42 @@ public final class LandscapeJob implements Job {
                 spec.certificateTolerance);
     }
 
-    private Map<String, Object> write(
+    /**
+     * The {@code landscape} command's summary (Du &amp; Lee 2018, Thms 3.1 and 3.2): the sizes, the two sufficient
+     * widths (k &gt;= d, and the smallest k with k(k+1)/2 &gt; n), the convex problem's optimum, whether it converged and
+     * its rank, the initializations per width, and per width the fraction of runs that reached the optimum.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Summary(
+            int n,
+            int d,
+            @JsonProperty("threshold_k_ge_d") int thresholdKGeD,
+
+            @JsonProperty("threshold_k_k_plus_1_over_2_gt_n")
+            int thresholdKSquaredOverTwoGtN,
+
+            double convexOptimum,
+            boolean convexConverged,
+            int convexRank,
+            int seeds,
+            List<Width> perWidth,
+            String blas)
+            implements JobSummary {
+        /** Of width k's runs, the share that reached the convex optimum. */
+        @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+        public record Width(int k, int runs, double fractionReached) {}
+    }
+
+    private Summary write(
             JobContext ctx, List<Run> runs, int n, int d, int kStar, ConvexReference.Result opt, int rankM) {
-        TreeMap<Integer, int[]> byK = new TreeMap<>();
+        writeTable(ctx, runs);
+        List<Summary.Width> perWidth = perWidth(runs, ctx.log);
+        writeReport(ctx, perWidth, n, d, kStar, opt, rankM);
+        return new Summary(n, d, d, kStar, opt.objective(), opt.converged(), rankM, seeds, perWidth, ctx.blas);
+    }
+
+    /** Every run: the table {@code landscape} (Parquet and CSV). */
+    private static void writeTable(JobContext ctx, List<Run> runs) {
         Table table = new Table(
                 "landscape",
                 List.of(
@@ -230,9 +267,6 @@ public final class LandscapeJob implements Job {
                         Table.Column.of("rank_w", Table.Type.INT),
                         Table.Column.of("reached", Table.Type.BOOLEAN)));
         for (Run r : runs) {
-            int[] c = byK.computeIfAbsent(r.k(), k -> new int[2]);
-            c[0]++;
-            if (r.reached()) c[1]++;
             table.add(
                     r.k(),
                     r.seed(),
@@ -246,21 +280,37 @@ public final class LandscapeJob implements Job {
                     r.reached());
         }
         table.write(ctx.dir);
-        double[] ks = new double[byK.size()], frac = new double[byK.size()];
-        List<Map<String, Object>> perK = new ArrayList<>();
-        int i = 0;
-        for (Map.Entry<Integer, int[]> e : byK.entrySet()) {
-            ks[i] = e.getKey();
-            frac[i] = e.getValue()[1] / (double) e.getValue()[0];
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("k", e.getKey());
-            m.put("runs", e.getValue()[0]);
-            m.put("fraction_reached", frac[i]);
-            perK.add(m);
-            ctx.log.info(
-                    "k = %3d: %d of %d runs reached the convex optimum", e.getKey(), e.getValue()[1], e.getValue()[0]);
-            i++;
+    }
+
+    /** Per width, in increasing k: its runs and the fraction that reached the optimum, each logged. */
+    private static List<Summary.Width> perWidth(List<Run> runs, RunLog log) {
+        TreeMap<Integer, int[]> byK = new TreeMap<>();
+        for (Run r : runs) {
+            int[] c = byK.computeIfAbsent(r.k(), k -> new int[2]);
+            c[0]++;
+            if (r.reached()) c[1]++;
         }
+        List<Summary.Width> perWidth = new ArrayList<>();
+        for (Map.Entry<Integer, int[]> e : byK.entrySet()) {
+            int k = e.getKey(), count = e.getValue()[0], reached = e.getValue()[1];
+            perWidth.add(new Summary.Width(k, count, reached / (double) count));
+            log.info("k = %3d: %d of %d runs reached the convex optimum", k, reached, count);
+        }
+        return perWidth;
+    }
+
+    /** report.html: the set-up, and the fraction reached against k with the two theorems' widths marked. */
+    private void writeReport(
+            JobContext ctx,
+            List<Summary.Width> perWidth,
+            int n,
+            int d,
+            int kStar,
+            ConvexReference.Result opt,
+            int rankM) {
+        double[] ks = perWidth.stream().mapToDouble(Summary.Width::k).toArray();
+        double[] frac =
+                perWidth.stream().mapToDouble(Summary.Width::fractionReached).toArray();
         Plots.Chart chart = new Plots.Chart("width k", "fraction of runs reaching the convex optimum");
         chart.add(new Plots.Series("GD from random initializations", ks, frac));
         chart.add(new Plots.Series("k = d = " + d + " (Thm 3.1)", new double[] {d, d}, new double[] {0, 1}));
@@ -285,17 +335,5 @@ public final class LandscapeJob implements Job {
                 chart);
         report.paragraph("Every run: the table landscape (Parquet, and landscape.csv). Provenance: manifest.json.");
         ctx.dir.writeText("report.html", report.html());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("n", n);
-        s.put("d", d);
-        s.put("threshold_k_ge_d", d);
-        s.put("threshold_k_k_plus_1_over_2_gt_n", kStar);
-        s.put("convex_optimum", opt.objective());
-        s.put("convex_converged", opt.converged());
-        s.put("convex_rank", rankM);
-        s.put("seeds", seeds);
-        s.put("per_width", perK);
-        s.put("blas", ctx.blas);
-        return s;
     }
 }

@@ -27,7 +27,7 @@ public record QuadraticCheckpoint(
         double initialLoss,
         QuadraticOptimizers.ResumePoint point,
         List<QuadraticOutputs.Row> rows,
-        Map<String, Object> summary) {
+        QuadraticSummary.WidthRun summary) {
     static final String FORMAT = "quadratic-unit-blocks";
 
     static String folder(String model, int width) {
@@ -115,7 +115,9 @@ public record QuadraticCheckpoint(
                     doubleOf(v.get(5)),
                     doubleOf(v.get(6))));
         }
-        Map<String, Object> summary = (Map<String, Object>) s.get("summary");
+        QuadraticSummary.WidthRun summary = s.get("summary") == null
+                ? null
+                : RunDirectory.JSON.convertValue(s.get("summary"), QuadraticSummary.WidthRun.class);
         if (summary == null && point == null) {
             throw new UserError("The checkpoint " + dir.resolve(file)
                     + " has neither a resume point nor a summary: it is corrupt.");

@@ -133,7 +133,7 @@ public final class QuadraticOutputs {
     }
 
     static void plotsAndReport(
-            JobContext ctx, List<Row> rows, List<Map<String, Object>> runs, TrainSpec train, QuadraticSpec spec) {
+            JobContext ctx, List<Row> rows, List<QuadraticSummary.WidthRun> runs, TrainSpec train, QuadraticSpec spec) {
         String what = train.model == TrainSpec.Model.QUADRATIC
                 ? "Du & Lee's quadratic net f(x) = sum_j (w_j . x)^2"
                 : "Ge et al.'s signed quadratic net f(x) = sum_i a_i (w_i . x)^2";
@@ -163,21 +163,20 @@ public final class QuadraticOutputs {
                 "convex gap",
                 "test_mse");
         List<List<?>> table = new ArrayList<>();
-        for (Map<String, Object> r : runs) {
-            Object cert = r.get("certificate") instanceof Map<?, ?> m
-                    ? m.get("lambda_min_q") + " (" + m.get("conclusion") + ")"
+        for (QuadraticSummary.WidthRun r : runs) {
+            Object cert = r.certificate() != null
+                    ? r.certificate().lambdaMinQ() + " (" + r.certificate().conclusion() + ")"
                     : "";
-            Object gap = r.get("convex_reference") instanceof Map<?, ?> m ? m.get("gap") : "";
             table.add(List.of(
-                    r.getOrDefault("k", r.getOrDefault("r", "")),
-                    r.get("iterations"),
-                    r.get("stop_reason"),
-                    r.get("initial_loss"),
-                    r.get("final_loss"),
-                    r.get("final_gradient_norm"),
+                    r.width(),
+                    r.iterations(),
+                    r.stopReason(),
+                    r.initialLoss(),
+                    r.finalLoss(),
+                    r.finalGradientNorm(),
                     cert,
-                    gap,
-                    r.getOrDefault("test_mse", "")));
+                    r.convexReference() != null ? r.convexReference().gap() : "",
+                    r.testMse() != null ? r.testMse() : ""));
         }
         report.table("Results per width", cols, table);
         TreeMap<Integer, List<Row>> byWidth = new TreeMap<>();

@@ -1,9 +1,7 @@
 package org.overparam.experiment.quadratic;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
@@ -82,10 +80,10 @@ public final class QuadraticTraining implements Job {
     }
 
     @Override
-    public Map<String, Object> run(JobContext ctx) throws Exception {
+    public QuadraticSummary run(JobContext ctx) throws Exception {
         RunLog log = ctx.log;
         List<QuadraticOutputs.Row> rows = new ArrayList<>();
-        List<Map<String, Object>> runs = new ArrayList<>();
+        List<QuadraticSummary.WidthRun> runs = new ArrayList<>();
         ShardedSamples samples = null;
         List<JavaRDD<SampleBlock>> mapped = new ArrayList<>();
         try {
@@ -122,15 +120,14 @@ public final class QuadraticTraining implements Job {
                     "training data: %d samples, d = %d, %s; %d partitions",
                     n, d, samples.plan.description, samples.partitions);
             ctx.recordLayout(samples.partitions);
-            Map<String, Object> condition = train.model == TrainSpec.Model.SIGNED_QUADRATIC && n <= CONDITION_MAX_N
+            MemorizationCondition condition = train.model == TrainSpec.Model.SIGNED_QUADRATIC && n <= CONDITION_MAX_N
                     ? geCondition(blocks, n, d, log)
                     : null;
             for (int width : train.widths) {
-                Map<String, Object> r = trainWidth(ctx, new Samples(set, blocks, test), width, rows);
+                QuadraticSummary.WidthRun r = trainWidth(ctx, new Samples(set, blocks, test), width, rows);
                 if (condition != null) {
-                    MemorizationCondition c =
-                            new MemorizationCondition((Double) condition.get("sigma_min_x2"), width, d, n);
-                    r.put("ge_condition", c.toMap());
+                    MemorizationCondition c = new MemorizationCondition(condition.sigmaMin(), width, d, n);
+                    r = r.withCondition(QuadraticSummary.GeCondition.of(c));
                 }
                 runs.add(r);
             }
@@ -140,15 +137,7 @@ public final class QuadraticTraining implements Job {
             if (samples != null) samples.release();
         }
         QuadraticOutputs.plotsAndReport(ctx, rows, runs, train, spec);
-        Map<String, Object> s = new LinkedHashMap<>();
-        if (runs.size() == 1) s.putAll(runs.get(0));
-        else {
-            s.put("model", train.model.id());
-            s.put("widths", train.widths);
-        }
-        s.put("blas", ctx.blas);
-        s.put("runs", runs);
-        return s;
+        return QuadraticSummary.of(train.model.id(), train.widths, ctx.blas, runs);
     }
 
     /**
@@ -158,7 +147,7 @@ public final class QuadraticTraining implements Job {
     record Samples(TrainingSet set, JavaRDD<SampleBlock> blocks, TrainingSet test) {}
 
     /** sigma_min(X(x)2) from the squared-inner kernel (one dense n x n eigenvalue problem). */
-    private static Map<String, Object> geCondition(JavaRDD<SampleBlock> blocks, int n, int d, RunLog log) {
+    private static MemorizationCondition geCondition(JavaRDD<SampleBlock> blocks, int n, int d, RunLog log) {
         DistributedGram.requireDriverMemory(n, 2, "sigma_min(X(x)2) of Ge et al.'s condition");
         double lambda = SymmetricEigen.values(DistributedGram.kernel(blocks, InnerProductKernel.SQUARED_INNER, n), n)
                 .min();
@@ -166,7 +155,7 @@ public final class QuadraticTraining implements Job {
         log.info(
                 "Ge et al.'s condition: sigma_min(X(x)2) = %.6g (lambda_min(G o G) = %.6g); n = %d vs d(d+1)/2 = %d",
                 c.sigmaMin(), lambda, n, c.rankLimit());
-        return c.toMap();
+        return c;
     }
 
     QuadraticNet net(int width, int d) {
@@ -252,8 +241,8 @@ public final class QuadraticTraining implements Job {
                 spec.gradientTolerance);
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, Samples samples, int width, List<QuadraticOutputs.Row> rows)
-            throws Exception {
+    private QuadraticSummary.WidthRun trainWidth(
+            JobContext ctx, Samples samples, int width, List<QuadraticOutputs.Row> rows) throws Exception {
         RunLog log = ctx.log;
         int n = samples.set().n, d = samples.set().d;
         QuadraticNet net = net(width, d);
@@ -265,30 +254,13 @@ public final class QuadraticTraining implements Job {
         if (checkpoint != null && checkpoint.completed()) {
             log.info("width %d: completed before, kept", width);
             rows.addAll(checkpoint.rows());
-            return new LinkedHashMap<>(checkpoint.summary());
+            return checkpoint.summary();
         }
-        Map<String, Object> s = new LinkedHashMap<>();
         int rowsBefore = rows.size();
         try (UnitShardedQuadratic engine =
                 engine(ctx, samples, net, batches, checkpoint != null ? checkpoint.cuts() : null)) {
             engine.keepCheckpointOnClose(true);
-            log.info(
-                    "%s, width %d: %d parameters in %s, %s path (%.3g flops per step), optimizer %s%s",
-                    train.model.id(),
-                    width,
-                    (long) width * d,
-                    engine.layout(),
-                    engine.path(),
-                    engine.path() == QuadraticNet.Path.FORM
-                            ? 4.0 * (batches.largest() + width) * d * d
-                            : 4.0 * batches.largest() * width * d,
-                    spec.optimizer,
-                    mini ? " (mini-batches of " + spec.batchSize + ")" : "");
-            if (opt instanceof PerturbedGradientDescent p) {
-                log.info(
-                        "perturbed GD: chi = %.4g, eta = %.4g, r = %.4g, g_thres = %.4g, f_thres = %.4g, t_thres = %d",
-                        p.chi, p.eta, p.radius, p.gThres, p.fThres, p.tThres);
-            }
+            logPlan(log, engine, opt, batches, width, d, mini);
             if (checkpoint != null) {
                 rows.addAll(checkpoint.rows());
                 log.info(
@@ -305,147 +277,210 @@ public final class QuadraticTraining implements Job {
                 initialLoss =
                         mini ? engine.evaluateAll(net.cheaperPath(n), false).loss() : first.loss();
             }
-            int[] cuts = engine.layout().cuts();
-            QuadraticOutputs.Recorder rec =
-                    new QuadraticOutputs.Recorder(
-                            width,
-                            spec.recordEvery,
-                            rows,
-                            log,
-                            train.progressSeconds,
-                            train.iterations,
-                            checkpoint != null ? checkpoint.point().iteration() : 0) {
-                        @Override
-                        public void onIterate(QuadraticOptimizers.Iterate it) throws Exception {
-                            super.onIterate(it);
-                            listener.afterIteration(width, it.iteration());
-                        }
-
-                        @Override
-                        public void onCheckpoint(QuadraticOptimizers.ResumePoint point) {
-                            new QuadraticCheckpoint(
-                                            train.model.id(),
-                                            width,
-                                            n,
-                                            d,
-                                            optimizerName(),
-                                            cuts,
-                                            initialLoss,
-                                            point,
-                                            List.copyOf(rows.subList(rowsBefore, rows.size())),
-                                            null)
-                                    .write(ctx.dir);
-                        }
-                    };
-            long t0 = System.nanoTime();
-            long commandsBefore = engine.commands();
-            QuadraticOptimizers.Outcome out;
-            long resultBytes, shuffleBytes;
-            try (TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
-                out = QuadraticOptimizers.minimize(
-                        engine, opt, stoppingRule(), batches, rec, checkpoint != null ? checkpoint.point() : null);
-                resultBytes = traffic.resultBytes();
-                shuffleBytes = traffic.shuffleBytes();
-            }
-            long commands = Math.max(1, engine.commands() - commandsBefore);
+            Checkpointed where = new Checkpointed(width, n, d, engine.layout().cuts(), initialLoss, rowsBefore);
+            QuadraticOutputs.Recorder rec = recorder(ctx, where, rows, checkpoint);
+            Trained trained = minimize(ctx, engine, opt, batches, rec, checkpoint);
             rec.finish();
-            double seconds = (System.nanoTime() - t0) / 1e9;
             log.info(
                     "width %d: stopped after %d iterations (%s), %.1f s",
-                    width, out.iterations(), out.reason(), seconds);
-
-            // The whole training set at the final W, on the FORM path when the certificate needs M and S.
-            boolean duLee = net.allPositive();
-            UnitShardedQuadratic.FullEvaluation full =
-                    engine.evaluateAll(duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n), true);
-            s.put("model", train.model.id());
-            s.put("n", n);
-            s.put("d", d);
-            s.put(train.model == TrainSpec.Model.SIGNED_QUADRATIC ? "r" : "k", width);
-            s.put("optimizer", optimizerName());
-            s.put("unit_blocks", engine.layout().blocks());
-            s.put("path", engine.path().name().toLowerCase(java.util.Locale.ROOT));
-            s.put("iterations", out.iterations());
-            s.put("stop_reason", out.reason());
-            s.put("initial_loss", initialLoss);
-            s.put("final_loss", full.loss());
-            s.put("final_data_loss", full.dataLoss());
-            s.put("final_gradient_norm", full.gradientNorm());
-            s.put("seconds", seconds);
-            s.put("seconds_per_iteration", seconds / Math.max(1, out.iterations() + 1));
-            s.put("commands", commands);
-            s.put("result_bytes_per_command", resultBytes / (double) commands);
-            s.put("shuffle_bytes_per_command", shuffleBytes / (double) commands);
-            s.put("share_outside_task_compute", engine.shareOutsideTaskCompute());
-            if (opt instanceof PerturbedGradientDescent) s.put("perturbations", out.perturbations());
-            if (duLee) certify(log, samples, net, width, n, d, full, s);
-            if (samples.test() != null) {
-                double[] f = engine.predict(samples.test());
-                double[] y = samples.test().y();
-                double sq = 0;
-                for (int i = 0; i < f.length; i++) sq += (f[i] - y[i]) * (f[i] - y[i]);
-                s.put("test_mse", sq / f.length);
-                s.put("test_n", f.length);
-                log.info("width %d: test MSE %.6g on %d samples", width, sq / f.length, f.length);
-            }
-            new QuadraticCheckpoint(
-                            train.model.id(),
-                            width,
-                            n,
-                            d,
-                            optimizerName(),
-                            cuts,
-                            initialLoss,
-                            null,
-                            List.copyOf(rows.subList(rowsBefore, rows.size())),
-                            s)
-                    .write(ctx.dir);
+                    width, trained.out().iterations(), trained.out().reason(), trained.seconds());
+            QuadraticSummary.WidthRun s = evaluate(log, samples, net, engine, opt, trained, where);
+            checkpointOf(where, null, rows, s).write(ctx.dir);
             engine.keepCheckpointOnClose(false);
+            return s;
         }
-        return s;
     }
 
-    /** Du &amp; Lee's certificate at the final M and S, and the gap to the convex reference problem when d is small. */
-    private void certify(
+    /** Where a width's checkpoints go and what they record besides the resume point: its layout and initial loss. */
+    private record Checkpointed(int width, int n, int d, int[] cuts, double initialLoss, int rowsBefore) {}
+
+    private QuadraticCheckpoint checkpointOf(
+            Checkpointed w,
+            QuadraticOptimizers.ResumePoint point,
+            List<QuadraticOutputs.Row> rows,
+            QuadraticSummary.WidthRun summary) {
+        return new QuadraticCheckpoint(
+                train.model.id(),
+                w.width(),
+                w.n(),
+                w.d(),
+                optimizerName(),
+                w.cuts(),
+                w.initialLoss(),
+                point,
+                List.copyOf(rows.subList(w.rowsBefore(), rows.size())),
+                summary);
+    }
+
+    /** The layout, path and flops per step of a width, and perturbed GD's constants. */
+    private void logPlan(
+            RunLog log,
+            UnitShardedQuadratic engine,
+            Minimizer opt,
+            MiniBatches batches,
+            int width,
+            int d,
+            boolean mini) {
+        log.info(
+                "%s, width %d: %d parameters in %s, %s path (%.3g flops per step), optimizer %s%s",
+                train.model.id(),
+                width,
+                (long) width * d,
+                engine.layout(),
+                engine.path(),
+                engine.path() == QuadraticNet.Path.FORM
+                        ? 4.0 * (batches.largest() + width) * d * d
+                        : 4.0 * batches.largest() * width * d,
+                spec.optimizer,
+                mini ? " (mini-batches of " + spec.batchSize + ")" : "");
+        if (opt instanceof PerturbedGradientDescent p) {
+            log.info(
+                    "perturbed GD: chi = %.4g, eta = %.4g, r = %.4g, g_thres = %.4g, f_thres = %.4g, t_thres = %d",
+                    p.chi, p.eta, p.radius, p.gThres, p.fThres, p.tThres);
+        }
+    }
+
+    /** Records metrics and progress, tells the listener, and writes the driver's state at each checkpoint. */
+    private QuadraticOutputs.Recorder recorder(
+            JobContext ctx, Checkpointed where, List<QuadraticOutputs.Row> rows, QuadraticCheckpoint checkpoint) {
+        return new QuadraticOutputs.Recorder(
+                where.width(),
+                spec.recordEvery,
+                rows,
+                ctx.log,
+                train.progressSeconds,
+                train.iterations,
+                checkpoint != null ? checkpoint.point().iteration() : 0) {
+            @Override
+            public void onIterate(QuadraticOptimizers.Iterate it) throws Exception {
+                super.onIterate(it);
+                listener.afterIteration(where.width(), it.iteration());
+            }
+
+            @Override
+            public void onCheckpoint(QuadraticOptimizers.ResumePoint point) {
+                checkpointOf(where, point, rows, null).write(ctx.dir);
+            }
+        };
+    }
+
+    /** The optimizer's outcome, its wall time, the Spark commands it ran and the bytes they moved. */
+    private record Trained(
+            QuadraticOptimizers.Outcome out, double seconds, long commands, long resultBytes, long shuffleBytes) {}
+
+    private Trained minimize(
+            JobContext ctx,
+            UnitShardedQuadratic engine,
+            Minimizer opt,
+            MiniBatches batches,
+            QuadraticOutputs.Recorder rec,
+            QuadraticCheckpoint checkpoint)
+            throws Exception {
+        long t0 = System.nanoTime();
+        long commandsBefore = engine.commands();
+        try (TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
+            QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(
+                    engine, opt, stoppingRule(), batches, rec, checkpoint != null ? checkpoint.point() : null);
+            long resultBytes = traffic.resultBytes(), shuffleBytes = traffic.shuffleBytes();
+            long commands = Math.max(1, engine.commands() - commandsBefore);
+            return new Trained(out, (System.nanoTime() - t0) / 1e9, commands, resultBytes, shuffleBytes);
+        }
+    }
+
+    /**
+     * The width's summary: the whole training set at the final W (on the FORM path when Du &amp; Lee's certificate
+     * needs M and S), the certificate and convex gap where they apply, and the test MSE.
+     */
+    private QuadraticSummary.WidthRun evaluate(
             RunLog log,
             Samples samples,
             QuadraticNet net,
-            int width,
-            int n,
-            int d,
-            UnitShardedQuadratic.FullEvaluation full,
-            Map<String, Object> s) {
-        OptimalityCertificate c = OptimalityCertificate.ofForm(
-                full.formGradient(), full.form(), width, d, n, spec.certificateTolerance, net.c != null);
-        s.put("certificate", c.toMap());
-        log.info(
-                "width %d: lambda_min(S + lambda/2 I%s) = %.4g -> %s; rank W = %d; regime: %s",
-                width, net.c != null ? " + C" : "", c.lambdaMin(), c.conclusion(), c.rank(), c.regime());
-        if (spec.convexMaxD > 0 && d <= spec.convexMaxD) {
-            long c0 = System.nanoTime();
-            ConvexReference.Result cr = ConvexReference.solve(
-                    m -> QuadraticSamplePass.convexAt(samples.blocks(), net, m),
-                    d,
-                    new double[d * d],
-                    1.0,
-                    spec.convexIterations,
-                    spec.convexTolerance);
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("objective", cr.objective());
-            cm.put("gap", full.loss() - cr.objective());
-            cm.put("converged", cr.converged());
-            cm.put("iterations", cr.iterations());
-            cm.put("gradient_mapping", cr.gradientMapping());
-            cm.put("rank_m", OptimalityCertificate.rank(ConvexReference.factor(cr.m(), d, d), d, d));
-            s.put("convex_reference", cm);
+            UnitShardedQuadratic engine,
+            Minimizer opt,
+            Trained trained,
+            Checkpointed where) {
+        int width = where.width(), n = where.n(), d = where.d();
+        boolean duLee = net.allPositive();
+        UnitShardedQuadratic.FullEvaluation full =
+                engine.evaluateAll(duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n), true);
+        QuadraticSummary.Certificate certificate = null;
+        QuadraticSummary.ConvexGap convex = null;
+        if (duLee) {
+            OptimalityCertificate c = OptimalityCertificate.ofForm(
+                    full.formGradient(), full.form(), width, d, n, spec.certificateTolerance, net.c != null);
             log.info(
-                    "width %d: convex optimum %.8g (%s after %d steps, %.1f s); gap %.3g",
-                    width,
-                    cr.objective(),
-                    cr.converged() ? "converged" : "NOT converged",
-                    cr.iterations(),
-                    (System.nanoTime() - c0) / 1e9,
-                    full.loss() - cr.objective());
+                    "width %d: lambda_min(S + lambda/2 I%s) = %.4g -> %s; rank W = %d; regime: %s",
+                    width, net.c != null ? " + C" : "", c.lambdaMin(), c.conclusion(), c.rank(), c.regime());
+            certificate = QuadraticSummary.Certificate.of(c);
+            if (spec.convexMaxD > 0 && d <= spec.convexMaxD) convex = convexGap(log, samples, net, width, d, full);
         }
+        Double testMse = null;
+        Integer testN = null;
+        if (samples.test() != null) {
+            double[] f = engine.predict(samples.test());
+            double[] y = samples.test().y();
+            double sq = 0;
+            for (int i = 0; i < f.length; i++) sq += (f[i] - y[i]) * (f[i] - y[i]);
+            testMse = sq / f.length;
+            testN = f.length;
+            log.info("width %d: test MSE %.6g on %d samples", width, testMse, testN);
+        }
+        QuadraticOptimizers.Outcome out = trained.out();
+        boolean signed = train.model == TrainSpec.Model.SIGNED_QUADRATIC;
+        return new QuadraticSummary.WidthRun(
+                train.model.id(),
+                n,
+                d,
+                signed ? width : null,
+                signed ? null : width,
+                optimizerName(),
+                engine.layout().blocks(),
+                engine.path().name().toLowerCase(java.util.Locale.ROOT),
+                out.iterations(),
+                out.reason(),
+                where.initialLoss(),
+                full.loss(),
+                full.dataLoss(),
+                full.gradientNorm(),
+                trained.seconds(),
+                trained.seconds() / Math.max(1, out.iterations() + 1),
+                trained.commands(),
+                trained.resultBytes() / (double) trained.commands(),
+                trained.shuffleBytes() / (double) trained.commands(),
+                engine.shareOutsideTaskCompute(),
+                opt instanceof PerturbedGradientDescent ? out.perturbations() : null,
+                certificate,
+                convex,
+                testMse,
+                testN,
+                null);
+    }
+
+    /** The convex reference problem solved at this d, and the final loss's gap to its optimum. */
+    private QuadraticSummary.ConvexGap convexGap(
+            RunLog log, Samples samples, QuadraticNet net, int width, int d, UnitShardedQuadratic.FullEvaluation full) {
+        long c0 = System.nanoTime();
+        ConvexReference.Result cr = ConvexReference.solve(
+                m -> QuadraticSamplePass.convexAt(samples.blocks(), net, m),
+                d,
+                new double[d * d],
+                1.0,
+                spec.convexIterations,
+                spec.convexTolerance);
+        log.info(
+                "width %d: convex optimum %.8g (%s after %d steps, %.1f s); gap %.3g",
+                width,
+                cr.objective(),
+                cr.converged() ? "converged" : "NOT converged",
+                cr.iterations(),
+                (System.nanoTime() - c0) / 1e9,
+                full.loss() - cr.objective());
+        return new QuadraticSummary.ConvexGap(
+                cr.objective(),
+                full.loss() - cr.objective(),
+                cr.converged(),
+                cr.iterations(),
+                cr.gradientMapping(),
+                OptimalityCertificate.rank(ConvexReference.factor(cr.m(), d, d), d, d));
     }
 }

@@ -1,15 +1,14 @@
 package org.overparam.experiment.spectrum;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.overparam.config.SpectrumSpec;
 import org.overparam.linalg.GaussQuadrature;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
 import org.overparam.run.Figures;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobRunner;
 import org.overparam.run.RunDirectory;
 import org.overparam.run.Table;
 import org.overparam.theory.LabelSpectrum;
@@ -27,75 +26,11 @@ import org.overparam.theory.LabelSpectrum;
 public final class LanczosOutputs {
     private LanczosOutputs() {}
 
-    static Map<String, Object> summary(SpectrumSpec spec, LanczosSpectrum.Result r) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("n", r.n());
-        s.put("d", r.d());
-        s.put("kernel", spec.kernel.id);
-        s.put("method", "lanczos");
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("max", r.top().values()[0]);
-        ev.put("max_residual", r.top().residuals()[0]);
-        ev.put("min", r.bottom().value());
-        ev.put("min_relative_residual", r.bottom().relativeResidual());
-        ev.put("min_relative_error_estimate", finiteOrNull(r.bottom().valueErrorEstimate()));
-        ev.put("min_converged", r.bottom().converged());
-        ev.put("count", r.n());
-        ev.put("top", r.top().values());
-        ev.put("singular", r.schemes().stream().anyMatch(x -> x.complexity().singular()));
-        s.put("eigenvalues", ev);
-        s.put("eta", spec.eta);
-        double lambdaK = r.top().values()[r.top().values().length - 1];
-        Map<String, Object> labels = new LinkedHashMap<>();
-        for (LanczosSpectrum.Scheme x : r.schemes()) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put(
-                    "complexity",
-                    x.complexity().singular() ? null : x.complexity().complexity());
-            if (x.complexity().singular())
-                l.put("complexity_note", x.complexity().message());
-            l.put(
-                    "complexity_relative_error_bound",
-                    0.5 * x.solve().relativeQuadraticFormError(r.bottom().value()));
-            l.put("cg_iterations", x.solve().iterations());
-            l.put("cg_relative_residual", x.solve().relativeResidual());
-            l.put("norm", Math.sqrt(x.spectrum().labelNormSquared()));
-            // The share of ||y||^2 on eigenvalues >= lambda_k (the top k), with its bracket.
-            double[] below = x.spectrum().shareAtOrBelow(Math.nextDown(lambdaK));
-            l.put("top" + r.top().values().length + "_share", 1 - below[0]);
-            l.put("top" + r.top().values().length + "_share_bounds", new double[] {1 - below[2], 1 - below[1]});
-            Map<String, Object> pl = new LinkedHashMap<>(), err = new LinkedHashMap<>();
-            for (long k : SpectrumJob.SUMMARY_KS) {
-                if (k <= spec.maxK) {
-                    pl.put(Long.toString(k), x.spectrum().predictedLoss(spec.eta, k));
-                    err.put(Long.toString(k), x.spectrum().predictedLossError(spec.eta, k));
-                }
-            }
-            l.put("predicted_loss", pl);
-            l.put("predicted_loss_error", err);
-            labels.put(x.name(), l);
-        }
-        s.put("labels", labels);
-        Map<String, Object> it = new LinkedHashMap<>();
-        it.put("lanczos_steps", r.schemes().get(0).spectrum().steps());
-        it.put("probes", r.density().probes());
-        it.put("arpack_applications", r.top().applications());
-        it.put("arpack_restarts", r.top().iterations());
-        it.put("lobpcg_iterations", r.bottom().iterations());
-        it.put("preconditioner_rank", r.preconditionerRank());
-        it.put("tiles", r.storage());
-        it.put("passes", r.passes());
-        it.put("pass_seconds", r.matvecSeconds());
-        it.put("gflops_per_second", r.flops() / r.matvecSeconds() / 1e9);
-        s.put("iterations", it);
-        return s;
-    }
-
     /**
      * Writes the large-n path's tables, figures and report: the top eigenvalues, the density (histogram, its nodes,
      * its figure), the label measures and predicted losses (tables and figures), then report.html.
      */
-    static void write(JobContext ctx, SpectrumSpec spec, LanczosSpectrum.Result r, Map<String, Object> summary) {
+    static void write(JobContext ctx, SpectrumSpec spec, LanczosSpectrum.Result r, LanczosSpectrumSummary summary) {
         topEigenvalues(ctx.dir, r);
         Plots.Chart density = density(ctx.dir, spec, r);
         densityNodes(ctx.dir, r);
@@ -262,7 +197,7 @@ public final class LanczosOutputs {
 
     /** report.html's text, summary and label table (the figures are added by {@link #write}). */
     private static RunReport report(
-            RunDirectory dir, SpectrumSpec spec, LanczosSpectrum.Result r, Map<String, Object> summary) {
+            RunDirectory dir, SpectrumSpec spec, LanczosSpectrum.Result r, LanczosSpectrumSummary summary) {
         RunReport report =
                 new RunReport("overparam spectrum (large-n path): " + spec.kernel.id + " kernel, n = " + r.n());
         report.paragraph(
@@ -271,7 +206,7 @@ public final class LanczosOutputs {
                         + " times. Top eigenpairs by ARPACK, lambda_min by LOBPCG, label spectral measures by Lanczos quadrature, "
                         + "the eigenvalue density by stochastic Lanczos quadrature, the complexity by preconditioned conjugate gradients. "
                         + "Run directory: " + dir.uri());
-        report.keyValues("Summary", RunReport.flatten(summary));
+        report.keyValues("Summary", RunReport.flatten(JobRunner.asMap(summary)));
         List<List<?>> rows = new ArrayList<>();
         long kShow = Math.min(spec.maxK, 10_000);
         for (LanczosSpectrum.Scheme x : r.schemes()) {
@@ -300,10 +235,5 @@ public final class LanczosOutputs {
         double[] a = new double[v.size()];
         for (int i = 0; i < a.length; i++) a[i] = v.get(i);
         return a;
-    }
-
-    /** v, or null (JSON null) when it is infinite or NaN. */
-    private static Double finiteOrNull(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 }

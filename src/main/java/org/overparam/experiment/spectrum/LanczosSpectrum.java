@@ -69,11 +69,11 @@ public final class LanczosSpectrum {
      * (preconditioned LOBPCG), the label vectors' spectral measures and the density (one block Lanczos run), and the
      * complexities (preconditioned CG); then the outputs.
      */
-    static Map<String, Object> run(JobContext ctx, ShardedSamples samples, SpectrumSpec spec, long start) {
+    static LanczosSpectrumSummary run(JobContext ctx, ShardedSamples samples, SpectrumSpec spec, long start) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         int n = samples.plan.n;
         DistributedKernelOperator.Storage storage = announce(ctx.log, jsc, samples, spec);
-        Map<String, Object> secs = new LinkedHashMap<>();
+        Map<String, Double> secs = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (DistributedKernelOperator op =
                 DistributedKernelOperator.of(samples.blocks, spec.kernel, n, storage, samples.partitions)) {
@@ -99,11 +99,8 @@ public final class LanczosSpectrum {
                     bottom,
                     schemes,
                     runs.subList(labels.size(), runs.size()));
-            Map<String, Object> summary = LanczosOutputs.summary(spec, r);
             secs.put("total", seconds(start));
-            summary.put("seconds", secs);
-            summary.put("peak_heap_bytes", peakHeap());
-            summary.put("blas", ctx.blas);
+            LanczosSpectrumSummary summary = LanczosSpectrumSummary.of(spec, r, secs, peakHeap(), ctx.blas);
             LanczosOutputs.write(ctx, spec, r, summary);
             return summary;
         }
@@ -153,7 +150,7 @@ public final class LanczosSpectrum {
 
     /** The top eigenpairs by ARPACK, lambda_max among them. */
     private static ArpackEigen.Result topEigenpairs(
-            RunLog log, DistributedKernelOperator op, SpectrumSpec.Lanczos s, Map<String, Object> secs) {
+            RunLog log, DistributedKernelOperator op, SpectrumSpec.Lanczos s, Map<String, Double> secs) {
         long t1 = System.nanoTime();
         int k = Math.min(s.topEigenpairs, op.n() - 1);
         ArpackEigen.Result top = ArpackEigen.largest(op, k, s.eigenTolerance, s.maxIterations);
@@ -170,7 +167,7 @@ public final class LanczosSpectrum {
             DistributedKernelOperator op,
             ShardedSamples samples,
             SpectrumSpec spec,
-            Map<String, Object> secs) {
+            Map<String, Double> secs) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         long t2 = System.nanoTime();
         NystromPreconditioner pre = NystromPreconditioner.build(op, Math.min(s.preconditionerRank, op.n()), spec.seed);
@@ -240,7 +237,7 @@ public final class LanczosSpectrum {
             SpectrumSpec spec,
             Map<String, double[]> labels,
             ArpackEigen.Result top,
-            Map<String, Object> secs) {
+            Map<String, Double> secs) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         double[][] probes = SpectralDensity.probes(op.n(), s.probes, spec.seed);
         SpectralDensity.deflate(probes, top.vectors());
@@ -266,7 +263,7 @@ public final class LanczosSpectrum {
             List<Lanczos.Run> runs,
             Bottom bottom,
             ArpackEigen.Result top,
-            Map<String, Object> secs) {
+            Map<String, Double> secs) {
         long t4 = System.nanoTime();
         ConjugateGradient.Solution[] solves = ConjugateGradient.solve(
                 op,

@@ -7,9 +7,11 @@ import java.util.Map;
 import org.overparam.UserError;
 import org.overparam.config.SpectrumSpec;
 import org.overparam.data.DataSpec;
+import org.overparam.experiment.spectrum.DenseSpectrumSummary.Theorem61;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.run.Job;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobSummary;
 import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedGram;
 import org.overparam.spark.ShardedSamples;
@@ -59,7 +61,7 @@ public final class SpectrumJob implements Job {
      * all eigenvalues with the label coordinates, the label spectra, the outputs.
      */
     @Override
-    public Map<String, Object> run(JobContext ctx) {
+    public JobSummary run(JobContext ctx) {
         long start = System.nanoTime();
         // The dense path forms the kernel from pairs of shards: cut them small enough for even tasks (unless set).
         int limit = denseLimit();
@@ -97,12 +99,12 @@ public final class SpectrumJob implements Job {
     }
 
     /** The kernel, its decomposition with the known label vectors' coordinates, and each label vector's spectrum. */
-    private Map<String, Object> dense(JobContext ctx, ShardedSamples samples, long start) {
+    private DenseSpectrumSummary dense(JobContext ctx, ShardedSamples samples, long start) {
         int n = samples.plan.n, d = samples.d;
         ctx.log.info(
                 "%s kernel of %,d samples (d = %d): %.3g flops for the tiles, %.3g for the tridiagonal reduction",
                 spec.kernel.id, n, d, (double) n * n * d, 4.0 / 3 * n * n * n);
-        Map<String, Object> secs = new LinkedHashMap<>();
+        Map<String, Double> secs = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         // The upper triangle only: the eigendecomposition reads no other entry.
         DistributedGram.Matrix kernel =
@@ -116,10 +118,25 @@ public final class SpectrumJob implements Job {
         long t2 = System.nanoTime();
         List<SpectrumOutputs.Scheme> schemes = labelSpectra(ctx.log, dec, yTrue);
         secs.put("labels", seconds(t2));
-        Map<String, Object> summary = summary(ctx, n, d, dec.eig(), schemes, kernel.parallelPairs());
+        warnIfDivergent(ctx.log, dec.eig());
+        Theorem61 theorem61 = data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED
+                ? theorem61(
+                        ComplexityMeasure.bySpectrum(
+                                LabelSpectrum.ofCoordinates(dec.eig(), dec.eig().projection(0))),
+                        ctx.log)
+                : null;
         secs.put("total", seconds(start));
-        summary.put("seconds", secs);
-        summary.put("blas", ctx.blas);
+        DenseSpectrumSummary summary = new DenseSpectrumSummary(
+                n,
+                d,
+                spec.kernel.id,
+                DenseSpectrumSummary.eigenvalues(dec.eig(), n, kernel.parallelPairs(), schemes),
+                spec.eta,
+                DenseSpectrumSummary.labels(spec, schemes),
+                "dense",
+                theorem61,
+                secs,
+                ctx.blas);
         long t3 = System.nanoTime();
         SpectrumOutputs.write(ctx, spec, dec.eig(), schemes, summary);
         ctx.log.info("tables, plots and report written in %.1f s", seconds(t3));
@@ -134,7 +151,7 @@ public final class SpectrumJob implements Job {
      * whose coordinates are those of a unit vector), without forming the eigenvectors. Index 0 is always the true
      * labels (Theorem 6.1 needs them). Overwrites h.
      */
-    private Decomposition decompose(RunLog log, double[] h, int n, double[] yTrue, Map<String, Object> secs) {
+    private Decomposition decompose(RunLog log, double[] h, int n, double[] yTrue, Map<String, Double> secs) {
         List<String> given = new ArrayList<>(List.of(LabelVector.TRUE.id()));
         List<LabelVector> known = new ArrayList<>(List.of(LabelVector.TRUE));
         for (LabelVector v : spec.labels) {
@@ -179,39 +196,30 @@ public final class SpectrumJob implements Job {
         return schemes;
     }
 
-    /** summary.json of the dense path, with Theorem 6.1 for planted labels. */
-    private Map<String, Object> summary(
-            JobContext ctx, int n, int d, SymmetricEigen eig, List<SpectrumOutputs.Scheme> schemes, long parallel) {
+    /** Warns when eta lambda_max >= 2: gradient descent with spectrum.eta, and the predicted curves, diverge. */
+    private void warnIfDivergent(RunLog log, SymmetricEigen eig) {
         if (eig.max() * spec.eta >= 2) {
-            ctx.log.warn(
+            log.warn(
                     "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
                     eig.max() * spec.eta, spec.eta);
         }
-        Map<String, Object> summary = SpectrumOutputs.summary(n, d, spec, eig, schemes, parallel);
-        summary.put("method", "dense");
-        if (data.labels.kind == org.overparam.data.LabelScheme.Kind.PLANTED) {
-            ComplexityMeasure.Result c =
-                    ComplexityMeasure.bySpectrum(LabelSpectrum.ofCoordinates(eig, eig.projection(0)));
-            summary.put("theorem_6_1", theorem61(c, ctx.log));
-        }
-        return summary;
     }
 
     /**
      * Arora et al. Thm 6.1: for y = alpha (beta . x)^p with p = 1 or even, {@code sqrt(y^T Hinf^{-1} y) <= 3 p |alpha|
      * ||beta||^p}; the measured left side beside the bound.
      */
-    private Map<String, Object> theorem61(ComplexityMeasure.Result c, RunLog log) {
+    private Theorem61 theorem61(ComplexityMeasure.Result c, RunLog log) {
         int p = data.labels.power;
         double bound = 3.0 * p * Math.abs(data.plantedAlpha) * Math.pow(data.plantedBetaNorm, p);
         double measured = c.weightDistanceBound();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("p", p);
-        m.put("alpha", data.plantedAlpha);
-        m.put("beta_norm", data.plantedBetaNorm);
-        m.put("sqrt_y_hinv_y", Double.isNaN(measured) ? null : measured);
-        m.put("bound", bound);
-        m.put("holds", !Double.isNaN(measured) && measured <= bound);
+        Theorem61 m = new Theorem61(
+                p,
+                data.plantedAlpha,
+                data.plantedBetaNorm,
+                Double.isNaN(measured) ? null : measured,
+                bound,
+                !Double.isNaN(measured) && measured <= bound);
         log.info(
                 "Theorem 6.1: sqrt(y^T Hinf^-1 y) = %.6g against the bound 3 p |alpha| ||beta||^p = %.6g",
                 measured, bound);

@@ -1,15 +1,14 @@
 package org.overparam.experiment.spectrum;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.overparam.config.SpectrumSpec;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.report.Plots;
 import org.overparam.report.RunReport;
 import org.overparam.run.Figures;
 import org.overparam.run.JobContext;
+import org.overparam.run.JobRunner;
 import org.overparam.run.RunDirectory;
 import org.overparam.run.Table;
 import org.overparam.theory.ComplexityMeasure;
@@ -25,47 +24,12 @@ public final class SpectrumOutputs {
 
     record Scheme(String name, LabelSpectrum spectrum, ComplexityMeasure.Result complexity) {}
 
-    static Map<String, Object> summary(
-            int n, int d, SpectrumSpec spec, SymmetricEigen eig, List<Scheme> schemes, long parallel) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("n", n);
-        s.put("d", d);
-        s.put("kernel", spec.kernel.id);
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("max", eig.max());
-        ev.put("min", eig.min());
-        ev.put("count", n);
-        ev.put("parallel_pairs", parallel);
-        ev.put("singular", schemes.stream().anyMatch(x -> x.complexity().singular()));
-        s.put("eigenvalues", ev);
-        s.put("eta", spec.eta);
-        Map<String, Object> labels = new LinkedHashMap<>();
-        for (Scheme x : schemes) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put(
-                    "complexity",
-                    x.complexity().singular() ? null : x.complexity().complexity());
-            if (x.complexity().singular())
-                l.put("complexity_note", x.complexity().message());
-            l.put("norm", Math.sqrt(x.spectrum().labelNormSquared()));
-            l.put("top10_share", x.spectrum().topShare(10));
-            Map<String, Object> pl = new LinkedHashMap<>();
-            for (long k : SpectrumJob.SUMMARY_KS) {
-                if (k <= spec.maxK) pl.put(Long.toString(k), x.spectrum().predictedLoss(spec.eta, k));
-            }
-            l.put("predicted_loss", pl);
-            labels.put(x.name(), l);
-        }
-        s.put("labels", labels);
-        return s;
-    }
-
     /**
      * Writes the dense path's figures (drawn on background threads while the tables are written), the tables
      * {@code eigenvalues}, {@code projections} and {@code predicted_loss}, and report.html.
      */
     static void write(
-            JobContext ctx, SpectrumSpec spec, SymmetricEigen eig, List<Scheme> schemes, Map<String, Object> summary) {
+            JobContext ctx, SpectrumSpec spec, SymmetricEigen eig, List<Scheme> schemes, DenseSpectrumSummary summary) {
         double[] lambda = schemes.get(0).spectrum().eigenvalues();
         long[] ks = LabelSpectrum.logGrid(spec.maxK, spec.gridPoints);
         Figures.Drawing spectrumFigure = Figures.draw(
@@ -157,14 +121,14 @@ public final class SpectrumOutputs {
 
     /** report.html's text, summary and label table (the figures are added by {@link #write}). */
     private static RunReport report(
-            RunDirectory dir, SpectrumSpec spec, List<Scheme> schemes, Map<String, Object> summary, int n) {
+            RunDirectory dir, SpectrumSpec spec, List<Scheme> schemes, DenseSpectrumSummary summary, int n) {
         RunReport report = new RunReport("overparam spectrum: " + spec.kernel.id + " kernel, n = " + n);
         report.paragraph(
                 "Eigendecomposition of the kernel matrix and the projections of the label vectors on its eigenvectors "
                         + "(Arora, Du, Hu, Li, Wang, ICML 2019). Labels concentrated on the top eigenvectors train fast and generalize: "
                         + "compare the complexity measure sqrt(2 y^T H^-1 y / n) across label schemes. Run directory: "
                         + dir.uri());
-        report.keyValues("Summary", RunReport.flatten(summary));
+        report.keyValues("Summary", RunReport.flatten(JobRunner.asMap(summary)));
         List<List<?>> rows = new ArrayList<>();
         long kShow = Math.min(spec.maxK, 10_000);
         for (Scheme x : schemes) {

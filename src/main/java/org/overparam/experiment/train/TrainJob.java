@@ -1,9 +1,7 @@
 package org.overparam.experiment.train;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.overparam.UserError;
 import org.overparam.config.TrainSpec;
@@ -59,14 +57,14 @@ public final class TrainJob implements Job {
     }
 
     @Override
-    public Map<String, Object> run(JobContext ctx) throws Exception {
+    public TrainSummary run(JobContext ctx) throws Exception {
         if (train.model != TrainSpec.Model.RELU) {
             throw new IllegalArgumentException(
                     "TrainJob trains the relu model; " + train.model.id() + " is QuadraticTraining's");
         }
         RunLog log = ctx.log;
         List<TrainMetrics.Row> recorded = new ArrayList<>();
-        List<Map<String, Object>> runs = new ArrayList<>();
+        List<TrainSummary.WidthRun> runs = new ArrayList<>();
         ReluSamples samples = null;
         try {
             samples = reluSamples(ctx);
@@ -78,24 +76,19 @@ public final class TrainJob implements Job {
             if (!recorded.isEmpty()) TrainMetrics.write(ctx.dir, recorded);
             if (samples != null && samples.sharded() != null) samples.sharded().release();
         }
-        if (train.reportPeak) reportPeak(ctx, runs);
+        if (train.reportPeak) runs = withPeak(ctx, runs);
         TrainOutputs.plotsAndReport(ctx, recorded, runs, train);
-        return summary(runs, ctx);
+        return TrainSummary.of(train.model.id(), train.widths, train.precision.id(), ctx.blas, runs);
     }
 
-    /** The dgemm peak of this JVM, and each width's share of it, into the runs' summaries and the manifest. */
-    private void reportPeak(JobContext ctx, List<Map<String, Object>> runs) throws InterruptedException {
+    /** The runs with the dgemm peak of this JVM and each width's share of it. */
+    private static List<TrainSummary.WidthRun> withPeak(JobContext ctx, List<TrainSummary.WidthRun> runs)
+            throws InterruptedException {
         int cores = Math.max(1, ctx.spark.sparkContext().defaultParallelism());
         double peak = DgemmPeak.gflops(2000, cores, 2);
         ctx.log.info(
                 "dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
-        for (Map<String, Object> r : runs) {
-            r.put("dgemm_peak_gflops", peak);
-            Object flops = r.get("flops_per_step"), seconds = r.get("seconds_per_iteration");
-            if (flops instanceof Number f && seconds instanceof Number s && s.doubleValue() > 0) {
-                r.put("share_of_peak", f.doubleValue() / s.doubleValue() / 1e9 / peak);
-            }
-        }
+        return runs.stream().map(r -> r.withPeak(peak)).toList();
     }
 
     /**
@@ -155,8 +148,8 @@ public final class TrainJob implements Job {
         return k == train.iterations || (train.checkpointEvery > 0 && k % train.checkpointEvery == 0);
     }
 
-    private Map<String, Object> trainWidth(JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded)
-            throws Exception {
+    private TrainSummary.WidthRun trainWidth(
+            JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded) throws Exception {
         RunLog log = ctx.log;
         int n = samples.n(), d = samples.d();
         TrainCheckpoint checkpoint = resume ? TrainCheckpoint.read(ctx.dir, m) : null;
@@ -256,10 +249,13 @@ public final class TrainJob implements Job {
                 stateDue = checkpointAt(k + 1);
             }
             log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
-            Map<String, Object> costSummary =
-                    costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m));
-            costSummary.put("sample_blocks", engine instanceof GridShardedRelu g ? g.sampleBlocks() : 1);
-            return runSummary(m, n, d, rows, costSummary);
+            int sampleBlocks = engine instanceof GridShardedRelu g ? g.sampleBlocks() : 1;
+            return runSummary(
+                    m,
+                    n,
+                    d,
+                    rows,
+                    costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m), sampleBlocks));
         }
     }
 
@@ -341,18 +337,17 @@ public final class TrainJob implements Job {
             taskSeconds += p.taskSeconds();
         }
 
-        Map<String, Object> summary(UnitLayout layout, TaskTraffic traffic, double flopsPerStep) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("unit_blocks", layout.blocks());
-            s.put("representation", layout.representation().id());
-            s.put("flops_per_step", flopsPerStep);
-            s.put("steps", steps);
-            if (steps > 0) {
-                s.put("result_bytes_per_step", traffic.resultBytes() / (double) (steps + 1));
-                s.put("shuffle_bytes_per_step", traffic.shuffleBytes() / (double) (steps + 1));
-                s.put("share_outside_task_compute", seconds > 0 ? Math.max(0, 1 - taskSeconds / seconds) : 0.0);
-            }
-            return s;
+        TrainSummary.StepCosts summary(UnitLayout layout, TaskTraffic traffic, double flopsPerStep, int sampleBlocks) {
+            boolean stepped = steps > 0;
+            return new TrainSummary.StepCosts(
+                    layout.blocks(),
+                    layout.representation().id(),
+                    flopsPerStep,
+                    steps,
+                    stepped ? traffic.resultBytes() / (double) (steps + 1) : null,
+                    stepped ? traffic.shuffleBytes() / (double) (steps + 1) : null,
+                    stepped ? (seconds > 0 ? Math.max(0, 1 - taskSeconds / seconds) : 0.0) : null,
+                    sampleBlocks);
         }
     }
 
@@ -391,8 +386,8 @@ public final class TrainJob implements Job {
         }
     }
 
-    private Map<String, Object> runSummary(
-            int m, int n, int d, List<TrainMetrics.Row> rows, Map<String, Object> costs) {
+    private TrainSummary.WidthRun runSummary(
+            int m, int n, int d, List<TrainMetrics.Row> rows, TrainSummary.StepCosts costs) {
         TrainMetrics.Row first = rows.get(0), last = rows.get(rows.size() - 1);
         double seconds = 0;
         int counted = 0;
@@ -402,35 +397,23 @@ public final class TrainJob implements Job {
                 counted++;
             }
         }
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("model", train.model.id());
-        s.put("n", n);
-        s.put("d", d);
-        s.put("m", m);
-        s.put("eta", train.eta);
-        s.put("kappa", train.kappa);
-        s.put("iterations", last.iteration());
-        s.put("initial_loss", first.loss());
-        s.put("final_loss", last.loss());
-        s.put("seconds_per_iteration", counted == 0 ? last.seconds() : seconds / counted);
-        s.put("max_weight_distance", last.maxWeightDistance());
-        s.put("pattern_change_fraction", last.patternChangeFraction());
-        if (!Double.isNaN(first.lambdaMinH())) s.put("lambda_min_h0", first.lambdaMinH());
-        if (costs != null) s.putAll(costs);
-        return s;
-    }
-
-    private Map<String, Object> summary(List<Map<String, Object>> runs, JobContext ctx) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        if (runs.size() == 1) s.putAll(runs.get(0));
-        else {
-            s.put("model", train.model.id());
-            s.put("widths", train.widths);
-        }
-        s.put("precision", train.precision.id());
-        s.put("blas", ctx.blas);
-        s.put("runs", runs);
-        return s;
+        return new TrainSummary.WidthRun(
+                train.model.id(),
+                n,
+                d,
+                m,
+                train.eta,
+                train.kappa,
+                last.iteration(),
+                first.loss(),
+                last.loss(),
+                counted == 0 ? last.seconds() : seconds / counted,
+                last.maxWeightDistance(),
+                last.patternChangeFraction(),
+                Double.isNaN(first.lambdaMinH()) ? null : first.lambdaMinH(),
+                costs,
+                null,
+                null);
     }
 
     /** Progress lines: iteration, loss, rate, time left; at most one every few seconds. */

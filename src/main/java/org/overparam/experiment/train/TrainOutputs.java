@@ -77,7 +77,7 @@ public final class TrainOutputs {
     }
 
     static void plotsAndReport(
-            JobContext ctx, List<TrainMetrics.Row> rows, List<Map<String, Object>> runs, TrainSpec train) {
+            JobContext ctx, List<TrainMetrics.Row> rows, List<TrainSummary.WidthRun> runs, TrainSpec train) {
         RunReport report = new RunReport("overparam train: two-layer ReLU network, widths " + train.widths);
         report.paragraph(
                 "Full-batch gradient descent of f(x) = (1/sqrt(m)) sum_r a_r relu(w_r . x) with a_r ~ unif{-1,+1} fixed and "
@@ -93,10 +93,15 @@ public final class TrainOutputs {
                 "max_weight_distance",
                 "seconds_per_iteration");
         List<List<?>> table = new ArrayList<>();
-        for (Map<String, Object> r : runs) {
-            List<Object> row = new ArrayList<>();
-            for (String c : columns) row.add(r.get(c));
-            table.add(row);
+        for (TrainSummary.WidthRun r : runs) {
+            table.add(List.of(
+                    r.m(),
+                    r.iterations(),
+                    r.initialLoss(),
+                    r.finalLoss(),
+                    r.patternChangeFraction(),
+                    r.maxWeightDistance(),
+                    r.secondsPerIteration()));
         }
         report.table("Results per width", columns, table);
         for (Figure f : figures(rows)) Figures.write(ctx, report, f.file(), f.caption(), f.chart());

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +21,7 @@ import org.overparam.optim.DivergenceException;
 import org.overparam.run.IterationListener;
 import org.overparam.run.Job;
 import org.overparam.run.JobRunner;
+import org.overparam.run.JobSummary;
 import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;
 
@@ -35,8 +35,7 @@ public class TrainJobTest {
         return JobConfig.load(null, Arrays.asList(sets));
     }
 
-    public static Map<String, Object> train(JobConfig c, Path out, boolean resume, int interruptAfter)
-            throws Exception {
+    public static JobSummary train(JobConfig c, Path out, boolean resume, int interruptAfter) throws Exception {
         return train(c, out, resume, -1, interruptAfter);
     }
 
@@ -50,8 +49,8 @@ public class TrainJobTest {
     }
 
     /** Trains with {@code c}; with {@code interruptAfter >= 0}, stops after that iteration of width {@code interruptWidth} (any width if -1). */
-    public static Map<String, Object> train(
-            JobConfig c, Path out, boolean resume, int interruptWidth, int interruptAfter) throws Exception {
+    public static JobSummary train(JobConfig c, Path out, boolean resume, int interruptWidth, int interruptAfter)
+            throws Exception {
         LocalSpark.get();
         IterationListener stop = (width, k) -> {
             if (k == interruptAfter && (interruptWidth < 0 || width == interruptWidth)) throw new Interrupted(width, k);
@@ -155,7 +154,7 @@ public class TrainJobTest {
     void duEtAlTrends_widerNetworksMoveLessAndChangeFewerPatterns() throws Exception {
         Path out = tmp.resolve("trend");
         int[] widths = {100, 400, 1600};
-        Map<String, Object> summary = train(
+        TrainSummary summary = (TrainSummary) train(
                 config(
                         "data.source=sphere",
                         "data.n=200",
@@ -168,16 +167,13 @@ public class TrainJobTest {
                 out,
                 false,
                 -1);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> runs = (List<Map<String, Object>>) summary.get("runs");
+        List<TrainSummary.WidthRun> runs = summary.runs();
         assertThat(runs).hasSize(3);
         List<Double> dist = new ArrayList<>(), patterns = new ArrayList<>();
-        for (Map<String, Object> r : runs) {
-            double initial = ((Number) r.get("initial_loss")).doubleValue(),
-                    last = ((Number) r.get("final_loss")).doubleValue();
-            assertThat(last).as("loss falls for m = " + r.get("m")).isLessThan(0.5 * initial);
-            dist.add(((Number) r.get("max_weight_distance")).doubleValue());
-            patterns.add(((Number) r.get("pattern_change_fraction")).doubleValue());
+        for (TrainSummary.WidthRun r : runs) {
+            assertThat(r.finalLoss()).as("loss falls for m = " + r.m()).isLessThan(0.5 * r.initialLoss());
+            dist.add(r.maxWeightDistance());
+            patterns.add(r.patternChangeFraction());
         }
         for (int i = 1; i < widths.length; i++) {
             assertThat(dist.get(i)).isLessThan(dist.get(i - 1));
