@@ -186,24 +186,7 @@ public final class CompareOutputs {
      */
     private static Map<String, Object> widthLimit(
             JobContext ctx, RunReport report, List<CompareJob.Run> runs, List<double[]> gram) {
-        Map<Integer, Double> h0 = new LinkedHashMap<>();
-        for (double[] g : gram) h0.put((int) g[0], g[1]);
-        StringBuilder csv = new StringBuilder(
-                "m,labels,max_relative_gap,weight_distance,weight_distance_bound,max_unit_distance,h0_relative_error\n");
-        for (CompareJob.Run r : runs) {
-            Double e = h0.get(r.m());
-            csv.append(String.format(
-                    Locale.ROOT,
-                    "%d,%s,%.17g,%.17g,%.17g,%.17g,%s%n",
-                    r.m(),
-                    r.labels(),
-                    r.maxGap(),
-                    r.weightDistance(),
-                    r.weightBound(),
-                    r.maxUnitDistance(),
-                    e == null ? "" : String.format(Locale.ROOT, "%.17g", e)));
-        }
-        ctx.dir.writeText("width-limit.csv", csv.toString());
+        writeWidthLimitCsv(ctx, runs, gram);
         Map<String, Object> out = new LinkedHashMap<>();
         Plots.Chart chart = new Plots.Chart("width m", "gap, distance or error")
                 .logX(true)
@@ -214,22 +197,17 @@ public final class CompareOutputs {
                 runs.stream().map(CompareJob.Run::labels).distinct().toList()) {
             List<CompareJob.Run> rs =
                     runs.stream().filter(r -> r.labels().equals(labels)).toList();
-            double[] gap = series(rs, CompareJob.Run::maxGap), fro = series(rs, CompareJob.Run::weightDistance);
-            double[] unit = series(rs, CompareJob.Run::maxUnitDistance), widths = series(rs, r -> r.m());
-            out.put(
-                    labels,
-                    new CompareSummary.LabelSeries(
-                            rs.stream().map(CompareJob.Run::m).toList(),
-                            toList(gap),
-                            CompareSummary.finite(slope(widths, gap)),
-                            toList(fro),
-                            CompareSummary.finite(rs.get(0).weightBound()),
-                            CompareSummary.finite(slope(widths, fro)),
-                            toList(unit),
-                            CompareSummary.finite(slope(widths, unit))));
+            CompareSummary.LabelSeries series = labelSeries(rs);
+            out.put(labels, series);
+            double[] widths = series(rs, r -> r.m()), gap = series(rs, CompareJob.Run::maxGap);
+            double[] unit = series(rs, CompareJob.Run::maxUnitDistance);
             chart.add(new Plots.Series(labels + ": largest gap to Thm 4.1", widths, gap));
             chart.add(new Plots.Series(labels + ": max_r ||w_r(K) - w_r(0)||", widths, unit));
-            rows.add(List.of(labels, slope(widths, gap), slope(widths, fro), slope(widths, unit)));
+            rows.add(List.of(
+                    labels,
+                    slope(widths, gap),
+                    slope(widths, series(rs, CompareJob.Run::weightDistance)),
+                    slope(widths, unit)));
         }
         double[] gm = new double[gram.size()], ge = new double[gram.size()];
         for (int i = 0; i < gram.size(); i++) {
@@ -255,6 +233,43 @@ public final class CompareOutputs {
                         slope(gm, ge)),
                 chart);
         return out;
+    }
+
+    /** {@code width-limit.csv}: one row per width and label vector. */
+    private static void writeWidthLimitCsv(JobContext ctx, List<CompareJob.Run> runs, List<double[]> gram) {
+        Map<Integer, Double> h0 = new LinkedHashMap<>();
+        for (double[] g : gram) h0.put((int) g[0], g[1]);
+        StringBuilder csv = new StringBuilder(
+                "m,labels,max_relative_gap,weight_distance,weight_distance_bound,max_unit_distance,h0_relative_error\n");
+        for (CompareJob.Run r : runs) {
+            Double e = h0.get(r.m());
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%d,%s,%.17g,%.17g,%.17g,%.17g,%s%n",
+                    r.m(),
+                    r.labels(),
+                    r.maxGap(),
+                    r.weightDistance(),
+                    r.weightBound(),
+                    r.maxUnitDistance(),
+                    e == null ? "" : String.format(Locale.ROOT, "%.17g", e)));
+        }
+        ctx.dir.writeText("width-limit.csv", csv.toString());
+    }
+
+    /** One label vector's runs over the widths, as series with their fitted slopes. */
+    private static CompareSummary.LabelSeries labelSeries(List<CompareJob.Run> rs) {
+        double[] gap = series(rs, CompareJob.Run::maxGap), fro = series(rs, CompareJob.Run::weightDistance);
+        double[] unit = series(rs, CompareJob.Run::maxUnitDistance), widths = series(rs, r -> r.m());
+        return new CompareSummary.LabelSeries(
+                rs.stream().map(CompareJob.Run::m).toList(),
+                toList(gap),
+                CompareSummary.finite(slope(widths, gap)),
+                toList(fro),
+                CompareSummary.finite(rs.get(0).weightBound()),
+                CompareSummary.finite(slope(widths, fro)),
+                toList(unit),
+                CompareSummary.finite(slope(widths, unit)));
     }
 
     private static double[] series(List<CompareJob.Run> rs, java.util.function.ToDoubleFunction<CompareJob.Run> f) {

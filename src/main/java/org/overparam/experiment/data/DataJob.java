@@ -39,9 +39,8 @@ public final class DataJob implements Job {
 
     @Override
     public Summary run(JobContext ctx) {
-        RunLog log = ctx.log;
         long t0 = System.nanoTime();
-        log.info(
+        ctx.log.info(
                 "loading %s, split %s, classes %s, n = %s, labels %s",
                 spec.source.id,
                 spec.split(),
@@ -50,7 +49,7 @@ public final class DataJob implements Job {
                 spec.labels);
         ShardedSamples samples = ShardedSamples.load(ctx.spark, spec);
         double loadSeconds = seconds(t0);
-        log.info(
+        ctx.log.info(
                 "loaded %d samples of dimension %d from %s in %.1f s: %d blocks in %d partitions",
                 samples.plan.n,
                 samples.d,
@@ -59,9 +58,33 @@ public final class DataJob implements Job {
                 samples.plan.blocks.size(),
                 samples.partitions);
         ctx.recordLayout(samples.partitions, samples.plan.blocks.size());
-
         DataSummary s = samples.blocks.treeAggregate(new DataSummary(), DataSummary::add, DataSummary::merge);
+        ParallelPairs pairs = parallelPairs(ctx.log, samples);
+        Summary summary = summary(s, samples, pairs.count(), loadSeconds, pairs.seconds());
+        ctx.log.info(
+                "n = %d, d = %d, classes %s, norms in [%.6g, %.6g], labels in [%.4g, %.4g] (mean %.4g, std %.4g)",
+                s.n,
+                s.d,
+                summary.classCounts(),
+                s.minNorm,
+                s.maxNorm,
+                s.minLabel,
+                s.maxLabel,
+                s.labelMean(),
+                s.labelStd());
+        if (spec.write) {
+            writeSamples(ctx, samples.blocks);
+            ctx.log.info("samples written to %s", ctx.dir.resolve("samples"));
+        }
+        samples.release();
+        return summary;
+    }
 
+    /** How many input pairs are parallel or duplicates, and the seconds it took to count them. */
+    private record ParallelPairs(long count, double seconds) {}
+
+    /** The pairs of inputs that are parallel or duplicates, warned about when there are any. */
+    private ParallelPairs parallelPairs(RunLog log, ShardedSamples samples) {
         long t1 = System.nanoTime();
         double flops = (double) samples.plan.n * samples.plan.n * samples.d;
         log.info(
@@ -77,7 +100,11 @@ public final class DataJob implements Job {
                     "%d pairs of inputs are parallel or duplicates: lambda_min(Hinf) = 0 and the papers' theorems do not apply as stated.",
                     parallel);
         }
+        return new ParallelPairs(parallel, pairSeconds);
+    }
 
+    private Summary summary(
+            DataSummary s, ShardedSamples samples, long parallel, double loadSeconds, double pairSeconds) {
         Map<String, Long> counts = new LinkedHashMap<>();
         s.classCounts.forEach((k, v) -> counts.put(Integer.toString(k), v));
         Map<String, Long> labelCounts = null;
@@ -86,7 +113,7 @@ public final class DataJob implements Job {
             for (Map.Entry<Double, Long> e : s.labelCounts.entrySet())
                 labelCounts.put(formatLabel(e.getKey()), e.getValue());
         }
-        Summary summary = new Summary(
+        return new Summary(
                 s.n,
                 s.d,
                 counts,
@@ -104,17 +131,6 @@ public final class DataJob implements Job {
                         s.labelStd(),
                         labelCounts),
                 new Summary.Seconds(loadSeconds, pairSeconds));
-
-        log.info(
-                "n = %d, d = %d, classes %s, norms in [%.6g, %.6g], labels in [%.4g, %.4g] (mean %.4g, std %.4g)",
-                s.n, s.d, counts, s.minNorm, s.maxNorm, s.minLabel, s.maxLabel, s.labelMean(), s.labelStd());
-
-        if (spec.write) {
-            writeSamples(ctx, samples.blocks);
-            log.info("samples written to %s", ctx.dir.resolve("samples"));
-        }
-        samples.release();
-        return summary;
     }
 
     /**

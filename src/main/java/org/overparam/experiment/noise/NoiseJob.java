@@ -130,15 +130,12 @@ public final class NoiseJob implements Job {
     }
 
     private Summary write(JobContext ctx, List<Result> results) {
-        int k = results.size();
-        double[] ps = new double[k], cx = new double[k], l1 = new double[k], err = new double[k];
+        writeTable(ctx, results);
+        double[] ps = column(results, Result::p), cx = column(results, Result::complexity);
+        double[] l1 = column(results, Result::testL1), err = column(results, Result::testError);
+        writeReport(ctx, results, ps, cx, l1, err);
         List<Summary.Fraction> rows = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            Result r = results.get(i);
-            ps[i] = r.p();
-            cx[i] = r.complexity();
-            l1[i] = r.testL1();
-            err[i] = r.testError();
+        for (Result r : results) {
             rows.add(new Summary.Fraction(
                     r.p(),
                     Double.isNaN(r.complexity()) ? null : r.complexity(),
@@ -146,6 +143,16 @@ public final class NoiseJob implements Job {
                     r.testL1(),
                     r.testError()));
         }
+        return new Summary(
+                rows, pearson(cx, err), pearson(cx, l1), train.widths.get(0), train.eta, train.iterations, ctx.blas);
+    }
+
+    private static double[] column(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
+        return results.stream().mapToDouble(f).toArray();
+    }
+
+    /** Per fraction: the table {@code noise} (Parquet and CSV). */
+    private static void writeTable(JobContext ctx, List<Result> results) {
         Table noise = new Table(
                 "noise",
                 List.of(
@@ -156,9 +163,11 @@ public final class NoiseJob implements Job {
                         Table.Column.of("test_error", Table.Type.DOUBLE)));
         for (Result r : results) noise.add(r.p(), r.complexity(), r.trainLoss(), r.testL1(), r.testError());
         noise.write(ctx.dir);
-        Summary summary = new Summary(
-                rows, pearson(cx, err), pearson(cx, l1), train.widths.get(0), train.eta, train.iterations, ctx.blas);
+    }
 
+    /** report.html: the correlations, the figure of Arora et al.'s Fig. 2, and the table per fraction. */
+    private static void writeReport(
+            JobContext ctx, List<Result> results, double[] ps, double[] cx, double[] l1, double[] err) {
         Plots.Chart chart = new Plots.Chart("fraction p of randomized labels", "value");
         chart.add(new Plots.Series("complexity sqrt(2 y' Hinf^-1 y / n)", ps, cx));
         chart.add(new Plots.Series("test l1 loss", ps, l1));
@@ -183,7 +192,6 @@ public final class NoiseJob implements Job {
         report.table(
                 "Per fraction", List.of("p", "complexity", "final training loss", "test l1 loss", "test error"), table);
         ctx.dir.writeText("report.html", report.html());
-        return summary;
     }
 
     /** Pearson correlation; NaN with fewer than two points or no spread. */

@@ -132,8 +132,30 @@ public final class QuadraticOutputs {
         return out;
     }
 
+    /** report.html: the set-up and settings, the results per width, and the loss and gradient-norm figures. */
     static void plotsAndReport(
             JobContext ctx, List<Row> rows, List<QuadraticSummary.WidthRun> runs, TrainSpec train, QuadraticSpec spec) {
+        RunReport report = header(ctx, train, spec);
+        report.table("Results per width", RESULT_COLUMNS, results(runs));
+        figures(ctx, report, rows, train, spec);
+        report.paragraph(
+                "Per-iteration metrics: metrics.csv and metrics/ (Parquet). Certificates and gaps: summary.json. Provenance: manifest.json.");
+        ctx.dir.writeText("report.html", report.html());
+    }
+
+    private static final List<String> RESULT_COLUMNS = List.of(
+            "width",
+            "iterations",
+            "stop_reason",
+            "initial_loss",
+            "final_loss",
+            "final_gradient_norm",
+            "certificate",
+            "convex gap",
+            "test_mse");
+
+    /** The report's title, what was trained, and the data and train settings. */
+    private static RunReport header(JobContext ctx, TrainSpec train, QuadraticSpec spec) {
         String what = train.model == TrainSpec.Model.QUADRATIC
                 ? "Du & Lee's quadratic net f(x) = sum_j (w_j . x)^2"
                 : "Ge et al.'s signed quadratic net f(x) = sum_i a_i (w_i . x)^2";
@@ -152,16 +174,11 @@ public final class QuadraticOutputs {
                             section + "." + e.getKey(), e.getValue().unwrapped()));
         }
         report.keyValues("Settings", settings);
-        List<String> cols = List.of(
-                "width",
-                "iterations",
-                "stop_reason",
-                "initial_loss",
-                "final_loss",
-                "final_gradient_norm",
-                "certificate",
-                "convex gap",
-                "test_mse");
+        return report;
+    }
+
+    /** One row per width, in {@link #RESULT_COLUMNS}' order. */
+    private static List<List<?>> results(List<QuadraticSummary.WidthRun> runs) {
         List<List<?>> table = new ArrayList<>();
         for (QuadraticSummary.WidthRun r : runs) {
             Object cert = r.certificate() != null
@@ -178,7 +195,11 @@ public final class QuadraticOutputs {
                     r.convexReference() != null ? r.convexReference().gap() : "",
                     r.testMse() != null ? r.testMse() : ""));
         }
-        report.table("Results per width", cols, table);
+        return table;
+    }
+
+    /** The objective (raw and smoothed as Ge et al. plot it) and the gradient norm against the iteration, per width. */
+    private static void figures(JobContext ctx, RunReport report, List<Row> rows, TrainSpec train, QuadraticSpec spec) {
         TreeMap<Integer, List<Row>> byWidth = new TreeMap<>();
         for (Row r : rows)
             byWidth.computeIfAbsent(r.width(), k -> new ArrayList<>()).add(r);
@@ -218,8 +239,5 @@ public final class QuadraticOutputs {
                         + " iterations, each point the mean of the last " + SMOOTHING + " records.",
                 smooth);
         Figures.write(ctx, report, "gradient-norm", "Norm of the gradient of the objective.", grad);
-        report.paragraph(
-                "Per-iteration metrics: metrics.csv and metrics/ (Parquet). Certificates and gaps: summary.json. Provenance: manifest.json.");
-        ctx.dir.writeText("report.html", report.html());
     }
 }

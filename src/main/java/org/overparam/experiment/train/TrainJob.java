@@ -150,94 +150,114 @@ public final class TrainJob implements Job {
 
     private TrainSummary.WidthRun trainWidth(
             JobContext ctx, ReluSamples samples, int m, List<TrainMetrics.Row> recorded) throws Exception {
-        RunLog log = ctx.log;
         int n = samples.n(), d = samples.d();
-        TrainCheckpoint checkpoint = resume ? TrainCheckpoint.read(ctx.dir, m) : null;
-        if (checkpoint != null && (checkpoint.d() != d || checkpoint.n() != n)) {
-            throw new UserError("Checkpoint of width " + m + " has n = " + checkpoint.n() + ", d = " + checkpoint.d()
-                    + " but the data have n = " + n + ", d = " + d + ".");
-        }
+        TrainCheckpoint checkpoint = resume ? checkpoint(ctx, m, n, d) : null;
         if (checkpoint != null && checkpoint.completed()) {
-            log.info("m = %d: completed before (%d iterations), kept", m, checkpoint.iteration());
+            ctx.log.info("m = %d: completed before (%d iterations), kept", m, checkpoint.iteration());
             recorded.addAll(checkpoint.rows());
             return runSummary(m, n, d, checkpoint.rows(), null);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
-        List<TrainMetrics.Row> rows = new ArrayList<>(checkpoint != null ? checkpoint.rows() : List.of());
-        try (ReluTrainer engine = engine(jsc, samples, m, checkpoint, log);
+        try (ReluTrainer engine = engine(jsc, samples, m, checkpoint, ctx.log);
                 TaskTraffic traffic = TaskTraffic.attach(ctx.spark.sparkContext())) {
+            Descent descent = new Descent(ctx, engine, m, n, d, checkpoint, recorded);
+            StepCosts costs = descent.run();
+            ctx.log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
+            int sampleBlocks = engine instanceof GridShardedRelu g ? g.sampleBlocks() : 1;
             UnitLayout layout = engine.layout();
+            return runSummary(
+                    m,
+                    n,
+                    d,
+                    descent.rows,
+                    costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m), sampleBlocks));
+        }
+    }
+
+    /** The checkpoint of width m, or null; refuses one written for other data. */
+    private static TrainCheckpoint checkpoint(JobContext ctx, int m, int n, int d) {
+        TrainCheckpoint checkpoint = TrainCheckpoint.read(ctx.dir, m);
+        if (checkpoint != null && (checkpoint.d() != d || checkpoint.n() != n)) {
+            throw new UserError("Checkpoint of width " + m + " has n = " + checkpoint.n() + ", d = " + checkpoint.d()
+                    + " but the data have n = " + n + ", d = " + d + ".");
+        }
+        return checkpoint;
+    }
+
+    /**
+     * One width's gradient descent from W(0) or a checkpoint: per iteration the metrics row (with H(k) every
+     * {@code train.gram-every}), the step, the driver's state every {@code train.checkpoint-every} steps, progress, and
+     * the divergence check.
+     */
+    private final class Descent {
+        final JobContext ctx;
+        final ReluTrainer engine;
+        final int m, n, d;
+        final List<TrainMetrics.Row> rows, recorded;
+        final UnitLayout layout;
+        final StepCosts costs = new StepCosts();
+        UnitShardedRelu.Pass pass;
+        TrainMetrics.Row pending;
+        final double initialLoss;
+
+        Descent(
+                JobContext ctx,
+                ReluTrainer engine,
+                int m,
+                int n,
+                int d,
+                TrainCheckpoint checkpoint,
+                List<TrainMetrics.Row> recorded) {
+            this.ctx = ctx;
+            this.engine = engine;
+            this.m = m;
+            this.n = n;
+            this.d = d;
+            this.recorded = recorded;
+            this.layout = engine.layout();
+            this.rows = new ArrayList<>(checkpoint != null ? checkpoint.rows() : List.of());
             recorded.addAll(rows);
-            UnitShardedRelu.Pass pass = checkpoint != null
-                    ? engine.resume(
-                            ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, checkpoint.iteration())),
-                            checkpoint.iteration(),
-                            checkpoint.predictions())
-                    : engine.start();
-            if (checkpoint != null)
-                log.info("m = %d: resuming at iteration %d of %d", m, pass.iteration(), train.iterations);
-            double initialLoss = checkpoint != null ? checkpoint.initialLoss() : pass.loss();
-            GramTracker gram = train.gramEvery > 0 ? new GramTracker(engine, log, m) : null;
+            if (checkpoint != null) {
+                pass = engine.resume(
+                        ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, checkpoint.iteration())),
+                        checkpoint.iteration(),
+                        checkpoint.predictions());
+                ctx.log.info("m = %d: resuming at iteration %d of %d", m, pass.iteration(), train.iterations);
+                initialLoss = checkpoint.initialLoss();
+                pending = checkpoint.pending();
+            } else {
+                pass = engine.start();
+                initialLoss = pass.loss();
+            }
+        }
+
+        StepCosts run() throws Exception {
+            GramTracker gram = train.gramEvery > 0 ? new GramTracker(engine, ctx.log, m) : null;
             double stableStep = gram != null ? 2.0 / gram.lambdaMax0 : Double.NaN;
             if (gram != null && train.eta >= stableStep) {
-                log.warn(
+                ctx.log.warn(
                         "eta = %g >= 2 / lambda_max(H(0)) = %.4g: gradient descent is expected to diverge",
                         train.eta, stableStep);
             }
-            Progress progress = new Progress(log, m, pass.iteration(), train.iterations, train.progressSeconds);
-            StepCosts costs = new StepCosts();
-            TrainMetrics.Row pending = checkpoint != null ? checkpoint.pending() : null;
+            Progress progress = new Progress(ctx.log, m, pass.iteration(), train.iterations, train.progressSeconds);
             boolean stateDue = false;
             for (int k = pass.iteration(); ; k++) {
                 if (pending == null) {
                     double[] h = gram != null && k % train.gramEvery == 0 ? gram.at(k) : null;
                     pending = row(m, k, n, pass, h);
                 }
-                if (stateDue) {
-                    new TrainCheckpoint(
-                                    m,
-                                    n,
-                                    d,
-                                    k,
-                                    false,
-                                    layout.cuts(),
-                                    layout.representation(),
-                                    initialLoss,
-                                    rows,
-                                    pending,
-                                    pass.predictions())
-                            .write(ctx.dir);
-                }
-                UnitShardedRelu.Pass next = null;
-                double gradientSquared;
-                if (k < train.iterations) {
-                    String folder = checkpointAt(k + 1) ? ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, k + 1)) : null;
-                    next = engine.step(train.eta, folder);
-                    gradientSquared = next.previousGradientSquared();
-                    costs.add(next);
-                } else {
-                    gradientSquared = engine.gradientSquared();
-                }
+                if (stateDue) writeState(k, false);
+                UnitShardedRelu.Pass next = k < train.iterations ? step(k) : null;
+                double gradientSquared = next != null ? next.previousGradientSquared() : engine.gradientSquared();
                 TrainMetrics.Row row = pending.withGradientNorm(Math.sqrt(gradientSquared));
                 rows.add(row);
                 recorded.add(row);
                 progress.report(row);
                 listener.afterIteration(m, k);
                 if (next == null) {
-                    new TrainCheckpoint(
-                                    m,
-                                    n,
-                                    d,
-                                    k,
-                                    true,
-                                    layout.cuts(),
-                                    layout.representation(),
-                                    initialLoss,
-                                    rows,
-                                    null,
-                                    null)
-                            .write(ctx.dir);
-                    break;
+                    pending = null;
+                    writeState(k, true);
+                    return costs;
                 }
                 double loss = next.loss();
                 if (!Double.isFinite(loss)
@@ -248,14 +268,31 @@ public final class TrainJob implements Job {
                 pending = null;
                 stateDue = checkpointAt(k + 1);
             }
-            log.info("m = %d: %d steps; tasks: %s", m, costs.steps, traffic.taskTimes());
-            int sampleBlocks = engine instanceof GridShardedRelu g ? g.sampleBlocks() : 1;
-            return runSummary(
-                    m,
-                    n,
-                    d,
-                    rows,
-                    costs.summary(layout, traffic, layout.representation().stepFlops(n, d, m), sampleBlocks));
+        }
+
+        /** Step k -> k + 1; the executors write their blocks when k + 1 is a checkpoint. */
+        private UnitShardedRelu.Pass step(int k) {
+            String folder = checkpointAt(k + 1) ? ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, k + 1)) : null;
+            UnitShardedRelu.Pass next = engine.step(train.eta, folder);
+            costs.add(next);
+            return next;
+        }
+
+        /** The driver's state at iteration k: the rows so far, the pending row and predictions, or completion. */
+        private void writeState(int k, boolean completed) {
+            new TrainCheckpoint(
+                            m,
+                            n,
+                            d,
+                            k,
+                            completed,
+                            layout.cuts(),
+                            layout.representation(),
+                            initialLoss,
+                            rows,
+                            completed ? null : pending,
+                            completed ? null : pass.predictions())
+                    .write(ctx.dir);
         }
     }
 
