@@ -111,24 +111,41 @@ public final class TwoLayerRelu implements Serializable {
     }
 
     /**
-     * Adds a block's loss, gradient and pattern changes to {@code out}.
+     * A block of samples as {@link #accumulate} reads them.
      *
      * @param x     rows x d row-major (float64)
-     * @param x32   the same in float32, or null unless {@code precision == FLOAT32}
+     * @param x32   the same in float32, or null unless the pass runs in {@link Precision#FLOAT32}
+     * @param rows  the number of rows
+     * @param y     their labels
      * @param mask0 the block's pattern at W(0) ({@link #patternBits}), or null to skip the pattern count
-     * @param w     m x d weights; {@code w32} its float32 copy for FLOAT32 (the caller converts once per pass)
      */
-    public void accumulate(
-            double[] x,
-            float[] x32,
-            int rows,
-            double[] y,
-            long[] mask0,
-            double[] w,
-            float[] w32,
-            Precision precision,
-            Workspace ws,
-            ReluEvaluation out) {
+    public record SampleRows(double[] x, float[] x32, int rows, double[] y, long[] mask0) {
+        /** Float64 rows only. */
+        public static SampleRows of(double[] x, int rows, double[] y, long[] mask0) {
+            return new SampleRows(x, null, rows, y, mask0);
+        }
+    }
+
+    /**
+     * The weights a pass reads: W (m x d, row-major), its float32 copy for {@link Precision#FLOAT32} (the caller
+     * converts once per pass, else null), and the precision of the pass's GEMMs.
+     */
+    public record PassWeights(double[] w, float[] w32, Precision precision) {
+        public static PassWeights float64(double[] w) {
+            return new PassWeights(w, null, Precision.FLOAT64);
+        }
+    }
+
+    /**
+     * Adds a block's loss {@code sum_i (f(x_i) - y_i)^2 / 2}, gradient {@code dL/dW} and pattern changes against W(0)
+     * to {@code out}: {@code 4 rows m d} flops, in chunks of rows.
+     */
+    public void accumulate(SampleRows block, PassWeights weights, Workspace ws, ReluEvaluation out) {
+        double[] x = block.x(), y = block.y(), w = weights.w();
+        float[] x32 = block.x32(), w32 = weights.w32();
+        long[] mask0 = block.mask0();
+        int rows = block.rows();
+        Precision precision = weights.precision();
         final double s = 1.0 / Math.sqrt(m);
         final double[] p = ws.p;
         final int chunk = chunkRows(), words = words();

@@ -56,7 +56,11 @@ class TwoLayerReluTest {
             w32 = new float[w.length];
             for (int i = 0; i < w.length; i++) w32[i] = (float) w[i];
         }
-        net.accumulate(x, x32, y.length, y, mask0, w, w32, p, new TwoLayerRelu.Workspace(net, p), e);
+        net.accumulate(
+                new TwoLayerRelu.SampleRows(x, x32, y.length, y, mask0),
+                new TwoLayerRelu.PassWeights(w, w32, p),
+                new TwoLayerRelu.Workspace(net, p),
+                e);
         return e;
     }
 

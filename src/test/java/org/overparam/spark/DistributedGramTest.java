@@ -52,14 +52,8 @@ class DistributedGramTest {
             for (int i = 0; i < n; i++) y[i] = Math.sin(7.0 * i);
             ReluEvaluation ev = new ReluEvaluation(m, d);
             net.accumulate(
-                    x,
-                    null,
-                    n,
-                    y,
-                    null,
-                    w0,
-                    null,
-                    Precision.FLOAT64,
+                    TwoLayerRelu.SampleRows.of(x, n, y, null),
+                    TwoLayerRelu.PassWeights.float64(w0),
                     new TwoLayerRelu.Workspace(net, Precision.FLOAT64),
                     ev);
             for (int i = 0; i < wk.length; i++) wk[i] -= 2.0 * ev.gradient()[i];

@@ -70,7 +70,8 @@ class UnitShardedReluTest {
         List<Metrics> rows = new ArrayList<>();
         for (int k = 0; k <= steps; k++) {
             ReluEvaluation e = new ReluEvaluation(m, d);
-            net.accumulate(set.x(), null, n, set.y(), mask0, w, null, Precision.FLOAT64, ws, e);
+            net.accumulate(
+                    TwoLayerRelu.SampleRows.of(set.x(), n, set.y(), mask0), TwoLayerRelu.PassWeights.float64(w), ws, e);
             double max = 0, fro = 0;
             for (int r = 0; r < m; r++) {
                 double s = 0;
@@ -250,7 +251,11 @@ class UnitShardedReluTest {
             TwoLayerRelu.Workspace ws = new TwoLayerRelu.Workspace(net, Precision.FLOAT64);
             for (int k = 0; k < 4; k++) {
                 ev = new ReluEvaluation(m, d);
-                net.accumulate(set.x(), null, n, set.y(), mask0, w, null, Precision.FLOAT64, ws, ev);
+                net.accumulate(
+                        TwoLayerRelu.SampleRows.of(set.x(), n, set.y(), mask0),
+                        TwoLayerRelu.PassWeights.float64(w),
+                        ws,
+                        ev);
                 for (int i = 0; i < w.length; i++) w[i] -= 0.5 * ev.gradient()[i];
                 e.step(0.5, null);
             }
