@@ -17,9 +17,8 @@ public final class ReluNtk {
     /**
      * {@code arccos c}, by fdlibm's algorithm (Sun Microsystems, 1993, {@code e_acos.c}: "Permission to use, copy, modify,
      * and distribute this software is freely granted, provided that this notice is preserved"), in Java so that C2
-     * compiles it into the kernel map's loop. {@link Math#acos} (150 ns a call) and {@code atan2(sqrt((1 - c)(1 + c)),
-     * c)} (about 29 ns) are native calls on JDK 17; with this the whole map of a 1430 x 1430 tile, cosine, clamp,
-     * arccos and the count of parallel pairs, takes 25 ms instead of 60 (12 ns an entry; the tile's GEMM takes 45 ms).
+     * compiles it into the kernel map's loop: {@link Math#acos} and {@code atan2} are native calls on JDK 17, several
+     * times slower per entry (docs/performance.md, "Measurements behind design choices").
      * Within 1 ulp of {@link Math#acos}, which is fdlibm's C code (tested).
      *
      * <p>For |c| &lt; 1/2, {@code acos c = pi/2 - (c + c r(c^2))}; for |c| &gt;= 1/2, with {@code z = (1 - |c|)/2},

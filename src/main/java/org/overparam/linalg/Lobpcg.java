@@ -11,8 +11,8 @@ import org.overparam.Seeds;
  * Alg. 5.1): a block of s vectors X, the Rayleigh-Ritz step on {@code span{X, T R, P}} with R the residuals, P the
  * previous update and T a preconditioner ({@link NystromPreconditioner}). A block converges at the rate set by the
  * preconditioned gap between {@code lambda_1} and {@code lambda_{s+1}}; one vector (s = 1) would see only the gap to
- * {@code lambda_2}, which at the bottom of Hinf's clustered spectrum is tiny (measured at n = 10,000: s = 1 had not
- * converged after 650 iterations). Each iteration applies H once, to the s new directions in one block call.
+ * {@code lambda_2}, which at the bottom of Hinf's clustered spectrum is tiny (docs/performance.md, "Measurements behind
+ * design choices"). Each iteration applies H once, to the s new directions in one block call.
  *
  * <p>Error estimate: {@code theta = x^T H x} is an upper bound on {@code lambda_min}, and some eigenvalue lies within
  * {@code ||H x - theta x||} of theta (x unit); the residual is recomputed by an explicit application of H at the end.

@@ -142,7 +142,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
 
     /**
      * Partitions of the tile set: four per slice (the block pairs differ in size, so with one partition per core one
-     * core idles while the other finishes; measured at n = 20,000 with 2 cores), up to the
+     * core idles while the other finishes; docs/performance.md), up to the
      * {@link DeterministicAggregate#FANOUT} a pass merges without a shuffle round, and in any case enough that none
      * holds more than {@link #PARTITION_BYTES}.
      */

@@ -32,7 +32,7 @@ public final class NativeBlasPlugin implements SparkPlugin {
             public void init(PluginContext ctx, Map<String, String> extraConf) {
                 NativeLibraries.bootstrap();
                 // One OpenBLAS thread per task core: concurrent tasks each running a multi-threaded BLAS would
-                // oversubscribe the executor (measured here: 2 tasks x 2 threads on 2 cores ran 30% slower).
+                // oversubscribe the executor (docs/performance.md, "Measurements behind design choices").
                 if (!NativeLibraries.threadsConfigured()) {
                     NativeLibraries.setThreads(Math.max(1, ctx.conf().getInt("spark.task.cpus", 1)));
                 }
