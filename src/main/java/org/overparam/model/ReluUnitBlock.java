@@ -114,7 +114,10 @@ public abstract class ReluUnitBlock implements Serializable {
         return f;
     }
 
-    /** What a checkpoint keeps of the block (W(k), or A(k) and Q(k)); {@link #restore} takes it back. */
+    /**
+     * What a checkpoint keeps of the block (W(k) on the samples' active columns, or A(k) and Q(k)); {@link #restore}
+     * takes it back.
+     */
     public abstract double[] checkpointValues();
 
     /** The block at W(0), with its predictions and patterns: units {@code first ..} of a net of width m. */
@@ -151,7 +154,7 @@ public abstract class ReluUnitBlock implements Serializable {
             Precision precision,
             Workspace ws) {
         check(first, units, width);
-        long expected = checkpointLength(representation, units, data.d, data.n);
+        long expected = checkpointLength(representation, units, data.activeD(), data.n);
         if (values.length != expected) {
             throw new IllegalArgumentException(
                     "ReluUnitBlock.restore: expected " + expected + " checkpointed values for units " + first + ".. ("
@@ -162,7 +165,7 @@ public abstract class ReluUnitBlock implements Serializable {
                 : ReluSpanBlock.restore(first, units, width, iteration, kappa, seed, values, data, precision, ws);
     }
 
-    /** The length of {@link #checkpointValues} for u units. */
+    /** The length of {@link #checkpointValues} for u units, with d the samples' active columns. */
     public static long checkpointLength(UnitRepresentation representation, long units, long d, long n) {
         return representation == UnitRepresentation.WEIGHTS ? units * d : 2 * n * units;
     }
@@ -189,12 +192,16 @@ public abstract class ReluUnitBlock implements Serializable {
         return common + 16 * n * units + 2 * perValue * n * panel + 8 * units;
     }
 
-    /** Bytes every executor holds for the samples (and, for the sample span, K = X X^T). */
-    public static long sharedBytes(UnitRepresentation representation, long n, long d, Precision precision) {
-        long k = representation == UnitRepresentation.SAMPLE_SPAN
+    /**
+     * Bytes every executor holds for the samples: X, and for the sample span K = X X^T, for W itself X restricted to its
+     * active columns ({@link TrainingSet#active}).
+     */
+    public static long sharedBytes(UnitRepresentation representation, TrainingSet data, Precision precision) {
+        long n = data.n;
+        long extra = representation == UnitRepresentation.SAMPLE_SPAN
                 ? n * n * (precision == Precision.FLOAT32 ? 12 : 8)
-                : 0;
-        return TrainingSet.bytes(n, d, precision) + k;
+                : data.activeCopyBytes(precision);
+        return TrainingSet.bytes(n, data.d, precision) + extra;
     }
 
     /**
@@ -331,6 +338,23 @@ public abstract class ReluUnitBlock implements Serializable {
         for (int r = 0; r < units; r++)
             a[r] = Seeds.stream(seed, "relu/a", first + r).nextBoolean() ? 1.0 : -1.0;
         return a;
+    }
+
+    /**
+     * W(0) of units {@code first ..} restricted to {@code columns} (units x columns.length): each row drawn whole from
+     * its unit's stream, as {@link #initialRows(int, int, int, double, long)} draws it, and only those columns kept.
+     */
+    static double[] initialRows(int first, int units, int d, int[] columns, double kappa, long seed) {
+        if (columns == null) return initialRows(first, units, d, kappa, seed);
+        int k = columns.length;
+        double[] w = new double[Math.multiplyExact(units, k)];
+        double[] row = new double[d];
+        for (int r = 0; r < units; r++) {
+            SplittableRandom rng = Seeds.stream(seed, "relu/w", first + r);
+            for (int j = 0; j < d; j++) row[j] = kappa * rng.nextGaussian();
+            for (int c = 0; c < k; c++) w[r * k + c] = row[columns[c]];
+        }
+        return w;
     }
 
     static double[] initialRows(int first, int units, int d, double kappa, long seed) {

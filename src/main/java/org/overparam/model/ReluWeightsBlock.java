@@ -8,7 +8,10 @@ import org.overparam.linalg.Gemm;
  * A block of units holding W(k) itself ({@link UnitRepresentation#WEIGHTS}). A step: the gradient
  * {@code G = B^T X} at the stored pattern in panels of {@value ReluUnitBlock#PANEL_UNITS} units,
  * {@code W(k+1) = W(k) - eta G}, then {@code X W(k+1)^T} in chunks of rows for the predictions and patterns:
- * {@code 4 n u d} flops. Memory: W(k) and W(0), {@code 16 u d} bytes.
+ * {@code 4 n u d'} flops. The block holds and steps only the d' {@linkplain TrainingSet#activeColumns active columns}
+ * of W: on a column where every sample is zero the gradient is zero, so W keeps W(0) there, and the column adds
+ * nothing to {@code w_r . x_i}. {@link #weights} and the checkpoints carry the whole rows. Memory: W(k) and W(0) on the
+ * active columns, {@code 16 u d'} bytes.
  */
 final class ReluWeightsBlock extends ReluUnitBlock {
     private static final long serialVersionUID = 1L;
@@ -47,7 +50,7 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             Workspace ws) {
         long t0 = System.nanoTime();
         double[] a = signs(first, units, seed);
-        double[] w0 = initialRows(first, units, data.d, kappa, seed);
+        double[] w0 = initialRows(first, units, data.d, data.activeColumns(), kappa, seed);
         double[] predictions = new double[data.n];
         long[] mask = new long[Math.multiplyExact(data.n, words(units))];
         forward(w0, a, units, data, null, precision, ws, predictions, mask);
@@ -68,7 +71,7 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             Precision precision,
             Workspace ws) {
         double[] a = signs(first, units, seed);
-        double[] w0 = initialRows(first, units, data.d, kappa, seed);
+        double[] w0 = initialRows(first, units, data.d, data.activeColumns(), kappa, seed);
         int words = words(units);
         long[] mask0 = new long[Math.multiplyExact(data.n, words)];
         forward(w0, a, units, data, null, precision, ws, new double[data.n], mask0);
@@ -97,7 +100,7 @@ final class ReluWeightsBlock extends ReluUnitBlock {
         double[] predictions = new double[data.n];
         long[] nextMask = spareMask != null ? spareMask : new long[mask.length];
         long changes = forward(next, a, units, data, mask0, precision, ws, predictions, nextMask);
-        int d = data.d;
+        int d = data.active().d();
         double max = 0, sum = 0;
         for (int r = 0; r < units; r++) {
             double s = 0;
@@ -123,9 +126,15 @@ final class ReluWeightsBlock extends ReluUnitBlock {
 
     @Override
     public double[] weights(TrainingSet data, double kappa, long seed) {
-        return w.values();
+        int[] columns = data.activeColumns();
+        if (columns == null) return w.values();
+        double[] full = initialRows(first, units, data.d, kappa, seed), active = w.values();
+        int d = data.d, k = columns.length;
+        for (int r = 0; r < units; r++) for (int c = 0; c < k; c++) full[r * d + columns[c]] = active[r * k + c];
+        return full;
     }
 
+    /** W(k) on the active columns (units x d'): what the block steps, and what it needs to continue. */
     @Override
     public double[] checkpointValues() {
         return w.values();
@@ -142,11 +151,12 @@ final class ReluWeightsBlock extends ReluUnitBlock {
             Workspace ws,
             double[] predictions,
             long[] mask) {
-        int n = data.n, d = data.d;
+        TrainingSet.Active active = data.active();
+        int n = data.n, d = active.d();
         int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / units));
         boolean single = precision == Precision.FLOAT32;
-        double[] x = data.x();
-        float[] x32 = single ? data.x32() : null;
+        double[] x = active.x();
+        float[] x32 = single ? data.activeX32() : null;
         float[] w32 = single ? toFloat(w) : null;
         double[] p = ws.p(chunk * units);
         long changes = 0;
@@ -167,13 +177,14 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     /** {@code G = B^T X}, panel by panel; writes {@code W - eta G} into {@code next} (unless null); returns {@code ||G||_F^2}. */
     private double gradient(
             TrainingSet data, double[] residual, Precision precision, Workspace ws, double eta, double[] next) {
-        int n = data.n, d = data.d;
+        TrainingSet.Active active = data.active();
+        int n = data.n, d = active.d();
         double[] w = this.w.values();
         int panel = Math.min(units, PANEL_UNITS);
         int chunk = Math.max(1, Math.min(n, WORKSPACE_DOUBLES / panel));
         boolean single = precision == Precision.FLOAT32;
-        double[] x = data.x();
-        float[] x32 = single ? data.x32() : null;
+        double[] x = active.x();
+        float[] x32 = single ? data.activeX32() : null;
         double[] b = ws.b(chunk * panel), g = ws.g(panel * d);
         float[] b32 = single ? ws.b32(chunk * panel) : null, g32 = single ? ws.g32(panel * d) : null;
         double squared = 0;

@@ -18,6 +18,9 @@ public final class TrainingSet implements Serializable {
     private transient volatile float[] x32;
     private transient volatile double[] kernel;
     private transient volatile float[] kernel32;
+    private transient volatile int[] activeColumns;
+    private transient volatile Active active;
+    private transient volatile float[] activeX32;
 
     public TrainingSet(int n, int d, double[] x, double[] y) {
         if (n < 1 || d < 1 || x.length != (long) n * d || y.length != n) {
@@ -95,6 +98,99 @@ public final class TrainingSet implements Serializable {
             }
         }
         return f;
+    }
+
+    /**
+     * X restricted to its active columns, those where some sample is nonzero ({@code columns}, ascending; null when
+     * every column is active, and then {@code x} is X itself): {@code x} is n x d' row-major, d' = {@code d}.
+     */
+    public record Active(int[] columns, double[] x, int d) {}
+
+    /**
+     * The active columns of X (ascending), or null when every column is active; one pass over X, made once per JVM.
+     * A weight on a column where every sample is zero gets no gradient and adds nothing to {@code w . x_i}, so gradient
+     * descent on the training set can run on the active columns alone (MNIST's border pixels are zero in every image
+     * of a small class subset).
+     */
+    public int[] activeColumns() {
+        int[] c = activeColumns;
+        if (c == null) {
+            synchronized (this) {
+                c = activeColumns;
+                if (c == null) {
+                    c = nonzeroColumns(x(), n, d);
+                    activeColumns = c;
+                }
+            }
+        }
+        return c.length == d ? null : c;
+    }
+
+    /** d', the number of {@link #activeColumns} (d when every column is active). */
+    public int activeD() {
+        int[] c = activeColumns();
+        return c == null ? d : c.length;
+    }
+
+    /** X restricted to {@link #activeColumns}, made once per JVM that reads it ({@code 8 n d'} bytes). */
+    public Active active() {
+        Active a = active;
+        if (a == null) {
+            synchronized (this) {
+                a = active;
+                if (a == null) {
+                    int[] columns = activeColumns();
+                    a = columns == null ? new Active(null, x(), d) : restrict(x(), n, d, columns);
+                    active = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    /** {@link #active()}'s X in float32, made once per JVM that reads it. */
+    public float[] activeX32() {
+        Active a = active();
+        if (a.columns() == null) return x32();
+        float[] f = activeX32;
+        if (f == null) {
+            synchronized (this) {
+                f = activeX32;
+                if (f == null) {
+                    f = new float[a.x().length];
+                    for (int i = 0; i < f.length; i++) f[i] = (float) a.x()[i];
+                    activeX32 = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Bytes of the restricted copy of X that {@link #active()} makes (0 when every column is active). */
+    public long activeCopyBytes(Precision precision) {
+        int[] columns = activeColumns();
+        return columns == null ? 0 : (long) n * columns.length * (precision == Precision.FLOAT32 ? 12 : 8);
+    }
+
+    private static int[] nonzeroColumns(double[] x, int n, int d) {
+        boolean[] nonzero = new boolean[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0, off = i * d; j < d; j++) if (x[off + j] != 0) nonzero[j] = true;
+        }
+        int count = 0;
+        for (boolean b : nonzero) if (b) count++;
+        int[] columns = new int[count == 0 ? d : count]; // all zero: nothing to restrict to
+        for (int j = 0, c = 0; j < d; j++) if (nonzero[j] || count == 0) columns[c++] = j;
+        return columns;
+    }
+
+    private static Active restrict(double[] x, int n, int d, int[] columns) {
+        int active = columns.length;
+        double[] restricted = new double[Math.multiplyExact(n, active)];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < active; c++) restricted[i * active + c] = x[i * d + columns[c]];
+        }
+        return new Active(columns, restricted, active);
     }
 
     /** Bytes this set takes in an executor's memory at the given precision. */

@@ -105,7 +105,7 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
         UnitRepresentation representation = forcedRepresentation;
         if (representation == null) {
             representation = UnitRepresentation.cheaper(data.n, data.d);
-            if (ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision) > executors.usable() / 2) {
+            if (ReluUnitBlock.sharedBytes(representation, data, precision) > executors.usable() / 2) {
                 representation = UnitRepresentation.WEIGHTS;
             }
         }
@@ -121,7 +121,7 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
             if (blocks > useful) blocks = roundUp(blocks, cores);
             blocks = Math.min(m, blocks);
             // More blocks shrink a step's extra memory, not the state an executor holds: stop when only that is left.
-            long floor = ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision)
+            long floor = ReluUnitBlock.sharedBytes(representation, data, precision)
                     + ReluUnitBlock.stateBytes(
                             representation, (m + executors.count() - 1) / executors.count(), data.d, data.n);
             while (floor < executors.usable()
@@ -170,7 +170,7 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
                     precision.id(),
                     representation.id(),
                     need / 1e9,
-                    ReluUnitBlock.sharedBytes(representation, data.n, data.d, precision) / 1e9,
+                    ReluUnitBlock.sharedBytes(representation, data, precision) / 1e9,
                     perExecutor,
                     largestBlock(),
                     perExecutor * ReluUnitBlock.stateBytes(representation, largestBlock(), data.d, data.n) / 1e9,
@@ -192,7 +192,7 @@ public record UnitLayout(int width, int[] cuts, UnitRepresentation representatio
         int running = Math.min(perExecutor, executors.cores());
         long largest = layout.largestBlock();
         UnitRepresentation r = layout.representation();
-        return ReluUnitBlock.sharedBytes(r, data.n, data.d, precision)
+        return ReluUnitBlock.sharedBytes(r, data, precision)
                 + perExecutor * ReluUnitBlock.stateBytes(r, largest, data.d, data.n)
                 + running * ReluUnitBlock.stepBytes(r, largest, data.d, data.n, precision);
     }

@@ -122,7 +122,7 @@ public final class UnitShardedRelu implements ReluTrainer {
             throw new IllegalArgumentException(
                     "resume: expected " + data.n + " predictions, found " + predictions.length);
         }
-        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout, data.d, data.n);
+        UnitCheckpoints.requireComplete(jsc.hadoopConfiguration(), folder, layout, data.activeD(), data.n);
         current = fromCheckpoint(folder, iteration).persist(StorageLevel.MEMORY_AND_DISK());
         base = current;
         last = new Pass(iteration, predictions, loss(predictions), 0, Double.NaN, Double.NaN, Double.NaN, 0, 0);
@@ -307,7 +307,7 @@ public final class UnitShardedRelu implements ReluTrainer {
                 return new ReluUnitBlock.Stepped(block, null);
             int units = cuts[b + 1] - cuts[b];
             TrainingSet samples = set.value();
-            long length = ReluUnitBlock.checkpointLength(form, units, samples.d, samples.n);
+            long length = ReluUnitBlock.checkpointLength(form, units, samples.activeD(), samples.n);
             double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
             return new ReluUnitBlock.Stepped(
                     ReluUnitBlock.restore(form, cuts[b], units, m, iteration, k, s, values, samples, p, workspace()),

@@ -134,6 +134,47 @@ class UnitShardedReluTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"WEIGHTS", "SAMPLE_SPAN"})
+    void predictionsOnOtherDigitsUseTheWholeRowsIncludingColumnsTheTrainingImagesNeverLightUp(
+            UnitRepresentation representation) {
+        TrainingSet set = mnist(100);
+        assertThat(set.activeD()).as("MNIST 0/1 leaves border pixels dark").isLessThan(set.d);
+        TrainingSet others = load(
+                "data.source=mnist",
+                "data.path=" + TestData.mnist(),
+                "data.classes=[2,3,4,5,6,7,8,9]",
+                "data.labels=integer",
+                "data.n=60");
+        int m = 90, steps = 6;
+        double eta = 0.05, kappa = 0.01;
+        TwoLayerRelu net = TwoLayerRelu.withRandomSigns(m, set.d, 3);
+        double[] w = net.initialWeights(kappa, 3);
+        TwoLayerRelu.Workspace ws = new TwoLayerRelu.Workspace(net, Precision.FLOAT64);
+        long[] mask0 = net.patternBits(set.x(), set.n, w);
+        for (int k = 0; k < steps; k++) {
+            ReluEvaluation e = new ReluEvaluation(m, set.d);
+            net.accumulate(
+                    TwoLayerRelu.SampleRows.of(set.x(), set.n, set.y(), mask0),
+                    TwoLayerRelu.PassWeights.float64(w),
+                    ws,
+                    e);
+            for (int i = 0; i < w.length; i++) w[i] -= eta * e.gradient()[i];
+        }
+        double[] expected = net.predict(others.x(), others.n, w);
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        try (UnitShardedRelu e =
+                new UnitShardedRelu(jsc, set, UnitLayout.even(m, 2, representation), kappa, 3, Precision.FLOAT64)) {
+            e.start();
+            for (int k = 0; k < steps; k++) e.step(eta, null);
+            double[] actual = e.predict(others);
+            for (int i = 0; i < others.n; i++) {
+                Approx.assertRelative(expected[i], actual[i], Approx.TRAJECTORY, "prediction " + i);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "MNIST 0/1, {0} blocks, {1}")
     @CsvSource({"1, WEIGHTS", "3, WEIGHTS", "7, WEIGHTS", "1, SAMPLE_SPAN", "4, SAMPLE_SPAN"})
     void theShardedEngineFollowsTheWholeNetTrajectory(int blocks, UnitRepresentation representation) {
@@ -219,7 +260,7 @@ class UnitShardedReluTest {
             assertThat(err.getMessage())
                     .contains("units-20.bin")
                     .contains("truncated")
-                    .contains(String.valueOf(8L * 20 * set.d));
+                    .contains(String.valueOf(8L * 20 * set.activeD()));
         }
         Files.delete(file);
         try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
