@@ -276,17 +276,33 @@ public abstract class ReluUnitBlock implements Serializable {
         long changes = 0;
         for (int i = 0; i < rows; i++) {
             int row = i * units, base = (i0 + i) * words;
-            double f = 0;
-            for (int r = 0; r < units; r++) f += a[r] * Math.max(p[row + r], 0.0);
-            predictions[i0 + i] = f;
-            // Branch-free: the signs of the pre-activations are coin flips, so branches would mispredict half the time.
+            // One pass for the sum and the bits, four units at a time: four partial sums break the chain of dependent
+            // additions, and the bits are set without branches (the signs of P are coin flips).
+            double f0 = 0, f1 = 0, f2 = 0, f3 = 0;
             for (int r0 = 0, word = 0; r0 < units; r0 += 64, word++) {
-                int end = Math.min(units, r0 + 64);
+                int end = Math.min(units, r0 + 64), r = r0;
                 long bits = 0;
-                for (int r = r0; r < end; r++) bits |= (p[row + r] >= 0 ? 1L : 0L) << (r - r0);
+                for (; r + 3 < end; r += 4) {
+                    double q0 = p[row + r], q1 = p[row + r + 1], q2 = p[row + r + 2], q3 = p[row + r + 3];
+                    f0 += a[r] * Math.max(q0, 0.0);
+                    f1 += a[r + 1] * Math.max(q1, 0.0);
+                    f2 += a[r + 2] * Math.max(q2, 0.0);
+                    f3 += a[r + 3] * Math.max(q3, 0.0);
+                    int at = r - r0;
+                    bits |= ((q0 >= 0 ? 1L : 0L) << at)
+                            | ((q1 >= 0 ? 1L : 0L) << (at + 1))
+                            | ((q2 >= 0 ? 1L : 0L) << (at + 2))
+                            | ((q3 >= 0 ? 1L : 0L) << (at + 3));
+                }
+                for (; r < end; r++) {
+                    double q = p[row + r];
+                    f0 += a[r] * Math.max(q, 0.0);
+                    bits |= (q >= 0 ? 1L : 0L) << (r - r0);
+                }
                 mask[base + word] = bits;
                 if (mask0 != null) changes += Long.bitCount(bits ^ mask0[base + word]);
             }
+            predictions[i0 + i] = (f0 + f1) + (f2 + f3);
         }
         return changes;
     }
@@ -316,15 +332,17 @@ public abstract class ReluUnitBlock implements Serializable {
             int u0,
             int uc,
             double[] b) {
+        if ((u0 & 63) != 0) throw new IllegalArgumentException("fillB: a panel starts at a multiple of 64, not " + u0);
         int words = words(units);
         double s = 1.0 / Math.sqrt(width);
         for (int i = 0; i < rows; i++) {
             double rs = residual[residualOffset + i0 + i] * s;
             int base = (i0 + i) * words, row = i * uc;
-            for (int r = 0; r < uc; r++) {
-                int u = u0 + r;
-                long on = (mask[base + (u >>> 6)] >>> (u & 63)) & 1L;
-                b[row + r] = on * (rs * a[u]);
+            // Word by word: a panel starts at a multiple of 64 units (or at unit 0), so its bits are whole words.
+            for (int r0 = 0; r0 < uc; r0 += 64) {
+                long bits = mask[base + ((u0 + r0) >>> 6)];
+                int end = Math.min(uc, r0 + 64);
+                for (int r = r0; r < end; r++) b[row + r] = ((bits >>> (r - r0)) & 1L) * (rs * a[u0 + r]);
             }
         }
     }
