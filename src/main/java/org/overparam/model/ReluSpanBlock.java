@@ -143,6 +143,13 @@ final class ReluSpanBlock extends ReluUnitBlock {
     }
 
     @Override
+    void forgetSpares() {
+        spareSpan = null;
+        spareQ = null;
+        spareMask = null;
+    }
+
+    @Override
     public double gradientSquared(TrainingSet data, double[] residual, Precision precision, Workspace ws) {
         requireResidual(data, residual);
         double[] squared = new double[1];

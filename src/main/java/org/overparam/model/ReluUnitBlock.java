@@ -1,6 +1,8 @@
 package org.overparam.model;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.overparam.Seeds;
 import org.overparam.linalg.Gemm;
@@ -63,8 +65,15 @@ public abstract class ReluUnitBlock implements Serializable {
             double computeSeconds)
             implements Serializable {}
 
-    /** A block after a pass, with its outputs (null for a block restored from a checkpoint). */
-    public record Stepped(ReluUnitBlock block, Outputs outputs) implements Serializable {}
+    /**
+     * A block after a pass, with its outputs (null for a block restored from a checkpoint), and after
+     * {@link #steps} the outputs of the steps before the last, in order (empty otherwise).
+     */
+    public record Stepped(ReluUnitBlock block, Outputs outputs, List<Outputs> before) implements Serializable {
+        public Stepped(ReluUnitBlock block, Outputs outputs) {
+            this(block, outputs, List.of());
+        }
+    }
 
     ReluUnitBlock(int first, int units, int width, int iteration, double[] a, long[] mask0, long[] mask) {
         this.first = first;
@@ -83,6 +92,39 @@ public abstract class ReluUnitBlock implements Serializable {
      * units at W(k) from the stored pattern, {@code W(k+1) = W(k) - eta G}, then the pass at W(k+1).
      */
     public abstract Stepped step(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws);
+
+    /**
+     * {@code count} steps in a row of a block that holds every unit of the net: the first with {@code residual} (at
+     * W(k)), each next one with the residual of the predictions the step before returned,
+     * {@code f_i - y_i = (1/sqrt(m)) sum_r a_r relu(w_r . x_i) - y_i} formed as the driver forms it, so the steps are
+     * those {@code count} single steps would take, bit for bit. The block stepped from stays as it was (a retried task
+     * sees the same input); the blocks in between are this task's own, and each next step reuses their arrays.
+     */
+    public Stepped steps(
+            TrainingSet data, double[] residual, double eta, int count, Precision precision, Workspace ws) {
+        if (first != 0 || units != width || count < 1) {
+            throw new IllegalArgumentException("ReluUnitBlock.steps: expected a block of every unit (0.." + width
+                    + ") and count >= 1; found units " + first + ".." + (first + units) + ", count " + count);
+        }
+        List<Outputs> before = new ArrayList<>();
+        Stepped s = step(data, residual, eta, precision, ws);
+        s.block().forgetSpares(); // their arrays are this (cached) block's
+        double scale = 1.0 / Math.sqrt(width);
+        double[] y = data.y(), r = new double[data.n];
+        for (int j = 1; j < count; j++) {
+            before.add(s.outputs());
+            double[] part = s.outputs().predictions();
+            for (int i = 0; i < r.length; i++) {
+                double f = 0.0 + part[i]; // the driver's sum over one block
+                r[i] = f * scale - y[i];
+            }
+            s = s.block().step(data, r, eta, precision, ws);
+        }
+        return new Stepped(s.block(), s.outputs(), before);
+    }
+
+    /** Makes the next step allocate its arrays instead of reusing those of the block this one was stepped from. */
+    abstract void forgetSpares();
 
     /** {@code ||dL/dW_block||_F^2} at W(k), for the residual at W(k), without stepping. */
     public abstract double gradientSquared(TrainingSet data, double[] residual, Precision precision, Workspace ws);

@@ -119,6 +119,12 @@ final class ReluWeightsBlock extends ReluUnitBlock {
     }
 
     @Override
+    void forgetSpares() {
+        spareW = null;
+        spareMask = null;
+    }
+
+    @Override
     public double gradientSquared(TrainingSet data, double[] residual, Precision precision, Workspace ws) {
         requireResidual(data, residual);
         return gradient(data, residual, precision, ws, 0.0, null);

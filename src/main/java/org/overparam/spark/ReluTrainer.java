@@ -1,5 +1,7 @@
 package org.overparam.spark;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.overparam.model.TrainingSet;
 
 /**
@@ -18,6 +20,17 @@ public interface ReluTrainer extends AutoCloseable {
 
     /** One step from W(k) to W(k+1); with a folder, the blocks' W(k+1) are checkpointed there. */
     UnitShardedRelu.Pass step(double eta, String checkpointFolder);
+
+    /**
+     * {@code count} steps from the last pass, and each one's pass in order; with a folder, the blocks after the last
+     * step are checkpointed there. An engine may run them in fewer jobs; the passes are those of {@code count} calls of
+     * {@link #step}.
+     */
+    default List<UnitShardedRelu.Pass> steps(double eta, int count, String checkpointFolder) {
+        List<UnitShardedRelu.Pass> passes = new ArrayList<>();
+        for (int j = 0; j < count; j++) passes.add(step(eta, j == count - 1 ? checkpointFolder : null));
+        return passes;
+    }
 
     /** {@code ||grad L(W(k))||_F^2} at the last pass's weights, without stepping. */
     double gradientSquared();

@@ -150,6 +150,37 @@ public final class UnitShardedRelu implements ReluTrainer {
         return pass;
     }
 
+    /**
+     * {@code count} steps from the last pass, and their passes in order; the last step's blocks are checkpointed into
+     * {@code checkpointFolder} when it is given. With one block holding every unit, the steps run in one job, the task
+     * forming each next residual itself ({@link ReluUnitBlock#steps}): the same numbers as {@code count} calls of
+     * {@link #step}, bit for bit, for one Spark job instead of {@code count}. Otherwise one job per step.
+     */
+    @Override
+    public List<Pass> steps(double eta, int count, String checkpointFolder) {
+        if (layout.blocks() > 1 || count == 1) return ReluTrainer.super.steps(eta, count, checkpointFolder);
+        long t0 = System.nanoTime();
+        Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
+        residuals.add(residual);
+        JavaRDD<ReluUnitBlock.Stepped> next =
+                RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder, count));
+        JavaRDD<ReluUnitBlock.Stepped> previous = current;
+        boolean fromFiles = base != current;
+        next.persist(StorageLevel.MEMORY_AND_DISK());
+        List<List<ReluUnitBlock.Outputs>> parts = RddFunction.collect(next, new AllOutputsOf());
+        current = next;
+        base = next;
+        double seconds = (System.nanoTime() - t0) / 1e9 / count;
+        List<Pass> passes = new ArrayList<>();
+        int first = last.iteration() + 1;
+        for (int j = 0; j < count; j++) passes.add(pass(List.of(parts.get(0).get(j)), first + j, seconds));
+        last = passes.get(count - 1);
+        previous.unpersist(false);
+        if (fromFiles) while (residuals.size() > 1) residuals.remove(0).destroy(false);
+        if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, last.iteration());
+        return passes;
+    }
+
     /** Sees each pass of {@link #train}. */
     @FunctionalInterface
     public interface PassListener {
@@ -272,6 +303,12 @@ public final class UnitShardedRelu implements ReluTrainer {
         List<ReluUnitBlock.Outputs> parts = RddFunction.collect(blocks, new OutputsOf());
         current = blocks;
         base = blocks;
+        last = pass(parts, iteration, (System.nanoTime() - t0) / 1e9);
+        return last;
+    }
+
+    /** The blocks' outputs of one pass summed in partition order, scaled by {@code 1/sqrt(m)}: the driver's view. */
+    private Pass pass(List<ReluUnitBlock.Outputs> parts, int iteration, double seconds) {
         int n = data.n;
         double[] f = new double[n];
         long changes = 0;
@@ -287,8 +324,7 @@ public final class UnitShardedRelu implements ReluTrainer {
         }
         double s = 1.0 / Math.sqrt(layout.width());
         for (int i = 0; i < n; i++) f[i] *= s;
-        last = new Pass(iteration, f, loss(f), changes, max, distance, gradient, (System.nanoTime() - t0) / 1e9, task);
-        return last;
+        return new Pass(iteration, f, loss(f), changes, max, distance, gradient, seconds, task);
     }
 
     /** The blocks of a checkpoint: the writing executor's own block when it is at hand, else the file. */
@@ -324,6 +360,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         private final Precision precision;
         private final Broadcast<HadoopFiles.Conf> conf;
         private final String folder;
+        /** Steps in a row (more than 1 only for a block of every unit). */
+        private final int count;
 
         Step(
                 Broadcast<TrainingSet> set,
@@ -332,22 +370,48 @@ public final class UnitShardedRelu implements ReluTrainer {
                 Precision precision,
                 Broadcast<HadoopFiles.Conf> conf,
                 String folder) {
+            this(set, residual, eta, precision, conf, folder, 1);
+        }
+
+        Step(
+                Broadcast<TrainingSet> set,
+                Broadcast<double[]> residual,
+                double eta,
+                Precision precision,
+                Broadcast<HadoopFiles.Conf> conf,
+                String folder,
+                int count) {
             this.set = set;
             this.residual = residual;
             this.eta = eta;
             this.precision = precision;
             this.conf = conf;
             this.folder = folder;
+            this.count = count;
         }
 
         @Override
         public ReluUnitBlock.Stepped apply(ReluUnitBlock.Stepped s) {
-            ReluUnitBlock.Stepped stepped = s.block().step(set.value(), residual.value(), eta, precision, workspace());
+            ReluUnitBlock.Stepped stepped = count == 1
+                    ? s.block().step(set.value(), residual.value(), eta, precision, workspace())
+                    : s.block().steps(set.value(), residual.value(), eta, count, precision, workspace());
             if (folder != null) {
                 ReluUnitBlock b = stepped.block();
                 UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
             }
             return stepped;
+        }
+    }
+
+    /** Every step's outputs of a block stepped several times in one job, in order. */
+    private static final class AllOutputsOf extends RddFunction<ReluUnitBlock.Stepped, List<ReluUnitBlock.Outputs>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public List<ReluUnitBlock.Outputs> apply(ReluUnitBlock.Stepped s) {
+            List<ReluUnitBlock.Outputs> all = new ArrayList<>(s.before());
+            all.add(s.outputs());
+            return all;
         }
     }
 

@@ -136,6 +136,46 @@ class UnitShardedReluTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"WEIGHTS", "SAMPLE_SPAN"})
+    void stepsInOneJobOfABlockOfEveryUnitAreTheSingleStepsBitForBit(UnitRepresentation representation) {
+        TrainingSet set = mnist(200);
+        UnitLayout layout = UnitLayout.even(70, 1, representation);
+        String folder = tmp.resolve("chunks-" + representation).toUri().toString();
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        List<UnitShardedRelu.Pass> single = new ArrayList<>(), chunked = new ArrayList<>();
+        try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
+            e.start();
+            for (int k = 0; k < 12; k++) single.add(e.step(0.05, null));
+            single.add(new UnitShardedRelu.Pass(12, null, e.gradientSquared(), 0, 0, 0, 0, 0, 0));
+        }
+        try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
+            e.start();
+            chunked.addAll(e.steps(0.05, 5, folder + "/iteration-5")); // written at the chunk's end, read back
+            chunked.addAll(e.steps(0.05, 1, null));
+            chunked.addAll(e.steps(0.05, 6, null));
+            chunked.add(new UnitShardedRelu.Pass(12, null, e.gradientSquared(), 0, 0, 0, 0, 0, 0));
+        }
+        assertThat(chunked).hasSize(single.size());
+        for (int k = 0; k < 12; k++) {
+            UnitShardedRelu.Pass a = single.get(k), b = chunked.get(k);
+            assertThat(b.iteration()).isEqualTo(a.iteration());
+            assertThat(b.predictions()).as("predictions at %d", k + 1).isEqualTo(a.predictions());
+            assertThat(b.loss()).isEqualTo(a.loss());
+            assertThat(b.patternChanges()).isEqualTo(a.patternChanges());
+            assertThat(b.maxDistance()).isEqualTo(a.maxDistance());
+            assertThat(b.distanceSquared()).isEqualTo(a.distanceSquared());
+            assertThat(b.previousGradientSquared()).isEqualTo(a.previousGradientSquared());
+        }
+        assertThat(chunked.get(12).loss())
+                .as("final gradient")
+                .isEqualTo(single.get(12).loss());
+        assertThat(single.get(11).loss())
+                .as("the loss falls")
+                .isLessThan(single.get(0).loss());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"WEIGHTS", "SAMPLE_SPAN"})
     void predictionsOnOtherDigitsUseTheWholeRowsIncludingColumnsTheTrainingImagesNeverLightUp(
             UnitRepresentation representation) {
         TrainingSet set = mnist(100);

@@ -198,6 +198,9 @@ public final class TrainJob implements Job {
         final StepCosts costs = new StepCosts();
         UnitShardedRelu.Pass pass;
         TrainMetrics.Row pending;
+        /** Passes the engine has already stepped to, beyond {@link #pass}. */
+        final java.util.ArrayDeque<UnitShardedRelu.Pass> ahead = new java.util.ArrayDeque<>();
+
         final double initialLoss;
 
         Descent(
@@ -270,12 +273,26 @@ public final class TrainJob implements Job {
             }
         }
 
-        /** Step k -> k + 1; the executors write their blocks when k + 1 is a checkpoint. */
+        /**
+         * The pass at W(k + 1). The engine steps to the next iteration that needs the blocks themselves (a checkpoint,
+         * H(k), the last) at once, which a block of every unit does in one job; the executors write their blocks at a
+         * checkpoint.
+         */
         private UnitShardedRelu.Pass step(int k) {
-            String folder = checkpointAt(k + 1) ? ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, k + 1)) : null;
-            UnitShardedRelu.Pass next = engine.step(train.eta, folder);
-            costs.add(next);
-            return next;
+            if (ahead.isEmpty()) {
+                int end = k + 1;
+                while (end < train.iterations && !checkpointAt(end) && !(gramDue(end))) end++;
+                String folder = checkpointAt(end) ? ctx.dir.resolve(TrainCheckpoint.unitsFolder(m, end)) : null;
+                for (UnitShardedRelu.Pass p : engine.steps(train.eta, end - k, folder)) {
+                    costs.add(p);
+                    ahead.add(p);
+                }
+            }
+            return ahead.poll();
+        }
+
+        private boolean gramDue(int k) {
+            return train.gramEvery > 0 && k % train.gramEvery == 0;
         }
 
         /** The driver's state at iteration k: the rows so far, the pending row and predictions, or completion. */
