@@ -33,6 +33,8 @@ public final class SpectrumSpec {
 
     /** The large-n path's settings ({@code spectrum.lanczos.*}). */
     public final Lanczos lanczos;
+    /** Large-n path: measure the driver JVM's dgemm peak and report each stage's share of it. */
+    public final boolean reportPeak;
 
     /** {@code spectrum.lanczos.*}, checked. */
     public static final class Lanczos {
@@ -95,6 +97,7 @@ public final class SpectrumSpec {
         String t = c.getString("tiles").trim().toLowerCase(Locale.ROOT);
         tiles = t.equals("auto") ? null : org.overparam.spark.DistributedKernelOperator.Storage.parse(t);
         lanczos = new Lanczos(c.getConfig("lanczos"));
+        reportPeak = c.getBoolean("report-peak");
     }
 
     public static SpectrumSpec from(Config config) {

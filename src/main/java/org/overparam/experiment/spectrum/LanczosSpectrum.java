@@ -80,15 +80,20 @@ public final class LanczosSpectrum {
             secs.put("tiles", seconds(t0));
             ctx.log.info("tiles ready in %.1f s", seconds(t0));
             double[] yTrue = ShardedSamples.labels(samples.blocks, n);
+            PassLedger ledger = new PassLedger(op);
             ArpackEigen.Result top = topEigenpairs(ctx.log, op, spec.lanczos, secs);
+            ledger.end("top_eigenpairs");
             Bottom bottom = bottomEigenpair(ctx.log, op, samples, spec, secs);
+            ledger.end("lambda_min");
             Map<String, double[]> labels = LabelVector.build(
                     spec.labels,
                     yTrue,
                     spec.seed,
                     norm -> WorstCaseLabels.scaled(bottom.result().vector().clone(), norm));
             List<Lanczos.Run> runs = spectralMeasures(ctx.log, op, spec, labels, top, secs);
+            ledger.end("lanczos");
             List<Scheme> schemes = complexities(ctx.log, op, spec.lanczos, labels, runs, bottom, top, secs);
+            ledger.end("complexity");
             Result r = result(
                     ctx.log,
                     op,
@@ -99,11 +104,28 @@ public final class LanczosSpectrum {
                     bottom,
                     schemes,
                     runs.subList(labels.size(), runs.size()));
+            double peak = spec.reportPeak ? dgemmPeak(ctx) : Double.NaN;
             secs.put("total", seconds(start));
-            LanczosSpectrumSummary summary = LanczosSpectrumSummary.of(spec, r, secs, peakHeap(), ctx.blas);
+            LanczosSpectrumSummary summary =
+                    LanczosSpectrumSummary.of(spec, r, ledger.stages(peak), peak, secs, peakHeap(), ctx.blas);
             LanczosOutputs.write(ctx, spec, r, summary);
             return summary;
         }
+    }
+
+    /** This JVM's dgemm peak, one single-threaded product of n = 2000 per core at once, as the tasks run. */
+    private static double dgemmPeak(JobContext ctx) {
+        int cores = Math.max(1, ctx.spark.sparkContext().defaultParallelism());
+        double peak;
+        try {
+            peak = org.overparam.linalg.DgemmPeak.gflops(2000, cores, 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the dgemm peak", e);
+        }
+        ctx.log.info(
+                "dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
+        return peak;
     }
 
     /** lambda_min and its vector, with the preconditioner that found them (kept for the complexities' CG). */

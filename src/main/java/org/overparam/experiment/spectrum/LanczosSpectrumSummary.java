@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.overparam.config.SpectrumSpec;
 import org.overparam.run.JobSummary;
@@ -14,7 +15,9 @@ import org.overparam.run.JobSummary;
  * The large-n path's {@code spectrum} summary: the sizes and kernel, the top eigenvalues (ARPACK) and lambda_min
  * (LOBPCG) with their residuals and error estimate, per label vector the complexity with its error bound and CG's
  * convergence, the share of ||y||^2 on the top eigenvalues with its bracket and the predicted losses with their errors
- * (Lanczos quadrature), the iteration and pass counts, the seconds per stage and the driver's peak heap.
+ * (Lanczos quadrature), the iteration and pass counts, each stage's passes over the tiles (with their share of the
+ * driver JVM's dgemm peak when {@code spectrum.report-peak} measured it), the seconds per stage and the driver's peak
+ * heap.
  *
  * @param seconds per stage ({@code tiles}, {@code top_eigenpairs}, {@code lambda_min}, {@code lanczos},
  *     {@code complexity}, {@code total})
@@ -29,6 +32,8 @@ public record LanczosSpectrumSummary(
         double eta,
         Map<String, Label> labels,
         Iterations iterations,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double dgemmPeakGflops,
+        List<PassLedger.Stage> passesPerStage,
         Map<String, Double> seconds,
         long peakHeapBytes,
         String blas)
@@ -97,7 +102,13 @@ public record LanczosSpectrumSummary(
             double gflopsPerSecond) {}
 
     static LanczosSpectrumSummary of(
-            SpectrumSpec spec, LanczosSpectrum.Result r, Map<String, Double> seconds, long peakHeap, String blas) {
+            SpectrumSpec spec,
+            LanczosSpectrum.Result r,
+            List<PassLedger.Stage> stages,
+            double dgemmPeak,
+            Map<String, Double> seconds,
+            long peakHeap,
+            String blas) {
         double[] top = r.top().values();
         Eigenvalues ev = new Eigenvalues(
                 top[0],
@@ -123,7 +134,19 @@ public record LanczosSpectrumSummary(
                 r.matvecSeconds(),
                 r.flops() / r.matvecSeconds() / 1e9);
         return new LanczosSpectrumSummary(
-                r.n(), r.d(), spec.kernel.id, "lanczos", ev, spec.eta, labels, it, seconds, peakHeap, blas);
+                r.n(),
+                r.d(),
+                spec.kernel.id,
+                "lanczos",
+                ev,
+                spec.eta,
+                labels,
+                it,
+                Double.isNaN(dgemmPeak) ? null : dgemmPeak,
+                stages,
+                seconds,
+                peakHeap,
+                blas);
     }
 
     private static Label label(SpectrumSpec spec, LanczosSpectrum.Result r, LanczosSpectrum.Scheme x) {

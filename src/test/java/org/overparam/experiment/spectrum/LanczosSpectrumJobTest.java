@@ -89,6 +89,23 @@ class LanczosSpectrumJobTest {
         JsonNode it = large.get("iterations");
         assertThat(it.get("passes").asInt())
                 .isGreaterThan(it.get("lanczos_steps").asInt());
+        // Every pass belongs to one stage: the stages' passes and pass seconds add up to the run's.
+        List<String> stages = new java.util.ArrayList<>();
+        int passes = 0;
+        double passSeconds = 0;
+        for (JsonNode st : large.get("passes_per_stage")) {
+            stages.add(st.get("stage").asText());
+            passes += st.get("passes").asInt();
+            passSeconds += st.get("pass_seconds").asDouble();
+            assertThat(st.get("seconds").asDouble())
+                    .isGreaterThanOrEqualTo(st.get("pass_seconds").asDouble());
+        }
+        assertThat(stages).containsExactly("top_eigenpairs", "lambda_min", "lanczos", "complexity");
+        assertThat(passes).isEqualTo(it.get("passes").asInt());
+        assertThat(passSeconds).isCloseTo(it.get("pass_seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(large.has("dgemm_peak_gflops"))
+                .as("measured only with spectrum.report-peak")
+                .isFalse();
         assertThat(large.get("labels").get("true").get("cg_relative_residual").asDouble())
                 .isLessThan(1e-7);
         assertThat(large.get("labels").get("true").get("top10_share").asDouble())
