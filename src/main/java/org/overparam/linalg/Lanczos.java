@@ -28,6 +28,49 @@ public final class Lanczos {
     private Lanczos() {}
 
     /**
+     * Step j of start c: alpha_j and beta_j from column c of {@code y = H Q}, the new vector orthogonalized twice
+     * against the start's basis and stored as q_{j+1}, or the start marked done at an invariant subspace.
+     */
+    private static void extend(
+            double[] q,
+            double[] y,
+            int b,
+            int c,
+            int n,
+            int m,
+            int j,
+            double[] alpha,
+            double[] beta,
+            double[] w,
+            double[] coef,
+            int[] done,
+            boolean[] invariant) {
+        var blas = NativeLibraries.blas();
+        for (int i = 0; i < n; i++) w[i] = y[i * b + c];
+        double a = blas.ddot(n, q, j * n, 1, w, 0, 1);
+        alpha[j] = a;
+        blas.daxpy(n, -a, q, j * n, 1, w, 0, 1);
+        if (j > 0) blas.daxpy(n, -beta[j - 1], q, (j - 1) * n, 1, w, 0, 1);
+        for (int pass = 0; pass < 2; pass++) {
+            // coef = Q_j^T w; w -= Q_j coef (Q_j: the j + 1 basis vectors, column-major n x (j + 1)).
+            blas.dgemv("T", n, j + 1, 1.0, q, n, w, 1, 0.0, coef, 1);
+            blas.dgemv("N", n, j + 1, -1.0, q, n, coef, 1, 1.0, w, 1);
+            alpha[j] += coef[j];
+        }
+        double bj = blas.dnrm2(n, w, 1);
+        beta[j] = bj;
+        double scale = 0;
+        for (int k = 0; k <= j; k++) scale = Math.max(scale, Math.abs(alpha[k]) + (k > 0 ? beta[k - 1] : 0));
+        if (bj <= BREAKDOWN * scale || j == n - 1) {
+            done[c] = j + 1;
+            invariant[c] = bj <= BREAKDOWN * scale || j == n - 1;
+            beta[j] = invariant[c] ? 0 : bj;
+        } else if (j + 1 < m) {
+            for (int i = 0; i < n; i++) q[(j + 1) * n + i] = w[i] / bj;
+        }
+    }
+
+    /**
      * One start's recurrence coefficients.
      *
      * @param alpha       diagonal of T (length steps)
@@ -92,8 +135,7 @@ public final class Lanczos {
         int[] done = new int[b];
         boolean[] invariant = new boolean[b];
         double[] x = new double[n * b], y = new double[n * b];
-        double[] w = new double[n], coef = new double[m];
-        var blas = NativeLibraries.blas();
+        double[][] w = new double[b][n], coef = new double[b][m];
         for (int j = 0; j < m; j++) {
             boolean any = false;
             java.util.Arrays.fill(x, 0);
@@ -104,33 +146,13 @@ public final class Lanczos {
             }
             if (!any) break;
             op.apply(x, y, b);
-            for (int c = 0; c < b; c++) {
-                if (done[c] > 0) continue;
-                double[] q = basis[c];
-                for (int i = 0; i < n; i++) w[i] = y[i * b + c];
-                double a = blas.ddot(n, q, j * n, 1, w, 0, 1);
-                alpha[c][j] = a;
-                blas.daxpy(n, -a, q, j * n, 1, w, 0, 1);
-                if (j > 0) blas.daxpy(n, -beta[c][j - 1], q, (j - 1) * n, 1, w, 0, 1);
-                for (int pass = 0; pass < 2; pass++) {
-                    // coef = Q_j^T w; w -= Q_j coef (Q_j: the j + 1 basis vectors, column-major n x (j + 1)).
-                    blas.dgemv("T", n, j + 1, 1.0, q, n, w, 1, 0.0, coef, 1);
-                    blas.dgemv("N", n, j + 1, -1.0, q, n, coef, 1, 1.0, w, 1);
-                    alpha[c][j] += coef[j];
-                }
-                double bj = blas.dnrm2(n, w, 1);
-                beta[c][j] = bj;
-                double scale = 0;
-                for (int k = 0; k <= j; k++)
-                    scale = Math.max(scale, Math.abs(alpha[c][k]) + (k > 0 ? beta[c][k - 1] : 0));
-                if (bj <= BREAKDOWN * scale || j == n - 1) {
-                    done[c] = j + 1;
-                    invariant[c] = bj <= BREAKDOWN * scale || j == n - 1;
-                    beta[c][j] = invariant[c] ? 0 : bj;
-                } else if (j + 1 < m) {
-                    for (int i = 0; i < n; i++) q[(j + 1) * n + i] = w[i] / bj;
-                }
-            }
+            int step = j;
+            // The starts' recurrences are independent: they run on the driver's cores at once, each its own dgemv
+            // (memory-bound, so two streams read the bases twice as fast as one), with the same arithmetic.
+            java.util.stream.IntStream.range(0, b).parallel().forEach(c -> {
+                if (done[c] == 0)
+                    extend(basis[c], y, b, c, n, m, step, alpha[c], beta[c], w[c], coef[c], done, invariant);
+            });
             if (progress != null) progress.accept(j + 1);
         }
         List<Run> out = new ArrayList<>(b);
