@@ -159,6 +159,29 @@ public final class UnitShardedRelu implements ReluTrainer {
     @Override
     public List<Pass> steps(double eta, int count, String checkpointFolder) {
         if (layout.blocks() > 1 || count == 1) return ReluTrainer.super.steps(eta, count, checkpointFolder);
+        int run = stepsPerJob(data.n, count);
+        List<Pass> passes = new ArrayList<>(count);
+        for (int done = 0; done < count; done += run) {
+            int c = Math.min(run, count - done);
+            passes.addAll(run(eta, c, done + c == count ? checkpointFolder : null));
+        }
+        return passes;
+    }
+
+    /** Most doubles of predictions one job of {@link #steps} returns (16 MB). */
+    static final long RUN_RESULT_DOUBLES = 1 << 21;
+
+    /**
+     * Steps one job of {@link #steps} runs: a job returns every step's n predictions, at most
+     * {@link #RUN_RESULT_DOUBLES} of them, so a longer run takes more jobs.
+     */
+    static int stepsPerJob(long n, int count) {
+        return (int) Math.max(1, Math.min(count, RUN_RESULT_DOUBLES / n));
+    }
+
+    /** {@code count} steps of the one block in one job. */
+    private List<Pass> run(double eta, int count, String checkpointFolder) {
+        if (count == 1) return List.of(step(eta, checkpointFolder));
         long t0 = System.nanoTime();
         Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
         residuals.add(residual);

@@ -134,6 +134,15 @@ class UnitShardedReluTest {
         }
     }
 
+    @Test
+    void aRunOfStepsTakesAsManyJobsAsItsPredictionsNeedAtSixteenMegabytesAJob() {
+        assertThat(UnitShardedRelu.stepsPerJob(1000, 20)).isEqualTo(20);
+        assertThat(UnitShardedRelu.stepsPerJob(60_000, 100)).isEqualTo((1 << 21) / 60_000);
+        assertThat(UnitShardedRelu.stepsPerJob(5_000_000, 10))
+                .as("one step even past the cap")
+                .isEqualTo(1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"WEIGHTS", "SAMPLE_SPAN"})
     void stepsInOneJobOfABlockOfEveryUnitAreTheSingleStepsBitForBit(UnitRepresentation representation) {
