@@ -28,45 +28,61 @@ public final class Lanczos {
     private Lanczos() {}
 
     /**
-     * Step j of start c: alpha_j and beta_j from column c of {@code y = H Q}, the new vector orthogonalized twice
-     * against the start's basis and stored as q_{j+1}, or the start marked done at an invariant subspace.
+     * One start's recurrence: its basis Q (column-major, n x m), the coefficients of T, the step at which its Krylov
+     * space became invariant (0 while it has not), and the workspace of a step.
      */
-    private static void extend(
-            double[] q,
-            double[] y,
-            int b,
-            int c,
-            int n,
-            int m,
-            int j,
-            double[] alpha,
-            double[] beta,
-            double[] w,
-            double[] coef,
-            int[] done,
-            boolean[] invariant) {
-        var blas = NativeLibraries.blas();
-        for (int i = 0; i < n; i++) w[i] = y[i * b + c];
-        double a = blas.ddot(n, q, j * n, 1, w, 0, 1);
-        alpha[j] = a;
-        blas.daxpy(n, -a, q, j * n, 1, w, 0, 1);
-        if (j > 0) blas.daxpy(n, -beta[j - 1], q, (j - 1) * n, 1, w, 0, 1);
-        for (int pass = 0; pass < 2; pass++) {
-            // coef = Q_j^T w; w -= Q_j coef (Q_j: the j + 1 basis vectors, column-major n x (j + 1)).
-            blas.dgemv("T", n, j + 1, 1.0, q, n, w, 1, 0.0, coef, 1);
-            blas.dgemv("N", n, j + 1, -1.0, q, n, coef, 1, 1.0, w, 1);
-            alpha[j] += coef[j];
+    private static final class Start {
+        final double[] q, alpha, beta, w, coef;
+        final double normSquared;
+        final int n, m;
+        int done;
+        boolean invariant;
+
+        Start(double[] u, double norm, int n, int m) {
+            this.n = n;
+            this.m = m;
+            normSquared = norm * norm;
+            q = new double[m * n];
+            for (int i = 0; i < n; i++) q[i] = u[i] / norm;
+            alpha = new double[m];
+            beta = new double[m];
+            w = new double[n];
+            coef = new double[m];
         }
-        double bj = blas.dnrm2(n, w, 1);
-        beta[j] = bj;
-        double scale = 0;
-        for (int k = 0; k <= j; k++) scale = Math.max(scale, Math.abs(alpha[k]) + (k > 0 ? beta[k - 1] : 0));
-        if (bj <= BREAKDOWN * scale || j == n - 1) {
-            done[c] = j + 1;
-            invariant[c] = bj <= BREAKDOWN * scale || j == n - 1;
-            beta[j] = invariant[c] ? 0 : bj;
-        } else if (j + 1 < m) {
-            for (int i = 0; i < n; i++) q[(j + 1) * n + i] = w[i] / bj;
+
+        /**
+         * Step j: alpha_j and beta_j from column c of {@code y = H Q} (n x b, row-major), the new vector orthogonalized
+         * twice against the basis and stored as q_{j+1}, or the start marked done at an invariant subspace.
+         */
+        void extend(double[] y, int b, int c, int j) {
+            var blas = NativeLibraries.blas();
+            for (int i = 0; i < n; i++) w[i] = y[i * b + c];
+            double a = blas.ddot(n, q, j * n, 1, w, 0, 1);
+            alpha[j] = a;
+            blas.daxpy(n, -a, q, j * n, 1, w, 0, 1);
+            if (j > 0) blas.daxpy(n, -beta[j - 1], q, (j - 1) * n, 1, w, 0, 1);
+            for (int pass = 0; pass < 2; pass++) {
+                // coef = Q_j^T w; w -= Q_j coef (Q_j: the j + 1 basis vectors, column-major n x (j + 1)).
+                blas.dgemv("T", n, j + 1, 1.0, q, n, w, 1, 0.0, coef, 1);
+                blas.dgemv("N", n, j + 1, -1.0, q, n, coef, 1, 1.0, w, 1);
+                alpha[j] += coef[j];
+            }
+            double bj = blas.dnrm2(n, w, 1);
+            beta[j] = bj;
+            double scale = 0;
+            for (int k = 0; k <= j; k++) scale = Math.max(scale, Math.abs(alpha[k]) + (k > 0 ? beta[k - 1] : 0));
+            if (bj <= BREAKDOWN * scale || j == n - 1) {
+                done = j + 1;
+                invariant = true;
+                beta[j] = 0;
+            } else if (j + 1 < m) {
+                for (int i = 0; i < n; i++) q[(j + 1) * n + i] = w[i] / bj;
+            }
+        }
+
+        Run run() {
+            int s = done > 0 ? done : m;
+            return new Run(java.util.Arrays.copyOf(alpha, s), java.util.Arrays.copyOf(beta, s), normSquared, invariant);
         }
     }
 
@@ -114,8 +130,7 @@ public final class Lanczos {
         if (b < 1) throw new IllegalArgumentException("Lanczos: expected at least one start vector, found none");
         if (steps < 1) throw new IllegalArgumentException("Lanczos: steps must be >= 1, found " + steps);
         int m = Math.min(steps, n);
-        double[][] basis = new double[b][];
-        double[] norms2 = new double[b];
+        Start[] start = new Start[b];
         for (int c = 0; c < b; c++) {
             double[] u = starts[c];
             if (u.length != n)
@@ -127,22 +142,16 @@ public final class Lanczos {
             }
             double nrm = Blocks.norm(u);
             if (nrm == 0) throw new IllegalArgumentException("Lanczos: start " + c + " is the zero vector");
-            norms2[c] = nrm * nrm;
-            basis[c] = new double[m * n];
-            for (int i = 0; i < n; i++) basis[c][i] = u[i] / nrm;
+            start[c] = new Start(u, nrm, n, m);
         }
-        double[][] alpha = new double[b][m], beta = new double[b][m];
-        int[] done = new int[b];
-        boolean[] invariant = new boolean[b];
         double[] x = new double[n * b], y = new double[n * b];
-        double[][] w = new double[b][n], coef = new double[b][m];
         for (int j = 0; j < m; j++) {
             boolean any = false;
             java.util.Arrays.fill(x, 0);
             for (int c = 0; c < b; c++) {
-                if (done[c] > 0) continue;
+                if (start[c].done > 0) continue;
                 any = true;
-                for (int i = 0; i < n; i++) x[i * b + c] = basis[c][j * n + i];
+                for (int i = 0; i < n; i++) x[i * b + c] = start[c].q[j * n + i];
             }
             if (!any) break;
             op.apply(x, y, b);
@@ -150,20 +159,12 @@ public final class Lanczos {
             // The starts' recurrences are independent: they run on the driver's cores at once, each its own dgemv
             // (memory-bound, so two streams read the bases twice as fast as one), with the same arithmetic.
             java.util.stream.IntStream.range(0, b).parallel().forEach(c -> {
-                if (done[c] == 0)
-                    extend(basis[c], y, b, c, n, m, step, alpha[c], beta[c], w[c], coef[c], done, invariant);
+                if (start[c].done == 0) start[c].extend(y, b, c, step);
             });
             if (progress != null) progress.accept(j + 1);
         }
         List<Run> out = new ArrayList<>(b);
-        for (int c = 0; c < b; c++) {
-            int s = done[c] > 0 ? done[c] : m;
-            out.add(new Run(
-                    java.util.Arrays.copyOf(alpha[c], s),
-                    java.util.Arrays.copyOf(beta[c], s),
-                    norms2[c],
-                    invariant[c]));
-        }
+        for (Start st : start) out.add(st.run());
         return out;
     }
 }

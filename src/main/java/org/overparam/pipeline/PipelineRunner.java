@@ -209,7 +209,7 @@ public final class PipelineRunner {
                 r.figure(st.name() + ": " + png.replace(".png", ""), st.name() + "/plots/" + png, null);
             }
         }
-        Map<String, Object> all = RunDirectory.JSON.convertValue(manifest, LinkedHashMap.class);
+        Map<String, Object> all = JobRunner.asMap(manifest);
         Map<String, Object> kv = new LinkedHashMap<>();
         for (String k : List.of(
                 "pipeline", "file", "status", "started", "ended", "seconds", "run_directory", "code", "spark")) {

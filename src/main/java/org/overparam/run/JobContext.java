@@ -33,6 +33,23 @@ public final class JobContext {
         layout = new Manifest.Layout(partitions, blocks);
     }
 
+    /**
+     * This JVM's dgemm peak in GFLOP/s, measured as the tasks run: one single-threaded product of n = 2000 per core at
+     * once ({@link org.overparam.linalg.DgemmPeak}), logged. A few seconds.
+     */
+    public double dgemmPeak() {
+        int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+        double peak;
+        try {
+            peak = org.overparam.linalg.DgemmPeak.gflops(2000, cores, 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the dgemm peak", e);
+        }
+        log.info("dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
+        return peak;
+    }
+
     Manifest.Layout layout() {
         return layout;
     }

@@ -135,19 +135,7 @@ public final class UnitShardedRelu implements ReluTrainer {
      */
     @Override
     public Pass step(double eta, String checkpointFolder) {
-        long t0 = System.nanoTime();
-        Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
-        residuals.add(residual);
-        JavaRDD<ReluUnitBlock.Stepped> next =
-                RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder));
-        JavaRDD<ReluUnitBlock.Stepped> previous = current;
-        boolean fromFiles = base != current;
-        Pass pass = advance(next, last.iteration() + 1, t0);
-        previous.unpersist(false);
-        // A step from a checkpoint's blocks starts a new lineage: the residuals before it are no longer reachable.
-        if (fromFiles) while (residuals.size() > 1) residuals.remove(0).destroy(false);
-        if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, pass.iteration());
-        return pass;
+        return run(eta, 1, checkpointFolder).get(0);
     }
 
     /**
@@ -179,9 +167,12 @@ public final class UnitShardedRelu implements ReluTrainer {
         return (int) Math.max(1, Math.min(count, RUN_RESULT_DOUBLES / n));
     }
 
-    /** {@code count} steps of the one block in one job. */
+    /**
+     * {@code count} steps in one job (more than one only for a block of every unit): every block steps where it lives,
+     * its outputs summed per step in partition order; the previous blocks are unpersisted, and with a folder the last
+     * step's blocks are written there and the lineage restarts from the files.
+     */
     private List<Pass> run(double eta, int count, String checkpointFolder) {
-        if (count == 1) return List.of(step(eta, checkpointFolder));
         long t0 = System.nanoTime();
         Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
         residuals.add(residual);
@@ -194,11 +185,15 @@ public final class UnitShardedRelu implements ReluTrainer {
         current = next;
         base = next;
         double seconds = (System.nanoTime() - t0) / 1e9 / count;
-        List<Pass> passes = new ArrayList<>();
-        int first = last.iteration() + 1;
-        for (int j = 0; j < count; j++) passes.add(pass(List.of(parts.get(0).get(j)), first + j, seconds));
+        List<Pass> passes = new ArrayList<>(count);
+        for (int j = 0; j < count; j++) {
+            List<ReluUnitBlock.Outputs> step = new ArrayList<>(parts.size());
+            for (List<ReluUnitBlock.Outputs> block : parts) step.add(block.get(j));
+            passes.add(pass(step, last.iteration() + 1 + j, seconds));
+        }
         last = passes.get(count - 1);
         previous.unpersist(false);
+        // A step from a checkpoint's blocks starts a new lineage: the residuals before it are no longer reachable.
         if (fromFiles) while (residuals.size() > 1) residuals.remove(0).destroy(false);
         if (checkpointFolder != null) base = fromCheckpoint(checkpointFolder, last.iteration());
         return passes;
@@ -385,16 +380,6 @@ public final class UnitShardedRelu implements ReluTrainer {
         private final String folder;
         /** Steps in a row (more than 1 only for a block of every unit). */
         private final int count;
-
-        Step(
-                Broadcast<TrainingSet> set,
-                Broadcast<double[]> residual,
-                double eta,
-                Precision precision,
-                Broadcast<HadoopFiles.Conf> conf,
-                String folder) {
-            this(set, residual, eta, precision, conf, folder, 1);
-        }
 
         Step(
                 Broadcast<TrainingSet> set,

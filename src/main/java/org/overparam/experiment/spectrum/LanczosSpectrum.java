@@ -104,28 +104,13 @@ public final class LanczosSpectrum {
                     bottom,
                     schemes,
                     runs.subList(labels.size(), runs.size()));
-            double peak = spec.reportPeak ? dgemmPeak(ctx) : Double.NaN;
+            double peak = spec.reportPeak ? ctx.dgemmPeak() : Double.NaN;
             secs.put("total", seconds(start));
             LanczosSpectrumSummary summary =
                     LanczosSpectrumSummary.of(spec, r, ledger.stages(peak), peak, secs, peakHeap(), ctx.blas);
             LanczosOutputs.write(ctx, spec, r, summary);
             return summary;
         }
-    }
-
-    /** This JVM's dgemm peak, one single-threaded product of n = 2000 per core at once, as the tasks run. */
-    private static double dgemmPeak(JobContext ctx) {
-        int cores = Math.max(1, ctx.spark.sparkContext().defaultParallelism());
-        double peak;
-        try {
-            peak = org.overparam.linalg.DgemmPeak.gflops(2000, cores, 2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring the dgemm peak", e);
-        }
-        ctx.log.info(
-                "dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
-        return peak;
     }
 
     /** lambda_min and its vector, with the preconditioner that found them (kept for the complexities' CG). */

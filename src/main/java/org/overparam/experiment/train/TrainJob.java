@@ -8,7 +8,6 @@ import org.overparam.config.TrainSpec;
 import org.overparam.data.DataSpec;
 import org.overparam.experiment.Jobs;
 import org.overparam.experiment.quadratic.QuadraticTraining;
-import org.overparam.linalg.DgemmPeak;
 import org.overparam.linalg.SymmetricEigen;
 import org.overparam.model.Precision;
 import org.overparam.model.TrainingSet;
@@ -82,12 +81,8 @@ public final class TrainJob implements Job {
     }
 
     /** The runs with the dgemm peak of this JVM and each width's share of it. */
-    private static List<TrainSummary.WidthRun> withPeak(JobContext ctx, List<TrainSummary.WidthRun> runs)
-            throws InterruptedException {
-        int cores = Math.max(1, ctx.spark.sparkContext().defaultParallelism());
-        double peak = DgemmPeak.gflops(2000, cores, 2);
-        ctx.log.info(
-                "dgemm peak of this JVM: %.1f GFLOP/s (%d single-threaded products at once, n = 2000)", peak, cores);
+    private static List<TrainSummary.WidthRun> withPeak(JobContext ctx, List<TrainSummary.WidthRun> runs) {
+        double peak = ctx.dgemmPeak();
         return runs.stream().map(r -> r.withPeak(peak)).toList();
     }
 
