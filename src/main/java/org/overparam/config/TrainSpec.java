@@ -37,7 +37,10 @@ public final class TrainSpec {
     public final Precision precision;
     public final int blockSize;
     public final int unitBlocks;
-    /** relu: sample blocks of the samples x units grid; 0 = the cost model's choice, 1 = every executor holds all samples. */
+    /**
+     * Sample blocks when the samples are not shipped whole (relu: of the samples x units grid; the quadratic nets: the
+     * partitions the samples stay in); 0 = the cost model's choice, 1 = every executor holds all samples.
+     */
     public final int sampleBlocks;
     /** How each unit block holds its weights; null = the cost model chooses ({@code auto}). */
     public final UnitRepresentation representation;

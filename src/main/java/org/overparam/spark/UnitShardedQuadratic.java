@@ -42,6 +42,12 @@ import org.overparam.model.TrainingSet;
  * backward pass is a job of its own. The optimizers' loops ({@link QuadraticOptimizers}) follow {@link org.overparam.optim.GradientDescent},
  * {@link org.overparam.optim.Adam} and {@link org.overparam.optim.PerturbedGradientDescent} step for step.
  *
+ * <p>Samples too large to ship whole ({@link Placement#SAMPLE_BLOCKS}): the samples then stay in their blocks on the
+ * executors, spread over them, and every pass takes the FORM path, the d x d aggregate between the unit blocks and the
+ * sample blocks: nothing of X is shipped to an executor or held by the driver, which holds d x d matrices only. A
+ * mini-batch then costs {@code 4 (|B| + k) d^2} flops instead of {@code 4 |B| k d}, and its rows are selected inside
+ * the sample pass.
+ *
  * <p>Faults: each command's RDD derives from the previous one, and its command (a broadcast) is kept until the next
  * checkpoint. Every {@code checkpointEvery} iterations (at least every {@value #LINEAGE_LIMIT}) every task writes its
  * block ({@link QuadraticUnitBlock#checkpointValues}) into {@code <checkpointRoot>/iteration-<t>} through Hadoop and the
@@ -53,6 +59,19 @@ import org.overparam.model.TrainingSet;
  * continue).
  */
 public final class UnitShardedQuadratic implements AutoCloseable {
+    /** Where the samples are while the units train. */
+    public enum Placement {
+        /** X and y shipped once to every executor (and held by the driver): either path. */
+        EVERY_EXECUTOR,
+        /** X only in the persisted sample blocks, spread over the executors: the FORM path on every pass. */
+        SAMPLE_BLOCKS;
+
+        /** The path of a pass over {@code rows} rows: the cheaper one, or FORM when X is only in the sample blocks. */
+        public QuadraticNet.Path path(QuadraticNet net, long rows) {
+            return this == SAMPLE_BLOCKS ? QuadraticNet.Path.FORM : net.cheaperPath(rows);
+        }
+    }
+
     /** Iterations after which the lineage is cut by a checkpoint even when {@code checkpointEvery} is 0. */
     public static final int LINEAGE_LIMIT = 100;
 
@@ -98,6 +117,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private final Broadcast<HadoopFiles.Conf> hadoop;
     private final UnitLayout layout;
     private final QuadraticUnitBlock.State state;
+    private final Placement placement;
     private final QuadraticNet.Path path;
     private final double kappa;
     private final long seed;
@@ -119,7 +139,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private double taskSeconds;
 
     /**
-     * @param data            all samples (shipped once to every executor for UNITS passes)
+     * @param data            all samples, shipped once to every executor for UNITS passes; null to keep them in
+     *                        {@code samples} only ({@link Placement#SAMPLE_BLOCKS}: FORM passes only)
      * @param samples         the same samples as persisted sample blocks, for FORM passes (owned by the caller)
      * @param rowsPerPass     |B|: n, or the mini-batch size; sets the path
      * @param checkpointRoot  a folder of the run directory for the lineage's checkpoints
@@ -142,9 +163,9 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                     "Training needs spark.speculation = false: the unit blocks of a step reuse the arrays of the step "
                             + "before last, which two attempts of one task would share. Remove --conf spark.speculation=true.");
         }
-        if (data.d != net.d || layout.width() != net.k) {
-            throw new IllegalArgumentException("UnitShardedQuadratic: samples of d = " + data.d + " and "
-                    + layout.width() + " units for a net of d = " + net.d + ", k = " + net.k);
+        if ((data != null && data.d != net.d) || layout.width() != net.k) {
+            throw new IllegalArgumentException("UnitShardedQuadratic: samples of d = " + (data != null ? data.d : net.d)
+                    + " and " + layout.width() + " units for a net of d = " + net.d + ", k = " + net.k);
         }
         this.jsc = jsc;
         this.net = net;
@@ -152,13 +173,14 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         this.samples = samples;
         this.layout = layout;
         this.state = state;
-        this.path = net.cheaperPath(rowsPerPass);
+        this.placement = data != null ? Placement.EVERY_EXECUTOR : Placement.SAMPLE_BLOCKS;
+        this.path = placement.path(net, rowsPerPass);
         this.kappa = kappa;
         this.seed = seed;
         this.checkpointRoot = checkpointRoot;
         this.checkpointEvery = checkpointEvery > 0 ? Math.min(checkpointEvery, LINEAGE_LIMIT) : LINEAGE_LIMIT;
         this.shippedNet = jsc.broadcast(net);
-        this.shipped = jsc.broadcast(data);
+        this.shipped = data != null ? jsc.broadcast(data) : null;
         this.hadoop = jsc.broadcast(new HadoopFiles.Conf(jsc.hadoopConfiguration()));
     }
 
@@ -174,10 +196,11 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             QuadraticNet net,
             int rowsPerPass,
             long n,
+            Placement placement,
             QuadraticUnitBlock.State state,
             UnitLayout.Executors executors,
             int forced) {
-        double products = net.cheaperPath(rowsPerPass) == QuadraticNet.Path.FORM
+        double products = placement.path(net, rowsPerPass) == QuadraticNet.Path.FORM
                 ? 4.0 * net.k * net.d * net.d
                 : 4.0 * rowsPerPass * net.k * net.d;
         double flops = products + elementwiseFlopsPerWeight(state) * net.k * net.d;
@@ -187,7 +210,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             blocks = Math.max(blocks, (int) Math.ceil((double) net.k * net.d / UnitLayout.MAX_BLOCK_DOUBLES));
         UnitLayout layout =
                 UnitLayout.even(net.k, Math.min(blocks, net.k), org.overparam.model.UnitRepresentation.WEIGHTS);
-        requireFits(net, layout, rowsPerPass, n, state, executors);
+        requireFits(net, layout, rowsPerPass, n, placement, state, executors);
         return layout;
     }
 
@@ -200,12 +223,18 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         return UnitLayout.FLOPS_PER_BYTE * 8 * (3 + 2 * state.arrays + 1);
     }
 
-    /** Refuses, with the memory needed and what to change, a width the executors cannot hold. */
+    /**
+     * Refuses, with the memory needed and what to change, a width the executors cannot hold. An executor holds its share
+     * of the persisted sample blocks ({@code 8 n (d + 1) / E} bytes), with {@link Placement#EVERY_EXECUTOR} also the
+     * shipped copy of all n samples, its unit blocks (W, the gradient and the optimizer's arrays), and per running block
+     * a step's new arrays and workspace.
+     */
     public static void requireFits(
             QuadraticNet net,
             UnitLayout layout,
             int rowsPerPass,
             long n,
+            Placement placement,
             QuadraticUnitBlock.State state,
             UnitLayout.Executors executors) {
         long units = layout.largestBlock(), d = net.d;
@@ -221,13 +250,18 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                     UnitLayout.MAX_BLOCK_DOUBLES,
                     (long) Math.ceil((double) net.k * d / UnitLayout.MAX_BLOCK_DOUBLES)));
         }
-        long kept =
-                (long) rowsPerPass * units <= QuadraticUnitBlock.KEPT_DOUBLES ? (long) rowsPerPass * (units + d) : 0;
+        boolean form = placement.path(net, rowsPerPass) == QuadraticNet.Path.FORM;
+        long kept = !form && (long) rowsPerPass * units <= QuadraticUnitBlock.KEPT_DOUBLES
+                ? (long) rowsPerPass * (units + d)
+                : 0;
         long block = 8 * ((state.arrays + 2) * units * d + kept);
-        long step = block + 8 * (2L * QuadraticUnitBlock.CHUNK_DOUBLES + (long) rowsPerPass * units);
+        long step =
+                block + 8 * (2L * QuadraticUnitBlock.CHUNK_DOUBLES + (form ? 2 * d * d : (long) rowsPerPass * units));
         int perExecutor = (layout.blocks() + executors.count() - 1) / executors.count();
         int running = Math.min(perExecutor, executors.cores());
-        long samplesBytes = 8 * n * (d + 1);
+        long allSamples = 8 * n * (d + 1);
+        long samplesBytes = (allSamples + executors.count() - 1) / executors.count()
+                + (placement == Placement.EVERY_EXECUTOR ? allSamples : 0);
         long need = samplesBytes + perExecutor * block + running * step;
         long have = executors.usable();
         if (need > have) {
@@ -266,9 +300,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         return net;
     }
 
-    /** The samples of this run (on the driver). */
-    public TrainingSet data() {
-        return data;
+    public Placement placement() {
+        return placement;
     }
 
     /** The last pass. */
@@ -438,8 +471,12 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         return sum;
     }
 
-    /** The objective over all n samples at the current weights, with its gradient norm if asked (no state changed). */
+    /**
+     * The objective over all n samples at the current weights, with its gradient norm if asked (no state changed), on
+     * path {@code p} (FORM whatever {@code p} when the samples stay in their blocks).
+     */
     public FullEvaluation evaluateAll(QuadraticNet.Path p, boolean gradient) {
+        if (placement == Placement.SAMPLE_BLOCKS) p = QuadraticNet.Path.FORM;
         Broadcast<QuadraticNet> bn = shippedNet;
         double wsq = 0, pen = 0;
         for (double[] v : current.map(b -> new double[] {
@@ -450,7 +487,6 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             pen += v[1];
         }
         double regular = 0.5 * net.decay * wsq + pen;
-        int n = data.n;
         if (p == QuadraticNet.Path.FORM) {
             double[] m = form();
             QuadraticSums sums = QuadraticSamplePass.sums(samples, net, QuadraticNet.Path.FORM, m, null);
@@ -473,7 +509,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             }
             return new FullEvaluation(net.scale * dataLoss + regular, dataLoss, norm, formGradient, m);
         }
-        double[] c = new double[n];
+        double[] c = new double[data.n];
         double dataLoss = meanLoss(predict(data), null, c);
         double norm = Double.NaN;
         if (gradient) {
@@ -572,7 +608,6 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
     /** The driver's side of a forward pass: f or M summed in partition order, the loss, the backward coefficients. */
     private Pass assemble(int iteration, int[] rows, List<QuadraticUnitBlock.Outputs> parts, double regular, long t0) {
-        int r = rows == null ? data.n : rows.length;
         if (path == QuadraticNet.Path.FORM) {
             double[] m = new double[net.d * net.d];
             for (QuadraticUnitBlock.Outputs o : parts) add(m, o.partial());
@@ -589,9 +624,9 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                     formCoefficient(sums),
                     (System.nanoTime() - t0) / 1e9);
         }
-        double[] f = new double[r];
+        double[] f = new double[rows == null ? data.n : rows.length];
         for (QuadraticUnitBlock.Outputs o : parts) add(f, o.partial());
-        double[] c = new double[r];
+        double[] c = new double[f.length];
         double dataLoss = meanLoss(f, rows, c);
         return new Pass(
                 iteration,
@@ -696,7 +731,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         @Override
         public QuadraticUnitBlock.Stepped apply(QuadraticUnitBlock.Stepped s) {
             QuadraticUnitBlock.Stepped stepped =
-                    s.block().apply(command.value(), net.value(), set.value(), workspace());
+                    s.block().apply(command.value(), net.value(), set != null ? set.value() : null, workspace());
             if (folder != null) {
                 QuadraticUnitBlock b = stepped.block();
                 UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
@@ -757,7 +792,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         dropEarlierCheckpoints();
         if (checkpointFolder != null && !keepOnClose) deleteFolder(checkpointFolder);
         shippedNet.destroy(false);
-        shipped.destroy(false);
+        if (shipped != null) shipped.destroy(false);
         hadoop.destroy(false);
     }
 }

@@ -39,6 +39,7 @@ import org.overparam.testing.Settings;
  * net with its perturbation C and Ge et al.'s signed net, full batch and mini-batches.
  */
 class UnitShardedQuadraticTest {
+    static final UnitShardedQuadratic.Placement SHIPPED = UnitShardedQuadratic.Placement.EVERY_EXECUTOR;
     static final int N = 530, D = 17, STEPS = 12;
 
     @TempDir
@@ -112,6 +113,23 @@ class UnitShardedQuadraticTest {
             double kappa,
             long seed)
             throws Exception {
+        return engine(data, SHIPPED, net, opt, stop, batches, blocks, state, checkpoints, every, kappa, seed);
+    }
+
+    static Run engine(
+            Data data,
+            UnitShardedQuadratic.Placement placement,
+            QuadraticNet net,
+            Minimizer opt,
+            StoppingRule stop,
+            MiniBatches batches,
+            int blocks,
+            QuadraticUnitBlock.State state,
+            String checkpoints,
+            int every,
+            double kappa,
+            long seed)
+            throws Exception {
         JavaSparkContext jsc =
                 JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         UnitLayout layout = UnitLayout.even(net.k, blocks, UnitRepresentation.WEIGHTS);
@@ -119,7 +137,7 @@ class UnitShardedQuadraticTest {
         try (UnitShardedQuadratic e = new UnitShardedQuadratic(
                 jsc,
                 net,
-                data.set,
+                placement == SHIPPED ? data.set : null,
                 data.samples.blocks,
                 layout,
                 state,
@@ -128,6 +146,7 @@ class UnitShardedQuadraticTest {
                 seed,
                 checkpoints,
                 every)) {
+            assertEquals(placement.path(net, batches.largest()), e.path(), "path");
             QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(
                     e, opt, stop, batches, it -> seen.add(new Seen(it.iteration(), it.loss(), it.gradientNorm())));
             return new Run(seen, e.gatherWeights(), out.reason(), out.perturbations());
@@ -396,13 +415,78 @@ class UnitShardedQuadraticTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} net, k = {1}, {2} blocks, batches of {3}, {4}")
+    @CsvSource({"du-lee, 4, 1, 0, gd", "signed, 40, 3, 0, gd", "signed, 6, 2, 128, adam", "signed, 60, 1, 64, adam"})
+    void samplesKeptInTheirBlocksTrainOnTheFormPathAsTheDriverLoopDoes(
+            String kind, int k, int blocks, int batch, String optimizer) throws Exception {
+        Data data = load();
+        try {
+            QuadraticNet net = net(kind, k);
+            boolean adam = optimizer.equals("adam");
+            StoppingRule stop = StoppingRule.iterations(STEPS);
+            Run expected = reference(
+                    data.set,
+                    net,
+                    adam ? new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 5) : new GradientDescent(0.05, Double.NaN),
+                    stop,
+                    new MiniBatches(N, batch, 77),
+                    0.5,
+                    3);
+            Run actual = engine(
+                    data,
+                    UnitShardedQuadratic.Placement.SAMPLE_BLOCKS,
+                    net,
+                    adam ? new Adam(0.01, 0.9, 0.999, 1e-8, 0.3, 5) : new GradientDescent(0.05, Double.NaN),
+                    stop,
+                    new MiniBatches(N, batch, 77),
+                    blocks,
+                    adam ? QuadraticUnitBlock.State.ADAM : QuadraticUnitBlock.State.DESCENT,
+                    tmp.resolve("c").toString(),
+                    5,
+                    0.5,
+                    3);
+            assertSameRun(expected, actual);
+        } finally {
+            data.samples.release();
+        }
+    }
+
+    @Test
+    void keepingTheSamplesInTheirBlocksFitsWhereShippingThemDoesNot() {
+        // n = 2 million samples of d = 100 (1.6 GB) and a small net on two executors of 2 GB: shipped, every executor
+        // would hold all of them beside its half of the blocks; kept in their blocks, each holds half.
+        QuadraticNet net = QuadraticNet.duLee(200, 100, Loss.SQUARED, 0.0, null);
+        UnitLayout.Executors two = new UnitLayout.Executors(2, 1, 2L << 30, false);
+        UserError e = assertThrows(
+                UserError.class,
+                () -> UnitShardedQuadratic.layout(
+                        net, 2_000_000, 2_000_000, SHIPPED, QuadraticUnitBlock.State.DESCENT, two, 0));
+        assertThat(e.getMessage()).contains("the samples 2.42 GB");
+        UnitLayout kept = UnitShardedQuadratic.layout(
+                net,
+                2_000_000,
+                2_000_000,
+                UnitShardedQuadratic.Placement.SAMPLE_BLOCKS,
+                QuadraticUnitBlock.State.DESCENT,
+                two,
+                0);
+        assertThat(kept.width()).isEqualTo(200);
+    }
+
     @Test
     void aWidthTheExecutorsCannotHoldIsRefusedWithTheMemoryNeeded() {
         QuadraticNet net = SignedQuadraticNet.create(200_000, 784, 0.0);
         UnitLayout.Executors small = new UnitLayout.Executors(1, 2, 1L << 30, true);
         UserError e = assertThrows(
                 UserError.class,
-                () -> UnitShardedQuadratic.layout(net, 128, 60_000, QuadraticUnitBlock.State.ADAM, small, 0));
+                () -> UnitShardedQuadratic.layout(
+                        net,
+                        128,
+                        60_000,
+                        UnitShardedQuadratic.Placement.EVERY_EXECUTOR,
+                        QuadraticUnitBlock.State.ADAM,
+                        small,
+                        0));
         assertThat(e.getMessage()).contains("needs").contains("GB per executor").contains("--executor-memory");
     }
 
@@ -412,19 +496,19 @@ class UnitShardedQuadraticTest {
         // Ge et al. on MNIST: the products of a batch of 128 (1.2e9 flops) alone fill one task, the Adam update over
         // 2.35 million weights (three arrays) makes it worth both cores.
         QuadraticNet ge = SignedQuadraticNet.create(3000, 784, 0.0);
-        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 0)
+        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, SHIPPED, QuadraticUnitBlock.State.ADAM, twoCores, 0)
                         .blocks())
                 .isEqualTo(2);
         // A small net whose whole step, products and passes, is below a task's fixed cost stays in one block.
         QuadraticNet small = SignedQuadraticNet.create(200, 50, 0.0);
-        assertThat(UnitShardedQuadratic.layout(small, 128, 1000, QuadraticUnitBlock.State.ADAM, twoCores, 0)
+        assertThat(UnitShardedQuadratic.layout(small, 128, 1000, SHIPPED, QuadraticUnitBlock.State.ADAM, twoCores, 0)
                         .blocks())
                 .isEqualTo(1);
         // The passes are counted per array the optimizer keeps: Adam's exceed plain descent's.
         assertThat(UnitShardedQuadratic.elementwiseFlopsPerWeight(QuadraticUnitBlock.State.ADAM))
                 .isGreaterThan(UnitShardedQuadratic.elementwiseFlopsPerWeight(QuadraticUnitBlock.State.DESCENT));
         // train.unit-blocks wins over the model.
-        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, QuadraticUnitBlock.State.ADAM, twoCores, 1)
+        assertThat(UnitShardedQuadratic.layout(ge, 128, 60_000, SHIPPED, QuadraticUnitBlock.State.ADAM, twoCores, 1)
                         .blocks())
                 .isEqualTo(1);
     }

@@ -88,8 +88,15 @@ public final class GeneralizationJob implements Job {
         int n = set.plan.n, d = set.d;
         QuadraticNet net = training.net(k, d);
         MiniBatches full = new MiniBatches(n, 0, train.seed);
-        QuadraticTraining.Samples samples =
-                new QuadraticTraining.Samples(set.trainingSet(Precision.FLOAT64), set.blocks, testSet);
+        UnitShardedQuadratic.Placement placement = training.placement(ctx, n, d);
+        QuadraticTraining.Samples samples = new QuadraticTraining.Samples(
+                n,
+                d,
+                placement,
+                placement == UnitShardedQuadratic.Placement.EVERY_EXECUTOR ? set.trainingSet(Precision.FLOAT64) : null,
+                set.blocks,
+                set.partitions,
+                testSet);
         long t0 = System.nanoTime();
         try (UnitShardedQuadratic engine = training.engine(ctx, samples, net, full, null)) {
             QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(

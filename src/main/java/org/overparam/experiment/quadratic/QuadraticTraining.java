@@ -28,6 +28,7 @@ import org.overparam.run.Job;
 import org.overparam.run.JobContext;
 import org.overparam.run.RunLog;
 import org.overparam.spark.DistributedGram;
+import org.overparam.spark.GridLayout;
 import org.overparam.spark.QuadraticOptimizers;
 import org.overparam.spark.QuadraticSamplePass;
 import org.overparam.spark.ShardedSamples;
@@ -88,18 +89,26 @@ public final class QuadraticTraining implements Job {
         List<JavaRDD<SampleBlock>> mapped = new ArrayList<>();
         try {
             int blockSize = train.blockSize > 0 ? train.blockSize : data.blockSize;
-            samples = ShardedSamples.load(ctx.spark, data.withLayout(blockSize, data.partitions));
+            samples = ShardedSamples.load(
+                    ctx.spark,
+                    data.withLayout(blockSize, train.sampleBlocks > 1 ? train.sampleBlocks : data.partitions));
             int n = samples.plan.n;
             int d = samples.d;
             JavaRDD<SampleBlock> blocks = samples.blocks;
-            TrainingSet set = samples.trainingSet(Precision.FLOAT64), test = null;
             RandomFeatureMap features = spec.featuresK > 0
                     ? new RandomFeatureMap(spec.featuresK, d, spec.featuresScale, spec.featuresPower, train.seed)
                     : null;
+            UnitShardedQuadratic.Placement placement = placement(ctx, n, features != null ? features.k : d);
+            TrainingSet
+                    set =
+                            placement == UnitShardedQuadratic.Placement.EVERY_EXECUTOR
+                                    ? samples.trainingSet(Precision.FLOAT64)
+                                    : null,
+                    test = null;
             if (features != null) {
                 blocks = QuadraticSamplePass.withFeatures(blocks, features);
                 mapped.add(blocks);
-                set = features.apply(set);
+                if (set != null) set = features.apply(set);
                 log.info(
                         "random features: z = (R x)^%d, R %d x %d with N(0, %g^2) entries",
                         spec.featuresPower, features.k, d, spec.featuresScale);
@@ -117,14 +126,19 @@ public final class QuadraticTraining implements Job {
                 if (features != null) test = features.apply(test);
             }
             log.info(
-                    "training data: %d samples, d = %d, %s; %d partitions",
-                    n, d, samples.plan.description, samples.partitions);
+                    "training data: %d samples, d = %d, %s; %d partitions%s",
+                    n,
+                    d,
+                    samples.plan.description,
+                    samples.partitions,
+                    set == null ? ", kept in their blocks on the executors (every pass d x d)" : "");
             ctx.recordLayout(samples.partitions);
             MemorizationCondition condition = train.model == TrainSpec.Model.SIGNED_QUADRATIC && n <= CONDITION_MAX_N
                     ? geCondition(blocks, n, d, log)
                     : null;
             for (int width : train.widths) {
-                QuadraticSummary.WidthRun r = trainWidth(ctx, new Samples(set, blocks, test), width, rows);
+                QuadraticSummary.WidthRun r = trainWidth(
+                        ctx, new Samples(n, d, placement, set, blocks, samples.partitions, test), width, rows);
                 if (condition != null) {
                     MemorizationCondition c = new MemorizationCondition(condition.sigmaMin(), width, d, n);
                     r = r.withCondition(QuadraticSummary.GeCondition.of(c));
@@ -141,10 +155,31 @@ public final class QuadraticTraining implements Job {
     }
 
     /**
-     * The samples of a run: on the driver and shipped to the unit blocks ({@code set}), as sample blocks for the FORM
-     * passes ({@code blocks}), and the test samples or null.
+     * The samples of a run: n of d, on the driver and shipped to the unit blocks ({@code set}, null when they stay in
+     * their blocks), as {@code sampleBlocks} sample blocks for the FORM passes ({@code blocks}), and the test samples
+     * or null.
      */
-    record Samples(TrainingSet set, JavaRDD<SampleBlock> blocks, TrainingSet test) {}
+    record Samples(
+            int n,
+            int d,
+            UnitShardedQuadratic.Placement placement,
+            TrainingSet set,
+            JavaRDD<SampleBlock> blocks,
+            int sampleBlocks,
+            TrainingSet test) {}
+
+    /**
+     * Where the samples are while the units train: shipped to every executor, unless they do not fit there or on the
+     * driver ({@link GridLayout#samplesFitEveryExecutor}) or {@code train.sample-blocks > 1} asks to keep them in
+     * their blocks; {@code train.sample-blocks = 1} ships them whatever their size (the memory check then decides).
+     */
+    UnitShardedQuadratic.Placement placement(JobContext ctx, int n, int d) {
+        UnitLayout.Executors executors =
+                UnitLayout.Executors.of(JavaSparkContext.fromSparkContext(ctx.spark.sparkContext()));
+        boolean blocks = train.sampleBlocks > 1
+                || (train.sampleBlocks == 0 && !GridLayout.samplesFitEveryExecutor(n, d, Precision.FLOAT64, executors));
+        return blocks ? UnitShardedQuadratic.Placement.SAMPLE_BLOCKS : UnitShardedQuadratic.Placement.EVERY_EXECUTOR;
+    }
 
     /** sigma_min(X(x)2) from the squared-inner kernel (one dense n x n eigenvalue problem). */
     private static MemorizationCondition geCondition(JavaRDD<SampleBlock> blocks, int n, int d, RunLog log) {
@@ -211,10 +246,11 @@ public final class QuadraticTraining implements Job {
         UnitLayout layout;
         if (cuts != null) {
             layout = new UnitLayout(net.k, cuts, org.overparam.model.UnitRepresentation.WEIGHTS);
-            UnitShardedQuadratic.requireFits(net, layout, batches.largest(), samples.set().n, state, executors);
+            UnitShardedQuadratic.requireFits(
+                    net, layout, batches.largest(), samples.n(), samples.placement(), state, executors);
         } else {
             layout = UnitShardedQuadratic.layout(
-                    net, batches.largest(), samples.set().n, state, executors, train.unitBlocks);
+                    net, batches.largest(), samples.n(), samples.placement(), state, executors, train.unitBlocks);
         }
         return new UnitShardedQuadratic(
                 jsc,
@@ -244,7 +280,7 @@ public final class QuadraticTraining implements Job {
     private QuadraticSummary.WidthRun trainWidth(
             JobContext ctx, Samples samples, int width, List<QuadraticOutputs.Row> rows) throws Exception {
         RunLog log = ctx.log;
-        int n = samples.set().n, d = samples.set().d;
+        int n = samples.n(), d = samples.d();
         QuadraticNet net = net(width, d);
         boolean mini = spec.optimizer == QuadraticSpec.Optimizer.ADAM && spec.batchSize > 0 && spec.batchSize < n;
         MiniBatches batches = new MiniBatches(n, mini ? spec.batchSize : 0, train.seed);
@@ -274,8 +310,10 @@ public final class QuadraticTraining implements Job {
                 initialLoss = checkpoint.initialLoss();
             } else {
                 UnitShardedQuadratic.Pass first = engine.start(batches.rows(0));
-                initialLoss =
-                        mini ? engine.evaluateAll(net.cheaperPath(n), false).loss() : first.loss();
+                initialLoss = mini
+                        ? engine.evaluateAll(samples.placement().path(net, n), false)
+                                .loss()
+                        : first.loss();
             }
             Checkpointed where = new Checkpointed(width, n, d, engine.layout().cuts(), initialLoss, rowsBefore);
             QuadraticOutputs.Recorder rec = recorder(ctx, where, rows, checkpoint);
@@ -401,8 +439,8 @@ public final class QuadraticTraining implements Job {
             Checkpointed where) {
         int width = where.width(), n = where.n(), d = where.d();
         boolean duLee = net.allPositive();
-        UnitShardedQuadratic.FullEvaluation full =
-                engine.evaluateAll(duLee ? QuadraticNet.Path.FORM : net.cheaperPath(n), true);
+        UnitShardedQuadratic.FullEvaluation full = engine.evaluateAll(
+                duLee ? QuadraticNet.Path.FORM : samples.placement().path(net, n), true);
         QuadraticSummary.Certificate certificate = null;
         QuadraticSummary.ConvexGap convex = null;
         if (duLee) {
@@ -436,6 +474,7 @@ public final class QuadraticTraining implements Job {
                 optimizerName(),
                 engine.layout().blocks(),
                 engine.path().name().toLowerCase(java.util.Locale.ROOT),
+                samples.placement() == UnitShardedQuadratic.Placement.SAMPLE_BLOCKS ? samples.sampleBlocks() : null,
                 out.iterations(),
                 out.reason(),
                 where.initialLoss(),

@@ -141,6 +141,48 @@ public class QuadraticTrainingTest {
     }
 
     @Test
+    void samplesKeptInTheirBlocksGiveTheRunOfShippedSamples() throws Exception {
+        String[] adam = {
+            "data.source=hypercube",
+            "data.n=200",
+            "data.d=12",
+            "data.partitions=3",
+            "train.model=signed-quadratic",
+            "train.width=40",
+            "train.kappa=0.3",
+            "train.optimizer=adam",
+            "train.adam.batch-size=32",
+            "train.adam.lr=0.01",
+            "train.features.k=20",
+            "train.features.scale=1",
+            "train.iterations=60",
+            "train.test-n=40",
+            "train.checkpoint-every=25",
+            "train.progress-seconds=1000"
+        };
+        Path shipped = tmp.resolve("shipped"), kept = tmp.resolve("kept");
+        TrainJobTest.train(TrainJobTest.config(adam), shipped, false, -1);
+        TrainJobTest.train(TrainJobTest.config(with(adam, "train.sample-blocks=2")), kept, false, -1);
+        JsonNode a = summary(shipped), b = summary(kept);
+        assertThat(a.get("path").asText()).isEqualTo("units");
+        assertThat(a.has("sample_blocks")).isFalse();
+        assertThat(b.get("path").asText()).isEqualTo("form");
+        assertThat(b.get("sample_blocks").asInt()).isEqualTo(2);
+        for (String f : List.of("initial_loss", "final_loss", "final_gradient_norm", "test_mse")) {
+            org.overparam.testing.Approx.assertRelative(
+                    a.get(f).asDouble(), b.get(f).asDouble(), 1e-10, f + ", samples kept in their blocks");
+        }
+        assertThat(b.get("final_loss").asDouble())
+                .isLessThan(0.5 * b.get("initial_loss").asDouble());
+    }
+
+    private static String[] with(String[] settings, String extra) {
+        String[] out = java.util.Arrays.copyOf(settings, settings.length + 1);
+        out[settings.length] = extra;
+        return out;
+    }
+
+    @Test
     void settingsThatDoNotFitTheModelAreRefused() {
         UserError a = assertThrows(
                 UserError.class,
