@@ -47,8 +47,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         for (org.overparam.config.Command c : org.overparam.config.Command.values()) {
-            CommandLine sub = new CommandLine(
-                    c == org.overparam.config.Command.TRAIN ? new TrainCommand() : new ExperimentCommand(c));
+            CommandLine sub = new CommandLine(c.resumable() ? new ResumableCommand(c) : new ExperimentCommand(c));
             sub.getCommandSpec().usageMessage().description(c.description().toArray(new String[0]));
             sub.getCommandSpec().usageMessage().footer(settingsHelp(c.sections()));
             cl.addSubcommand(c.id(), sub);

@@ -27,7 +27,8 @@ public enum Command {
                     "manifest.json and summary.json. Past the dense limit (or with spectrum.method = lanczos) the large-n path runs",
                     "instead: no n x n matrix, the kernel applied from distributed tiles; ARPACK top eigenpairs, LOBPCG lambda_min,",
                     "Lanczos quadrature for the predicted loss, stochastic Lanczos quadrature for the eigenvalue density, and",
-                    "preconditioned conjugate gradients for the complexity.")),
+                    "preconditioned conjugate gradients for the complexity. --resume DIR continues an interrupted large-n run:",
+                    "completed stages are kept, the running one continues from its last checkpoint.")),
     TRAIN(
             List.of("data", "train"),
             List.of(
@@ -72,6 +73,11 @@ public enum Command {
     Command(List<String> sections, List<String> description) {
         this.sections = sections;
         this.description = description;
+    }
+
+    /** Whether an interrupted run of the command can be continued ({@code --resume DIR}). */
+    public boolean resumable() {
+        return this == TRAIN || this == SPECTRUM;
     }
 
     /** What the command does, as its {@code --help} prints it. */

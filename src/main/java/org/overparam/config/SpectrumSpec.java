@@ -35,6 +35,8 @@ public final class SpectrumSpec {
     public final Lanczos lanczos;
     /** Large-n path: measure the driver JVM's dgemm peak and report each stage's share of it. */
     public final boolean reportPeak;
+    /** Minutes between checkpoints of the running stage of the large-n path; 0: completed stages only. */
+    public final double checkpointMinutes;
 
     /** {@code spectrum.lanczos.*}, checked. */
     public static final class Lanczos {
@@ -98,6 +100,10 @@ public final class SpectrumSpec {
         tiles = t.equals("auto") ? null : org.overparam.spark.DistributedKernelOperator.Storage.parse(t);
         lanczos = new Lanczos(c.getConfig("lanczos"));
         reportPeak = c.getBoolean("report-peak");
+        checkpointMinutes = c.getDouble("checkpoint-minutes");
+        if (!(checkpointMinutes >= 0))
+            throw new UserError("spectrum.checkpoint-minutes: expected minutes >= 0 (0: completed stages only), found "
+                    + checkpointMinutes + ".");
     }
 
     public static SpectrumSpec from(Config config) {

@@ -39,11 +39,21 @@ public final class Jobs {
      * @throws UserError for settings the job refuses
      */
     public static Job of(Command command, JobConfig config) {
+        return of(command, config, false);
+    }
+
+    /**
+     * The job of {@code command} with these settings, continuing the run in its directory when {@code resume} (for
+     * the commands that can, {@link Command#resumable}).
+     *
+     * @throws UserError for settings the job refuses
+     */
+    public static Job of(Command command, JobConfig config, boolean resume) {
         Config c = config.config();
         return switch (command) {
             case DATA -> new DataJob(DataSpec.from(c));
-            case TRAIN -> train(c, false, IterationListener.NONE);
-            case SPECTRUM -> new SpectrumJob(DataSpec.from(c), SpectrumSpec.from(c));
+            case TRAIN -> train(c, resume, IterationListener.NONE);
+            case SPECTRUM -> new SpectrumJob(DataSpec.from(c), SpectrumSpec.from(c), resume);
             case COMPARE ->
                 new CompareJob(
                         DataSpec.from(c),

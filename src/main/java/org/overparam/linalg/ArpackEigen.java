@@ -10,6 +10,10 @@ import org.netlib.util.intW;
  * {@code EigenValueDecomposition.symmetricEigs} drives it: each request for {@code H x} is one application of the
  * operator (one pass over the tiles when H is distributed).
  *
+ * <p>The start vector is drawn from a seed ({@code Seeds.stream(seed, "arpack/start", 0)}) and handed to ARPACK
+ * ({@code info = 1}): ARPACK's own random start comes from a generator whose state its routines keep between calls,
+ * so that a second run in the same JVM would start elsewhere and end in other bits.
+ *
  * <p>ARPACK's convergence test is {@code ||H x - theta x|| <= tol |theta|} for each Ritz pair. Cost: about
  * {@code ncv} plus a few restarts' worth of applications; memory {@code 8 n (ncv + 3)} bytes.
  */
@@ -34,14 +38,21 @@ public final class ArpackEigen {
      * @throws ArithmeticException if ARPACK reports an error or converges to fewer than k pairs in maxIterations
      */
     public static Result largest(SymmetricOperator op, int k, double tol, int maxIterations) {
+        return largest(op, k, tol, maxIterations, 0);
+    }
+
+    /** The same from the start vector drawn from {@code seed}. */
+    public static Result largest(SymmetricOperator op, int k, double tol, int maxIterations, long seed) {
         int n = op.n();
         if (k < 1 || k >= n)
             throw new IllegalArgumentException("ArpackEigen: expected 1 <= k < n = " + n + ", found k = " + k);
         int ncv = Math.min(Math.max(2 * k, 20), n);
         var arpack = NativeLibraries.arpack();
-        intW ido = new intW(0), info = new intW(0);
+        intW ido = new intW(0), info = new intW(1);
         doubleW tolW = new doubleW(tol);
         double[] resid = new double[n], v = new double[n * ncv], workd = new double[3 * n];
+        java.util.SplittableRandom rng = org.overparam.Seeds.stream(seed, "arpack/start", 0);
+        for (int i = 0; i < n; i++) resid[i] = NystromPreconditioner.gaussian(rng);
         int lworkl = ncv * (ncv + 8);
         double[] workl = new double[lworkl];
         int[] iparam = new int[11], ipntr = new int[11];

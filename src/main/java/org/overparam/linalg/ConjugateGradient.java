@@ -47,6 +47,14 @@ public final class ConjugateGradient {
     }
 
     /**
+     * The block of solves between two iterations: the iterations made, the iterates X, residuals R and directions P
+     * (n x b row-major), {@code r_c . z_c} per column, each column's iteration count and whether it is still active.
+     * From it the iterations continue with the same arithmetic.
+     */
+    public record State(
+            int iteration, double[] x, double[] r, double[] p, double[] rz, int[] iterations, boolean[] active) {}
+
+    /**
      * Solves {@code H x_c = y_c} for each right-hand side until {@code ||r_c|| <= tol ||y_c||} or maxIterations.
      *
      * @param progress called after each iteration with (iteration, largest relative residual still active), or null
@@ -58,6 +66,21 @@ public final class ConjugateGradient {
             double tol,
             int maxIterations,
             java.util.function.BiConsumer<Integer, Double> progress) {
+        return solve(op, p, ys, tol, maxIterations, progress, SolverCheckpoints.none());
+    }
+
+    /**
+     * The same, continuing from the state {@code checkpoints} saved in an earlier run of the same right-hand sides,
+     * and handing it the state after every iteration it asks for.
+     */
+    public static Solution[] solve(
+            SymmetricOperator op,
+            Preconditioner p,
+            double[][] ys,
+            double tol,
+            int maxIterations,
+            java.util.function.BiConsumer<Integer, Double> progress,
+            SolverCheckpoints<State> checkpoints) {
         int n = op.n(), b = ys.length;
         if (b < 1) throw new IllegalArgumentException("ConjugateGradient: expected at least one right-hand side");
         if (!(tol > 0) || tol >= 1)
@@ -84,10 +107,26 @@ public final class ConjugateGradient {
             }
             active[c] = true;
         }
-        p.apply(r, z, b);
-        System.arraycopy(z, 0, pp, 0, n * b);
-        for (int c = 0; c < b; c++) rz[c] = columnDot(r, z, n, b, c);
-        for (int it = 1; it <= maxIterations; it++) {
+        State saved = checkpoints.saved();
+        int first = 1;
+        if (saved != null) {
+            if (saved.x().length != n * b || saved.active().length != b) {
+                throw new IllegalArgumentException("ConjugateGradient: a saved state of " + saved.x().length
+                        + " entries and " + saved.active().length + " columns for n = " + n + ", b = " + b);
+            }
+            x = saved.x();
+            r = saved.r();
+            pp = saved.p();
+            rz = saved.rz();
+            its = saved.iterations();
+            active = saved.active();
+            first = saved.iteration() + 1;
+        } else {
+            p.apply(r, z, b);
+            System.arraycopy(z, 0, pp, 0, n * b);
+            for (int c = 0; c < b; c++) rz[c] = columnDot(r, z, n, b, c);
+        }
+        for (int it = first; it <= maxIterations; it++) {
             op.apply(pp, q, b);
             double worst = 0;
             boolean any = false;
@@ -122,6 +161,7 @@ public final class ConjugateGradient {
                 // A converged column's direction is zeroed so that it costs nothing in later block applications.
                 if (!active[c]) for (int i = 0; i < n; i++) pp[i * b + c] = 0;
             }
+            if (checkpoints.due()) checkpoints.save(new State(it, x, r, pp, rz, its, active));
         }
         op.apply(x, q, b);
         Solution[] out = new Solution[b];

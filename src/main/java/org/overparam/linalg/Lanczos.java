@@ -39,15 +39,40 @@ public final class Lanczos {
         boolean invariant;
 
         Start(double[] u, double norm, int n, int m) {
+            this(n, m, new double[m * n], new double[m], new double[m], norm * norm, 0, false);
+            for (int i = 0; i < n; i++) q[i] = u[i] / norm;
+        }
+
+        private Start(
+                int n,
+                int m,
+                double[] q,
+                double[] alpha,
+                double[] beta,
+                double normSquared,
+                int done,
+                boolean invariant) {
             this.n = n;
             this.m = m;
-            normSquared = norm * norm;
-            q = new double[m * n];
-            for (int i = 0; i < n; i++) q[i] = u[i] / norm;
-            alpha = new double[m];
-            beta = new double[m];
+            this.q = q;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.normSquared = normSquared;
+            this.done = done;
+            this.invariant = invariant;
             w = new double[n];
             coef = new double[m];
+        }
+
+        /** Start c of a saved state. */
+        static Start of(State s, int c, int n, int m) {
+            if (s.q()[c].length != m * n || s.alpha()[c].length != m || s.beta()[c].length != m) {
+                throw new IllegalArgumentException("Lanczos: saved start " + c + " holds " + s.q()[c].length
+                        + " basis entries and " + s.alpha()[c].length + " coefficients, expected " + (long) m * n
+                        + " and " + m);
+            }
+            return new Start(
+                    n, m, s.q()[c], s.alpha()[c], s.beta()[c], s.normSquared()[c], s.done()[c], s.invariant()[c]);
         }
 
         /**
@@ -117,6 +142,25 @@ public final class Lanczos {
     }
 
     /**
+     * The process between two steps: the steps made, and per start its basis (n x m column-major, the first
+     * {@link #columns} columns set), the coefficients of T so far, the step its Krylov space became invariant at (0:
+     * not yet) and {@code ||u||^2}. From it the steps continue with the same arithmetic.
+     */
+    public record State(
+            int steps,
+            double[][] q,
+            double[][] alpha,
+            double[][] beta,
+            double[] normSquared,
+            int[] done,
+            boolean[] invariant) {
+        /** Basis columns set after {@code steps} steps of a run of m: the next step's vector included. */
+        public int columns(int m) {
+            return Math.min(steps + 1, m);
+        }
+    }
+
+    /**
      * Runs up to {@code steps} Lanczos steps from each start (fewer for a start whose Krylov space is invariant; at
      * most n).
      *
@@ -126,6 +170,19 @@ public final class Lanczos {
      * @param progress called after each step with the step count, or null
      */
     public static List<Run> run(SymmetricOperator op, double[][] starts, int steps, IntConsumer progress) {
+        return run(op, starts, steps, progress, SolverCheckpoints.none());
+    }
+
+    /**
+     * The same, continuing from the state {@code checkpoints} saved in an earlier run of the same starts and steps,
+     * and handing it the state after every step it asks for.
+     */
+    public static List<Run> run(
+            SymmetricOperator op,
+            double[][] starts,
+            int steps,
+            IntConsumer progress,
+            SolverCheckpoints<State> checkpoints) {
         int n = op.n(), b = starts.length;
         if (b < 1) throw new IllegalArgumentException("Lanczos: expected at least one start vector, found none");
         if (steps < 1) throw new IllegalArgumentException("Lanczos: steps must be >= 1, found " + steps);
@@ -144,8 +201,18 @@ public final class Lanczos {
             if (nrm == 0) throw new IllegalArgumentException("Lanczos: start " + c + " is the zero vector");
             start[c] = new Start(u, nrm, n, m);
         }
+        State saved = checkpoints.saved();
+        int first = 0;
+        if (saved != null) {
+            if (saved.q().length != b) {
+                throw new IllegalArgumentException(
+                        "Lanczos: a saved state of " + saved.q().length + " starts for " + b + " start vectors");
+            }
+            for (int c = 0; c < b; c++) start[c] = Start.of(saved, c, n, m);
+            first = saved.steps();
+        }
         double[] x = new double[n * b], y = new double[n * b];
-        for (int j = 0; j < m; j++) {
+        for (int j = first; j < m; j++) {
             boolean any = false;
             java.util.Arrays.fill(x, 0);
             for (int c = 0; c < b; c++) {
@@ -162,9 +229,27 @@ public final class Lanczos {
                 if (start[c].done == 0) start[c].extend(y, b, c, step);
             });
             if (progress != null) progress.accept(j + 1);
+            if (checkpoints.due()) checkpoints.save(state(start, j + 1));
         }
         List<Run> out = new ArrayList<>(b);
         for (Start st : start) out.add(st.run());
         return out;
+    }
+
+    private static State state(Start[] start, int steps) {
+        int b = start.length;
+        double[][] q = new double[b][], alpha = new double[b][], beta = new double[b][];
+        double[] norms = new double[b];
+        int[] done = new int[b];
+        boolean[] invariant = new boolean[b];
+        for (int c = 0; c < b; c++) {
+            q[c] = start[c].q;
+            alpha[c] = start[c].alpha;
+            beta[c] = start[c].beta;
+            norms[c] = start[c].normSquared;
+            done[c] = start[c].done;
+            invariant[c] = start[c].invariant;
+        }
+        return new State(steps, q, alpha, beta, norms, done, invariant);
     }
 }

@@ -78,12 +78,31 @@ public final class Lobpcg {
         }
     }
 
+    /**
+     * LOBPCG between two iterations: the iterations made, the block X with H X and its Ritz values theta, and the last
+     * update P with H P (empty after the start block). From it the iterations continue with the same arithmetic.
+     */
+    public record State(int iteration, double[][] x, double[][] hx, double[] theta, double[][] p, double[][] hp) {}
+
     /** The smallest eigenpair of {@code op} with the preconditioner {@code t}; {@code progress} sees (iteration, relative residual). */
     public static Result smallest(
             SymmetricOperator op,
             ConjugateGradient.Preconditioner t,
             Options o,
             java.util.function.BiConsumer<Integer, Double> progress) {
+        return smallest(op, t, o, progress, SolverCheckpoints.none());
+    }
+
+    /**
+     * The same, continuing from the state {@code checkpoints} saved in an earlier run (the start block is then not
+     * used) and handing it the state after every iteration it asks for.
+     */
+    public static Result smallest(
+            SymmetricOperator op,
+            ConjugateGradient.Preconditioner t,
+            Options o,
+            java.util.function.BiConsumer<Integer, Double> progress,
+            SolverCheckpoints<State> checkpoints) {
         int block = o.block(), maxIterations = o.maxIterations();
         double[][] start = o.start();
         double tol = o.tol(), valueTolerance = o.valueTolerance();
@@ -91,8 +110,11 @@ public final class Lobpcg {
         if (!(valueTolerance >= 0))
             throw new IllegalArgumentException("Lobpcg: value tolerance must be >= 0, found " + valueTolerance);
         if (!(tol > 0)) throw new IllegalArgumentException("Lobpcg: tolerance must be > 0, found " + tol);
-        Iterate x = initial(op, startBlock(op.n(), Math.max(1, Math.min(block, op.n() / 3)), start, seed));
-        int it = 0;
+        State saved = checkpoints.saved();
+        Iterate x = saved != null
+                ? Iterate.of(saved, op.n())
+                : initial(op, startBlock(op.n(), Math.max(1, Math.min(block, op.n() / 3)), start, seed));
+        int it = saved != null ? saved.iteration() : 0;
         boolean converged = false;
         double estimate;
         while (true) {
@@ -109,12 +131,35 @@ public final class Lobpcg {
             if (it >= maxIterations) break;
             it++;
             x = rayleighRitzStep(x, trialBasis(op, t, x, r));
+            if (checkpoints.due()) checkpoints.save(x.state(it));
         }
         return result(op, x.x.get(0), it, converged, estimate, tol, valueTolerance);
     }
 
     /** The block X with its images H X, Ritz values theta and the previous update P with H P (empty at first). */
-    private record Iterate(List<double[]> x, List<double[]> hx, double[] theta, List<double[]> p, List<double[]> hp) {}
+    private record Iterate(List<double[]> x, List<double[]> hx, double[] theta, List<double[]> p, List<double[]> hp) {
+        State state(int iteration) {
+            return new State(iteration, rows(x), rows(hx), theta, rows(p), rows(hp));
+        }
+
+        static Iterate of(State s, int n) {
+            if (s.x().length == 0 || s.x()[0].length != n || s.theta().length != s.x().length) {
+                throw new IllegalArgumentException("Lobpcg: a saved state of " + s.x().length + " vectors of "
+                        + (s.x().length > 0 ? s.x()[0].length : 0) + " entries and " + s.theta().length
+                        + " Ritz values for n = " + n);
+            }
+            return new Iterate(
+                    new ArrayList<>(List.of(s.x())),
+                    new ArrayList<>(List.of(s.hx())),
+                    s.theta(),
+                    new ArrayList<>(List.of(s.p())),
+                    new ArrayList<>(List.of(s.hp())));
+        }
+
+        private static double[][] rows(List<double[]> vs) {
+            return vs.toArray(new double[0][]);
+        }
+    }
 
     /** The trial subspace {@code span{X, W = T R, P}}, orthonormal, with its images. */
     private record Basis(List<double[]> s, List<double[]> hs, int blockSize) {}

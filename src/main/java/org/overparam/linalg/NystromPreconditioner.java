@@ -97,6 +97,23 @@ public final class NystromPreconditioner {
         return rank;
     }
 
+    /** Its factors, to be saved: n, U (n x rank, row-major; not copied) and the eigenvalues. */
+    public record Factors(int n, double[] u, double[] lambda) {}
+
+    public Factors factors() {
+        return new Factors(n, u, lambda);
+    }
+
+    /** The preconditioner of saved factors: the same one, applied with the same arithmetic. */
+    public static NystromPreconditioner of(Factors f) {
+        int rank = f.lambda().length;
+        if (rank < 1 || f.u().length != (long) f.n() * rank) {
+            throw new IllegalArgumentException("NystromPreconditioner: factors of " + f.u().length + " entries and "
+                    + rank + " eigenvalues for n = " + f.n());
+        }
+        return new NystromPreconditioner(f.n(), rank, f.u(), f.lambda());
+    }
+
     /** A copy of the approximate top eigenvalues {@code lambda_1 >= ... >= lambda_r} of H. */
     public double[] eigenvalues() {
         return lambda.clone();

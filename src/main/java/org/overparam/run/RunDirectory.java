@@ -141,6 +141,51 @@ public final class RunDirectory {
         }
     }
 
+    /** What writes a file's content into a stream. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a file by streaming it (for files too large for one array), as {@link #writeBytes} does: into a hidden
+     * temporary beside it, then renamed over the target.
+     */
+    public void writeStream(String name, StreamWriter body) {
+        Path target = new Path(root, name);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+        try {
+            java.io.File local = localFile(target);
+            if (local != null) {
+                java.nio.file.Path t = local.toPath();
+                java.nio.file.Files.createDirectories(t.getParent());
+                java.nio.file.Path lt = t.resolveSibling("." + t.getFileName() + ".tmp");
+                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(lt)) {
+                    body.write(out);
+                }
+                java.nio.file.Files.move(
+                        lt,
+                        t,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return;
+            }
+            fs.mkdirs(target.getParent());
+            try (FSDataOutputStream out = fs.create(tmp, true)) {
+                body.write(out);
+            }
+            if (fs.exists(target)) fs.delete(target, false);
+            if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " -> " + target + " failed");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + target, e);
+        }
+    }
+
+    /** A file of the directory opened for reading. */
+    public java.io.InputStream openStream(String name) throws IOException {
+        return fs.open(new Path(root, name));
+    }
+
     /**
      * The file behind a path of the local file system, else null. Local run directories are written with java.nio:
      * Hadoop's local file system sets the permission of every file and directory it creates by forking {@code chmod}

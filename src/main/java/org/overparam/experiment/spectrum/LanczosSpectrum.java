@@ -65,14 +65,21 @@ public final class LanczosSpectrum {
             double flops) {}
 
     /**
-     * The large-n spectrum in named stages on the tiles: the top eigenpairs (ARPACK), lambda_min and its vector
-     * (preconditioned LOBPCG), the label vectors' spectral measures and the density (one block Lanczos run), and the
-     * complexities (preconditioned CG); then the outputs.
+     * The large-n spectrum in named stages on the tiles: the top eigenpairs (ARPACK), the Nystrom preconditioner,
+     * lambda_min and its vector (preconditioned LOBPCG), the label vectors' spectral measures and the density (one
+     * block Lanczos run), and the complexities (preconditioned CG); then the outputs. Every completed stage is saved
+     * into the run directory, and the running one every {@code spectrum.checkpoint-minutes}
+     * ({@link SpectrumCheckpoints}); with {@code resume} the stages an earlier run completed are read instead of redone
+     * and the running one continues from its checkpoint, to the same bits. ARPACK's state lives inside its Fortran
+     * routines and is not saved: an interrupted top-eigenpairs stage is redone.
      */
-    static LanczosSpectrumSummary run(JobContext ctx, ShardedSamples samples, SpectrumSpec spec, long start) {
+    static LanczosSpectrumSummary run(
+            JobContext ctx, ShardedSamples samples, SpectrumSpec spec, boolean resume, long start) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         int n = samples.plan.n;
         DistributedKernelOperator.Storage storage = announce(ctx.log, jsc, samples, spec);
+        SpectrumCheckpoints checkpoints =
+                new SpectrumCheckpoints(ctx.dir, ctx.log, ctx.config, resume, spec.checkpointMinutes);
         Map<String, Double> secs = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (DistributedKernelOperator op =
@@ -80,36 +87,92 @@ public final class LanczosSpectrum {
             secs.put("tiles", seconds(t0));
             ctx.log.info("tiles ready in %.1f s", seconds(t0));
             double[] yTrue = ShardedSamples.labels(samples.blocks, n);
-            PassLedger ledger = new PassLedger(op);
-            ArpackEigen.Result top = topEigenpairs(ctx.log, op, spec.lanczos, secs);
-            ledger.end("top_eigenpairs");
-            Bottom bottom = bottomEigenpair(ctx.log, op, samples, spec, secs);
-            ledger.end("lambda_min");
+            Stages stages = new Stages(new PassLedger(op), checkpoints, secs);
+            ArpackEigen.Result top = stages.run(
+                    "top_eigenpairs",
+                    null,
+                    SpectrumStates::readTop,
+                    SpectrumStates::writeTop,
+                    () -> topEigenpairs(ctx.log, op, spec.lanczos, spec.seed, secs));
+            NystromPreconditioner pre = stages.run(
+                    "preconditioner",
+                    null,
+                    SpectrumStates::readPreconditioner,
+                    SpectrumStates::writePreconditioner,
+                    () -> preconditioner(ctx.log, op, spec, secs));
+            Lobpcg.Result bottom = stages.run(
+                    "lambda_min",
+                    "lobpcg",
+                    SpectrumStates::readBottom,
+                    SpectrumStates::writeBottom,
+                    () -> bottomEigenpair(ctx.log, op, samples, spec, pre, checkpoints, secs));
             Map<String, double[]> labels = LabelVector.build(
                     spec.labels,
                     yTrue,
                     spec.seed,
-                    norm -> WorstCaseLabels.scaled(bottom.result().vector().clone(), norm));
-            List<Lanczos.Run> runs = spectralMeasures(ctx.log, op, spec, labels, top, secs);
-            ledger.end("lanczos");
-            List<Scheme> schemes = complexities(ctx.log, op, spec.lanczos, labels, runs, bottom, top, secs);
-            ledger.end("complexity");
+                    norm -> WorstCaseLabels.scaled(bottom.vector().clone(), norm));
+            List<Lanczos.Run> runs = stages.run(
+                    "lanczos",
+                    "lanczos",
+                    SpectrumStates::readRuns,
+                    SpectrumStates::writeRuns,
+                    () -> spectralMeasures(ctx.log, op, spec, labels, top, checkpoints, secs));
+            ConjugateGradient.Solution[] solves = stages.run(
+                    "complexity",
+                    "cg",
+                    SpectrumStates::readSolutions,
+                    SpectrumStates::writeSolutions,
+                    () -> solves(ctx.log, op, spec.lanczos, labels, pre, checkpoints, secs));
+            List<Scheme> schemes = schemes(ctx.log, spec.lanczos, labels, runs, solves, bottom, top, n);
             Result r = result(
                     ctx.log,
-                    op,
+                    stages.ledger(),
+                    op.n(),
                     samples.d,
                     spec,
                     storage,
                     top,
-                    bottom,
+                    new Bottom(bottom, pre),
                     schemes,
                     runs.subList(labels.size(), runs.size()));
             double peak = spec.reportPeak ? ctx.dgemmPeak() : Double.NaN;
             secs.put("total", seconds(start));
             LanczosSpectrumSummary summary =
-                    LanczosSpectrumSummary.of(spec, r, ledger.stages(peak), peak, secs, peakHeap(), ctx.blas);
+                    LanczosSpectrumSummary.of(spec, r, stages.ledger().stages(peak), peak, secs, peakHeap(), ctx.blas);
             LanczosOutputs.write(ctx, spec, r, summary);
+            checkpoints.clear();
             return summary;
+        }
+    }
+
+    /**
+     * Runs the stages in order, each read from its checkpoint when an earlier run completed it, else computed, timed
+     * on the pass ledger and saved.
+     */
+    private record Stages(PassLedger ledger, SpectrumCheckpoints checkpoints, Map<String, Double> secs) {
+        /** A completed stage as saved: its ledger entry and its result. */
+        private record Saved<T>(PassLedger.Stage stage, T value) {}
+
+        <T> T run(
+                String name,
+                String solver,
+                org.overparam.run.StateFile.Parser<T> read,
+                SpectrumCheckpoints.Writer<T> write,
+                java.util.function.Supplier<T> compute) {
+            Saved<T> saved =
+                    checkpoints.completed(name, in -> new Saved<>(PassLedger.Stage.read(name, in), read.read(in)));
+            if (saved != null) {
+                ledger.restored(saved.stage());
+                secs.put(name, saved.stage().seconds());
+                return saved.value();
+            }
+            T value = compute.get();
+            PassLedger.Stage stage = ledger.end(name);
+            checkpoints.complete(name, solver, out -> {
+                stage.write(out);
+                write.write(value, out);
+            });
+            return value;
         }
     }
 
@@ -157,10 +220,10 @@ public final class LanczosSpectrum {
 
     /** The top eigenpairs by ARPACK, lambda_max among them. */
     private static ArpackEigen.Result topEigenpairs(
-            RunLog log, DistributedKernelOperator op, SpectrumSpec.Lanczos s, Map<String, Double> secs) {
+            RunLog log, DistributedKernelOperator op, SpectrumSpec.Lanczos s, long seed, Map<String, Double> secs) {
         long t1 = System.nanoTime();
         int k = Math.min(s.topEigenpairs, op.n() - 1);
-        ArpackEigen.Result top = ArpackEigen.largest(op, k, s.eigenTolerance, s.maxIterations);
+        ArpackEigen.Result top = ArpackEigen.largest(op, k, s.eigenTolerance, s.maxIterations, seed);
         secs.put("top_eigenpairs", seconds(t1));
         log.info(
                 "top %d eigenpairs by ARPACK in %.1f s (%d applications): lambda_max = %.10g, residual %.2g",
@@ -168,17 +231,34 @@ public final class LanczosSpectrum {
         return top;
     }
 
-    /** lambda_min by LOBPCG with the Nystrom preconditioner, from the subset start block when there is one. */
-    private static Bottom bottomEigenpair(
+    /** The rank-r Nystrom preconditioner of the tiles (one pass with r vectors). */
+    private static NystromPreconditioner preconditioner(
+            RunLog log, DistributedKernelOperator op, SpectrumSpec spec, Map<String, Double> secs) {
+        long t = System.nanoTime();
+        NystromPreconditioner pre =
+                NystromPreconditioner.build(op, Math.min(spec.lanczos.preconditionerRank, op.n()), spec.seed);
+        secs.put("preconditioner", seconds(t));
+        log.info("Nystrom preconditioner of rank %d in %.1f s", pre.rank(), seconds(t));
+        return pre;
+    }
+
+    /**
+     * lambda_min by LOBPCG with the Nystrom preconditioner, from the subset start block when there is one, or from the
+     * checkpoint of an interrupted run.
+     */
+    private static Lobpcg.Result bottomEigenpair(
             RunLog log,
             DistributedKernelOperator op,
             ShardedSamples samples,
             SpectrumSpec spec,
+            NystromPreconditioner pre,
+            SpectrumCheckpoints checkpoints,
             Map<String, Double> secs) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         long t2 = System.nanoTime();
-        NystromPreconditioner pre = NystromPreconditioner.build(op, Math.min(s.preconditionerRank, op.n()), spec.seed);
-        double[][] startBlock = startBlock(log, op, samples, spec);
+        org.overparam.linalg.SolverCheckpoints<Lobpcg.State> saves =
+                checkpoints.solver("lobpcg", SpectrumStates::readLobpcg, SpectrumStates::writeLobpcg);
+        double[][] startBlock = saves.saved() == null ? startBlock(log, op, samples, spec) : null;
         Lobpcg.Result bottom = Lobpcg.smallest(
                 op,
                 pre::apply,
@@ -186,10 +266,11 @@ public final class LanczosSpectrum {
                         s.minBlock, startBlock, s.minTolerance, s.minValueTolerance, s.maxIterations, spec.seed),
                 (it, rel) -> {
                     if (it % 50 == 0) log.info("  LOBPCG iteration %d: relative residual %.3g", it, rel);
-                });
+                },
+                saves);
         secs.put("lambda_min", seconds(t2));
         reportBottom(log, s, pre, bottom, t2);
-        return new Bottom(bottom, pre);
+        return bottom;
     }
 
     /** LOBPCG's start: the bottom eigenvectors of the submatrix of the rows with the closest neighbours, or null. */
@@ -244,6 +325,7 @@ public final class LanczosSpectrum {
             SpectrumSpec spec,
             Map<String, double[]> labels,
             ArpackEigen.Result top,
+            SpectrumCheckpoints checkpoints,
             Map<String, Double> secs) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         double[][] probes = SpectralDensity.probes(op.n(), s.probes, spec.seed);
@@ -253,39 +335,61 @@ public final class LanczosSpectrum {
         for (double[] y : labels.values()) starts[c++] = y;
         for (double[] z : probes) starts[c++] = z;
         long t3 = System.nanoTime();
-        List<Lanczos.Run> runs = Lanczos.run(op, starts, s.steps, step -> {
-            if (step % 25 == 0) log.info("  Lanczos step %d of %d (%.1f s)", step, s.steps, seconds(t3));
-        });
+        int n = op.n(), m = Math.min(s.steps, n);
+        List<Lanczos.Run> runs = Lanczos.run(
+                op,
+                starts,
+                s.steps,
+                step -> {
+                    if (step % 25 == 0) log.info("  Lanczos step %d of %d (%.1f s)", step, s.steps, seconds(t3));
+                },
+                checkpoints.solver(
+                        "lanczos",
+                        SpectrumStates::readLanczos,
+                        (state, out) -> SpectrumStates.lanczosBody(state, n, m).write(out)));
         secs.put("lanczos", seconds(t3));
         log.info("%d Lanczos steps from %d vectors in %.1f s", runs.get(0).steps(), starts.length, seconds(t3));
         return runs;
     }
 
-    /** The complexity of every label vector by preconditioned CG (all in one block), with its spectral measure. */
-    private static List<Scheme> complexities(
+    /** Every label vector's solve {@code H x = y} by preconditioned CG, all in one block. */
+    private static ConjugateGradient.Solution[] solves(
             RunLog log,
             DistributedKernelOperator op,
             SpectrumSpec.Lanczos s,
             Map<String, double[]> labels,
-            List<Lanczos.Run> runs,
-            Bottom bottom,
-            ArpackEigen.Result top,
+            NystromPreconditioner pre,
+            SpectrumCheckpoints checkpoints,
             Map<String, Double> secs) {
         long t4 = System.nanoTime();
         ConjugateGradient.Solution[] solves = ConjugateGradient.solve(
                 op,
-                bottom.preconditioner()::apply,
+                pre::apply,
                 labels.values().toArray(new double[0][]),
                 s.cgTolerance,
                 s.maxIterations,
                 (it, rel) -> {
                     if (it % 50 == 0) log.info("  CG iteration %d: largest relative residual %.3g", it, rel);
-                });
+                },
+                checkpoints.solver("cg", SpectrumStates::readCg, SpectrumStates::writeCg));
         secs.put("complexity", seconds(t4));
+        return solves;
+    }
+
+    /** Each label vector's complexity from its solve, with its spectral measure. */
+    private static List<Scheme> schemes(
+            RunLog log,
+            SpectrumSpec.Lanczos s,
+            Map<String, double[]> labels,
+            List<Lanczos.Run> runs,
+            ConjugateGradient.Solution[] solves,
+            Lobpcg.Result bottom,
+            ArpackEigen.Result top,
+            int n) {
         List<Scheme> schemes = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, double[]> e : labels.entrySet()) {
-            schemes.add(scheme(log, s, e.getKey(), e.getValue(), runs.get(i), solves[i], bottom.result(), top, op.n()));
+            schemes.add(scheme(log, s, e.getKey(), e.getValue(), runs.get(i), solves[i], bottom, top, n));
             i++;
         }
         return schemes;
@@ -322,7 +426,8 @@ public final class LanczosSpectrum {
     /** The density from the probes' runs, and everything the outputs need. */
     private static Result result(
             RunLog log,
-            DistributedKernelOperator op,
+            PassLedger ledger,
+            int n,
             int d,
             SpectrumSpec spec,
             DistributedKernelOperator.Storage storage,
@@ -332,18 +437,18 @@ public final class LanczosSpectrum {
             List<Lanczos.Run> probeRuns) {
         List<GaussQuadrature> probeQuadratures = new ArrayList<>();
         for (Lanczos.Run run : probeRuns) probeQuadratures.add(run.quadrature());
-        SpectralDensity density = SpectralDensity.of(op.n(), probeQuadratures, top.values());
+        SpectralDensity density = SpectralDensity.of(n, probeQuadratures, top.values());
         if (top.values()[0] * spec.eta >= 2) {
             log.warn(
                     "eta lambda_max = %.4g >= 2: gradient descent with spectrum.eta = %g diverges, and so do the predicted curves",
                     top.values()[0] * spec.eta, spec.eta);
         }
-        double flops = op.flops();
+        double flops = ledger.totalFlops(), passSeconds = ledger.totalPassSeconds();
         log.info(
                 "%d passes over the tiles in %.1f s: %.2f GFLOP/s",
-                op.passes(), op.seconds(), flops / op.seconds() / 1e9);
+                ledger.totalPasses(), passSeconds, flops / passSeconds / 1e9);
         return new Result(
-                op.n(),
+                n,
                 d,
                 top,
                 bottom.result(),
@@ -351,8 +456,8 @@ public final class LanczosSpectrum {
                 schemes,
                 density,
                 storage.name().toLowerCase(Locale.ROOT),
-                op.passes(),
-                op.seconds(),
+                ledger.totalPasses(),
+                passSeconds,
                 flops);
     }
 

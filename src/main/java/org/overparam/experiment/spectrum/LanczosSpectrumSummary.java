@@ -19,8 +19,9 @@ import org.overparam.run.JobSummary;
  * driver JVM's dgemm peak when {@code spectrum.report-peak} measured it), the seconds per stage and the driver's peak
  * heap.
  *
- * @param seconds per stage ({@code tiles}, {@code top_eigenpairs}, {@code lambda_min}, {@code lanczos},
- *     {@code complexity}, {@code total})
+ * @param seconds per stage ({@code tiles}, {@code top_eigenpairs}, {@code preconditioner} (Nystrom),
+ *     {@code lambda_min}, {@code lanczos}, {@code complexity}; a stage a resumed run read from its checkpoint
+ *     has the seconds of the run that computed it), and {@code total}, this run's wall time
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record LanczosSpectrumSummary(

@@ -1,10 +1,13 @@
 package org.overparam.experiment.spectrum;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.overparam.run.StateFile;
 import org.overparam.spark.DistributedKernelOperator;
 
 /**
@@ -27,7 +30,20 @@ final class PassLedger {
             double passSeconds,
             Double secondsPerPass,
             Double gflopsPerSecond,
-            Double shareOfPeak) {
+            Double shareOfPeak,
+            @JsonIgnore double flops) {
+        static Stage of(String name, double seconds, int passes, double passSeconds, double flops) {
+            return new Stage(
+                    name,
+                    seconds,
+                    passes,
+                    passSeconds,
+                    passes > 0 ? passSeconds / passes : null,
+                    passes > 0 && passSeconds > 0 ? flops / passSeconds / 1e9 : null,
+                    null,
+                    flops);
+        }
+
         Stage withPeak(double peak) {
             return new Stage(
                     stage,
@@ -36,7 +52,19 @@ final class PassLedger {
                     passSeconds,
                     secondsPerPass,
                     gflopsPerSecond,
-                    gflopsPerSecond == null ? null : gflopsPerSecond / peak);
+                    gflopsPerSecond == null ? null : gflopsPerSecond / peak,
+                    flops);
+        }
+
+        void write(StateFile.Out out) throws IOException {
+            out.writeDouble(seconds);
+            out.writeInt(passes);
+            out.writeDouble(passSeconds);
+            out.writeDouble(flops);
+        }
+
+        static Stage read(String name, StateFile.In in) throws IOException {
+            return of(name, in.readDouble(), in.readInt(), in.readDouble(), in.readDouble());
         }
     }
 
@@ -51,16 +79,37 @@ final class PassLedger {
     }
 
     /** Ends the stage {@code name}: what the operator did since the last call (or since this ledger was made). */
-    void end(String name) {
+    Stage end(String name) {
         long now = System.nanoTime();
-        int p = op.passes() - passes;
-        double s = op.seconds() - passSeconds, f = op.flops() - flops;
-        stages.add(new Stage(
-                name, (now - since) / 1e9, p, s, p > 0 ? s / p : null, p > 0 && s > 0 ? f / s / 1e9 : null, null));
+        Stage stage = Stage.of(
+                name, (now - since) / 1e9, op.passes() - passes, op.seconds() - passSeconds, op.flops() - flops);
+        stages.add(stage);
         passes = op.passes();
         passSeconds = op.seconds();
         flops = op.flops();
         since = now;
+        return stage;
+    }
+
+    /** A stage an earlier run completed, as it recorded it; the next stage's time starts now. */
+    void restored(Stage stage) {
+        stages.add(stage);
+        since = System.nanoTime();
+    }
+
+    /** Passes of all stages, restored ones included. */
+    int totalPasses() {
+        return stages.stream().mapToInt(Stage::passes).sum();
+    }
+
+    /** Seconds of the passes of all stages. */
+    double totalPassSeconds() {
+        return stages.stream().mapToDouble(Stage::passSeconds).sum();
+    }
+
+    /** Flops of the passes of all stages. */
+    double totalFlops() {
+        return stages.stream().mapToDouble(Stage::flops).sum();
     }
 
     /** The stages so far, in order, each with its share of {@code peak} GFLOP/s (NaN: not measured). */

@@ -43,10 +43,17 @@ public final class SpectrumJob implements Job {
 
     private final DataSpec data;
     private final SpectrumSpec spec;
+    private final boolean resume;
 
     public SpectrumJob(DataSpec data, SpectrumSpec spec) {
+        this(data, spec, false);
+    }
+
+    /** With {@code resume}, the large-n path keeps the stages the run in its directory completed ({@link LanczosSpectrum}). */
+    public SpectrumJob(DataSpec data, SpectrumSpec spec, boolean resume) {
         this.data = data;
         this.spec = spec;
+        this.resume = resume;
     }
 
     /** The largest n decomposed densely: the setting, else what 3 float64 n x n matrices in 60% of the heap allow. */
@@ -75,8 +82,9 @@ public final class SpectrumJob implements Job {
             if (spec.method == SpectrumSpec.Method.LANCZOS || (spec.method == SpectrumSpec.Method.AUTO && n > limit)) {
                 if (spec.method == SpectrumSpec.Method.AUTO)
                     ctx.log.info("n = %,d is past the dense limit of %,d: taking the large-n Lanczos path", n, limit);
-                return LanczosSpectrum.run(ctx, samples, spec, start);
+                return LanczosSpectrum.run(ctx, samples, spec, resume, start);
             }
+            if (resume) ctx.log.info("the dense path keeps no stages: resuming runs it again");
             if (n > limit) throw pastTheDenseLimit(n, limit);
             return dense(ctx, samples, start);
         } finally {

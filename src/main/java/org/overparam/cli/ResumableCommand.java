@@ -3,20 +3,29 @@ package org.overparam.cli;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.overparam.UserError;
+import org.overparam.config.Command;
 import org.overparam.config.JobConfig;
 import org.overparam.experiment.Jobs;
-import org.overparam.run.IterationListener;
 import org.overparam.run.Manifest;
 import org.overparam.run.RunDirectory;
 import org.overparam.run.RunStatus;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true)
-final class TrainCommand implements Callable<Integer> {
+/**
+ * The command line of a command whose runs can be continued ({@code train}, {@code spectrum}): the run options, or
+ * {@code --resume DIR} with the settings DIR's manifest recorded.
+ */
+@picocli.CommandLine.Command(sortOptions = false, mixinStandardHelpOptions = true)
+final class ResumableCommand implements Callable<Integer> {
+    private final Command command;
+
     @Mixin
     RunOptions run;
+
+    ResumableCommand(Command command) {
+        this.command = command;
+    }
 
     @Option(
             names = "--resume",
@@ -34,8 +43,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             RunDirectory dir = RunDirectory.open(resume, new Configuration());
             Manifest manifest = dir.readJson("manifest.json", Manifest.class);
-            if (!"train".equals(manifest.command())) {
-                throw new UserError("'" + resume + "' holds a '" + manifest.command() + "' run, not a train run.");
+            if (!command.id().equals(manifest.command())) {
+                throw new UserError(
+                        "'" + resume + "' holds a '" + manifest.command() + "' run, not a " + command.id() + " run.");
             }
             if (manifest.status() == RunStatus.COMPLETED) {
                 throw new UserError("The run in '" + resume + "' is already completed; nothing to resume.");
@@ -45,11 +55,6 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             config = run.load();
         }
-        return Main.execute(
-                "train",
-                run,
-                config,
-                Jobs.train(config.config(), resume != null, IterationListener.NONE),
-                resume != null);
+        return Main.execute(command.id(), run, config, Jobs.of(command, config, resume != null), resume != null);
     }
 }
