@@ -33,6 +33,11 @@ public final class Jobs {
         return of(Command.parse(command), config);
     }
 
+    /** The job of the command named {@code command}, continuing the run in its directory when {@code resume}. */
+    public static Job of(String command, JobConfig config, boolean resume) {
+        return of(Command.parse(command), config, resume);
+    }
+
     /**
      * The job of {@code command} with these settings.
      *

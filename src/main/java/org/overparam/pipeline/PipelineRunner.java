@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -31,8 +30,9 @@ import org.overparam.spark.Sparks;
  * Runs a {@link Pipeline}: its stages in order on one SparkSession, each in its own run directory
  * {@code <pipeline dir>/<stage name>} through {@link JobRunner}. A stage whose directory holds a completed manifest with
  * the same resolved settings is skipped (its entry keeps that run's times), so rerunning a pipeline after a failure
- * resumes at the failed stage; a stage
- * with a failed or interrupted run, or whose settings changed, is run again from scratch (its directory replaced). The
+ * resumes at the failed stage; a failed or interrupted stage of a command that can continue its runs ({@code train},
+ * {@code spectrum}: {@link org.overparam.config.Command#resumable}) with the same settings continues from its
+ * checkpoints, and any other, or one whose settings changed, is run again from scratch (its directory replaced). The
  * first failing stage stops the pipeline. Throughout, {@code manifest.json} in the pipeline directory records each
  * stage's status ({@code pending}, {@code running}, {@code completed}, {@code skipped}, {@code failed}), start, end and
  * seconds, and {@code report.html} links the stages' reports and shows their figures. {@link PipelineLock} refuses a
@@ -42,17 +42,13 @@ public final class PipelineRunner {
     private PipelineRunner() {}
 
     /**
-     * @param jobs builds each stage's job from its command and settings ({@link Jobs#of} on the command line)
+     * @param jobs builds each stage's job from its command, settings and whether it resumes ({@link Jobs#of} on the
+     *     command line)
      * @return the pipeline's manifest as written
      * @throws Exception the failing stage's error, after the manifest and report recorded it
      */
     public static PipelineManifest run(
-            Pipeline pipeline,
-            String out,
-            String master,
-            boolean verbose,
-            PrintStream console,
-            BiFunction<String, JobConfig, Job> jobs)
+            Pipeline pipeline, String out, String master, boolean verbose, PrintStream console, StageJobs jobs)
             throws Exception {
         RunLog log = new RunLog(console);
         SparkSession spark = Sparks.session("overparam pipeline " + pipeline.name, master);
@@ -119,8 +115,29 @@ public final class PipelineRunner {
             boolean verbose,
             PrintStream console,
             RunLog log,
-            BiFunction<String, JobConfig, Job> jobs,
+            StageJobs jobs,
             Runnable save) {}
+
+    /** Makes a stage's job. */
+    @FunctionalInterface
+    public interface StageJobs {
+        /** The job of {@code command} with {@code config}, continuing the run in its directory when {@code resume}. */
+        Job of(String command, JobConfig config, boolean resume);
+    }
+
+    /** What a stage's directory holds from an earlier run, and so what this run does with it. */
+    private enum Earlier {
+        /** Nothing: a fresh stage. */
+        NONE,
+        /** A completed run of the same settings: skipped. */
+        COMPLETED,
+        /** An interrupted or failed run of the same settings whose command continues runs: resumed. */
+        RESUMABLE,
+        /** Anything else: run again from scratch. */
+        REPLACED
+    }
+
+    private record Previous(Earlier earlier, String why) {}
 
     /** Stage {@code index + 1} of {@code count}: skipped when completed before with the same settings, else run. */
     private static void runStage(
@@ -131,8 +148,8 @@ public final class PipelineRunner {
         Runnable save = session.save();
         String stageDir = dir.resolve(s.name());
         Map<String, Object> config = JobRunner.recordedConfig(s.config());
-        String previous = previousRun(dir, s, config);
-        if (previous == null) {
+        Previous previous = previousRun(dir, s, config);
+        if (previous.earlier() == Earlier.COMPLETED) {
             Manifest done = dir.readJson(s.name() + "/manifest.json", Manifest.class);
             log.info(
                     "stage %d/%d %s (%s): completed %s with the same settings; skipped",
@@ -141,22 +158,25 @@ public final class PipelineRunner {
             save.run();
             return;
         }
+        boolean resume = previous.earlier() == Earlier.RESUMABLE;
         log.info(
                 "stage %d/%d %s (%s)%s",
                 index + 1,
                 count,
                 s.name(),
                 s.command(),
-                previous.isEmpty() ? "" : ": " + previous + "; running it again");
+                previous.why().isEmpty()
+                        ? ""
+                        : ": " + previous.why() + (resume ? "; continuing it" : "; running it again"));
         Instant t0 = Instant.now();
         stages.set(index, stages.get(index).running(t0));
         save.run();
         RunStatus status = RunStatus.FAILED;
         String error = null;
         try {
-            Job job = session.jobs().apply(s.command(), s.config());
+            Job job = session.jobs().of(s.command(), s.config(), resume);
             JobRunner.Launch launch =
-                    new JobRunner.Launch(s.command(), stageDir, true, false, session.master(), session.verbose());
+                    new JobRunner.Launch(s.command(), stageDir, !resume, resume, session.master(), session.verbose());
             JobRunner.run(launch, s.config(), new RunLog(session.console()), job);
             status = RunStatus.COMPLETED;
         } catch (Throwable t) {
@@ -170,17 +190,22 @@ public final class PipelineRunner {
         }
     }
 
-    /**
-     * Null when the stage's directory holds a completed run with exactly these resolved settings (skip it); otherwise
-     * why it runs: empty for a fresh stage, else what was found.
-     */
-    private static String previousRun(RunDirectory dir, Pipeline.Stage s, Map<String, Object> config) {
-        if (!dir.exists(s.name() + "/manifest.json")) return "";
+    /** What the stage's directory holds from an earlier run, and why it is not simply skipped. */
+    private static Previous previousRun(RunDirectory dir, Pipeline.Stage s, Map<String, Object> config) {
+        if (!dir.exists(s.name() + "/manifest.json")) return new Previous(Earlier.NONE, "");
         Manifest m = dir.readJson(s.name() + "/manifest.json", Manifest.class);
-        if (m.status() != RunStatus.COMPLETED) return "the previous run's status is " + m.status();
-        if (!s.command().equals(m.command())) return "the previous run was a " + m.command() + " run";
-        if (!Objects.equals(config, m.config())) return "its settings changed since the completed run";
-        return null;
+        if (!s.command().equals(m.command()))
+            return new Previous(Earlier.REPLACED, "the previous run was a " + m.command() + " run");
+        boolean same = Objects.equals(config, m.config());
+        if (m.status() == RunStatus.COMPLETED) {
+            return same
+                    ? new Previous(Earlier.COMPLETED, "")
+                    : new Previous(Earlier.REPLACED, "its settings changed since the completed run");
+        }
+        String why = "the previous run's status is " + m.status();
+        return same && org.overparam.config.Command.parse(s.command()).resumable()
+                ? new Previous(Earlier.RESUMABLE, why)
+                : new Previous(Earlier.REPLACED, why + (same ? "" : " and its settings changed"));
     }
 
     private static String report(Pipeline pipeline, PipelineManifest manifest, RunDirectory dir, Configuration hadoop) {

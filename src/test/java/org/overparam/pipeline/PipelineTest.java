@@ -16,15 +16,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.UserError;
 import org.overparam.config.Command;
-import org.overparam.config.JobConfig;
 import org.overparam.experiment.Jobs;
-import org.overparam.run.Job;
 import org.overparam.run.JobSummary;
 import org.overparam.run.RunLog;
 import org.overparam.testing.LocalSpark;
@@ -68,7 +65,7 @@ class PipelineTest {
     /** The summary of the test's blocking stage. */
     record Blocked(boolean blocked) implements JobSummary {}
 
-    PipelineManifest run(Path file, Path out, BiFunction<String, JobConfig, Job> jobs) throws Exception {
+    PipelineManifest run(Path file, Path out, PipelineRunner.StageJobs jobs) throws Exception {
         LocalSpark.get();
         return PipelineRunner.run(Pipeline.load(file.toFile(), List.of()), out.toString(), null, false, QUIET, jobs);
     }
@@ -126,11 +123,11 @@ class PipelineTest {
     @Test
     void aRerunAfterAFailedStageResumesAtThatStage() throws Exception {
         Path file = pipelineFile("3"), out = tmp.resolve("out");
-        BiFunction<String, JobConfig, Job> failingSpectrum = (command, config) -> command.equals("spectrum")
+        PipelineRunner.StageJobs failingSpectrum = (command, config, resume) -> command.equals("spectrum")
                 ? ctx -> {
                     throw new IllegalStateException("executor lost (injected)");
                 }
-                : Jobs.of(command, config);
+                : Jobs.of(command, config, resume);
         assertThatThrownBy(() -> run(file, out, failingSpectrum)).hasMessageContaining("injected");
         JsonNode failed = manifest(out);
         assertThat(failed.get("status").asText()).isEqualTo("failed");
@@ -143,7 +140,18 @@ class PipelineTest {
 
         String dataStarted =
                 manifest(out.resolve("data-summary")).get("started").asText();
-        run(file, out, Jobs::of);
+        java.util.List<Boolean> resumed = new java.util.ArrayList<>();
+        run(file, out, (command, config, resume) -> {
+            if (command.equals("spectrum")) resumed.add(resume);
+            return Jobs.of(command, config, resume);
+        });
+        assertThat(resumed)
+                .as("the failed spectrum stage, same settings, is continued")
+                .containsExactly(true);
+        assertThat(manifest(out.resolve("spectrum")).get("resumed_from"))
+                .as("its manifest keeps the failed attempt")
+                .hasSize(1);
+        assertThat(Files.readString(out.resolve("run.log"))).contains("status is failed; continuing it");
         assertThat(statuses(manifest(out)))
                 .containsExactly("data-summary=skipped", "spectrum=completed", "train=completed");
         assertThat(manifest(out.resolve("data-summary")).get("started").asText())
@@ -155,13 +163,13 @@ class PipelineTest {
     void aSecondRunOfTheSamePipelineIsRefusedWhileTheFirstRuns() throws Exception {
         Path file = pipelineFile("3"), out = tmp.resolve("out");
         CountDownLatch inStage = new CountDownLatch(1), release = new CountDownLatch(1);
-        BiFunction<String, JobConfig, Job> blocking = (command, config) -> command.equals("data")
+        PipelineRunner.StageJobs blocking = (command, config, resume) -> command.equals("data")
                 ? ctx -> {
                     inStage.countDown();
                     release.await(60, TimeUnit.SECONDS);
                     return new Blocked(true);
                 }
-                : Jobs.of(command, config);
+                : Jobs.of(command, config, resume);
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         Thread first = new Thread(() -> {
             try {
