@@ -207,8 +207,9 @@ public final class Lobpcg {
     }
 
     /**
-     * X, then {@code W = T R} (one block application of the preconditioner and one of H) and P, each direction
-     * orthogonalized against those before it and dropped when nothing of it is left.
+     * X, then {@code W = T R} (one block application of the preconditioner and one of H) and P, each block
+     * orthogonalized against the vectors before it ({@link #orthogonalBlock}), a direction dropped when nothing of it
+     * is left.
      */
     private static Basis trialBasis(
             SymmetricOperator op, ConjugateGradient.Preconditioner t, Iterate x, List<double[]> r) {
@@ -218,20 +219,79 @@ public final class Lobpcg {
         t.apply(rb, wb, r.size());
         List<double[]> s0 = new ArrayList<>(x.x), hs = new ArrayList<>(x.hx);
         List<double[]> w = new ArrayList<>();
-        for (int c = 0; c < r.size(); c++) {
-            double[] wc = Blocks.column(wb, n, r.size(), c);
-            if (orthogonalize(wc, null, concat(s0, w), null)) w.add(wc);
-        }
+        for (int c = 0; c < r.size(); c++) w.add(Blocks.column(wb, n, r.size(), c));
+        orthogonalBlock(w, null, s0, null);
         s0.addAll(w);
         hs.addAll(applyAll(op, w));
+        List<double[]> p = new ArrayList<>(), hp = new ArrayList<>();
         for (int c = 0; c < x.p.size(); c++) {
-            double[] pc = x.p.get(c).clone(), hpc = x.hp.get(c).clone();
-            if (orthogonalize(pc, hpc, s0, hs)) {
-                s0.add(pc);
-                hs.add(hpc);
+            p.add(x.p.get(c).clone());
+            hp.add(x.hp.get(c).clone());
+        }
+        orthogonalBlock(p, hp, s0, hs);
+        s0.addAll(p);
+        hs.addAll(hp);
+        return new Basis(s0, hs, x.x.size());
+    }
+
+    /**
+     * Orthogonalizes the vectors v (and their images hv, when given) against the orthonormal s (images hs), by block
+     * classical Gram-Schmidt twice ({@code C = S^T V, V -= S C}: two dgemm each), then each against the ones of v kept
+     * before it, twice, and normalizes them; drops (from v and hv) a vector with less than {@value #DROP} of its norm
+     * left.
+     */
+    private static void orthogonalBlock(List<double[]> v, List<double[]> hv, List<double[]> s, List<double[]> hs) {
+        if (v.isEmpty()) return;
+        int n = v.get(0).length, c = v.size(), k = s.size();
+        double[] before = new double[c];
+        for (int j = 0; j < c; j++) before[j] = Blocks.norm(v.get(j));
+        if (k > 0) {
+            var blas = NativeLibraries.blas();
+            double[] sm = stack(s, n), vm = stack(v, n), coef = new double[k * c];
+            double[] hsm = hv != null ? stack(hs, n) : null, hvm = hv != null ? stack(hv, n) : null;
+            for (int pass = 0; pass < 2; pass++) {
+                blas.dgemm("T", "N", k, c, n, 1.0, sm, n, vm, n, 0.0, coef, k);
+                blas.dgemm("N", "N", n, c, k, -1.0, sm, n, coef, k, 1.0, vm, n);
+                if (hvm != null) blas.dgemm("N", "N", n, c, k, -1.0, hsm, n, coef, k, 1.0, hvm, n);
+            }
+            for (int j = 0; j < c; j++) {
+                System.arraycopy(vm, j * n, v.get(j), 0, n);
+                if (hvm != null) System.arraycopy(hvm, j * n, hv.get(j), 0, n);
             }
         }
-        return new Basis(s0, hs, x.x.size());
+        List<double[]> kept = new ArrayList<>(), keptImages = hv != null ? new ArrayList<>() : null;
+        for (int j = 0; j < c; j++) {
+            double[] vj = v.get(j), hvj = hv != null ? hv.get(j) : null;
+            if (!(before[j] > 0)) continue;
+            if (orthogonalizeWithin(vj, hvj, kept, keptImages, before[j])) {
+                kept.add(vj);
+                if (keptImages != null) keptImages.add(hvj);
+            }
+        }
+        v.clear();
+        v.addAll(kept);
+        if (hv != null) {
+            hv.clear();
+            hv.addAll(keptImages);
+        }
+    }
+
+    /** v (and hv) orthogonalized against the few vectors of s, twice, and normalized; false when too little is left. */
+    private static boolean orthogonalizeWithin(
+            double[] v, double[] hv, List<double[]> s, List<double[]> hs, double before) {
+        var blas = NativeLibraries.blas();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int j = 0; j < s.size(); j++) {
+                double c = Blocks.dot(s.get(j), v);
+                blas.daxpy(v.length, -c, s.get(j), 1, v, 1);
+                if (hv != null) blas.daxpy(v.length, -c, hs.get(j), 1, hv, 1);
+            }
+        }
+        double after = Blocks.norm(v);
+        if (!(after > DROP * before)) return false;
+        blas.dscal(v.length, 1 / after, v, 1);
+        if (hv != null) blas.dscal(v.length, 1 / after, hv, 1);
+        return true;
     }
 
     /**
@@ -240,33 +300,41 @@ public final class Lobpcg {
      */
     private static Iterate rayleighRitzStep(Iterate x, Basis b) {
         int k = b.s.size(), m = b.blockSize, n = b.s.get(0).length;
-        double[] a = new double[k * k];
+        double[] s = stack(b.s, n), hs = stack(b.hs, n);
+        var blas = NativeLibraries.blas();
+        // A = S^T (H S), symmetrized: one dgemm instead of k^2 dot products.
+        double[] g = new double[k * k], a = new double[k * k];
+        blas.dgemm("T", "N", k, k, n, 1.0, s, n, hs, n, 0.0, g, k);
         for (int i = 0; i < k; i++) {
-            for (int j = 0; j <= i; j++)
-                a[i * k + j] = a[j * k + i] =
-                        0.5 * (Blocks.dot(b.s.get(i), b.hs.get(j)) + Blocks.dot(b.s.get(j), b.hs.get(i)));
+            for (int j = 0; j <= i; j++) a[i * k + j] = a[j * k + i] = 0.5 * (g[i * k + j] + g[j * k + i]);
         }
         SymmetricEigen e = SymmetricEigen.withVectors(a, k);
-        List<double[]> nx = new ArrayList<>(), nhx = new ArrayList<>(), np = new ArrayList<>(), nhp = new ArrayList<>();
+        // e.vectors holds the Ritz vectors' coefficients contiguously: column-major k x m in its first m k entries.
+        double[] v = new double[n * m], hv = new double[n * m], pv = new double[n * m], hpv = new double[n * m];
+        blas.dgemm("N", "N", n, m, k, 1.0, s, n, e.vectors, k, 0.0, v, n);
+        blas.dgemm("N", "N", n, m, k, 1.0, hs, n, e.vectors, k, 0.0, hv, n);
+        if (k > m) {
+            // P and H P: the same combinations of the directions outside the old X (columns m.. of S).
+            blas.dgemm("N", "N", n, m, k - m, 1.0, s, m * n, n, e.vectors, m, k, 0.0, pv, 0, n);
+            blas.dgemm("N", "N", n, m, k - m, 1.0, hs, m * n, n, e.vectors, m, k, 0.0, hpv, 0, n);
+        }
         double[] theta = x.theta;
+        List<double[]> nx = new ArrayList<>(), nhx = new ArrayList<>(), np = new ArrayList<>(), nhp = new ArrayList<>();
         for (int c = 0; c < m; c++) {
-            double[] v = new double[n], hv = new double[n], pv = new double[n], hpv = new double[n];
-            for (int j = 0; j < k; j++) {
-                double coef = e.vectors[c * k + j];
-                NativeLibraries.blas().daxpy(n, coef, b.s.get(j), 1, v, 1);
-                NativeLibraries.blas().daxpy(n, coef, b.hs.get(j), 1, hv, 1);
-                if (j >= m) {
-                    NativeLibraries.blas().daxpy(n, coef, b.s.get(j), 1, pv, 1);
-                    NativeLibraries.blas().daxpy(n, coef, b.hs.get(j), 1, hpv, 1);
-                }
-            }
-            nx.add(v);
-            nhx.add(hv);
-            np.add(pv);
-            nhp.add(hpv);
+            nx.add(java.util.Arrays.copyOfRange(v, c * n, (c + 1) * n));
+            nhx.add(java.util.Arrays.copyOfRange(hv, c * n, (c + 1) * n));
+            np.add(java.util.Arrays.copyOfRange(pv, c * n, (c + 1) * n));
+            nhp.add(java.util.Arrays.copyOfRange(hpv, c * n, (c + 1) * n));
             theta[c] = e.values[c];
         }
         return new Iterate(nx, nhx, theta, np, nhp);
+    }
+
+    /** The vectors side by side: an n x k column-major matrix. */
+    private static double[] stack(List<double[]> vs, int n) {
+        double[] out = new double[n * vs.size()];
+        for (int j = 0; j < vs.size(); j++) System.arraycopy(vs.get(j), 0, out, j * n, n);
+        return out;
     }
 
     /** The first Ritz vector normalized, with its Rayleigh quotient and residual from an explicit application of H. */
@@ -339,19 +407,6 @@ public final class Lobpcg {
      */
     private static boolean orthogonalize(double[] v, double[] hv, List<double[]> s, List<double[]> hs) {
         double before = Blocks.norm(v);
-        if (!(before > 0)) return false;
-        var blas = NativeLibraries.blas();
-        for (int pass = 0; pass < 2; pass++) {
-            for (int j = 0; j < s.size(); j++) {
-                double c = Blocks.dot(s.get(j), v);
-                blas.daxpy(v.length, -c, s.get(j), 1, v, 1);
-                if (hv != null) blas.daxpy(v.length, -c, hs.get(j), 1, hv, 1);
-            }
-        }
-        double after = Blocks.norm(v);
-        if (!(after > DROP * before)) return false;
-        blas.dscal(v.length, 1 / after, v, 1);
-        if (hv != null) blas.dscal(v.length, 1 / after, hv, 1);
-        return true;
+        return before > 0 && orthogonalizeWithin(v, hv, s, hs, before);
     }
 }
