@@ -81,58 +81,128 @@ public final class ConjugateGradient {
             int maxIterations,
             java.util.function.BiConsumer<Integer, Double> progress,
             SolverCheckpoints<State> checkpoints) {
-        int n = op.n(), b = ys.length;
-        if (b < 1) throw new IllegalArgumentException("ConjugateGradient: expected at least one right-hand side");
-        if (!(tol > 0) || tol >= 1)
-            throw new IllegalArgumentException("ConjugateGradient: tolerance must be in (0, 1), found " + tol);
-        if (maxIterations < 1)
-            throw new IllegalArgumentException("ConjugateGradient: maxIterations must be >= 1, found " + maxIterations);
-        double[] x = new double[n * b],
-                r = new double[n * b],
-                z = new double[n * b],
-                pp = new double[n * b],
-                q = new double[n * b];
-        double[] yNorm = new double[b], rz = new double[b];
-        int[] its = new int[b];
-        boolean[] active = new boolean[b];
-        for (int c = 0; c < b; c++) {
-            if (ys[c].length != n)
-                throw new IllegalArgumentException(
-                        "ConjugateGradient: right-hand side " + c + " has " + ys[c].length + " entries, expected " + n);
-            Blocks.setColumn(r, n, b, c, ys[c]);
-            yNorm[c] = Blocks.norm(ys[c]);
-            if (!(yNorm[c] > 0) || !Double.isFinite(yNorm[c])) {
-                throw new IllegalArgumentException(
-                        "ConjugateGradient: right-hand side " + c + " is zero or not finite");
-            }
-            active[c] = true;
+        Block block = new Block(op.n(), p, ys, tol, maxIterations, checkpoints.saved());
+        double[] q = new double[op.n() * ys.length];
+        while (block.running()) {
+            op.apply(block.directions(), q, ys.length);
+            double worst = block.step(q);
+            if (progress != null) progress.accept(block.iteration(), worst);
+            if (block.running() && checkpoints.due()) checkpoints.save(block.state());
         }
-        State saved = checkpoints.saved();
-        int first = 1;
-        if (saved != null) {
-            if (saved.x().length != n * b || saved.active().length != b) {
-                throw new IllegalArgumentException("ConjugateGradient: a saved state of " + saved.x().length
-                        + " entries and " + saved.active().length + " columns for n = " + n + ", b = " + b);
+        op.apply(block.iterates(), q, ys.length);
+        return block.solutions(q);
+    }
+
+    /**
+     * The block of solves one iteration at a time, for a caller that applies H itself (to share each pass with
+     * another solver): {@link #directions} to be multiplied by H, then {@link #step} with the product, while
+     * {@link #running}; at the end {@link #solutions} with {@code H X}. The arithmetic is {@link #solve}'s.
+     */
+    public static final class Block {
+        private final int n, b, maxIterations;
+        private final Preconditioner p;
+        private final double[][] ys;
+        private final double tol;
+        private final double[] yNorm;
+        private final double[] z;
+        private double[] x, r, pp, rz;
+        private int[] its;
+        private boolean[] active;
+        private int iteration;
+        private boolean done;
+
+        /** The solves of {@code H x_c = y_c}, from {@code saved} (null: from x = 0). */
+        public Block(int n, Preconditioner p, double[][] ys, double tol, int maxIterations, State saved) {
+            int b = ys.length;
+            if (b < 1) throw new IllegalArgumentException("ConjugateGradient: expected at least one right-hand side");
+            if (!(tol > 0) || tol >= 1)
+                throw new IllegalArgumentException("ConjugateGradient: tolerance must be in (0, 1), found " + tol);
+            if (maxIterations < 1)
+                throw new IllegalArgumentException(
+                        "ConjugateGradient: maxIterations must be >= 1, found " + maxIterations);
+            this.n = n;
+            this.b = b;
+            this.p = p;
+            this.ys = ys;
+            this.tol = tol;
+            this.maxIterations = maxIterations;
+            x = new double[n * b];
+            r = new double[n * b];
+            z = new double[n * b];
+            pp = new double[n * b];
+            yNorm = new double[b];
+            rz = new double[b];
+            its = new int[b];
+            active = new boolean[b];
+            for (int c = 0; c < b; c++) {
+                if (ys[c].length != n)
+                    throw new IllegalArgumentException("ConjugateGradient: right-hand side " + c + " has "
+                            + ys[c].length + " entries, expected " + n);
+                Blocks.setColumn(r, n, b, c, ys[c]);
+                yNorm[c] = Blocks.norm(ys[c]);
+                if (!(yNorm[c] > 0) || !Double.isFinite(yNorm[c])) {
+                    throw new IllegalArgumentException(
+                            "ConjugateGradient: right-hand side " + c + " is zero or not finite");
+                }
+                active[c] = true;
             }
-            x = saved.x();
-            r = saved.r();
-            pp = saved.p();
-            rz = saved.rz();
-            its = saved.iterations();
-            active = saved.active();
-            first = saved.iteration() + 1;
-        } else {
-            p.apply(r, z, b);
-            System.arraycopy(z, 0, pp, 0, n * b);
-            for (int c = 0; c < b; c++) rz[c] = columnDot(r, z, n, b, c);
+            if (saved != null) {
+                if (saved.x().length != n * b || saved.active().length != b) {
+                    throw new IllegalArgumentException("ConjugateGradient: a saved state of " + saved.x().length
+                            + " entries and " + saved.active().length + " columns for n = " + n + ", b = " + b);
+                }
+                x = saved.x();
+                r = saved.r();
+                pp = saved.p();
+                rz = saved.rz();
+                its = saved.iterations();
+                active = saved.active();
+                iteration = saved.iteration();
+                boolean any = false;
+                for (boolean a : active) any |= a;
+                done = !any || iteration >= maxIterations;
+            } else {
+                p.apply(r, z, b);
+                System.arraycopy(z, 0, pp, 0, n * b);
+                for (int c = 0; c < b; c++) rz[c] = columnDot(r, z, n, b, c);
+            }
         }
-        for (int it = first; it <= maxIterations; it++) {
-            op.apply(pp, q, b);
+
+        public boolean running() {
+            return !done;
+        }
+
+        /** The right-hand sides b. */
+        public int width() {
+            return b;
+        }
+
+        /** Iterations made. */
+        public int iteration() {
+            return iteration;
+        }
+
+        /** The directions P (n x b row-major) to multiply by H next; a converged column is zero. */
+        public double[] directions() {
+            return pp;
+        }
+
+        /** The iterates X (n x b row-major). */
+        public double[] iterates() {
+            return x;
+        }
+
+        /**
+         * One iteration with {@code q = H P}: the iterates and residuals, then (unless every column converged) the
+         * next directions. Returns the largest relative residual still active.
+         */
+        public double step(double[] q) {
+            iteration++;
             double worst = 0;
             boolean any = false;
             for (int c = 0; c < b; c++) {
                 if (!active[c]) continue;
-                its[c] = it;
+                its[c] = iteration;
                 double a = rz[c] / columnDot(pp, q, n, b, c);
                 double rr = 0;
                 for (int i = 0; i < n; i++) {
@@ -148,8 +218,10 @@ public final class ConjugateGradient {
                     worst = Math.max(worst, rel);
                 }
             }
-            if (progress != null) progress.accept(it, worst);
-            if (!any) break;
+            if (!any) {
+                done = true;
+                return worst;
+            }
             p.apply(r, z, b);
             for (int c = 0; c < b; c++) {
                 if (!active[c]) continue;
@@ -161,17 +233,25 @@ public final class ConjugateGradient {
                 // A converged column's direction is zeroed so that it costs nothing in later block applications.
                 if (!active[c]) for (int i = 0; i < n; i++) pp[i * b + c] = 0;
             }
-            if (checkpoints.due()) checkpoints.save(new State(it, x, r, pp, rz, its, active));
+            if (iteration >= maxIterations) done = true;
+            return worst;
         }
-        op.apply(x, q, b);
-        Solution[] out = new Solution[b];
-        for (int c = 0; c < b; c++) {
-            double[] xc = Blocks.column(x, n, b, c);
-            double rr = 0;
-            for (int i = 0; i < n; i++) rr += (ys[c][i] - q[i * b + c]) * (ys[c][i] - q[i * b + c]);
-            out[c] = new Solution(xc, its[c], Math.sqrt(rr) / yNorm[c], !active[c], Blocks.dot(ys[c], xc), rr);
+
+        public State state() {
+            return new State(iteration, x, r, pp, rz, its, active);
         }
-        return out;
+
+        /** The solutions, with {@code hx = H X} (n x b row-major) for their explicit residuals. */
+        public Solution[] solutions(double[] hx) {
+            Solution[] out = new Solution[b];
+            for (int c = 0; c < b; c++) {
+                double[] xc = Blocks.column(x, n, b, c);
+                double rr = 0;
+                for (int i = 0; i < n; i++) rr += (ys[c][i] - hx[i * b + c]) * (ys[c][i] - hx[i * b + c]);
+                out[c] = new Solution(xc, its[c], Math.sqrt(rr) / yNorm[c], !active[c], Blocks.dot(ys[c], xc), rr);
+            }
+            return out;
+        }
     }
 
     static double columnDot(double[] a, double[] b, int n, int cols, int c) {

@@ -183,57 +183,108 @@ public final class Lanczos {
             int steps,
             IntConsumer progress,
             SolverCheckpoints<State> checkpoints) {
+        Process process = new Process(op.n(), starts, steps, checkpoints.saved());
         int n = op.n(), b = starts.length;
-        if (b < 1) throw new IllegalArgumentException("Lanczos: expected at least one start vector, found none");
-        if (steps < 1) throw new IllegalArgumentException("Lanczos: steps must be >= 1, found " + steps);
-        int m = Math.min(steps, n);
-        Start[] start = new Start[b];
-        for (int c = 0; c < b; c++) {
-            double[] u = starts[c];
-            if (u.length != n)
-                throw new IllegalArgumentException(
-                        "Lanczos: start " + c + " has " + u.length + " entries, expected n = " + n);
-            for (double v : u) {
-                if (!Double.isFinite(v))
-                    throw new IllegalArgumentException("Lanczos: start " + c + " has a non-finite entry " + v);
-            }
-            double nrm = Blocks.norm(u);
-            if (nrm == 0) throw new IllegalArgumentException("Lanczos: start " + c + " is the zero vector");
-            start[c] = new Start(u, nrm, n, m);
-        }
-        State saved = checkpoints.saved();
-        int first = 0;
-        if (saved != null) {
-            if (saved.q().length != b) {
-                throw new IllegalArgumentException(
-                        "Lanczos: a saved state of " + saved.q().length + " starts for " + b + " start vectors");
-            }
-            for (int c = 0; c < b; c++) start[c] = Start.of(saved, c, n, m);
-            first = saved.steps();
-        }
         double[] x = new double[n * b], y = new double[n * b];
-        for (int j = first; j < m; j++) {
-            boolean any = false;
-            java.util.Arrays.fill(x, 0);
+        while (process.running()) {
+            process.block(x);
+            op.apply(x, y, b);
+            process.extend(y);
+            if (progress != null) progress.accept(process.steps());
+            if (checkpoints.due()) checkpoints.save(process.state());
+        }
+        return process.runs();
+    }
+
+    /**
+     * The process one step at a time, for a caller that applies H itself (to share each pass with another solver):
+     * {@link #block} gives the vectors to multiply by H, {@link #extend} takes the product, while {@link #running}.
+     * The arithmetic is {@link #run}'s.
+     */
+    public static final class Process {
+        private final Start[] start;
+        private final int n, m;
+        private int j;
+
+        /** Up to {@code steps} steps from each start, from {@code saved} (null: from the start vectors). */
+        public Process(int n, double[][] starts, int steps, State saved) {
+            int b = starts.length;
+            if (b < 1) throw new IllegalArgumentException("Lanczos: expected at least one start vector, found none");
+            if (steps < 1) throw new IllegalArgumentException("Lanczos: steps must be >= 1, found " + steps);
+            this.n = n;
+            this.m = Math.min(steps, n);
+            start = new Start[b];
+            for (int c = 0; c < b; c++) {
+                double[] u = starts[c];
+                if (u.length != n)
+                    throw new IllegalArgumentException(
+                            "Lanczos: start " + c + " has " + u.length + " entries, expected n = " + n);
+                for (double v : u) {
+                    if (!Double.isFinite(v))
+                        throw new IllegalArgumentException("Lanczos: start " + c + " has a non-finite entry " + v);
+                }
+                double nrm = Blocks.norm(u);
+                if (nrm == 0) throw new IllegalArgumentException("Lanczos: start " + c + " is the zero vector");
+                start[c] = new Start(u, nrm, n, m);
+            }
+            if (saved != null) {
+                if (saved.q().length != b) {
+                    throw new IllegalArgumentException(
+                            "Lanczos: a saved state of " + saved.q().length + " starts for " + b + " start vectors");
+                }
+                for (int c = 0; c < b; c++) start[c] = Start.of(saved, c, n, m);
+                j = saved.steps();
+            }
+        }
+
+        /** Whether a step is left: fewer than m made and some start's Krylov space not yet invariant. */
+        public boolean running() {
+            if (j >= m) return false;
+            for (Start st : start) if (st.done == 0) return true;
+            return false;
+        }
+
+        /** The starts b. */
+        public int width() {
+            return start.length;
+        }
+
+        /** Steps made. */
+        public int steps() {
+            return j;
+        }
+
+        /** The current Lanczos vector of every start into x (n x b row-major; zero for a finished start). */
+        public void block(double[] x) {
+            int b = start.length;
+            java.util.Arrays.fill(x, 0, n * b, 0);
             for (int c = 0; c < b; c++) {
                 if (start[c].done > 0) continue;
-                any = true;
                 for (int i = 0; i < n; i++) x[i * b + c] = start[c].q[j * n + i];
             }
-            if (!any) break;
-            op.apply(x, y, b);
-            int step = j;
+        }
+
+        /** The step from {@code y = H} {@link #block} (n x b row-major). */
+        public void extend(double[] y) {
+            int b = start.length, step = j;
             // The starts' recurrences are independent: they run on the driver's cores at once, each its own dgemv
             // (memory-bound, so two streams read the bases twice as fast as one), with the same arithmetic.
             java.util.stream.IntStream.range(0, b).parallel().forEach(c -> {
                 if (start[c].done == 0) start[c].extend(y, b, c, step);
             });
-            if (progress != null) progress.accept(j + 1);
-            if (checkpoints.due()) checkpoints.save(state(start, j + 1));
+            j++;
         }
-        List<Run> out = new ArrayList<>(b);
-        for (Start st : start) out.add(st.run());
-        return out;
+
+        public State state() {
+            return Lanczos.state(start, j);
+        }
+
+        /** Every start's coefficients so far. */
+        public List<Run> runs() {
+            List<Run> out = new ArrayList<>(start.length);
+            for (Start st : start) out.add(st.run());
+            return out;
+        }
     }
 
     private static State state(Start[] start, int steps) {

@@ -11,6 +11,7 @@ import org.overparam.linalg.ArpackEigen;
 import org.overparam.linalg.ConjugateGradient;
 import org.overparam.linalg.GaussQuadrature;
 import org.overparam.linalg.Lanczos;
+import org.overparam.linalg.LanczosWithSolves;
 import org.overparam.linalg.Lobpcg;
 import org.overparam.linalg.NystromPreconditioner;
 import org.overparam.linalg.SpectralDensity;
@@ -33,10 +34,11 @@ import org.overparam.theory.WorstCaseLabels;
  *       ({@link Lobpcg}): the worst-case labels;</li>
  *   <li>one Lanczos run ({@link Lanczos}) from every label vector and from the seeded Rademacher probes (deflated of
  *       the top eigenvectors) at once: the label spectral measures ({@link LanczosLabelSpectrum}: predicted loss at
- *       every k, shares of ||y||^2) and the eigenvalue density ({@link SpectralDensity});</li>
- *   <li>the complexity {@code sqrt(2 y^T H^-1 y / n)} of every label vector by preconditioned CG, all at once.</li>
+ *       every k, shares of ||y||^2) and the eigenvalue density ({@link SpectralDensity}); and in the same passes
+ *       ({@link LanczosWithSolves}) the complexity {@code sqrt(2 y^T H^-1 y / n)} of every label vector by
+ *       preconditioned CG, all at once.</li>
  * </ol>
- * Passes over the tiles: about {@code (ARPACK applications) + 1 + (LOBPCG iterations) + m + (CG iterations) + 3}.
+ * Passes over the tiles: about {@code (ARPACK applications) + 1 + (LOBPCG iterations) + max(m, CG iterations) + 3}.
  * Driver memory: the Lanczos bases, {@code 8 n m (labels + probes)} bytes, plus {@code 8 n r} for the preconditioner.
  */
 public final class LanczosSpectrum {
@@ -67,7 +69,7 @@ public final class LanczosSpectrum {
     /**
      * The large-n spectrum in named stages on the tiles: the top eigenpairs (ARPACK), the Nystrom preconditioner,
      * lambda_min and its vector (preconditioned LOBPCG), the label vectors' spectral measures and the density (one
-     * block Lanczos run), and the complexities (preconditioned CG); then the outputs. Every completed stage is saved
+     * block Lanczos run) with the complexities (preconditioned CG) in the same passes; then the outputs. Every completed stage is saved
      * into the run directory, and the running one every {@code spectrum.checkpoint-minutes}
      * ({@link SpectrumCheckpoints}); with {@code resume} the stages an earlier run completed are read instead of redone
      * and the running one continues from its checkpoint, to the same bits. ARPACK's state lives inside its Fortran
@@ -111,18 +113,14 @@ public final class LanczosSpectrum {
                     yTrue,
                     spec.seed,
                     norm -> WorstCaseLabels.scaled(bottom.vector().clone(), norm));
-            List<Lanczos.Run> runs = stages.run(
-                    "lanczos",
-                    "lanczos",
-                    SpectrumStates::readRuns,
-                    SpectrumStates::writeRuns,
-                    () -> spectralMeasures(ctx.log, op, spec, labels, top, checkpoints, secs));
-            ConjugateGradient.Solution[] solves = stages.run(
-                    "complexity",
-                    "cg",
-                    SpectrumStates::readSolutions,
-                    SpectrumStates::writeSolutions,
-                    () -> solves(ctx.log, op, spec.lanczos, labels, pre, checkpoints, secs));
+            LanczosWithSolves.Result measures = stages.run(
+                    "lanczos_and_cg",
+                    "lanczos_and_cg",
+                    SpectrumStates::readMeasures,
+                    SpectrumStates::writeMeasures,
+                    () -> measuresAndSolves(ctx.log, op, spec, labels, top, pre, checkpoints, secs));
+            List<Lanczos.Run> runs = measures.runs();
+            ConjugateGradient.Solution[] solves = measures.solutions();
             List<Scheme> schemes = schemes(ctx.log, spec.lanczos, labels, runs, solves, bottom, top, n);
             Result r = result(
                     ctx.log,
@@ -316,15 +314,17 @@ public final class LanczosSpectrum {
     }
 
     /**
-     * One block Lanczos run from every label vector and from the probes (projected off the top eigenvectors): the
-     * labels' spectral measures, then the probes' (for the density), in that order.
+     * One block Lanczos run from every label vector and from the probes (projected off the top eigenvectors), and the
+     * label vectors' solves {@code H x = y} by preconditioned CG, sharing their passes ({@link LanczosWithSolves}):
+     * the labels' spectral measures, then the probes' (for the density), in that order, and the solutions.
      */
-    private static List<Lanczos.Run> spectralMeasures(
+    private static LanczosWithSolves.Result measuresAndSolves(
             RunLog log,
             DistributedKernelOperator op,
             SpectrumSpec spec,
             Map<String, double[]> labels,
             ArpackEigen.Result top,
+            NystromPreconditioner pre,
             SpectrumCheckpoints checkpoints,
             Map<String, Double> secs) {
         SpectrumSpec.Lanczos s = spec.lanczos;
@@ -336,44 +336,31 @@ public final class LanczosSpectrum {
         for (double[] z : probes) starts[c++] = z;
         long t3 = System.nanoTime();
         int n = op.n(), m = Math.min(s.steps, n);
-        List<Lanczos.Run> runs = Lanczos.run(
+        LanczosWithSolves.Result r = LanczosWithSolves.run(
                 op,
                 starts,
                 s.steps,
-                step -> {
-                    if (step % 25 == 0) log.info("  Lanczos step %d of %d (%.1f s)", step, s.steps, seconds(t3));
-                },
-                checkpoints.solver(
-                        "lanczos",
-                        SpectrumStates::readLanczos,
-                        (state, out) -> SpectrumStates.lanczosBody(state, n, m).write(out)));
-        secs.put("lanczos", seconds(t3));
-        log.info("%d Lanczos steps from %d vectors in %.1f s", runs.get(0).steps(), starts.length, seconds(t3));
-        return runs;
-    }
-
-    /** Every label vector's solve {@code H x = y} by preconditioned CG, all in one block. */
-    private static ConjugateGradient.Solution[] solves(
-            RunLog log,
-            DistributedKernelOperator op,
-            SpectrumSpec.Lanczos s,
-            Map<String, double[]> labels,
-            NystromPreconditioner pre,
-            SpectrumCheckpoints checkpoints,
-            Map<String, Double> secs) {
-        long t4 = System.nanoTime();
-        ConjugateGradient.Solution[] solves = ConjugateGradient.solve(
-                op,
                 pre::apply,
                 labels.values().toArray(new double[0][]),
                 s.cgTolerance,
                 s.maxIterations,
+                step -> {
+                    if (step % 25 == 0) log.info("  Lanczos step %d of %d (%.1f s)", step, s.steps, seconds(t3));
+                },
                 (it, rel) -> {
                     if (it % 50 == 0) log.info("  CG iteration %d: largest relative residual %.3g", it, rel);
                 },
-                checkpoints.solver("cg", SpectrumStates::readCg, SpectrumStates::writeCg));
-        secs.put("complexity", seconds(t4));
-        return solves;
+                checkpoints.solver(
+                        "lanczos_and_cg",
+                        SpectrumStates::readShared,
+                        (state, out) -> SpectrumStates.sharedBody(state, n, m).write(out)));
+        secs.put("lanczos_and_cg", seconds(t3));
+        int cg = 0;
+        for (ConjugateGradient.Solution sol : r.solutions()) cg = Math.max(cg, sol.iterations());
+        log.info(
+                "%d Lanczos steps from %d vectors and %d CG iterations for %d label vectors, sharing their passes, in %.1f s",
+                r.runs().get(0).steps(), starts.length, cg, labels.size(), seconds(t3));
+        return r;
     }
 
     /** Each label vector's complexity from its solve, with its spectral measure. */

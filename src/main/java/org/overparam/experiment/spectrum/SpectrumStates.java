@@ -6,6 +6,7 @@ import java.util.List;
 import org.overparam.linalg.ArpackEigen;
 import org.overparam.linalg.ConjugateGradient;
 import org.overparam.linalg.Lanczos;
+import org.overparam.linalg.LanczosWithSolves;
 import org.overparam.linalg.Lobpcg;
 import org.overparam.linalg.NystromPreconditioner;
 import org.overparam.run.StateFile;
@@ -147,6 +148,27 @@ final class SpectrumStates {
             invariant[c] = in.readBoolean();
         }
         return new Lanczos.State(steps, q, alpha, beta, norms, done, invariant);
+    }
+
+    static void writeMeasures(LanczosWithSolves.Result r, StateFile.Out out) throws IOException {
+        writeRuns(r.runs(), out);
+        writeSolutions(r.solutions(), out);
+    }
+
+    static LanczosWithSolves.Result readMeasures(StateFile.In in) throws IOException {
+        return new LanczosWithSolves.Result(readRuns(in), readSolutions(in));
+    }
+
+    /** Both solvers of the shared passes: the Lanczos state ({@link #lanczosBody}), then CG's. */
+    static StateFile.Body sharedBody(LanczosWithSolves.State s, int n, int m) {
+        return out -> {
+            lanczosBody(s.lanczos(), n, m).write(out);
+            writeCg(s.solves(), out);
+        };
+    }
+
+    static LanczosWithSolves.State readShared(StateFile.In in) throws IOException {
+        return new LanczosWithSolves.State(readLanczos(in), readCg(in));
     }
 
     static void writeCg(ConjugateGradient.State s, StateFile.Out out) throws IOException {

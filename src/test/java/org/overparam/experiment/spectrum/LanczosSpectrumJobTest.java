@@ -100,7 +100,7 @@ class LanczosSpectrumJobTest {
             assertThat(st.get("seconds").asDouble())
                     .isGreaterThanOrEqualTo(st.get("pass_seconds").asDouble());
         }
-        assertThat(stages).containsExactly("top_eigenpairs", "preconditioner", "lambda_min", "lanczos", "complexity");
+        assertThat(stages).containsExactly("top_eigenpairs", "preconditioner", "lambda_min", "lanczos_and_cg");
         assertThat(passes).isEqualTo(it.get("passes").asInt());
         assertThat(passSeconds).isCloseTo(it.get("pass_seconds").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(large.has("dgemm_peak_gflops"))

@@ -20,7 +20,7 @@ import org.overparam.testing.TestData;
 
 /**
  * {@code spectrum --resume} on the large-n path: a driver JVM killed (SIGKILL) mid-LOBPCG, resumed in another JVM that
- * is killed mid-Lanczos, and resumed again, ends with the same numbers, bit for bit, as an uninterrupted run: the
+ * is killed mid-Lanczos (its CG solves sharing the passes), and resumed again, ends with the same numbers, bit for bit, as an uninterrupted run: the
  * summary (but its times and pass counts) and every table.
  */
 class SpectrumResumeTest {
@@ -81,7 +81,8 @@ class SpectrumResumeTest {
                 .as("a killed JVM leaves its manifest running")
                 .isEqualTo("running");
 
-        String log = killAfter(List.of("spectrum", "--resume", broken.toString()), "lanczos: checkpoint written", 10);
+        String log =
+                killAfter(List.of("spectrum", "--resume", broken.toString()), "lanczos_and_cg: checkpoint written", 10);
         assertThat(log)
                 .contains("top_eigenpairs: completed by the run resumed")
                 .contains("lobpcg: continuing from the checkpoint");
@@ -89,13 +90,13 @@ class SpectrumResumeTest {
         assertThat(folder.resolve("lobpcg.solver"))
                 .as("removed with its stage complete")
                 .doesNotExist();
-        assertThat(folder.resolve("lanczos.solver")).exists();
-        assertThat(folder.resolve("lanczos.state")).doesNotExist();
+        assertThat(folder.resolve("lanczos_and_cg.solver")).exists();
+        assertThat(folder.resolve("lanczos_and_cg.state")).doesNotExist();
 
         assertThat(Main.commandLine().execute("spectrum", "--resume", broken.toString()))
                 .isZero();
         assertThat(Files.readString(broken.resolve("run.log")))
-                .contains("lanczos: continuing from the checkpoint")
+                .contains("lanczos_and_cg: continuing from the checkpoint")
                 .contains("lambda_min: completed by the run resumed");
         assertThat(readJson(broken.resolve("manifest.json")).get("status").asText())
                 .isEqualTo("completed");
