@@ -224,10 +224,10 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     }
 
     /**
-     * Refuses, with the memory needed and what to change, a width the executors cannot hold. An executor holds its share
-     * of the persisted sample blocks ({@code 8 n (d + 1) / E} bytes), with {@link Placement#EVERY_EXECUTOR} also the
-     * shipped copy of all n samples, its unit blocks (W, the gradient and the optimizer's arrays), and per running block
-     * a step's new arrays and workspace.
+     * Refuses, with the memory needed and what to change, a width the executors cannot hold. An executor holds its
+     * share of the persisted sample blocks ({@code 8 n (d + 1) / E} bytes), with {@link Placement#EVERY_EXECUTOR} also
+     * the shipped copy of all n samples, its unit blocks (W, the gradient and the optimizer's arrays), and per running
+     * block a step's new arrays and workspace.
      */
     public static void requireFits(
             QuadraticNet net,

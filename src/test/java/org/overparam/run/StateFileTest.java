@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overparam.UserError;
 
-/** Checkpoint files: every field read back bit for bit; another kind, other settings, a cut or a flipped byte refused. */
+/**
+ * Checkpoint files: every field read back bit for bit; another kind, other settings, a cut or a flipped byte refused.
+ */
 class StateFileTest {
     @TempDir
     Path tmp;

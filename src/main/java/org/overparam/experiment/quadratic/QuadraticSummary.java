@@ -36,8 +36,8 @@ public record QuadraticSummary(
     /**
      * One width's training: sizes (the width is {@code r} for Ge et al.'s signed net, {@code k} for Du &amp; Lee's),
      * the optimizer and layout ({@code sample_blocks}: the number of sample blocks when the samples stayed in them,
-     * absent when they were shipped to every executor), why it stopped, the losses and gradient norm on the whole set at the end, time, Spark
-     * commands and the bytes they moved (task metrics), and what applies: perturbations (perturbed GD), Du &amp; Lee's
+     * absent when they were shipped to every executor), why it stopped, the losses and gradient norm on the whole set
+     * at the end, time, Spark commands and the bytes they moved (task metrics), and what applies: perturbations (perturbed GD), Du &amp; Lee's
      * certificate and the gap to the convex problem, the test MSE, Ge et al.'s memorization condition.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

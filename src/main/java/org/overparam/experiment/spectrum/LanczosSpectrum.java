@@ -69,8 +69,8 @@ public final class LanczosSpectrum {
     /**
      * The large-n spectrum in named stages on the tiles: the top eigenpairs (ARPACK), the Nystrom preconditioner,
      * lambda_min and its vector (preconditioned LOBPCG), the label vectors' spectral measures and the density (one
-     * block Lanczos run) with the complexities (preconditioned CG) in the same passes; then the outputs. Every completed stage is saved
-     * into the run directory, and the running one every {@code spectrum.checkpoint-minutes}
+     * block Lanczos run) with the complexities (preconditioned CG) in the same passes; then the outputs. Every
+     * completed stage is saved into the run directory, and the running one every {@code spectrum.checkpoint-minutes}
      * ({@link SpectrumCheckpoints}); with {@code resume} the stages an earlier run completed are read instead of redone
      * and the running one continues from its checkpoint, to the same bits. ARPACK's state lives inside its Fortran
      * routines and is not saved: an interrupted top-eigenpairs stage is redone.

@@ -20,8 +20,9 @@ import org.overparam.run.JobSummary;
  * heap.
  *
  * @param seconds per stage ({@code tiles}, {@code top_eigenpairs}, {@code preconditioner} (Nystrom),
- *     {@code lambda_min}, {@code lanczos_and_cg} (the Lanczos run and the CG solves, sharing their passes); a stage a resumed run read from its checkpoint
- *     has the seconds of the run that computed it), and {@code total}, this run's wall time
+ *     {@code lambda_min}, {@code lanczos_and_cg} (the Lanczos run and the CG solves, sharing their passes); a stage
+ *     a resumed run read from its checkpoint has the seconds of the run that computed it), and {@code total}, this
+ *     run's wall time
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record LanczosSpectrumSummary(

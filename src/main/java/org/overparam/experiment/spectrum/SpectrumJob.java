@@ -49,7 +49,7 @@ public final class SpectrumJob implements Job {
         this(data, spec, false);
     }
 
-    /** With {@code resume}, the large-n path keeps the stages the run in its directory completed ({@link LanczosSpectrum}). */
+    /** With {@code resume}, the large-n path keeps the stages its directory's run completed ({@link LanczosSpectrum}). */
     public SpectrumJob(DataSpec data, SpectrumSpec spec, boolean resume) {
         this.data = data;
         this.spec = spec;

@@ -20,8 +20,8 @@ import org.overparam.testing.TestData;
 
 /**
  * {@code spectrum --resume} on the large-n path: a driver JVM killed (SIGKILL) mid-LOBPCG, resumed in another JVM that
- * is killed mid-Lanczos (its CG solves sharing the passes), and resumed again, ends with the same numbers, bit for bit, as an uninterrupted run: the
- * summary (but its times and pass counts) and every table.
+ * is killed mid-Lanczos (its CG solves sharing the passes), and resumed again, ends with the same numbers, bit for
+ * bit, as an uninterrupted run: the summary (but its times and pass counts) and every table.
  */
 class SpectrumResumeTest {
     @TempDir
