@@ -122,23 +122,7 @@ public final class RunDirectory {
      * half-written file and a failure leaves the previous version.
      */
     public void writeBytes(String name, byte[] bytes) {
-        Path target = new Path(root, name);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-        try {
-            java.io.File local = localFile(target);
-            if (local != null) {
-                writeLocal(local.toPath(), bytes);
-                return;
-            }
-            fs.mkdirs(target.getParent());
-            try (FSDataOutputStream out = fs.create(tmp, true)) {
-                out.write(bytes);
-            }
-            if (fs.exists(target)) fs.delete(target, false);
-            if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " -> " + target + " failed");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write " + target, e);
-        }
+        writeStream(name, out -> out.write(bytes));
     }
 
     /** What writes a file's content into a stream. */
@@ -148,8 +132,8 @@ public final class RunDirectory {
     }
 
     /**
-     * Writes a file by streaming it (for files too large for one array), as {@link #writeBytes} does: into a hidden
-     * temporary beside it, then renamed over the target.
+     * Writes a file by streaming it (for files too large for one array): into a hidden temporary beside it, then
+     * renamed over the target, so a reader never sees a half-written file and a failure leaves the previous version.
      */
     public void writeStream(String name, StreamWriter body) {
         Path target = new Path(root, name);
@@ -195,17 +179,6 @@ public final class RunDirectory {
         if (fs instanceof org.apache.hadoop.fs.LocalFileSystem l) return l.pathToFile(p);
         if (fs instanceof org.apache.hadoop.fs.RawLocalFileSystem r) return r.pathToFile(p);
         return null;
-    }
-
-    private static void writeLocal(java.nio.file.Path target, byte[] bytes) throws IOException {
-        java.nio.file.Files.createDirectories(target.getParent());
-        java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        java.nio.file.Files.write(tmp, bytes);
-        java.nio.file.Files.move(
-                tmp,
-                target,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public boolean exists(String name) {

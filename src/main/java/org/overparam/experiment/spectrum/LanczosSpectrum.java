@@ -130,7 +130,8 @@ public final class LanczosSpectrum {
                     spec,
                     storage,
                     top,
-                    new Bottom(bottom, pre),
+                    bottom,
+                    pre.rank(),
                     schemes,
                     runs.subList(labels.size(), runs.size()));
             double peak = spec.reportPeak ? ctx.dgemmPeak() : Double.NaN;
@@ -173,9 +174,6 @@ public final class LanczosSpectrum {
             return value;
         }
     }
-
-    /** lambda_min and its vector, with the preconditioner that found them (kept for the complexities' CG). */
-    record Bottom(Lobpcg.Result result, NystromPreconditioner preconditioner) {}
 
     /** Chooses the tiles' storage, logs the plan and refuses (before any work) driver arrays that do not fit. */
     private static DistributedKernelOperator.Storage announce(
@@ -419,7 +417,8 @@ public final class LanczosSpectrum {
             SpectrumSpec spec,
             DistributedKernelOperator.Storage storage,
             ArpackEigen.Result top,
-            Bottom bottom,
+            Lobpcg.Result bottom,
+            int preconditionerRank,
             List<Scheme> schemes,
             List<Lanczos.Run> probeRuns) {
         List<GaussQuadrature> probeQuadratures = new ArrayList<>();
@@ -438,8 +437,8 @@ public final class LanczosSpectrum {
                 n,
                 d,
                 top,
-                bottom.result(),
-                bottom.preconditioner().rank(),
+                bottom,
+                preconditionerRank,
                 schemes,
                 density,
                 storage.name().toLowerCase(Locale.ROOT),
