@@ -273,6 +273,7 @@ public final class NativeLibraries {
         String reason = "";
         String bundledPath = null;
         if (requested == Route.BUNDLED) {
+            loadArpackFirst();
             try {
                 BundledOpenBlas.Loaded loaded = BundledOpenBlas.load(threads);
                 bundledPath = loaded.path();
@@ -300,6 +301,17 @@ public final class NativeLibraries {
         LOG.log(System.Logger.Level.INFO, "BLAS/LAPACK route: " + route.name().toLowerCase(Locale.ROOT));
         return new State(
                 requested, route, reason, bundledPath, realPath(userBlas), realPath(userLapack), List.copyOf(notes));
+    }
+
+    /**
+     * Opens the system ARPACK (and with it the system {@code libblas.so.3} it links) before the bundled OpenBLAS is
+     * loaded. The system BLAS binds its data symbols (OpenBLAS's kernel table) when it is opened: opened after the
+     * bundled OpenBLAS, whose symbols JavaCPP makes global, it would bind them to that other OpenBLAS build and crash
+     * in its first call (netlib 3.2, Spark 4.2's, opens ARPACK with {@code RTLD_LOCAL}; netlib 3.0 opened it global).
+     * Without a system ARPACK, netlib falls back to its Java ARPACK and nothing is opened.
+     */
+    private static void loadArpackFirst() {
+        ARPACK.getInstance();
     }
 
     /**
