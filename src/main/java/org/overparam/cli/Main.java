@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.SparkUserAppException;
 import org.overparam.UserError;
 import org.overparam.config.JobConfig;
 import org.overparam.run.Job;
@@ -39,8 +40,22 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+    public static void main(String[] args) throws SparkUserAppException {
+        int code = commandLine().execute(args);
+        if (inYarnClusterDriver()) {
+            // Spark's ApplicationMaster runs main in a thread and reports the application's final status when it
+            // returns: System.exit would end the AM before that ("Shutdown hook called before final status was
+            // reported"). A non-zero code becomes the application's exit status this way.
+            if (code != 0) throw new SparkUserAppException(code, null);
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** Whether this JVM is the driver inside a YARN ApplicationMaster (the AM sets the Spark settings as properties). */
+    static boolean inYarnClusterDriver() {
+        return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+                && System.getProperty("spark.master", "").startsWith("yarn");
     }
 
     /** The configured command line (also used by tests). */

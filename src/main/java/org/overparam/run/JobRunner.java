@@ -82,9 +82,11 @@ public final class JobRunner {
             status = RunStatus.COMPLETED;
             return summary;
         } catch (Throwable t) {
-            UserError user = userError(t);
+            UserError stopped = userError(t) == null ? stoppedUnderneath(spark, dir, t) : null;
+            UserError user = stopped != null ? stopped : userError(t);
             error = user != null ? user.getMessage() : t.toString();
             log.warn("run failed: %s", error);
+            if (stopped != null) throw stopped;
             throw t;
         } finally {
             manifest = manifest.finished(status, ctx.layout(), error, started, Instant.now());
@@ -97,6 +99,24 @@ public final class JobRunner {
                                 dir.readText("report.html"), "Manifest", RunReport.flatten(asMap(manifest))));
             }
         }
+    }
+
+    /**
+     * The failure of a run whose Spark application was ended from outside (on YARN: the application killed, failed or
+     * preempted; the cluster manager lost), said as such: the job's own exception is only the symptom ("Cannot call
+     * methods on a stopped SparkContext", "Job cancelled because SparkContext was shut down"). Null when Spark still
+     * runs.
+     */
+    static UserError stoppedUnderneath(SparkSession spark, RunDirectory dir, Throwable t) {
+        if (!spark.sparkContext().isStopped()) return null;
+        String app = spark.sparkContext().applicationId();
+        String symptom =
+                String.valueOf(t.getMessage()).lines().findFirst().orElse("").trim();
+        return new UserError(
+                "the Spark application " + app + " stopped before the run finished (on YARN it was "
+                        + "killed, failed or preempted: yarn application -status " + app + " says which); what the run "
+                        + "wrote so far stays in " + dir.uri() + ". Spark: " + symptom,
+                t);
     }
 
     /** The run directory: created (or overwritten when allowed), or opened to resume. */

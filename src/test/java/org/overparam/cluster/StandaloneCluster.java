@@ -3,7 +3,6 @@ package org.overparam.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,35 +13,21 @@ import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 for integration tests: a Master and {@code workers} Workers, each its own
- * JVM started from the Maven classpath of Spark ({@code target/classpath-provided.txt}), on free ports; and a stand-in
- * Spark installation ({@code SPARK_HOME} with an empty {@code jars/} and a {@code bin/spark-submit} that runs
- * {@code org.apache.spark.deploy.SparkSubmit} from the same classpath) for {@code jobs/submit}. DEVELOPERS.md lists
- * the environment these JVMs need. {@link #close()} stops every JVM it started, executors included.
+ * JVM started from the Maven classpath of Spark ({@code target/classpath-provided.txt}), on free ports, with a
+ * {@link StandInSpark} installation for {@code jobs/submit}. DEVELOPERS.md lists the environment these JVMs need. {@link #close()} stops every JVM it started, executors included.
  */
 final class StandaloneCluster implements AutoCloseable {
     private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://[0-9.]+:[0-9]+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     final Path root;
-    final Path project;
-    final Path sparkHome;
-    final String classpath;
-    final List<String> javaOptions;
+    final StandInSpark spark;
     final String masterUrl;
     private final List<Process> daemons = new ArrayList<>();
 
     StandaloneCluster(Path root, Path project, int workers) throws Exception {
         this.root = root;
-        this.project = project;
-        Path cp = project.resolve("target/classpath-provided.txt");
-        if (!Files.isRegularFile(cp))
-            throw new IllegalStateException("missing " + cp + ": run mvn package first (mvn verify does)");
-        this.classpath = Files.readString(cp).trim();
-        this.javaOptions = new ArrayList<>();
-        for (String line : Files.readAllLines(project.resolve("conf/java-options"))) {
-            if (!line.isBlank() && !line.startsWith("#")) javaOptions.add(line.trim());
-        }
-        this.sparkHome = standInSparkHome();
+        this.spark = new StandInSpark(root, project, List.of());
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(this::close, "standalone-cluster-stop")); // also if the test JVM is ended
         try {
@@ -88,42 +73,18 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** The environment a Master, Worker or spark-submit needs without a Spark distribution. */
-    Map<String, String> environment(Map<String, String> env) {
-        env.put("SPARK_HOME", sparkHome.toString());
-        env.put("SPARK_SCALA_VERSION", "2.13");
-        env.put("SPARK_DIST_CLASSPATH", classpath);
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
-        return env;
-    }
-
-    private Path standInSparkHome() throws IOException {
-        Path home = root.resolve("spark-home");
-        Files.createDirectories(home.resolve("jars"));
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Path submit = bin.resolve("spark-submit");
-        Files.writeString(
-                submit,
-                "#!/usr/bin/env bash\n"
-                        + "# Stand-in for a Spark distribution's spark-submit: SparkSubmit from SPARK_DIST_CLASSPATH with Spark's JVM flags.\n"
-                        + "exec java " + String.join(" ", javaOptions)
-                        + " -Xmx1g -cp \"$SPARK_DIST_CLASSPATH\" org.apache.spark.deploy.SparkSubmit \"$@\"\n");
-        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return home;
-    }
-
     private Process daemon(String name, List<String> mainAndArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(javaOptions);
+        cmd.addAll(spark.javaOptions);
         cmd.add("-Xmx512m");
         cmd.add("-cp");
-        cmd.add(classpath);
+        cmd.add(spark.classpath);
         cmd.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve(name + ".log").toFile());
-        environment(pb.environment());
+        spark.environment(pb.environment());
         Process p = pb.start();
         daemons.add(p);
         return p;
@@ -179,15 +140,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code jobs/submit args...} against this cluster; its output goes to {@code log}. */
     Process submit(Path log, List<String> args) throws IOException {
-        List<String> cmd =
-                new ArrayList<>(List.of("bash", project.resolve("jobs/submit").toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .directory(project.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        environment(pb.environment());
-        Process p = pb.start();
+        Process p = spark.submit(log, args, Map.of()).start();
         daemons.add(p);
         return p;
     }

@@ -152,6 +152,36 @@ class StandaloneClusterIT {
         }
     }
 
+    /**
+     * The 400 eigenvalues of the spectrum settings' run, within the eigenvalue bound of the spectrum's scale, and the
+     * complexity of true and random labels within the spectral-function bound.
+     */
+    static void assertSameSpectrum(Path expected, Path actual) throws Exception {
+        List<String> le = Files.readAllLines(expected.resolve("eigenvalues.csv")),
+                ce = Files.readAllLines(actual.resolve("eigenvalues.csv"));
+        assertThat(ce).hasSameSizeAs(le).hasSize(401);
+        double lambdaMax = Double.parseDouble(le.get(le.size() - 1).split(",")[1]);
+        for (int i = 1; i < le.size(); i++) {
+            double x = Double.parseDouble(le.get(i).split(",")[1]),
+                    y = Double.parseDouble(ce.get(i).split(",")[1]);
+            Approx.assertAbsolute(
+                    x,
+                    y,
+                    Approx.EIGENVALUE
+                            * Math.max(lambdaMax, Double.parseDouble(le.get(1).split(",")[1])),
+                    "eigenvalue " + i);
+        }
+        JsonNode ls = JSON.readTree(expected.resolve("summary.json").toFile()),
+                cs = JSON.readTree(actual.resolve("summary.json").toFile());
+        for (String scheme : List.of("true", "random")) {
+            Approx.assertRelative(
+                    ls.at("/labels/" + scheme + "/complexity").asDouble(),
+                    cs.at("/labels/" + scheme + "/complexity").asDouble(),
+                    Approx.SPECTRAL_FUNCTION,
+                    "complexity of " + scheme + " labels");
+        }
+    }
+
     static List<String> quadraticSettings() {
         return List.of(
                 "--set",
@@ -284,29 +314,7 @@ class StandaloneClusterIT {
         local("train", trainSettings(), localTrain);
         local("spectrum", spectrumSettings(), localSpectrum);
         assertSameMetrics(localTrain, clusterTrain);
-        List<String> le = Files.readAllLines(localSpectrum.resolve("eigenvalues.csv")),
-                ce = Files.readAllLines(clusterSpectrum.resolve("eigenvalues.csv"));
-        assertThat(ce).hasSameSizeAs(le).hasSize(401);
-        double lambdaMax = Double.parseDouble(le.get(le.size() - 1).split(",")[1]);
-        for (int i = 1; i < le.size(); i++) {
-            double x = Double.parseDouble(le.get(i).split(",")[1]),
-                    y = Double.parseDouble(ce.get(i).split(",")[1]);
-            Approx.assertAbsolute(
-                    x,
-                    y,
-                    Approx.EIGENVALUE
-                            * Math.max(lambdaMax, Double.parseDouble(le.get(1).split(",")[1])),
-                    "eigenvalue " + i);
-        }
-        JsonNode ls = JSON.readTree(localSpectrum.resolve("summary.json").toFile()),
-                cs = JSON.readTree(clusterSpectrum.resolve("summary.json").toFile());
-        for (String scheme : List.of("true", "random")) {
-            Approx.assertRelative(
-                    ls.at("/labels/" + scheme + "/complexity").asDouble(),
-                    cs.at("/labels/" + scheme + "/complexity").asDouble(),
-                    Approx.SPECTRAL_FUNCTION,
-                    "complexity of " + scheme + " labels");
-        }
+        assertSameSpectrum(localSpectrum, clusterSpectrum);
 
         // Kill one executor JVM while the third run trains; the run must finish with the same numbers.
         Path killed = tmp.resolve("cluster-train-killed");
