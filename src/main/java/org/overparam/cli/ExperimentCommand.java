@@ -24,6 +24,11 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (YarnAttempt.earlierAttemptStarted(run.out)) {
+            System.err.println("overparam: attempt " + YarnAttempt.number()
+                    + " of this YARN application redoes the run " + "its earlier attempt started in " + run.out);
+            run.overwrite = true;
+        }
         JobConfig config = run.load();
         return Main.execute(command.id(), run, config, Jobs.of(command, config));
     }

@@ -35,12 +35,17 @@ final class ResumableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (resume != null && (run.config != null || !run.sets.isEmpty() || run.out != null)) {
+            throw new UserError(
+                    "--resume continues a run with the settings it recorded: drop --config, --set and --out.");
+        }
+        if (resume == null && YarnAttempt.earlierAttemptStarted(run.out)) {
+            System.err.println("overparam: attempt " + YarnAttempt.number() + " of this YARN application continues the "
+                    + "run its earlier attempt started in " + run.out);
+            resume = run.out;
+        }
         JobConfig config;
         if (resume != null) {
-            if (run.config != null || !run.sets.isEmpty() || run.out != null) {
-                throw new UserError(
-                        "--resume continues a run with the settings it recorded: drop --config, --set and --out.");
-            }
             RunDirectory dir = RunDirectory.open(resume, new Configuration());
             Manifest manifest = dir.readJson("manifest.json", Manifest.class);
             if (!command.id().equals(manifest.command())) {

@@ -128,7 +128,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /** The full command line from /proc (ProcessHandle.Info may leave it out for long command lines). */
-    private static String commandLine(ProcessHandle h) {
+    static String commandLine(ProcessHandle h) {
         try {
             return new String(
                     Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")),

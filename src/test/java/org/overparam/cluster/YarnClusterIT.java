@@ -26,7 +26,8 @@ import org.overparam.testing.TestData;
  * there. A pipeline of a {@code train} and a {@code spectrum} stage in client deploy mode, and each command alone in
  * cluster deploy mode (its job file shipped with {@code --files}), equal the same runs on the embedded Spark within the
  * summation-order and eigenvalue bounds. An application killed mid-run ends the submit with an error, and the run
- * directory's manifest says {@code failed} and why. Runs in {@code mvn verify}, after the job jar is built.
+ * directory's manifest says {@code failed} and why. A cluster-mode driver (the ApplicationMaster's JVM) killed mid-run
+ * is continued by YARN's second attempt from the run's checkpoints, to the same metrics. Runs in {@code mvn verify}, after the job jar is built.
  */
 class YarnClusterIT {
     @TempDir
@@ -229,5 +230,57 @@ class YarnClusterIT {
         assertThat(m.get("error").asText()).contains(appId).contains("stopped before the run finished");
         assertThat(new File(tmp.resolve("fetched/killed/metrics.csv").toString()))
                 .exists();
+    }
+
+    /** The ApplicationMaster JVMs (not their launch scripts) the NodeManager in this JVM started, alive now. */
+    static List<ProcessHandle> applicationMasters() {
+        return ProcessHandle.current()
+                .descendants()
+                .filter(h -> h.info().command().orElse("").endsWith("/java"))
+                .filter(h ->
+                        StandaloneCluster.commandLine(h).contains("org.apache.spark.deploy.yarn.ApplicationMaster"))
+                .toList();
+    }
+
+    @Test
+    void aClusterModeDriverKilledMidRunIsContinuedByYarnsNextAttempt() throws Exception {
+        String name = "driver-killed";
+        List<String> longer = List.of("--set", "train.iterations=200");
+        List<String> command = new ArrayList<>(List.of(
+                "train",
+                "--master",
+                "yarn",
+                "--config",
+                tmp.resolve("yarn-train.conf").toString(),
+                "--set",
+                "data.path=" + mnist));
+        command.addAll(longer);
+        command.addAll(List.of("--out", cluster.hdfsUri + "/runs/" + name));
+        Process p = submit(name, true, command);
+        org.apache.hadoop.fs.Path checkpoint =
+                new org.apache.hadoop.fs.Path("/runs/" + name + "/checkpoints/m=200/state.json");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!cluster.fileSystem().exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline)
+            Thread.sleep(50);
+        List<ProcessHandle> drivers = applicationMasters();
+        assertThat(drivers)
+                .as("one driver running with a checkpoint written; log:\n"
+                        + StandaloneCluster.tail(tmp.resolve(name + ".log")))
+                .hasSize(1);
+        drivers.get(0).destroyForcibly();
+        finished(name, p);
+        assertThat(Files.readString(tmp.resolve(name + ".log"))).contains("final status: SUCCEEDED");
+        Path run = fetch(name);
+        JsonNode m = manifest(run);
+        assertThat(m.get("status").asText()).isEqualTo("completed");
+        assertThat(m.get("resumed_from")).as("the first attempt, recorded").hasSize(1);
+        assertThat(m.at("/resumed_from/0/status").asText()).isNotEqualTo("completed");
+
+        Path local = tmp.resolve("local-train-200");
+        List<String> settings = new ArrayList<>(List.of(
+                "--config", tmp.resolve("yarn-train.conf").toString(), "--set", "data.path=" + TestData.mnist()));
+        settings.addAll(longer);
+        StandaloneClusterIT.local("train", settings, local);
+        assertSameMetrics(local, run, StandaloneClusterIT.COMPARED, 201);
     }
 }
