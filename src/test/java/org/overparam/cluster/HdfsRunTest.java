@@ -41,17 +41,7 @@ class HdfsRunTest {
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        for (String key : List.of(
-                "dfs.datanode.address",
-                "dfs.datanode.http.address",
-                "dfs.datanode.ipc.address",
-                "dfs.namenode.http-address")) {
-            conf.set(key, "127.0.0.1:0");
-        }
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
+        hdfs = YarnCluster.startHdfs(tmp.resolve("hdfs"));
         uri = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
         FileSystem fs = hdfs.getFileSystem();
         for (File f : TestData.mnist().toFile().listFiles((d, n) -> n.startsWith("train-"))) {

@@ -69,7 +69,8 @@ final class YarnCluster implements AutoCloseable {
         }
     }
 
-    private static MiniDFSCluster startHdfs(Path dir) throws IOException {
+    /** A NameNode and a DataNode in this JVM on 127.0.0.1 and free ports, their storage under {@code dir}. */
+    static MiniDFSCluster startHdfs(Path dir) throws IOException {
         Configuration c = new Configuration();
         c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.toString());
         for (String key : List.of(
