@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.overparam.CoreThreads;
 import org.overparam.Seeds;
 import org.overparam.linalg.Gemm;
 
@@ -94,33 +96,70 @@ public abstract class ReluUnitBlock implements Serializable {
     public abstract Stepped step(TrainingSet data, double[] residual, double eta, Precision precision, Workspace ws);
 
     /**
-     * {@code count} steps in a row of a block that holds every unit of the net: the first with {@code residual} (at
-     * W(k)), each next one with the residual of the predictions the step before returned,
-     * {@code f_i - y_i = (1/sqrt(m)) sum_r a_r relu(w_r . x_i) - y_i} formed as the driver forms it, so the steps are
-     * those {@code count} single steps would take, bit for bit. The block stepped from stays as it was (a retried task
-     * sees the same input); the blocks in between are this task's own, and each next step reuses their arrays.
+     * {@code count} steps in a row of {@code blocks} that together hold every unit of the net, in unit order, the
+     * blocks of a step stepped at once on up to {@code threads} cores ({@link CoreThreads}): the first step with
+     * {@code residual} (at W(k)), each next one with the residual of the predictions the step before returned,
+     * {@code f_i - y_i = (1/sqrt(m)) sum_blocks sum_r a_r relu(w_r . x_i) - y_i}, the blocks' parts added in block order
+     * as the driver adds them, so the steps are those {@code count} single steps of every block would take, bit for bit.
+     * The blocks stepped from stay as they were (a retried task sees the same input); the blocks in between are this
+     * call's own, and each next step reuses their arrays. Each thread steps with its own {@code workspace}.
+     *
+     * @return every block after the last step, with the outputs of the steps before in {@link Stepped#before}
      */
-    public Stepped steps(
-            TrainingSet data, double[] residual, double eta, int count, Precision precision, Workspace ws) {
-        if (first != 0 || units != width || count < 1) {
-            throw new IllegalArgumentException("ReluUnitBlock.steps: expected a block of every unit (0.." + width
-                    + ") and count >= 1; found units " + first + ".." + (first + units) + ", count " + count);
-        }
-        List<Outputs> before = new ArrayList<>();
-        Stepped s = step(data, residual, eta, precision, ws);
-        s.block().forgetSpares(); // their arrays are this (cached) block's
-        double scale = 1.0 / Math.sqrt(width);
-        double[] y = data.y(), r = new double[data.n];
-        for (int j = 1; j < count; j++) {
-            before.add(s.outputs());
-            double[] part = s.outputs().predictions();
-            for (int i = 0; i < r.length; i++) {
-                double f = 0.0 + part[i]; // the driver's sum over one block
-                r[i] = f * scale - y[i];
+    public static List<Stepped> steps(
+            List<ReluUnitBlock> blocks,
+            TrainingSet data,
+            double[] residual,
+            double eta,
+            int count,
+            Precision precision,
+            int threads,
+            Supplier<Workspace> workspace) {
+        requireEveryUnit(blocks, count);
+        List<List<Outputs>> before = new ArrayList<>();
+        for (int b = 0; b < blocks.size(); b++) before.add(new ArrayList<>());
+        List<ReluUnitBlock> at = blocks;
+        List<Stepped> stepped = null;
+        double scale = 1.0 / Math.sqrt(blocks.get(0).width);
+        double[] y = data.y(), r = residual;
+        for (int j = 0; j < count; j++) {
+            double[] res = r;
+            stepped = CoreThreads.map(at, threads, b -> b.step(data, res, eta, precision, workspace.get()));
+            if (j == 0) for (Stepped s : stepped) s.block().forgetSpares(); // their arrays are the cached blocks'
+            if (j + 1 == count) break;
+            double[] f = new double[data.n];
+            for (int b = 0; b < stepped.size(); b++) {
+                Outputs o = stepped.get(b).outputs();
+                before.get(b).add(o);
+                double[] part = o.predictions();
+                for (int i = 0; i < f.length; i++) f[i] += part[i];
             }
-            s = s.block().step(data, r, eta, precision, ws);
+            r = new double[data.n];
+            for (int i = 0; i < r.length; i++) r[i] = f[i] * scale - y[i];
+            at = new ArrayList<>(stepped.size());
+            for (Stepped s : stepped) at.add(s.block());
         }
-        return new Stepped(s.block(), s.outputs(), before);
+        List<Stepped> out = new ArrayList<>(stepped.size());
+        for (int b = 0; b < stepped.size(); b++) {
+            Stepped s = stepped.get(b);
+            out.add(new Stepped(s.block(), s.outputs(), before.get(b)));
+        }
+        return out;
+    }
+
+    private static void requireEveryUnit(List<ReluUnitBlock> blocks, int count) {
+        int next = 0;
+        for (ReluUnitBlock b : blocks) {
+            if (b.first != next) break;
+            next += b.units;
+        }
+        int width = blocks.isEmpty() ? -1 : blocks.get(0).width;
+        if (blocks.isEmpty() || next != width || count < 1) {
+            List<String> ranges = new ArrayList<>();
+            for (ReluUnitBlock b : blocks) ranges.add(b.first + ".." + (b.first + b.units));
+            throw new IllegalArgumentException("ReluUnitBlock.steps: expected blocks of every unit (0.." + width
+                    + ") in order and count >= 1; found units " + ranges + ", count " + count);
+        }
     }
 
     /** Makes the next step allocate its arrays instead of reusing those of the block this one was stepped from. */

@@ -49,6 +49,34 @@ abstract class RddFunction<T, R> extends AbstractFunction1<T, R> implements Seri
         }
     }
 
+    /**
+     * {@code rdd.mapPartitions(f)}, f taking a whole partition's elements as a list and returning the partition's new
+     * elements, without the closure cleaner.
+     */
+    static <T, R> JavaRDD<R> mapPartitions(JavaRDD<T> rdd, RddFunction<java.util.List<T>, java.util.List<R>> f) {
+        ClassTag<R> tag = ClassTag$.MODULE$.apply(Object.class);
+        return new JavaRDD<>(rdd.rdd().mapPartitions(new WholePartition<>(f), false, tag), tag);
+    }
+
+    /** f of one partition's elements, as a list. */
+    private static final class WholePartition<T, R>
+            extends AbstractFunction1<scala.collection.Iterator<T>, scala.collection.Iterator<R>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final RddFunction<java.util.List<T>, java.util.List<R>> f;
+
+        WholePartition(RddFunction<java.util.List<T>, java.util.List<R>> f) {
+            this.f = f;
+        }
+
+        @Override
+        public scala.collection.Iterator<R> apply(scala.collection.Iterator<T> it) {
+            java.util.List<T> all = new java.util.ArrayList<>();
+            while (it.hasNext()) all.add(it.next());
+            return scala.jdk.javaapi.CollectionConverters.asScala(f.apply(all).iterator());
+        }
+    }
+
     /** {@code rdd.map(f)} without the closure cleaner. */
     static <T, R> JavaRDD<R> map(JavaRDD<T> rdd, RddFunction<T, R> f) {
         ClassTag<R> tag = ClassTag$.MODULE$.apply(Object.class);

@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.overparam.CoreThreads;
 import org.overparam.data.HadoopFiles;
 import org.overparam.model.Precision;
 import org.overparam.model.ReluUnitBlock;
@@ -19,7 +20,9 @@ import org.overparam.optim.GradientDescent;
  * into blocks ({@link UnitLayout}), each block ({@link ReluUnitBlock}: its weights, signs, activation patterns) lives in one partition of a cached RDD and is stepped where it lives. The samples are stationary: one
  * copy of X and y per executor (a broadcast). The driver never holds W.
  *
- * <p>One Spark job per step: every task steps its units with the residual of the previous step (a broadcast of
+ * <p>Tasks ({@link BlockTasks}): in local mode the one executor holds every block, and one task steps them all at once
+ * on its cores, adding their parts of the predictions as the driver does, for the steps up to the next checkpoint or
+ * metric in one job. On a cluster, one Spark job per step: every task steps its units with the residual of the previous step (a broadcast of
  * {@code 8 n} bytes, so that the tasks' lineage stays small however many steps it spans) and returns its part of the new predictions ({@code 8 n} bytes) and of the metrics; the
  * driver adds the parts in partition order (bit-for-bit repeatable for the same layout), scales by {@code 1/sqrt(m)}
  * and forms the residual, the loss and the metrics. Traffic per step is {@code O(n)} per block, independent of m and
@@ -61,6 +64,9 @@ public final class UnitShardedRelu implements ReluTrainer {
     private final double kappa;
     private final long seed;
     private final Precision precision;
+    private final BlockTasks tasks;
+    /** Threads a task steps its blocks on. */
+    private final int threads;
     /** The Hadoop configuration, shipped once (a Configuration serializes to tens of KB; tasks capture this handle). */
     private final Broadcast<HadoopFiles.Conf> hadoop;
     /** The blocks at the last pass, cached: what jobs at W(k) read. */
@@ -72,8 +78,20 @@ public final class UnitShardedRelu implements ReluTrainer {
     /** The residuals the lineage since the last checkpoint was computed with (one broadcast per step, n doubles). */
     private final List<Broadcast<double[]>> residuals = new ArrayList<>();
 
+    /** The engine with the tasks of {@link BlockTasks#of}. */
     public UnitShardedRelu(
             JavaSparkContext jsc, TrainingSet data, UnitLayout layout, double kappa, long seed, Precision precision) {
+        this(jsc, data, layout, kappa, seed, precision, BlockTasks.of(jsc));
+    }
+
+    public UnitShardedRelu(
+            JavaSparkContext jsc,
+            TrainingSet data,
+            UnitLayout layout,
+            double kappa,
+            long seed,
+            Precision precision,
+            BlockTasks tasks) {
         if (jsc.getConf().getBoolean("spark.speculation", false)) {
             throw new org.overparam.UserError(
                     "Training needs spark.speculation = false: the unit blocks of a step reuse the "
@@ -86,6 +104,9 @@ public final class UnitShardedRelu implements ReluTrainer {
         this.kappa = kappa;
         this.seed = seed;
         this.precision = precision;
+        this.tasks = tasks;
+        this.threads =
+                tasks.threads(layout.blocks(), UnitLayout.Executors.of(jsc).cores());
         this.shipped = jsc.broadcast(data);
         this.hadoop = jsc.broadcast(new HadoopFiles.Conf(jsc.hadoopConfiguration()));
     }
@@ -106,9 +127,14 @@ public final class UnitShardedRelu implements ReluTrainer {
         long s = seed;
         Precision p = precision;
         UnitRepresentation form = layout.representation();
-        JavaRDD<ReluUnitBlock.Stepped> blocks = jsc.parallelize(blockIds(), cuts.length - 1)
-                .map(b -> ReluUnitBlock.initial(
-                        form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
+        int t = threads;
+        JavaRDD<ReluUnitBlock.Stepped> blocks = jsc.parallelize(blockIds(), tasks.partitions(layout.blocks()))
+                .mapPartitions(ids -> CoreThreads.map(
+                                list(ids),
+                                t,
+                                (Integer b) -> ReluUnitBlock.initial(
+                                        form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()))
+                        .iterator());
         return advance(blocks, 0, t0);
     }
 
@@ -140,13 +166,15 @@ public final class UnitShardedRelu implements ReluTrainer {
 
     /**
      * {@code count} steps from the last pass, and their passes in order; the last step's blocks are checkpointed into
-     * {@code checkpointFolder} when it is given. With one block holding every unit, the steps run in one job, the task
-     * forming each next residual itself ({@link ReluUnitBlock#steps}): the same numbers as {@code count} calls of
-     * {@link #step}, bit for bit, for one Spark job instead of {@code count}. Otherwise one job per step.
+     * {@code checkpointFolder} when it is given. With every block in one task ({@link BlockTasks#ONE_FOR_ALL}, or a
+     * single block), the steps run in one job, the task forming each next residual itself ({@link ReluUnitBlock#steps}):
+     * the same numbers as {@code count} calls of {@link #step}, bit for bit, for one Spark job instead of
+     * {@code count}. Otherwise one job per step.
      */
     @Override
     public List<Pass> steps(double eta, int count, String checkpointFolder) {
-        if (layout.blocks() > 1 || count == 1) return ReluTrainer.super.steps(eta, count, checkpointFolder);
+        if (tasks.partitions(layout.blocks()) > 1 || count == 1)
+            return ReluTrainer.super.steps(eta, count, checkpointFolder);
         int run = stepsPerJob(data.n, count);
         List<Pass> passes = new ArrayList<>(count);
         for (int done = 0; done < count; done += run) {
@@ -168,7 +196,7 @@ public final class UnitShardedRelu implements ReluTrainer {
     }
 
     /**
-     * {@code count} steps in one job (more than one only for a block of every unit): every block steps where it lives,
+     * {@code count} steps in one job (more than one only for a task of every unit): every block steps where it lives,
      * its outputs summed per step in partition order; the previous blocks are unpersisted, and with a folder the last
      * step's blocks are written there and the lineage restarts from the files.
      */
@@ -176,8 +204,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         long t0 = System.nanoTime();
         Broadcast<double[]> residual = jsc.broadcast(residual(last.predictions()));
         residuals.add(residual);
-        JavaRDD<ReluUnitBlock.Stepped> next =
-                RddFunction.map(base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder, count));
+        JavaRDD<ReluUnitBlock.Stepped> next = RddFunction.mapPartitions(
+                base, new Step(shipped, residual, eta, precision, hadoop, checkpointFolder, count, threads));
         JavaRDD<ReluUnitBlock.Stepped> previous = current;
         boolean fromFiles = base != current;
         next.persist(StorageLevel.MEMORY_AND_DISK());
@@ -235,11 +263,14 @@ public final class UnitShardedRelu implements ReluTrainer {
         Broadcast<TrainingSet> set = shipped, other = jsc.broadcast(test);
         double k = kappa;
         long s = seed;
+        int t = threads;
         try {
-            List<double[]> parts = current.map(b -> {
-                        TrainingSet t = other.value();
-                        return b.block().predict(set.value(), k, s, t.x(), t.n);
-                    })
+            List<double[]> parts = current.mapPartitions(blocks -> CoreThreads.map(
+                                    list(blocks), t, (ReluUnitBlock.Stepped b) -> {
+                                        TrainingSet o = other.value();
+                                        return b.block().predict(set.value(), k, s, o.x(), o.n);
+                                    })
+                            .iterator())
                     .collect();
             double[] f = new double[test.n];
             for (double[] part : parts) for (int i = 0; i < f.length; i++) f[i] += part[i];
@@ -257,7 +288,13 @@ public final class UnitShardedRelu implements ReluTrainer {
         double[] residual = residual(last.predictions());
         Broadcast<TrainingSet> set = shipped;
         Precision p = precision;
-        List<Double> parts = current.map(s -> s.block().gradientSquared(set.value(), residual, p, workspace()))
+        int t = threads;
+        List<Double> parts = current.mapPartitions(blocks -> CoreThreads.map(
+                                list(blocks),
+                                t,
+                                (ReluUnitBlock.Stepped s) ->
+                                        s.block().gradientSquared(set.value(), residual, p, workspace()))
+                        .iterator())
                 .collect();
         double sum = 0;
         for (double v : parts) sum += v;
@@ -273,14 +310,11 @@ public final class UnitShardedRelu implements ReluTrainer {
     public double[] gram(boolean initial) {
         int n = data.n;
         DistributedGram.requireDriverMemory(n, 1, "The Gram matrix H(k)");
+        int t = threads;
         double[] c = DeterministicAggregate.aggregatePartitions(
                 current.map(ReluUnitBlock.Stepped::block),
                 () -> new double[n * n],
-                it -> {
-                    double[] acc = new double[n * n];
-                    while (it.hasNext()) it.next().addCoactivations(n, acc, initial);
-                    return acc;
-                },
+                it -> coactivations(list(it), n, initial, t),
                 (x, y) -> {
                     for (int i = 0; i < x.length; i++) x[i] += y[i];
                     return x;
@@ -355,22 +389,60 @@ public final class UnitShardedRelu implements ReluTrainer {
         Precision p = precision;
         Broadcast<HadoopFiles.Conf> conf = hadoop;
         UnitRepresentation form = layout.representation();
-        return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
-            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
-            if (kept instanceof ReluUnitBlock block && block.iteration == iteration)
-                return new ReluUnitBlock.Stepped(block, null);
-            int units = cuts[b + 1] - cuts[b];
-            TrainingSet samples = set.value();
-            long length = ReluUnitBlock.checkpointLength(form, units, samples.activeD(), samples.n);
-            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
-            return new ReluUnitBlock.Stepped(
-                    ReluUnitBlock.restore(form, cuts[b], units, m, iteration, k, s, values, samples, p, workspace()),
-                    null);
-        });
+        int t = threads;
+        return jsc.parallelize(blockIds(), tasks.partitions(layout.blocks()))
+                .mapPartitions(ids -> CoreThreads.map(list(ids), t, (Integer b) -> {
+                            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
+                            if (kept instanceof ReluUnitBlock block && block.iteration == iteration)
+                                return new ReluUnitBlock.Stepped(block, null);
+                            int units = cuts[b + 1] - cuts[b];
+                            TrainingSet samples = set.value();
+                            long length = ReluUnitBlock.checkpointLength(form, units, samples.activeD(), samples.n);
+                            double[] values =
+                                    UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
+                            return new ReluUnitBlock.Stepped(
+                                    ReluUnitBlock.restore(
+                                            form, cuts[b], units, m, iteration, k, s, values, samples, p, workspace()),
+                                    null);
+                        })
+                        .iterator());
     }
 
-    /** A step of every block (and, with a folder, its checkpoint): the function of each step's one job. */
-    private static final class Step extends RddFunction<ReluUnitBlock.Stepped, ReluUnitBlock.Stepped> {
+    /**
+     * The co-activation counts of {@code blocks} summed (n x n), on up to {@code threads} threads, each adding a
+     * contiguous group of the blocks into its own matrix: the counts are integers, so every order of the sums gives
+     * the same doubles.
+     */
+    private static double[] coactivations(List<ReluUnitBlock> blocks, int n, boolean initial, int threads) {
+        int groups = Math.max(1, Math.min(threads, blocks.size()));
+        List<List<ReluUnitBlock>> cut = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++)
+            cut.add(blocks.subList(g * blocks.size() / groups, (g + 1) * blocks.size() / groups));
+        List<double[]> sums = CoreThreads.map(cut, groups, group -> {
+            double[] acc = new double[n * n];
+            for (ReluUnitBlock b : group) b.addCoactivations(n, acc, initial);
+            return acc;
+        });
+        double[] c = sums.get(0);
+        for (int g = 1; g < groups; g++) {
+            double[] other = sums.get(g);
+            for (int i = 0; i < c.length; i++) c[i] += other[i];
+        }
+        return c;
+    }
+
+    private static <T> List<T> list(java.util.Iterator<T> it) {
+        List<T> all = new ArrayList<>();
+        it.forEachRemaining(all::add);
+        return all;
+    }
+
+    /**
+     * A step of every block of a partition (and, with a folder, their checkpoints), the blocks on up to
+     * {@code threads} threads: the function of each step's one job. {@code count} steps in a row when the partition
+     * holds every unit.
+     */
+    private static final class Step extends RddFunction<List<ReluUnitBlock.Stepped>, List<ReluUnitBlock.Stepped>> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<TrainingSet> set;
         private final Broadcast<double[]> residual;
@@ -378,8 +450,10 @@ public final class UnitShardedRelu implements ReluTrainer {
         private final Precision precision;
         private final Broadcast<HadoopFiles.Conf> conf;
         private final String folder;
-        /** Steps in a row (more than 1 only for a block of every unit). */
+        /** Steps in a row (more than 1 only for a partition of every unit). */
         private final int count;
+
+        private final int threads;
 
         Step(
                 Broadcast<TrainingSet> set,
@@ -388,7 +462,8 @@ public final class UnitShardedRelu implements ReluTrainer {
                 Precision precision,
                 Broadcast<HadoopFiles.Conf> conf,
                 String folder,
-                int count) {
+                int count,
+                int threads) {
             this.set = set;
             this.residual = residual;
             this.eta = eta;
@@ -396,16 +471,29 @@ public final class UnitShardedRelu implements ReluTrainer {
             this.conf = conf;
             this.folder = folder;
             this.count = count;
+            this.threads = threads;
         }
 
         @Override
-        public ReluUnitBlock.Stepped apply(ReluUnitBlock.Stepped s) {
-            ReluUnitBlock.Stepped stepped = count == 1
-                    ? s.block().step(set.value(), residual.value(), eta, precision, workspace())
-                    : s.block().steps(set.value(), residual.value(), eta, count, precision, workspace());
+        public List<ReluUnitBlock.Stepped> apply(List<ReluUnitBlock.Stepped> partition) {
+            TrainingSet data = set.value();
+            double[] r = residual.value();
+            List<ReluUnitBlock.Stepped> stepped;
+            if (count == 1) {
+                stepped =
+                        CoreThreads.map(partition, threads, s -> s.block().step(data, r, eta, precision, workspace()));
+            } else {
+                List<ReluUnitBlock> blocks = new ArrayList<>(partition.size());
+                for (ReluUnitBlock.Stepped s : partition) blocks.add(s.block());
+                stepped = ReluUnitBlock.steps(
+                        blocks, data, r, eta, count, precision, threads, UnitShardedRelu::workspace);
+            }
             if (folder != null) {
-                ReluUnitBlock b = stepped.block();
-                UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
+                CoreThreads.map(stepped, threads, s -> {
+                    ReluUnitBlock b = s.block();
+                    UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
+                    return b;
+                });
             }
             return stepped;
         }

@@ -143,21 +143,24 @@ class UnitShardedReluTest {
                 .isEqualTo(1);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"WEIGHTS", "SAMPLE_SPAN"})
-    void stepsInOneJobOfABlockOfEveryUnitAreTheSingleStepsBitForBit(UnitRepresentation representation) {
+    @ParameterizedTest(name = "{0}, {1} blocks")
+    @CsvSource({"WEIGHTS, 1", "SAMPLE_SPAN, 1", "WEIGHTS, 3", "SAMPLE_SPAN, 3"})
+    void stepsInOneJobOfATaskOfEveryUnitAreTheSingleStepsOfOneTaskPerBlockBitForBit(
+            UnitRepresentation representation, int blocks) {
         TrainingSet set = mnist(200);
-        UnitLayout layout = UnitLayout.even(70, 1, representation);
-        String folder = tmp.resolve("chunks-" + representation).toUri().toString();
+        UnitLayout layout = UnitLayout.even(70, blocks, representation);
+        String folder = tmp.resolve("chunks-" + representation + blocks).toUri().toString();
         JavaSparkContext jsc =
                 JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         List<UnitShardedRelu.Pass> single = new ArrayList<>(), chunked = new ArrayList<>();
-        try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
+        try (UnitShardedRelu e =
+                new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64, BlockTasks.ONE_PER_BLOCK)) {
             e.start();
             for (int k = 0; k < 12; k++) single.add(e.step(0.05, null));
             single.add(new UnitShardedRelu.Pass(12, null, e.gradientSquared(), 0, 0, 0, 0, 0, 0));
         }
-        try (UnitShardedRelu e = new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64)) {
+        try (UnitShardedRelu e =
+                new UnitShardedRelu(jsc, set, layout, 0.01, 3, Precision.FLOAT64, BlockTasks.ONE_FOR_ALL)) {
             e.start();
             chunked.addAll(e.steps(0.05, 5, folder + "/iteration-5")); // written at the chunk's end, read back
             chunked.addAll(e.steps(0.05, 1, null));
