@@ -50,6 +50,10 @@ public final class SymmetricTiles {
             throw new IllegalArgumentException("SymmetricTiles: the buffer needs " + Math.min(STRIP, ri) * rj
                     + " doubles, found " + buffer.length);
         }
+        if (b == 1) {
+            accumulateOne(t, Math.toIntExact(i0), ri, Math.toIntExact(j0), rj, diagonal, x, y);
+            return;
+        }
         var blas = NativeLibraries.blas();
         int offI = Math.toIntExact(i0 * b), offJ = Math.toIntExact(j0 * b);
         for (int r0 = 0; r0 < ri; r0 += STRIP) {
@@ -59,6 +63,50 @@ public final class SymmetricTiles {
             // The strip is rows r0.. of T: Y_I[r0..]^T += X_J^T strip^T and Y_J^T += X_I[r0..]^T strip.
             blas.dgemm("N", "N", b, rows, rj, 1.0, x, offJ, b, buffer, 0, rj, 1.0, y, offI + r0 * b, b);
             if (!diagonal) blas.dgemm("N", "T", b, rj, rows, 1.0, x, offI + r0 * b, b, buffer, 0, rj, 1.0, y, offJ, b);
+        }
+    }
+
+    /** Whether the vector API's kernel runs one-vector products ({@code jdk.incubator.vector} is in the JVM). */
+    static final boolean VECTOR_KERNEL = vectorModulePresent();
+
+    private static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * The float32 tile's contribution for one vector ({@code b = 1}) in a single pass over the tile: four rows at a
+     * time, each entry read once for both {@code y_I += T x_J} and {@code y_J += T^T x_I}, widened to double in a
+     * register ({@link VectorTileKernel} where the JVM has the vector API, else plain Java). A product with one column
+     * is memory-bound, and {@code dgemm} would first need the tile widened in memory (three times the bytes). The sums
+     * run in another order than {@code dgemm}'s, so the result agrees with it to rounding, not bit for bit.
+     */
+    static void accumulateOne(float[] t, int i0, int ri, int j0, int rj, boolean diagonal, double[] x, double[] y) {
+        if (VECTOR_KERNEL) VectorTileKernel.accumulateOne(t, i0, ri, j0, rj, diagonal, x, y);
+        else accumulateRows(t, i0, 0, ri, j0, rj, diagonal, x, y);
+    }
+
+    /** Rows {@code from .. to} of {@link #accumulateOne}, in plain Java. */
+    static void accumulateRows(
+            float[] t, int i0, int from, int to, int j0, int rj, boolean diagonal, double[] x, double[] y) {
+        for (int r = from; r < to; r++) {
+            int o = r * rj;
+            double xr = x[i0 + r], d0 = 0, d1 = 0;
+            int c = 0;
+            for (; c + 1 < rj; c += 2) {
+                double t0 = t[o + c], t1 = t[o + c + 1];
+                d0 += t0 * x[j0 + c];
+                d1 += t1 * x[j0 + c + 1];
+                if (!diagonal) {
+                    y[j0 + c] += t0 * xr;
+                    y[j0 + c + 1] += t1 * xr;
+                }
+            }
+            if (c < rj) {
+                double tv = t[o + c];
+                d0 += tv * x[j0 + c];
+                if (!diagonal) y[j0 + c] += tv * xr;
+            }
+            y[i0 + r] += d0 + d1;
         }
     }
 }

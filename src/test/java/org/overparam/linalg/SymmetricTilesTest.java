@@ -10,7 +10,8 @@ import org.overparam.testing.Approx;
 /**
  * A float32 tile applied strip by strip ({@link SymmetricTiles#accumulate(float[], long, int, long, int, boolean, double[],
  * double[], int, double[])}) against the plain triple loop over the same (widened) entries: off-diagonal and diagonal
- * tiles, row counts below, at and past a multiple of {@link SymmetricTiles#STRIP}, one and several vectors.
+ * tiles, row counts below, at and past a multiple of {@link SymmetricTiles#STRIP} and of the one-vector kernel's four rows,
+ * one vector (the single-pass kernel) and several (strips and {@code dgemm}).
  */
 class SymmetricTilesTest {
     @Test
@@ -52,6 +53,44 @@ class SymmetricTilesTest {
                     assertThat(y)
                             .as("rows outside I and J untouched")
                             .startsWith(java.util.Arrays.copyOf(expected, (int) i0 * b));
+                }
+            }
+        }
+    }
+
+    @Test
+    void bothOneVectorKernelsEqualTheTripleLoop() {
+        assertThat(SymmetricTiles.VECTOR_KERNEL)
+                .as("the JVM has jdk.incubator.vector (Spark's launcher and the tests add it)")
+                .isTrue();
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 500;
+        for (int[] shape : new int[][] {{3, 7}, {5, 9}, {64, 64}, {130, 150}, {201, 203}}) {
+            for (boolean diagonal : new boolean[] {false, true}) {
+                int ri = shape[0], rj = diagonal ? ri : shape[1];
+                int i0 = 13, j0 = diagonal ? i0 : 250;
+                float[] t = new float[ri * rj];
+                for (int q = 0; q < t.length; q++) t[q] = (float) rng.nextDouble(-1, 1);
+                double[] x = new double[n], y = new double[n];
+                for (int q = 0; q < n; q++) x[q] = rng.nextDouble(-1, 1);
+                for (int q = 0; q < n; q++) y[q] = rng.nextDouble(-1, 1);
+                double[] expected = y.clone(), vector = y.clone(), plain = y.clone();
+                for (int i = 0; i < ri; i++) {
+                    for (int j = 0; j < rj; j++) {
+                        double h = t[i * rj + j];
+                        expected[i0 + i] += h * x[j0 + j];
+                        if (!diagonal) expected[j0 + j] += h * x[i0 + i];
+                    }
+                }
+                VectorTileKernel.accumulateOne(t, i0, ri, j0, rj, diagonal, x, vector);
+                SymmetricTiles.accumulateRows(t, i0, 0, ri, j0, rj, diagonal, x, plain);
+                double scale = 0;
+                for (double v : expected) scale = Math.max(scale, Math.abs(v));
+                String what = ri + " x " + rj + (diagonal ? " diagonal" : "");
+                for (int q = 0; q < n; q++) {
+                    Approx.assertAbsolute(
+                            expected[q], vector[q], Approx.BLAS * scale, "vector API, " + what + ", " + q);
+                    Approx.assertAbsolute(expected[q], plain[q], Approx.BLAS * scale, "plain Java, " + what + ", " + q);
                 }
             }
         }
