@@ -50,6 +50,11 @@ public final class SpectrumSpec {
         public final double cgTolerance;
         public final int maxIterations;
         public final int preconditionerRank;
+        /** The rank up to which the preconditioner adapts; 0: {@link #preconditionerRank} fixed. */
+        public final int preconditionerMaxRank;
+        /** The condition number the adaptive rank aims at: lambda_r at most this times the estimate of lambda_min. */
+        public final double preconditionerCondition;
+
         public final int minBlock;
         public final int densityBins;
 
@@ -68,6 +73,14 @@ public final class SpectrumSpec {
             cgTolerance = s.openFraction("cg-tolerance");
             maxIterations = s.positiveInt("max-iterations");
             preconditionerRank = s.positiveInt("preconditioner-rank");
+            preconditionerMaxRank = s.nonNegativeInt("preconditioner-max-rank");
+            if (preconditionerMaxRank != 0 && preconditionerMaxRank < preconditionerRank)
+                throw new UserError("spectrum.lanczos.preconditioner-max-rank: expected 0 (a fixed rank) or at least "
+                        + "preconditioner-rank = " + preconditionerRank + ", found " + preconditionerMaxRank + ".");
+            preconditionerCondition = s.positive("preconditioner-condition");
+            if (!(preconditionerCondition > 1))
+                throw new UserError("spectrum.lanczos.preconditioner-condition: expected a number > 1, found "
+                        + preconditionerCondition + ".");
             minBlock = s.positiveInt("min-block");
             densityBins = s.positiveInt("density-bins");
         }

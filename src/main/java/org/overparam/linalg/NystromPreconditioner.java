@@ -44,15 +44,93 @@ public final class NystromPreconditioner {
         int n = op.n();
         if (r < 1) throw new IllegalArgumentException("NystromPreconditioner: rank must be >= 1, found " + r);
         int k = Math.min(r, n);
-        double[] omega = new double[n * k];
-        for (int c = 0; c < k; c++) {
-            SplittableRandom rng = Seeds.stream(seed, "nystrom", c);
-            for (int i = 0; i < n; i++) omega[i * k + c] = gaussian(rng);
-        }
+        double[] omega = testVectors(n, 0, k, seed);
         orthonormalize(omega, n, k);
         orthonormalize(omega, n, k);
         double[] y = new double[n * k];
         op.apply(omega, y, k);
+        return fromSketch(omega, y, n, k);
+    }
+
+    /**
+     * The preconditioner whose rank adapts to H's spectrum (Frangella, Tropp and Udell, Sec. 5.4, their adaptive
+     * rule with the smallest eigenvalue in place of the regularization): the rank-{@code r} preconditioner of
+     * {@link #build}, then, while the smallest kept Nystrom eigenvalue {@code lambda_r} exceeds {@code condition}
+     * times {@code floor} (an estimate of lambda_min from above) and the rank is below {@code maxRank}, the sketch
+     * doubled: new Gaussian test vectors orthogonalized against the old ones, one more application of H to them
+     * alone, the approximation recomputed from the whole sketch. Preconditioned LOBPCG and CG then see a condition
+     * number near {@code (lambda_r + error) / lambda_min}. A first round that already meets the rule returns exactly
+     * {@link #build}'s preconditioner. Cost per doubling: one block application with the new columns and
+     * {@code O(n r^2)} flops; memory {@code 8 n r} bytes three times (test vectors, sketch, U).
+     */
+    public static NystromPreconditioner adaptive(
+            SymmetricOperator op, int r, int maxRank, double floor, double condition, long seed) {
+        int n = op.n();
+        if (r < 1 || maxRank < r || !(floor > 0) || !(condition > 1)) {
+            throw new IllegalArgumentException("NystromPreconditioner.adaptive: expected 1 <= r <= maxRank, floor > 0 "
+                    + "and condition > 1; found r = " + r + ", maxRank = " + maxRank + ", floor = " + floor
+                    + ", condition = " + condition);
+        }
+        int k = Math.min(r, n), cap = Math.min(maxRank, n);
+        double[] omega = testVectors(n, 0, k, seed);
+        orthonormalize(omega, n, k);
+        orthonormalize(omega, n, k);
+        double[] y = new double[n * k];
+        op.apply(omega, y, k);
+        NystromPreconditioner pre = fromSketch(omega, y.clone(), n, k);
+        while (pre.lambda[pre.rank - 1] > condition * floor && k < cap) {
+            int extra = Math.min(k, cap - k);
+            double[] more = testVectors(n, k, extra, seed);
+            orthogonalizeAgainst(omega, k, more, extra, n);
+            orthonormalize(more, n, extra);
+            orthogonalizeAgainst(omega, k, more, extra, n);
+            orthonormalize(more, n, extra);
+            double[] ymore = new double[n * extra];
+            op.apply(more, ymore, extra);
+            omega = sideBySide(omega, k, more, extra, n);
+            y = sideBySide(y, k, ymore, extra, n);
+            k += extra;
+            pre = fromSketch(omega, y.clone(), n, k);
+        }
+        return pre;
+    }
+
+    /** Columns {@code first .. first + k} of the Gaussian test matrix, n x k row-major. */
+    private static double[] testVectors(int n, int first, int k, long seed) {
+        double[] omega = new double[n * k];
+        for (int c = 0; c < k; c++) {
+            SplittableRandom rng = Seeds.stream(seed, "nystrom", first + c);
+            for (int i = 0; i < n; i++) omega[i * k + c] = gaussian(rng);
+        }
+        return omega;
+    }
+
+    /** {@code B -= A (A^T B)} for orthonormal columns A (n x ka) and B (n x kb), both row-major. */
+    private static void orthogonalizeAgainst(double[] a, int ka, double[] b, int kb, int n) {
+        var blas = NativeLibraries.blas();
+        double[] c = new double[ka * kb];
+        // C = A^T B (ka x kb row-major = column-major kb x ka): C^T = B^T A.
+        blas.dgemm("N", "T", kb, ka, n, 1.0, b, kb, a, ka, 0.0, c, kb);
+        // B -= A C: B^T -= C^T A^T.
+        blas.dgemm("N", "N", kb, n, ka, -1.0, c, kb, a, ka, 1.0, b, kb);
+    }
+
+    /** {@code [A B]}, n x (ka + kb) row-major. */
+    private static double[] sideBySide(double[] a, int ka, double[] b, int kb, int n) {
+        int k = ka + kb;
+        double[] out = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a, i * ka, out, i * k, ka);
+            System.arraycopy(b, i * kb, out, i * k + ka, kb);
+        }
+        return out;
+    }
+
+    /**
+     * The Nystrom approximation from orthonormal test vectors {@code omega} and the sketch {@code y = H omega} (both
+     * n x k row-major; y is overwritten): the shifted, stable form of Tropp et al. (Frangella, Tropp and Udell, Alg. 2.1).
+     */
+    private static NystromPreconditioner fromSketch(double[] omega, double[] y, int n, int k) {
         var blas = NativeLibraries.blas();
         double nu = Math.ulp(1.0) * Math.sqrt(n) * blas.dnrm2(n * k, y, 1);
         blas.daxpy(n * k, nu, omega, 1, y, 1);

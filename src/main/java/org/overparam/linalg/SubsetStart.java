@@ -38,6 +38,17 @@ public final class SubsetStart {
      * n x n matrix), embedded in n-vectors with zeros outside {@code rows}; the smallest first.
      */
     public static double[][] bottomVectors(double[] sub, int[] rows, int n, int count) {
+        return bottom(sub, rows, n, count).vectors();
+    }
+
+    /**
+     * The start block and the submatrix's eigenvalues (increasing). The smallest is an estimate of lambda_min(H) from
+     * above (Cauchy interlacing: a principal submatrix's smallest eigenvalue is at least H's).
+     */
+    public record Start(double[][] vectors, double[] values) {}
+
+    /** {@link #bottomVectors} with the submatrix's {@code count} smallest eigenvalues. */
+    public static Start bottom(double[] sub, int[] rows, int n, int count) {
         int k = rows.length;
         if (sub.length != (long) k * k) {
             throw new IllegalArgumentException(
@@ -49,6 +60,6 @@ public final class SubsetStart {
         for (int c = 0; c < m; c++) {
             for (int i = 0; i < k; i++) out[c][rows[i]] = e.vectors[c * k + i];
         }
-        return out;
+        return new Start(out, java.util.Arrays.copyOf(e.values, m));
     }
 }

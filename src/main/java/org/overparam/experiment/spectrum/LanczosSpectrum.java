@@ -90,6 +90,8 @@ public final class LanczosSpectrum {
             ctx.log.info("tiles ready in %.1f s", seconds(t0));
             double[] yTrue = ShardedSamples.labels(samples.blocks, n);
             Stages stages = new Stages(new PassLedger(op), checkpoints, secs);
+            // The start block, made once when the adaptive preconditioner or LOBPCG first needs it.
+            StartBlock startBlock = new StartBlock(() -> startBlock(ctx.log, op, samples, spec));
             ArpackEigen.Result top = stages.run(
                     "top_eigenpairs",
                     null,
@@ -101,13 +103,13 @@ public final class LanczosSpectrum {
                     null,
                     SpectrumStates::readPreconditioner,
                     SpectrumStates::writePreconditioner,
-                    () -> preconditioner(ctx.log, op, spec, secs));
+                    () -> preconditioner(ctx.log, op, spec, startBlock, secs));
             Lobpcg.Result bottom = stages.run(
                     "lambda_min",
                     "lobpcg",
                     SpectrumStates::readBottom,
                     SpectrumStates::writeBottom,
-                    () -> bottomEigenpair(ctx.log, op, samples, spec, pre, checkpoints, secs));
+                    () -> bottomEigenpair(ctx.log, op, spec, pre, startBlock, checkpoints, secs));
             Map<String, double[]> labels = LabelVector.build(
                     spec.labels,
                     yTrue,
@@ -227,14 +229,64 @@ public final class LanczosSpectrum {
         return top;
     }
 
-    /** The rank-r Nystrom preconditioner of the tiles (one pass with r vectors). */
+    /** LOBPCG's start block, computed at most once, on first use. */
+    private static final class StartBlock {
+        private final java.util.function.Supplier<SubsetStart.Start> make;
+        private boolean made;
+        private SubsetStart.Start value;
+
+        StartBlock(java.util.function.Supplier<SubsetStart.Start> make) {
+            this.make = make;
+        }
+
+        /** The start block, or null when spectrum.lanczos.min-start-rows asks for a random one. */
+        SubsetStart.Start get() {
+            if (!made) {
+                value = make.get();
+                made = true;
+            }
+            return value;
+        }
+    }
+
+    /**
+     * The Nystrom preconditioner of the tiles: of rank {@code spectrum.lanczos.preconditioner-rank} (one pass with r
+     * vectors), or with {@code preconditioner-max-rank} set, of the rank that adapts to the spectrum against the start
+     * block's estimate of lambda_min ({@link NystromPreconditioner#adaptive}; the start block's pass and submatrix are
+     * then made here, in this stage).
+     */
     private static NystromPreconditioner preconditioner(
-            RunLog log, DistributedKernelOperator op, SpectrumSpec spec, Map<String, Double> secs) {
+            RunLog log, DistributedKernelOperator op, SpectrumSpec spec, StartBlock start, Map<String, Double> secs) {
         long t = System.nanoTime();
-        NystromPreconditioner pre =
-                NystromPreconditioner.build(op, Math.min(spec.lanczos.preconditionerRank, op.n()), spec.seed);
+        SpectrumSpec.Lanczos s = spec.lanczos;
+        int rank = Math.min(s.preconditionerRank, op.n());
+        NystromPreconditioner pre;
+        SubsetStart.Start block = s.preconditionerMaxRank > rank ? start.get() : null;
+        if (block != null) {
+            double floor = block.values()[0];
+            pre = NystromPreconditioner.adaptive(
+                    op, rank, s.preconditionerMaxRank, floor, s.preconditionerCondition, spec.seed);
+            double[] lambda = pre.eigenvalues();
+            log.info(
+                    "Nystrom preconditioner of rank %d (adapted from %d, at most %d) in %.1f s: lambda_r = %.4g against "
+                            + "%.4g x the start block's lambda_min estimate %.4g",
+                    pre.rank(),
+                    rank,
+                    s.preconditionerMaxRank,
+                    seconds(t),
+                    lambda[lambda.length - 1],
+                    s.preconditionerCondition,
+                    floor);
+        } else {
+            if (s.preconditionerMaxRank > rank)
+                log.warn(
+                        "spectrum.lanczos.preconditioner-max-rank needs the subset start block "
+                                + "(spectrum.lanczos.min-start-rows > 0) for its estimate of lambda_min: the rank stays %d",
+                        rank);
+            pre = NystromPreconditioner.build(op, rank, spec.seed);
+            log.info("Nystrom preconditioner of rank %d in %.1f s", pre.rank(), seconds(t));
+        }
         secs.put("preconditioner", seconds(t));
-        log.info("Nystrom preconditioner of rank %d in %.1f s", pre.rank(), seconds(t));
         return pre;
     }
 
@@ -245,16 +297,17 @@ public final class LanczosSpectrum {
     private static Lobpcg.Result bottomEigenpair(
             RunLog log,
             DistributedKernelOperator op,
-            ShardedSamples samples,
             SpectrumSpec spec,
             NystromPreconditioner pre,
+            StartBlock start,
             SpectrumCheckpoints checkpoints,
             Map<String, Double> secs) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         long t2 = System.nanoTime();
         org.overparam.linalg.SolverCheckpoints<Lobpcg.State> saves =
                 checkpoints.solver("lobpcg", SpectrumStates::readLobpcg, SpectrumStates::writeLobpcg);
-        double[][] startBlock = saves.saved() == null ? startBlock(log, op, samples, spec) : null;
+        SubsetStart.Start block = saves.saved() == null ? start.get() : null;
+        double[][] startBlock = block == null ? null : block.vectors();
         Lobpcg.Result bottom = Lobpcg.smallest(
                 op,
                 pre::apply,
@@ -270,7 +323,7 @@ public final class LanczosSpectrum {
     }
 
     /** LOBPCG's start: the bottom eigenvectors of the submatrix of the rows with the closest neighbours, or null. */
-    private static double[][] startBlock(
+    private static SubsetStart.Start startBlock(
             RunLog log, DistributedKernelOperator op, ShardedSamples samples, SpectrumSpec spec) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         int n = op.n(), startRows = Math.min(s.minStartRows, n / 2);
@@ -279,7 +332,7 @@ public final class LanczosSpectrum {
         int[] rows = SubsetStart.mostSimilarRows(op.rowMaxima(), startRows);
         double[] xs = samples.features(rows);
         double[] sub = spec.kernel.tile(xs, 0, startRows, xs, 0, startRows, samples.d, true);
-        double[][] block = SubsetStart.bottomVectors(sub, rows, n, s.minBlock);
+        SubsetStart.Start block = SubsetStart.bottom(sub, rows, n, s.minBlock);
         log.info(
                 "LOBPCG start block: bottom eigenvectors of the %,d x %,d submatrix of the samples with the closest neighbours (%.1f s)",
                 startRows, startRows, seconds(ts));
@@ -453,11 +506,12 @@ public final class LanczosSpectrum {
      * {@link org.overparam.spark.DeterministicAggregate#FANOUT} + 2 n x b accumulators of the widest pass.
      */
     static void requireDriverMemory(int n, SpectrumSpec.Lanczos s, int vectors) {
-        int widest = Math.max(Math.max(vectors, s.preconditionerRank), Math.max(s.topEigenpairs, s.minBlock));
+        int rank = Math.max(s.preconditionerRank, s.preconditionerMaxRank);
+        int widest = Math.max(Math.max(vectors, rank), Math.max(s.topEigenpairs, s.minBlock));
         double need = 8.0
                 * n
                 * (Math.min(s.steps, n) * (double) vectors
-                        + 3.0 * s.preconditionerRank
+                        + (s.preconditionerMaxRank > 0 ? 4.0 : 3.0) * rank
                         + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
         double have = org.overparam.spark.DistributedGram.HEAP_FRACTION
                 * Runtime.getRuntime().maxMemory();
