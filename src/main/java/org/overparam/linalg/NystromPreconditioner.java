@@ -44,9 +44,7 @@ public final class NystromPreconditioner {
         int n = op.n();
         if (r < 1) throw new IllegalArgumentException("NystromPreconditioner: rank must be >= 1, found " + r);
         int k = Math.min(r, n);
-        double[] omega = testVectors(n, 0, k, seed);
-        orthonormalize(omega, n, k);
-        orthonormalize(omega, n, k);
+        double[] omega = orthonormalTestVectors(n, k, seed);
         double[] y = new double[n * k];
         op.apply(omega, y, k);
         return fromSketch(omega, y, n, k);
@@ -72,19 +70,17 @@ public final class NystromPreconditioner {
                     + ", condition = " + condition);
         }
         int k = Math.min(r, n), cap = Math.min(maxRank, n);
-        double[] omega = testVectors(n, 0, k, seed);
-        orthonormalize(omega, n, k);
-        orthonormalize(omega, n, k);
+        double[] omega = orthonormalTestVectors(n, k, seed);
         double[] y = new double[n * k];
         op.apply(omega, y, k);
         NystromPreconditioner pre = fromSketch(omega, y.clone(), n, k);
         while (pre.lambda[pre.rank - 1] > condition * floor && k < cap) {
             int extra = Math.min(k, cap - k);
             double[] more = testVectors(n, k, extra, seed);
-            orthogonalizeAgainst(omega, k, more, extra, n);
-            orthonormalize(more, n, extra);
-            orthogonalizeAgainst(omega, k, more, extra, n);
-            orthonormalize(more, n, extra);
+            for (int twice = 0; twice < 2; twice++) {
+                orthogonalizeAgainst(omega, k, more, extra, n);
+                orthonormalize(more, n, extra);
+            }
             double[] ymore = new double[n * extra];
             op.apply(more, ymore, extra);
             omega = sideBySide(omega, k, more, extra, n);
@@ -93,6 +89,14 @@ public final class NystromPreconditioner {
             pre = fromSketch(omega, y.clone(), n, k);
         }
         return pre;
+    }
+
+    /** The first k Gaussian test vectors, orthonormalized (Cholesky QR twice). */
+    private static double[] orthonormalTestVectors(int n, int k, long seed) {
+        double[] omega = testVectors(n, 0, k, seed);
+        orthonormalize(omega, n, k);
+        orthonormalize(omega, n, k);
+        return omega;
     }
 
     /** Columns {@code first .. first + k} of the Gaussian test matrix, n x k row-major. */

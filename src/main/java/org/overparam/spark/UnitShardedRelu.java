@@ -127,14 +127,9 @@ public final class UnitShardedRelu implements ReluTrainer {
         long s = seed;
         Precision p = precision;
         UnitRepresentation form = layout.representation();
-        int t = threads;
-        JavaRDD<ReluUnitBlock.Stepped> blocks = jsc.parallelize(blockIds(), tasks.partitions(layout.blocks()))
-                .mapPartitions(ids -> CoreThreads.map(
-                                list(ids),
-                                t,
-                                (Integer b) -> ReluUnitBlock.initial(
-                                        form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()))
-                        .iterator());
+        JavaRDD<ReluUnitBlock.Stepped> blocks = eachInThreads(
+                blockIdsInPartitions(),
+                b -> ReluUnitBlock.initial(form, cuts[b], cuts[b + 1] - cuts[b], m, k, s, set.value(), p, workspace()));
         return advance(blocks, 0, t0);
     }
 
@@ -263,14 +258,11 @@ public final class UnitShardedRelu implements ReluTrainer {
         Broadcast<TrainingSet> set = shipped, other = jsc.broadcast(test);
         double k = kappa;
         long s = seed;
-        int t = threads;
         try {
-            List<double[]> parts = current.mapPartitions(blocks -> CoreThreads.map(
-                                    list(blocks), t, (ReluUnitBlock.Stepped b) -> {
-                                        TrainingSet o = other.value();
-                                        return b.block().predict(set.value(), k, s, o.x(), o.n);
-                                    })
-                            .iterator())
+            List<double[]> parts = eachInThreads(current, b -> {
+                        TrainingSet o = other.value();
+                        return b.block().predict(set.value(), k, s, o.x(), o.n);
+                    })
                     .collect();
             double[] f = new double[test.n];
             for (double[] part : parts) for (int i = 0; i < f.length; i++) f[i] += part[i];
@@ -288,13 +280,8 @@ public final class UnitShardedRelu implements ReluTrainer {
         double[] residual = residual(last.predictions());
         Broadcast<TrainingSet> set = shipped;
         Precision p = precision;
-        int t = threads;
-        List<Double> parts = current.mapPartitions(blocks -> CoreThreads.map(
-                                list(blocks),
-                                t,
-                                (ReluUnitBlock.Stepped s) ->
-                                        s.block().gradientSquared(set.value(), residual, p, workspace()))
-                        .iterator())
+        List<Double> parts = eachInThreads(
+                        current, b -> b.block().gradientSquared(set.value(), residual, p, workspace()))
                 .collect();
         double sum = 0;
         for (double v : parts) sum += v;
@@ -389,23 +376,30 @@ public final class UnitShardedRelu implements ReluTrainer {
         Precision p = precision;
         Broadcast<HadoopFiles.Conf> conf = hadoop;
         UnitRepresentation form = layout.representation();
+        return eachInThreads(blockIdsInPartitions(), b -> {
+            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
+            if (kept instanceof ReluUnitBlock block && block.iteration == iteration)
+                return new ReluUnitBlock.Stepped(block, null);
+            int units = cuts[b + 1] - cuts[b];
+            TrainingSet samples = set.value();
+            long length = ReluUnitBlock.checkpointLength(form, units, samples.activeD(), samples.n);
+            double[] values = UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
+            return new ReluUnitBlock.Stepped(
+                    ReluUnitBlock.restore(form, cuts[b], units, m, iteration, k, s, values, samples, p, workspace()),
+                    null);
+        });
+    }
+
+    /** A function of one element that Spark can ship inside a task's function. */
+    private interface ElementFunction<T, R> extends java.util.function.Function<T, R>, java.io.Serializable {}
+
+    /**
+     * {@code f} of every element, a partition's elements on up to {@link #threads} threads at once, in their order
+     * ({@link CoreThreads}).
+     */
+    private <T, R> JavaRDD<R> eachInThreads(JavaRDD<T> rdd, ElementFunction<T, R> f) {
         int t = threads;
-        return jsc.parallelize(blockIds(), tasks.partitions(layout.blocks()))
-                .mapPartitions(ids -> CoreThreads.map(list(ids), t, (Integer b) -> {
-                            Object kept = UnitCheckpoints.takeHandoff(folder, cuts[b]);
-                            if (kept instanceof ReluUnitBlock block && block.iteration == iteration)
-                                return new ReluUnitBlock.Stepped(block, null);
-                            int units = cuts[b + 1] - cuts[b];
-                            TrainingSet samples = set.value();
-                            long length = ReluUnitBlock.checkpointLength(form, units, samples.activeD(), samples.n);
-                            double[] values =
-                                    UnitCheckpoints.read(conf.value(), folder, cuts[b], Math.toIntExact(length));
-                            return new ReluUnitBlock.Stepped(
-                                    ReluUnitBlock.restore(
-                                            form, cuts[b], units, m, iteration, k, s, values, samples, p, workspace()),
-                                    null);
-                        })
-                        .iterator());
+        return rdd.mapPartitions(it -> CoreThreads.map(list(it), t, f).iterator());
     }
 
     /**
@@ -518,6 +512,11 @@ public final class UnitShardedRelu implements ReluTrainer {
         public ReluUnitBlock.Outputs apply(ReluUnitBlock.Stepped s) {
             return s.outputs();
         }
+    }
+
+    /** The block indices, in as many partitions as the tasks take. */
+    private JavaRDD<Integer> blockIdsInPartitions() {
+        return jsc.parallelize(blockIds(), tasks.partitions(layout.blocks()));
     }
 
     private List<Integer> blockIds() {

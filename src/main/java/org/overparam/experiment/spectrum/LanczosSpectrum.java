@@ -261,7 +261,8 @@ public final class LanczosSpectrum {
         SpectrumSpec.Lanczos s = spec.lanczos;
         int rank = Math.min(s.preconditionerRank, op.n());
         NystromPreconditioner pre;
-        SubsetStart.Start block = s.preconditionerMaxRank > rank ? start.get() : null;
+        boolean adapt = s.preconditionerMaxRank > rank;
+        SubsetStart.Start block = adapt ? start.get() : null;
         if (block != null) {
             double floor = block.values()[0];
             pre = NystromPreconditioner.adaptive(
@@ -278,7 +279,7 @@ public final class LanczosSpectrum {
                     s.preconditionerCondition,
                     floor);
         } else {
-            if (s.preconditionerMaxRank > rank)
+            if (adapt)
                 log.warn(
                         "spectrum.lanczos.preconditioner-max-rank needs the subset start block "
                                 + "(spectrum.lanczos.min-start-rows > 0) for its estimate of lambda_min: the rank stays %d",
