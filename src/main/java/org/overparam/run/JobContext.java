@@ -5,6 +5,12 @@ import org.overparam.config.JobConfig;
 
 /** What a running {@link Job} gets: its settings, Spark, its run directory, its log; it records the layout it chose for the manifest. */
 public final class JobContext {
+    /**
+     * Timed products per thread in {@link #dgemmPeak}, after one untimed: on a shared machine a round often runs well
+     * below the BLAS's rate, and the best of two came out under what the training's own GEMMs then reached.
+     */
+    private static final int PEAK_ROUNDS = 6;
+
     public final String command;
     public final JobConfig config;
     public final SparkSession spark;
@@ -35,13 +41,13 @@ public final class JobContext {
 
     /**
      * This JVM's dgemm peak in GFLOP/s, measured as the tasks run: one single-threaded product of n = 2000 per core at
-     * once ({@link org.overparam.linalg.DgemmPeak}), logged. A few seconds.
+     * once ({@link org.overparam.linalg.DgemmPeak}), logged. About {@code 7 * 16 / rate} seconds (7 products of 16 GFLOP per core).
      */
     public double dgemmPeak() {
         int cores = Math.max(1, spark.sparkContext().defaultParallelism());
         double peak;
         try {
-            peak = org.overparam.linalg.DgemmPeak.gflops(2000, cores, 2);
+            peak = org.overparam.linalg.DgemmPeak.gflops(2000, cores, PEAK_ROUNDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while measuring the dgemm peak", e);
