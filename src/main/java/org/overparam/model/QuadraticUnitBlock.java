@@ -381,6 +381,15 @@ public final class QuadraticUnitBlock implements Serializable {
         return out;
     }
 
+    /**
+     * Keeps the arrays of {@code origin} out of this block's spares. In a run of several steps in one task the block
+     * the run started from stays cached as the last step's result until the run's blocks replace it, and a retried
+     * task must find it as it was; the steps in between are never seen outside the task, so their arrays are reused.
+     */
+    public void neverReuse(QuadraticUnitBlock origin) {
+        if (spares != null) spares.removeIf(origin::holds);
+    }
+
     private boolean holds(double[] a) {
         return a == w || a == adamM || a == adamV || a == saved || a == previous || a == gradient || a == xb || a == z;
     }
@@ -454,7 +463,7 @@ public final class QuadraticUnitBlock implements Serializable {
             for (int i = 0; i < d; i++) dw[r * d + i] = a * w[r * d + i];
         }
         Gemm.abt(dw, 0, units, q, 0, d, d, g);
-        for (int i = 0; i < g.length; i++) g[i] += net.decay * w[i];
+        addDecay(net, w, g);
     }
 
     /** The UNITS gradient over the last forward's rows, from its kept Z when there is one. */
@@ -518,6 +527,12 @@ public final class QuadraticUnitBlock implements Serializable {
                 for (int i = 0; i < d; i++) g[r * d + i] += a2 * wc[r * d + i];
             }
         }
+        addDecay(net, weights, g);
+    }
+
+    /** {@code g += decay w}; no pass over the {@code 8 units d} bytes of each array without weight decay. */
+    private static void addDecay(QuadraticNet net, double[] weights, double[] g) {
+        if (net.decay == 0) return;
         for (int i = 0; i < g.length; i++) g[i] += net.decay * weights[i];
     }
 

@@ -23,10 +23,13 @@ public interface Minimizer {
 
     /** A NaN or infinite loss, or one that grew {@link GradientDescent#DIVERGENCE_FACTOR}-fold, is divergence. */
     static void checkDivergence(int k, double loss, double l0, double step) {
-        if (!Double.isFinite(loss)
+        if (diverged(loss, l0)) throw new DivergenceException(k, loss, l0, step, Double.NaN);
+    }
+
+    /** Whether {@link #checkDivergence} would stop at {@code loss} against the initial loss {@code l0}. */
+    static boolean diverged(double loss, double l0) {
+        return !Double.isFinite(loss)
                 || (Double.isFinite(l0)
-                        && loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(Math.abs(l0), Double.MIN_NORMAL))) {
-            throw new DivergenceException(k, loss, l0, step, Double.NaN);
-        }
+                        && loss > GradientDescent.DIVERGENCE_FACTOR * Math.max(Math.abs(l0), Double.MIN_NORMAL));
     }
 }

@@ -2,10 +2,12 @@ package org.overparam.optim;
 
 /**
  * When a driver-side optimizer stops: after {@code maxIterations} steps, once the loss is at most {@code targetLoss},
- * or once the gradient norm is at most {@code gradientTolerance}, whichever comes first. {@code targetLoss = -inf} and
+ * or once the gradient norm is at most {@code gradientTolerance}, whichever comes first. Serializable: a run of
+ * training steps in one Spark task stops where the driver's loop would. {@code targetLoss = -inf} and
  * {@code gradientTolerance = 0} switch those rules off.
  */
-public record StoppingRule(int maxIterations, double targetLoss, double gradientTolerance) {
+public record StoppingRule(int maxIterations, double targetLoss, double gradientTolerance)
+        implements java.io.Serializable {
     public StoppingRule {
         if (maxIterations < 0) throw new IllegalArgumentException("maxIterations must be >= 0, found " + maxIterations);
         if (Double.isNaN(targetLoss))

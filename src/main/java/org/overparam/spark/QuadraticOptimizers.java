@@ -1,5 +1,9 @@
 package org.overparam.spark;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import org.overparam.model.MiniBatches;
 import org.overparam.model.UnitUpdate;
 import org.overparam.optim.Adam;
@@ -13,7 +17,9 @@ import org.overparam.optim.StoppingRule;
  * driver-side {@link GradientDescent#minimize}, {@link Adam#minimize} and {@link PerturbedGradientDescent#minimize}
  * run them on a weight array: the same iterates, listener calls, stopping and divergence rules (tests hold the two to
  * 1e-12). GD and Adam make one command per step, whose backward pass gives the gradient norm of the iteration it
- * steps from; a gradient-norm rule that fires then costs one command back. Perturbed GD, whose steps depend on the
+ * steps from; a gradient-norm rule that fires then costs one command back. With every block in one task the engine
+ * runs the steps up to the next checkpoint in one job ({@link UnitShardedQuadratic#steps}), and the loop takes them
+ * one by one as if each had been a job of its own. Perturbed GD, whose steps depend on the
  * norm, makes a backward pass of its own each step, and two more jobs per perturbation.
  *
  * <p>Resume: when the engine has checkpointed the blocks of iteration t, the listener receives the loop's own state
@@ -129,6 +135,7 @@ public final class QuadraticOptimizers {
                 from == null ? engine.start(batches.rows(0)) : engine.resume(first, batches.rows(first));
         double l0 = from == null ? pass.loss() : from.initialLoss();
         for (int t = 0; t < first; t++) schedule.at(t);
+        Deque<UnitShardedQuadratic.Step> ahead = new ArrayDeque<>();
         for (int t = first; ; t++) {
             Minimizer.checkDivergence(t, pass.loss(), l0, rate.applyAsDouble(t));
             String early = stop.reason(t, pass.loss(), Double.NaN);
@@ -141,8 +148,10 @@ public final class QuadraticOptimizers {
                 return new Outcome(t, stop.reason(t, pass.loss(), norm), it, 0);
             }
             UnitShardedQuadratic.Pass at = pass;
-            pass = engine.step(schedule.at(t), t + 1, batches.rows(t + 1));
-            double norm = Math.sqrt(engine.lastGradientSquared());
+            if (ahead.isEmpty()) ahead.addAll(stepsFrom(engine, t, schedule, stop, batches, l0));
+            UnitShardedQuadratic.Step step = ahead.poll();
+            pass = step.pass();
+            double norm = Math.sqrt(step.gradientSquared());
             Iterate it = iterate(at, norm, rate.applyAsDouble(t), pass.seconds());
             listener.onIterate(it);
             // The gradient-norm rule sees iteration t's norm with the step to t + 1: it then goes back one step.
@@ -151,8 +160,25 @@ public final class QuadraticOptimizers {
                 engine.undo(t, at.rows());
                 return new Outcome(t, reason, it, 0);
             }
-            checkpointed(engine, listener, l0, 0, Double.NaN, 0);
+            if (ahead.isEmpty()) checkpointed(engine, listener, l0, 0, Double.NaN, 0);
         }
+    }
+
+    /**
+     * The steps from iteration t that the engine runs in its next job ({@link UnitShardedQuadratic#runLength}): their
+     * updates and rows, taken from the schedule and the mini-batches in order. A run ends early only where this loop
+     * stops, so the updates taken past its end are never needed.
+     */
+    private static List<UnitShardedQuadratic.Step> stepsFrom(
+            UnitShardedQuadratic engine, int t, Schedule schedule, StoppingRule stop, MiniBatches batches, double l0) {
+        int count = engine.runLength(t, stop.maxIterations());
+        List<UnitUpdate> updates = new ArrayList<>(count);
+        List<int[]> rows = new ArrayList<>(count);
+        for (int j = 0; j < count; j++) {
+            updates.add(schedule.at(t + j));
+            rows.add(batches.rows(t + 1 + j));
+        }
+        return engine.steps(updates, rows, stop, l0);
     }
 
     /** After a command: tells the listener of a checkpoint the engine wrote, then lets the engine drop the older ones. */

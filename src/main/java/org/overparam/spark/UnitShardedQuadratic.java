@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.overparam.CoreThreads;
 import org.overparam.UserError;
 import org.overparam.data.HadoopFiles;
 import org.overparam.data.SampleBlock;
@@ -18,6 +19,9 @@ import org.overparam.model.QuadraticNet;
 import org.overparam.model.QuadraticSums;
 import org.overparam.model.QuadraticUnitBlock;
 import org.overparam.model.TrainingSet;
+import org.overparam.model.UnitUpdate;
+import org.overparam.optim.Minimizer;
+import org.overparam.optim.StoppingRule;
 
 /**
  * A quadratic-activation net ({@link QuadraticNet}: Du &amp; Lee's, Ge et al.'s signed net, either behind Ge et al.'s
@@ -41,6 +45,12 @@ import org.overparam.model.TrainingSet;
  * gradient-norm stopping rule then goes back one step); for perturbed GD, whose steps depend on the norm, the
  * backward pass is a job of its own. The optimizers' loops ({@link QuadraticOptimizers}) follow {@link org.overparam.optim.GradientDescent},
  * {@link org.overparam.optim.Adam} and {@link org.overparam.optim.PerturbedGradientDescent} step for step.
+ *
+ * <p>Tasks ({@link BlockTasks}): in local mode every block sits in one partition, whose task steps the blocks at once on
+ * the executor's cores. On the UNITS path that task then also runs the steps up to the next checkpoint in one job
+ * ({@link #steps}): it forms each next c from the blocks' summed predictions in the driver's own arithmetic
+ * ({@link #unitsPass}) and stops where the optimizer's loop would, so every number is the same as with one job per
+ * step, which a cluster keeps (one task per block).
  *
  * <p>Samples too large to ship whole ({@link Placement#SAMPLE_BLOCKS}): the samples then stay in their blocks on the
  * executors, spread over them, and every pass takes the FORM path, the d x d aggregate between the unit blocks and the
@@ -123,9 +133,14 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     private final long seed;
     private final String checkpointRoot;
     private final int checkpointEvery;
-    private JavaRDD<QuadraticUnitBlock.Stepped> current;
-    private JavaRDD<QuadraticUnitBlock.Stepped> base;
-    private final List<Broadcast<QuadraticUnitBlock.Command>> commands = new ArrayList<>();
+    private JavaRDD<BlockRun> current;
+    private JavaRDD<BlockRun> base;
+    private final BlockTasks tasks;
+    /** Threads a task steps its blocks on. */
+    private final int threads;
+    /** The runs the lineage since the last checkpoint was computed with (one broadcast per job). */
+    private final List<Broadcast<Run>> runs = new ArrayList<>();
+
     private String checkpointFolder;
     private final List<String> earlierCheckpoints = new ArrayList<>();
     private int writtenCheckpoint = -1;
@@ -158,6 +173,35 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             long seed,
             String checkpointRoot,
             int checkpointEvery) {
+        this(
+                jsc,
+                net,
+                data,
+                samples,
+                layout,
+                state,
+                rowsPerPass,
+                kappa,
+                seed,
+                checkpointRoot,
+                checkpointEvery,
+                BlockTasks.of(jsc));
+    }
+
+    /** The engine with the given mapping of blocks to tasks. */
+    public UnitShardedQuadratic(
+            JavaSparkContext jsc,
+            QuadraticNet net,
+            TrainingSet data,
+            JavaRDD<SampleBlock> samples,
+            UnitLayout layout,
+            QuadraticUnitBlock.State state,
+            int rowsPerPass,
+            double kappa,
+            long seed,
+            String checkpointRoot,
+            int checkpointEvery,
+            BlockTasks tasks) {
         if (jsc.getConf().getBoolean("spark.speculation", false)) {
             throw new UserError(
                     "Training needs spark.speculation = false: the unit blocks of a step reuse the arrays of the step "
@@ -179,6 +223,9 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         this.seed = seed;
         this.checkpointRoot = checkpointRoot;
         this.checkpointEvery = checkpointEvery > 0 ? Math.min(checkpointEvery, LINEAGE_LIMIT) : LINEAGE_LIMIT;
+        this.tasks = tasks;
+        this.threads =
+                tasks.threads(layout.blocks(), UnitLayout.Executors.of(jsc).cores());
         this.shippedNet = jsc.broadcast(net);
         this.shipped = data != null ? jsc.broadcast(data) : null;
         this.hadoop = jsc.broadcast(new HadoopFiles.Conf(jsc.hadoopConfiguration()));
@@ -340,9 +387,10 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         double k = kappa;
         long s = seed;
         QuadraticUnitBlock.State st = state;
-        base = jsc.parallelize(blockIds(), cuts.length - 1)
-                .map(b -> new QuadraticUnitBlock.Stepped(
-                        QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), null));
+        base = BlockTasks.eachInThreads(
+                blockIdsInPartitions(),
+                threads,
+                b -> new BlockRun(QuadraticUnitBlock.initial(cuts[b], cuts[b + 1] - cuts[b], d, st, k, s), List.of()));
         return run(
                 new QuadraticUnitBlock.Command(null, null, QuadraticUnitBlock.Back.NONE, null, null, forward(rows)),
                 0,
@@ -467,7 +515,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     /** {@code ||xi(t)||^2} of the perturbation of iteration t drawn from {@code s}, over all units (one job, no state changed). */
     public double noiseSquared(int t, long s) {
         double sum = 0;
-        for (double v : current.map(b -> b.block().noiseSquared(t, s)).collect()) sum += v;
+        for (double v : each(b -> b.block().noiseSquared(t, s))) sum += v;
         return sum;
     }
 
@@ -479,10 +527,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         if (placement == Placement.SAMPLE_BLOCKS) p = QuadraticNet.Path.FORM;
         Broadcast<QuadraticNet> bn = shippedNet;
         double wsq = 0, pen = 0;
-        for (double[] v : current.map(b -> new double[] {
-                    squaredNorm(b.block().weights()), b.block().penalty(bn.value())
-                })
-                .collect()) {
+        for (double[] v : each(
+                b -> new double[] {squaredNorm(b.block().weights()), b.block().penalty(bn.value())})) {
             wsq += v[0];
             pen += v[1];
         }
@@ -496,8 +542,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             if (gradient) {
                 Broadcast<double[]> bq = jsc.broadcast(q);
                 try {
-                    norm = Math.sqrt(sum(current.map(b -> b.block().formGradientSquared(bn.value(), bq.value()))
-                            .collect()));
+                    norm = Math.sqrt(sum(each(b -> b.block().formGradientSquared(bn.value(), bq.value()))));
                 } finally {
                     bq.destroy(false);
                 }
@@ -510,15 +555,14 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             return new FullEvaluation(net.scale * dataLoss + regular, dataLoss, norm, formGradient, m);
         }
         double[] c = new double[data.n];
-        double dataLoss = meanLoss(predict(data), null, c);
+        double dataLoss = meanLoss(net, data.y(), predict(data), null, c);
         double norm = Double.NaN;
         if (gradient) {
             Broadcast<TrainingSet> set = shipped;
             Broadcast<double[]> bc = jsc.broadcast(c);
             try {
-                norm = Math.sqrt(sum(current.map(
-                                b -> b.block().gradientSquared(bn.value(), set.value(), null, bc.value(), workspace()))
-                        .collect()));
+                norm = Math.sqrt(sum(
+                        each(b -> b.block().gradientSquared(bn.value(), set.value(), null, bc.value(), workspace()))));
             } finally {
                 bc.destroy(false);
             }
@@ -530,7 +574,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     public double[] form() {
         Broadcast<QuadraticNet> bn = shippedNet;
         double[] m = new double[net.d * net.d];
-        for (double[] part : current.map(b -> b.block().form(bn.value())).collect()) add(m, part);
+        for (double[] part : each(b -> b.block().form(bn.value()))) add(m, part);
         return m;
     }
 
@@ -542,10 +586,8 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         Broadcast<TrainingSet> other = test == data ? shipped : jsc.broadcast(test);
         try {
             double[] f = new double[test.n];
-            for (double[] part : current.map(b -> b.block().predictions(bn.value(), other.value(), null, workspace()))
-                    .collect()) {
+            for (double[] part : each(b -> b.block().predictions(bn.value(), other.value(), null, workspace())))
                 add(f, part);
-            }
             return f;
         } finally {
             if (other != shipped) other.destroy(false);
@@ -554,60 +596,185 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
     /** {@code ||W||_F^2} at the current weights (one job). */
     public double weightsSquared() {
-        return sum(current.map(b -> squaredNorm(b.block().weights())).collect());
+        return sum(each(b -> squaredNorm(b.block().weights())));
     }
 
     /** W gathered on the driver (k x d): for tests and small nets only. */
     public double[] gatherWeights() {
         double[] w = new double[net.k * net.d];
-        for (QuadraticUnitBlock b :
-                current.map(QuadraticUnitBlock.Stepped::block).collect()) {
+        for (QuadraticUnitBlock b : each(BlockRun::block)) {
             System.arraycopy(b.weights(), 0, w, b.first * net.d, b.weights().length);
         }
         return w;
     }
 
+    /**
+     * What one job does on every block: the command {@code first}, whose forward pass (if any) is of iteration
+     * {@code iteration}; then, on the UNITS path, one more step per entry of {@code updates}, which the task forms
+     * itself as the driver would ({@link #unitsPass}: the next c from the blocks' predictions summed in block order),
+     * with update j and the forward pass over {@code rows.get(j)}. The task stops where the optimizer's loop would:
+     * after a step whose gradient norm meets {@code stop} (at the objective {@code loss} for the first), or before one
+     * from an objective that meets {@code stop} or diverged from {@code initialLoss}. The blocks are written to the
+     * job's checkpoint folder when the last forward pass is of iteration {@code checkpointAt} (-1: never).
+     */
+    record Run(
+            QuadraticUnitBlock.Command first,
+            int iteration,
+            double loss,
+            List<UnitUpdate> updates,
+            List<int[]> rows,
+            StoppingRule stop,
+            double initialLoss,
+            int checkpointAt)
+            implements java.io.Serializable {
+        static Run single(QuadraticUnitBlock.Command command, int iteration, int checkpointAt) {
+            return new Run(command, iteration, Double.NaN, List.of(), List.of(), null, Double.NaN, checkpointAt);
+        }
+    }
+
+    /** A block and its outputs of each step of the job that made it (none for blocks built or read back). */
+    record BlockRun(QuadraticUnitBlock block, List<QuadraticUnitBlock.Outputs> outputs)
+            implements java.io.Serializable {}
+
+    /** One step of {@link #steps}: the pass it ends at and {@code ||grad L||^2} at the pass it started from. */
+    public record Step(Pass pass, double gradientSquared) {}
+
+    /** Most doubles of predictions a run of steps in one job returns (its steps' f per block). */
+    static final long RUN_RESULT_DOUBLES = 1L << 22;
+
+    /**
+     * How many steps from iteration t {@link #steps} should be asked for: 1 unless every block is in one task and
+     * passes take the UNITS path; else up to the next checkpoint, {@code maxIterations}, and {@link #RUN_RESULT_DOUBLES}
+     * of returned predictions.
+     */
+    public int runLength(int t, int maxIterations) {
+        if (tasks != BlockTasks.ONE_FOR_ALL || path != QuadraticNet.Path.UNITS) return 1;
+        int rows = last.rows() == null ? data.n : last.rows().length;
+        long byResults = RUN_RESULT_DOUBLES / ((long) rows * layout.blocks());
+        int toCheckpoint = checkpointEvery - t % checkpointEvery;
+        return (int) Math.max(1, Math.min(Math.min(maxIterations - t, toCheckpoint), byResults));
+    }
+
+    /**
+     * Steps from the last pass (iteration t): step j makes the backward pass at t + j, update j and the forward pass
+     * over {@code rows.get(j)} as iteration t + j + 1, exactly as that many {@link #step} calls. With every block in one
+     * task on the UNITS path ({@link BlockTasks#ONE_FOR_ALL}) they run in one job, the task forming each next c itself
+     * in the driver's arithmetic; the run ends early where the optimizer's loop would end it ({@link Run}). Otherwise
+     * (one step asked, or blocks in tasks of their own) one step. Returns the steps taken, at least one.
+     */
+    public List<Step> steps(List<UnitUpdate> updates, List<int[]> rows, StoppingRule stop, double initialLoss) {
+        long t0 = System.nanoTime();
+        int t = last.iteration();
+        QuadraticUnitBlock.Command first = new QuadraticUnitBlock.Command(
+                last.coefficients(),
+                last.q(),
+                QuadraticUnitBlock.Back.NONE,
+                null,
+                updates.get(0),
+                forward(rows.get(0)));
+        boolean together = updates.size() > 1 && tasks == BlockTasks.ONE_FOR_ALL && path == QuadraticNet.Path.UNITS;
+        if (!together) {
+            Pass pass = run(first, t + 1, t0);
+            return List.of(new Step(pass, lastGradientSquared));
+        }
+        int end = t + updates.size();
+        Run run = new Run(
+                first,
+                t + 1,
+                last.loss(),
+                new ArrayList<>(updates.subList(1, updates.size())),
+                new ArrayList<>(rows.subList(1, rows.size())),
+                stop,
+                initialLoss,
+                checkpointDue(end) ? end : -1);
+        List<List<QuadraticUnitBlock.Outputs>> parts = job(run, t0);
+        double seconds = (System.nanoTime() - t0) / 1e9 / parts.size();
+        List<Step> taken = new ArrayList<>(parts.size());
+        for (int j = 0; j < parts.size(); j++) {
+            double gsq = gradientSquared(parts.get(j));
+            Pass pass = unitsPass(net, data, t + 1 + j, rows.get(j), parts.get(j), seconds);
+            taken.add(new Step(pass, gsq));
+        }
+        last = taken.get(taken.size() - 1).pass();
+        lastGradientSquared = taken.get(taken.size() - 1).gradientSquared();
+        return taken;
+    }
+
+    /** Whether the blocks of a forward pass of {@code iteration} are to be checkpointed. */
+    private boolean checkpointDue(int iteration) {
+        return iteration > 0 && iteration % checkpointEvery == 0 && iteration != checkpointedIteration;
+    }
+
     /** Runs one command on every block (one job, plus the sample pass of a FORM forward) and updates the driver's view. */
     private Pass run(QuadraticUnitBlock.Command command, int iteration, long t0) {
-        Broadcast<QuadraticUnitBlock.Command> shippedCommand = jsc.broadcast(command);
-        commands.add(shippedCommand);
-        boolean checkpoint = command.forward() != null
-                && iteration > 0
-                && iteration % checkpointEvery == 0
-                && iteration != checkpointedIteration;
-        String folder = checkpoint ? checkpointFolder(iteration) : null;
-        JavaRDD<QuadraticUnitBlock.Stepped> next = RddFunction.map(
-                        base, new Apply(shippedNet, shipped, shippedCommand, hadoop, folder))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        List<QuadraticUnitBlock.Outputs> parts = RddFunction.collect(next, new OutputsOf());
-        JavaRDD<QuadraticUnitBlock.Stepped> previous = current;
-        current = next;
-        base = next;
-        if (previous != null) previous.unpersist(false);
-        if (folder != null) {
-            cutLineage(folder, command.forward().rows());
-            writtenCheckpoint = iteration;
-            checkpointedIteration = iteration;
-        }
-        double gsq = 0, wsq = 0, pen = 0, task = 0;
-        for (QuadraticUnitBlock.Outputs o : parts) {
-            gsq += o.gradientSquared();
-            wsq += o.weightsSquared();
-            pen += o.penalty();
-            task = Math.max(task, o.computeSeconds());
-        }
-        lastTaskSeconds = task;
-        commandCount++;
-        taskSeconds += task;
-        commandSeconds += (System.nanoTime() - t0) / 1e9;
-        if (command.coefficients() != null || command.q() != null) lastGradientSquared = gsq;
+        boolean checkpoint = command.forward() != null && checkpointDue(iteration);
+        List<QuadraticUnitBlock.Outputs> parts = job(Run.single(command, iteration, checkpoint ? iteration : -1), t0)
+                .get(0);
+        if (command.coefficients() != null || command.q() != null) lastGradientSquared = gradientSquared(parts);
         if (command.forward() == null) return last;
-        last = assemble(iteration, command.forward().rows(), parts, 0.5 * net.decay * wsq + pen, t0);
+        last = assemble(iteration, command.forward().rows(), parts, t0);
         return last;
     }
 
+    /**
+     * One job: {@code run} on every block, the new blocks cached in place of the old, the lineage cut at the
+     * checkpoint when one was written. Returns each step's outputs of the blocks, in partition order.
+     */
+    private List<List<QuadraticUnitBlock.Outputs>> job(Run run, long t0) {
+        Broadcast<Run> shippedRun = jsc.broadcast(run);
+        runs.add(shippedRun);
+        String folder = run.checkpointAt() > 0 ? checkpointFolder(run.checkpointAt()) : null;
+        JavaRDD<BlockRun> next = RddFunction.mapPartitions(
+                        base, new Steps(shippedNet, shipped, shippedRun, hadoop, folder, threads))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<List<QuadraticUnitBlock.Outputs>> perBlock = RddFunction.collect(next, new OutputsOf());
+        JavaRDD<BlockRun> previous = current;
+        current = next;
+        base = next;
+        if (previous != null) previous.unpersist(false);
+        int count = perBlock.get(0).size();
+        List<List<QuadraticUnitBlock.Outputs>> perStep = new ArrayList<>(count);
+        double task = 0;
+        for (int j = 0; j < count; j++) {
+            List<QuadraticUnitBlock.Outputs> step = new ArrayList<>(perBlock.size());
+            for (List<QuadraticUnitBlock.Outputs> block : perBlock) step.add(block.get(j));
+            perStep.add(step);
+            lastTaskSeconds = 0;
+            for (QuadraticUnitBlock.Outputs o : step) lastTaskSeconds = Math.max(lastTaskSeconds, o.computeSeconds());
+            task += lastTaskSeconds;
+        }
+        int reached = run.iteration() + count - 1;
+        if (folder != null && reached == run.checkpointAt()) {
+            int[] rows = count == 1 ? run.first().forward().rows() : run.rows().get(count - 2);
+            cutLineage(folder, rows);
+            writtenCheckpoint = reached;
+            checkpointedIteration = reached;
+        }
+        commandCount += count;
+        taskSeconds += task;
+        commandSeconds += (System.nanoTime() - t0) / 1e9;
+        return perStep;
+    }
+
+    /** {@code ||grad L||^2} of a step: the blocks' parts added in partition order. */
+    static double gradientSquared(List<QuadraticUnitBlock.Outputs> parts) {
+        double gsq = 0;
+        for (QuadraticUnitBlock.Outputs o : parts) gsq += o.gradientSquared();
+        return gsq;
+    }
+
+    /** The regularizer {@code (decay / 2) ||W||_F^2 + sum_j a_j w_j^T C w_j} from the blocks' parts, in partition order. */
+    static double regular(QuadraticNet net, List<QuadraticUnitBlock.Outputs> parts) {
+        double wsq = 0, pen = 0;
+        for (QuadraticUnitBlock.Outputs o : parts) {
+            wsq += o.weightsSquared();
+            pen += o.penalty();
+        }
+        return 0.5 * net.decay * wsq + pen;
+    }
+
     /** The driver's side of a forward pass: f or M summed in partition order, the loss, the backward coefficients. */
-    private Pass assemble(int iteration, int[] rows, List<QuadraticUnitBlock.Outputs> parts, double regular, long t0) {
+    private Pass assemble(int iteration, int[] rows, List<QuadraticUnitBlock.Outputs> parts, long t0) {
         if (path == QuadraticNet.Path.FORM) {
             double[] m = new double[net.d * net.d];
             for (QuadraticUnitBlock.Outputs o : parts) add(m, o.partial());
@@ -616,7 +783,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
             return new Pass(
                     iteration,
                     rows,
-                    net.scale * dataLoss + regular,
+                    net.scale * dataLoss + regular(net, parts),
                     dataLoss,
                     null,
                     m,
@@ -624,28 +791,34 @@ public final class UnitShardedQuadratic implements AutoCloseable {
                     formCoefficient(sums),
                     (System.nanoTime() - t0) / 1e9);
         }
+        return unitsPass(net, data, iteration, rows, parts, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A forward pass on the UNITS path from the blocks' parts: f summed in partition order, the objective and the
+     * backward coefficients. The driver and a task running several steps both form it here, so their numbers agree to
+     * the last bit.
+     */
+    static Pass unitsPass(
+            QuadraticNet net,
+            TrainingSet data,
+            int iteration,
+            int[] rows,
+            List<QuadraticUnitBlock.Outputs> parts,
+            double seconds) {
         double[] f = new double[rows == null ? data.n : rows.length];
         for (QuadraticUnitBlock.Outputs o : parts) add(f, o.partial());
         double[] c = new double[f.length];
-        double dataLoss = meanLoss(f, rows, c);
+        double dataLoss = meanLoss(net, data.y(), f, rows, c);
         return new Pass(
-                iteration,
-                rows,
-                net.scale * dataLoss + regular,
-                dataLoss,
-                f,
-                null,
-                c,
-                null,
-                (System.nanoTime() - t0) / 1e9);
+                iteration, rows, net.scale * dataLoss + regular(net, parts), dataLoss, f, null, c, null, seconds);
     }
 
     /**
      * {@code (1/|B|) sum_i l(f_i, y_i)} over the rows B (null: all n) whose predictions are {@code f}, filling
      * {@code c} with the backward pass's {@code c_i = 2 scale l'(f_i, y_i) / |B|}.
      */
-    private double meanLoss(double[] f, int[] rows, double[] c) {
-        double[] y = data.y();
+    private static double meanLoss(QuadraticNet net, double[] y, double[] f, int[] rows, double[] c) {
         int r = f.length;
         double lossSum = 0;
         for (int i = 0; i < r; i++) {
@@ -671,7 +844,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     /** After a checkpoint into {@code folder}: later commands start from its files, older commands and folders go. */
     private void cutLineage(String folder, int[] rows) {
         base = blocksFrom(folder, rows, true);
-        while (commands.size() > 1) commands.remove(0).destroy(false);
+        while (runs.size() > 1) runs.remove(0).destroy(false);
         if (checkpointFolder != null) earlierCheckpoints.add(checkpointFolder);
         checkpointFolder = folder;
     }
@@ -680,19 +853,18 @@ public final class UnitShardedQuadratic implements AutoCloseable {
      * The blocks of the checkpoint in {@code folder}, read from its files (for the forward pass over {@code rows});
      * with {@code handoff}, a block this JVM wrote there is taken instead of read back.
      */
-    private JavaRDD<QuadraticUnitBlock.Stepped> blocksFrom(String folder, int[] rows, boolean handoff) {
+    private JavaRDD<BlockRun> blocksFrom(String folder, int[] rows, boolean handoff) {
         int[] cuts = layout.cuts();
         int d = net.d;
         QuadraticUnitBlock.State st = state;
         Broadcast<HadoopFiles.Conf> conf = hadoop;
-        return jsc.parallelize(blockIds(), cuts.length - 1).map(b -> {
+        return BlockTasks.eachInThreads(blockIdsInPartitions(), threads, b -> {
             Object kept = handoff ? UnitCheckpoints.takeHandoff(folder, cuts[b]) : null;
-            if (kept instanceof QuadraticUnitBlock block) return new QuadraticUnitBlock.Stepped(block, null);
+            if (kept instanceof QuadraticUnitBlock block) return new BlockRun(block, List.of());
             int units = cuts[b + 1] - cuts[b];
             double[] values = UnitCheckpoints.read(
                     conf.value(), folder, cuts[b], Math.toIntExact(QuadraticUnitBlock.checkpointLength(st, units, d)));
-            return new QuadraticUnitBlock.Stepped(
-                    QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), null);
+            return new BlockRun(QuadraticUnitBlock.restore(cuts[b], units, d, st, values, rows), List.of());
         });
     }
 
@@ -706,47 +878,106 @@ public final class UnitShardedQuadratic implements AutoCloseable {
         }
     }
 
-    /** One command on every block, and with a folder the block's checkpoint: the function of each command's job. */
-    private static final class Apply extends RddFunction<QuadraticUnitBlock.Stepped, QuadraticUnitBlock.Stepped> {
+    /**
+     * A job's {@link Run} on the blocks of one partition, on up to {@code threads} threads at once (one block each),
+     * and with a folder the last step's blocks checkpointed: the function of every job that steps the blocks.
+     */
+    private static final class Steps extends RddFunction<List<BlockRun>, List<BlockRun>> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<QuadraticNet> net;
         private final Broadcast<TrainingSet> set;
-        private final Broadcast<QuadraticUnitBlock.Command> command;
+        private final Broadcast<Run> run;
         private final Broadcast<HadoopFiles.Conf> conf;
         private final String folder;
+        private final int threads;
 
-        Apply(
+        Steps(
                 Broadcast<QuadraticNet> net,
                 Broadcast<TrainingSet> set,
-                Broadcast<QuadraticUnitBlock.Command> command,
+                Broadcast<Run> run,
                 Broadcast<HadoopFiles.Conf> conf,
-                String folder) {
+                String folder,
+                int threads) {
             this.net = net;
             this.set = set;
-            this.command = command;
+            this.run = run;
             this.conf = conf;
             this.folder = folder;
+            this.threads = threads;
         }
 
         @Override
-        public QuadraticUnitBlock.Stepped apply(QuadraticUnitBlock.Stepped s) {
-            QuadraticUnitBlock.Stepped stepped =
-                    s.block().apply(command.value(), net.value(), set != null ? set.value() : null, workspace());
-            if (folder != null) {
-                QuadraticUnitBlock b = stepped.block();
-                UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
+        public List<BlockRun> apply(List<BlockRun> in) {
+            Run r = run.value();
+            QuadraticNet nt = net.value();
+            TrainingSet data = set != null ? set.value() : null;
+            List<QuadraticUnitBlock> origin = new ArrayList<>(in.size());
+            List<List<QuadraticUnitBlock.Outputs>> outputs = new ArrayList<>(in.size());
+            for (BlockRun b : in) {
+                origin.add(b.block());
+                outputs.add(new ArrayList<>());
             }
-            return stepped;
+            List<QuadraticUnitBlock> blocks = origin;
+            QuadraticUnitBlock.Command command = r.first();
+            double loss = r.loss();
+            for (int j = 0; ; j++) {
+                QuadraticUnitBlock.Command c = command;
+                List<QuadraticUnitBlock.Stepped> stepped =
+                        CoreThreads.map(blocks, threads, b -> b.apply(c, nt, data, workspace()));
+                List<QuadraticUnitBlock.Outputs> parts = new ArrayList<>(stepped.size());
+                blocks = new ArrayList<>(stepped.size());
+                for (int b = 0; b < stepped.size(); b++) {
+                    blocks.add(stepped.get(b).block());
+                    parts.add(stepped.get(b).outputs());
+                    outputs.get(b).add(stepped.get(b).outputs());
+                }
+                if (j == r.updates().size()) break;
+                int from = r.iteration() + j - 1;
+                if (r.stop().reason(from, loss, Math.sqrt(gradientSquared(parts))) != null) break;
+                Pass pass = unitsPass(nt, data, from + 1, c.forward().rows(), parts, 0);
+                loss = pass.loss();
+                if (Minimizer.diverged(loss, r.initialLoss()) || r.stop().reason(from + 1, loss, Double.NaN) != null)
+                    break;
+                for (int b = 0; b < blocks.size(); b++) blocks.get(b).neverReuse(origin.get(b));
+                command = new QuadraticUnitBlock.Command(
+                        pass.coefficients(),
+                        null,
+                        QuadraticUnitBlock.Back.NONE,
+                        null,
+                        r.updates().get(j),
+                        new QuadraticUnitBlock.Forward(
+                                QuadraticNet.Path.UNITS, r.rows().get(j)));
+            }
+            boolean write = folder != null && r.iteration() + outputs.get(0).size() - 1 == r.checkpointAt();
+            List<BlockRun> out = new ArrayList<>(blocks.size());
+            for (int b = 0; b < blocks.size(); b++) out.add(new BlockRun(blocks.get(b), outputs.get(b)));
+            if (write) {
+                CoreThreads.map(blocks, threads, b -> {
+                    UnitCheckpoints.write(conf.value(), folder, b.first, b.checkpointValues(), b);
+                    return b;
+                });
+            }
+            return out;
         }
     }
 
-    private static final class OutputsOf extends RddFunction<QuadraticUnitBlock.Stepped, QuadraticUnitBlock.Outputs> {
+    private static final class OutputsOf extends RddFunction<BlockRun, List<QuadraticUnitBlock.Outputs>> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public QuadraticUnitBlock.Outputs apply(QuadraticUnitBlock.Stepped s) {
-            return s.outputs();
+        public List<QuadraticUnitBlock.Outputs> apply(BlockRun b) {
+            return b.outputs();
         }
+    }
+
+    /** {@code f} of every block at the current weights, in block order (one job). */
+    private <R> List<R> each(BlockTasks.ElementFunction<BlockRun, R> f) {
+        return BlockTasks.eachInThreads(current, threads, f).collect();
+    }
+
+    /** The block indices, in as many partitions as the tasks take. */
+    private JavaRDD<Integer> blockIdsInPartitions() {
+        return jsc.parallelize(blockIds(), tasks.partitions(layout.blocks()));
     }
 
     private List<Integer> blockIds() {
@@ -788,7 +1019,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     @Override
     public void close() {
         if (current != null) current.unpersist(false);
-        for (Broadcast<QuadraticUnitBlock.Command> c : commands) c.destroy(false);
+        for (Broadcast<Run> r : runs) r.destroy(false);
         dropEarlierCheckpoints();
         if (checkpointFolder != null && !keepOnClose) deleteFolder(checkpointFolder);
         shippedNet.destroy(false);

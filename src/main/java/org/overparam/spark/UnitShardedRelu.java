@@ -301,7 +301,7 @@ public final class UnitShardedRelu implements ReluTrainer {
         double[] c = DeterministicAggregate.aggregatePartitions(
                 current.map(ReluUnitBlock.Stepped::block),
                 () -> new double[n * n],
-                it -> coactivations(list(it), n, initial, t),
+                it -> coactivations(BlockTasks.list(it), n, initial, t),
                 (x, y) -> {
                     for (int i = 0; i < x.length; i++) x[i] += y[i];
                     return x;
@@ -391,15 +391,9 @@ public final class UnitShardedRelu implements ReluTrainer {
     }
 
     /** A function of one element that Spark can ship inside a task's function. */
-    private interface ElementFunction<T, R> extends java.util.function.Function<T, R>, java.io.Serializable {}
-
-    /**
-     * {@code f} of every element, a partition's elements on up to {@link #threads} threads at once, in their order
-     * ({@link CoreThreads}).
-     */
-    private <T, R> JavaRDD<R> eachInThreads(JavaRDD<T> rdd, ElementFunction<T, R> f) {
-        int t = threads;
-        return rdd.mapPartitions(it -> CoreThreads.map(list(it), t, f).iterator());
+    /** {@code f} of every element, a partition's elements on up to {@link #threads} threads at once, in their order. */
+    private <T, R> JavaRDD<R> eachInThreads(JavaRDD<T> rdd, BlockTasks.ElementFunction<T, R> f) {
+        return BlockTasks.eachInThreads(rdd, threads, f);
     }
 
     /**
@@ -423,12 +417,6 @@ public final class UnitShardedRelu implements ReluTrainer {
             for (int i = 0; i < c.length; i++) c[i] += other[i];
         }
         return c;
-    }
-
-    private static <T> List<T> list(java.util.Iterator<T> it) {
-        List<T> all = new ArrayList<>();
-        it.forEachRemaining(all::add);
-        return all;
     }
 
     /**

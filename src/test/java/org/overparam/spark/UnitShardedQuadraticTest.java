@@ -132,8 +132,43 @@ class UnitShardedQuadraticTest {
             throws Exception {
         JavaSparkContext jsc =
                 JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        return engine(
+                data,
+                placement,
+                net,
+                opt,
+                stop,
+                batches,
+                blocks,
+                state,
+                checkpoints,
+                every,
+                kappa,
+                seed,
+                BlockTasks.of(jsc),
+                new ArrayList<>());
+    }
+
+    /** The engine's run with the given tasks; {@code seen} collects the listener calls (also when the run fails). */
+    static Run engine(
+            Data data,
+            UnitShardedQuadratic.Placement placement,
+            QuadraticNet net,
+            Minimizer opt,
+            StoppingRule stop,
+            MiniBatches batches,
+            int blocks,
+            QuadraticUnitBlock.State state,
+            String checkpoints,
+            int every,
+            double kappa,
+            long seed,
+            BlockTasks tasks,
+            List<Seen> seen)
+            throws Exception {
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         UnitLayout layout = UnitLayout.even(net.k, blocks, UnitRepresentation.WEIGHTS);
-        List<Seen> seen = new ArrayList<>();
         try (UnitShardedQuadratic e = new UnitShardedQuadratic(
                 jsc,
                 net,
@@ -145,7 +180,8 @@ class UnitShardedQuadraticTest {
                 kappa,
                 seed,
                 checkpoints,
-                every)) {
+                every,
+                tasks)) {
             assertEquals(placement.path(net, batches.largest()), e.path(), "path");
             QuadraticOptimizers.Outcome out = QuadraticOptimizers.minimize(
                     e, opt, stop, batches, it -> seen.add(new Seen(it.iteration(), it.loss(), it.gradientNorm())));
@@ -313,6 +349,94 @@ class UnitShardedQuadraticTest {
         } finally {
             data.samples.release();
         }
+    }
+
+    /**
+     * Every block in one task, which runs the steps up to each checkpoint in one job, against one task per block and
+     * one job per step: the same listener calls and final weights, bit for bit, through checkpoints every 5 steps, and
+     * the same end when a target loss, the gradient-norm rule or divergence stops the run inside a run of steps.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"iterations", "target loss", "gradient norm", "divergence"})
+    void stepsRunInOneTaskEqualOneJobPerStepBitForBit(String ending) throws Exception {
+        Data data = load();
+        JavaSparkContext jsc =
+                JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        try {
+            QuadraticNet net = SignedQuadraticNet.create(6, D, 0.01);
+            double rate = ending.equals("divergence") ? 5.0 : 0.01;
+            StoppingRule stop = StoppingRule.iterations(STEPS);
+            if (!ending.equals("iterations") && !ending.equals("divergence")) {
+                List<Seen> free = new ArrayList<>();
+                oneTaskOrEach(data, net, rate, stop, BlockTasks.ONE_PER_BLOCK, "free", free);
+                // The least value of iterations 1 to 7 (mini-batch losses and norms need not fall monotonically).
+                boolean byLoss = ending.equals("target loss");
+                double least = Double.POSITIVE_INFINITY;
+                for (Seen e : free.subList(1, 8)) least = Math.min(least, byLoss ? e.loss() : e.gradientNorm());
+                double threshold = least * (1 + 1e-13);
+                stop = byLoss
+                        ? new StoppingRule(STEPS, threshold, 0.0)
+                        : new StoppingRule(STEPS, Double.NEGATIVE_INFINITY, threshold);
+            }
+            List<Seen> each = new ArrayList<>(), together = new ArrayList<>();
+            if (ending.equals("divergence")) {
+                StoppingRule s = stop;
+                var a = assertThrows(
+                        org.overparam.optim.DivergenceException.class,
+                        () -> oneTaskOrEach(data, net, rate, s, BlockTasks.ONE_PER_BLOCK, "a", each));
+                var b = assertThrows(
+                        org.overparam.optim.DivergenceException.class,
+                        () -> oneTaskOrEach(data, net, rate, s, BlockTasks.ONE_FOR_ALL, "b", together));
+                assertThat(a.iteration).as("diverges inside the run").isBetween(1, STEPS - 1);
+                assertEquals(a.iteration, b.iteration, "diverged at");
+                assertEquals(each, together, "listener calls before it");
+                return;
+            }
+            jsc.setJobGroup("each", "one job per step");
+            Run a = oneTaskOrEach(data, net, rate, stop, BlockTasks.ONE_PER_BLOCK, "a", each);
+            jsc.setJobGroup("together", "steps in one job");
+            Run b = oneTaskOrEach(data, net, rate, stop, BlockTasks.ONE_FOR_ALL, "b", together);
+            jsc.clearJobGroup();
+            assertEquals(a.seen(), b.seen(), "listener calls");
+            assertEquals(a.reason(), b.reason(), "stop reason");
+            assertThat(java.util.Arrays.equals(a.w(), b.w()))
+                    .as("final weights")
+                    .isTrue();
+            if (ending.equals("iterations")) {
+                int jobsEach = jsc.statusTracker().getJobIdsForGroup("each").length;
+                int jobsTogether = jsc.statusTracker().getJobIdsForGroup("together").length;
+                // 12 steps with checkpoints at 5 and 10: three runs of steps instead of twelve jobs.
+                assertThat(jobsEach - jobsTogether).as("jobs saved").isGreaterThanOrEqualTo(STEPS - 3);
+            } else {
+                assertEquals(ending, a.reason());
+                int stoppedAt = a.seen().get(a.seen().size() - 1).iteration();
+                assertThat(stoppedAt).as("stopped inside a run of steps").isBetween(1, 7);
+            }
+        } finally {
+            jsc.clearJobGroup();
+            data.samples.release();
+        }
+    }
+
+    /** Adam on mini-batches of 100, 2 blocks, checkpoints every 5 steps, with the given tasks. */
+    Run oneTaskOrEach(
+            Data data, QuadraticNet net, double rate, StoppingRule stop, BlockTasks tasks, String dir, List<Seen> seen)
+            throws Exception {
+        return engine(
+                data,
+                SHIPPED,
+                net,
+                new Adam(rate, 0.9, 0.999, 1e-8, 1.0, 0),
+                stop,
+                new MiniBatches(N, 100, 5),
+                2,
+                QuadraticUnitBlock.State.ADAM,
+                tmp.resolve(dir).toString(),
+                5,
+                0.5,
+                3,
+                tasks,
+                seen);
     }
 
     @Test
