@@ -50,7 +50,7 @@ public final class SpectrumSpec {
         public final double cgTolerance;
         public final int maxIterations;
         public final int preconditionerRank;
-        /** The rank up to which the preconditioner adapts; 0: {@link #preconditionerRank} fixed. */
+        /** The rank up to which the preconditioner adapts; at most {@link #preconditionerRank} (0 too): that rank, fixed. */
         public final int preconditionerMaxRank;
         /** The condition number the adaptive rank aims at: lambda_r at most this times the estimate of lambda_min. */
         public final double preconditionerCondition;
@@ -74,9 +74,6 @@ public final class SpectrumSpec {
             maxIterations = s.positiveInt("max-iterations");
             preconditionerRank = s.positiveInt("preconditioner-rank");
             preconditionerMaxRank = s.nonNegativeInt("preconditioner-max-rank");
-            if (preconditionerMaxRank != 0 && preconditionerMaxRank < preconditionerRank)
-                throw new UserError("spectrum.lanczos.preconditioner-max-rank: expected 0 (a fixed rank) or at least "
-                        + "preconditioner-rank = " + preconditionerRank + ", found " + preconditionerMaxRank + ".");
             preconditionerCondition = s.positive("preconditioner-condition");
             if (!(preconditionerCondition > 1))
                 throw new UserError("spectrum.lanczos.preconditioner-condition: expected a number > 1, found "

@@ -59,7 +59,8 @@ public final class NystromPreconditioner {
      * alone, the approximation recomputed from the whole sketch. Preconditioned LOBPCG and CG then see a condition
      * number near {@code (lambda_r + error) / lambda_min}. A first round that already meets the rule returns exactly
      * {@link #build}'s preconditioner. Cost per doubling: one block application with the new columns and
-     * {@code O(n r^2)} flops; memory {@code 8 n r} bytes three times (test vectors, sketch, U).
+     * {@code O(n r^2)} flops; memory {@code 8 n r} bytes four times at the final rank r while it is made (test vectors,
+     * sketch, the sketch's working copy, U).
      */
     public static NystromPreconditioner adaptive(
             SymmetricOperator op, int r, int maxRank, double floor, double condition, long seed) {
@@ -84,8 +85,12 @@ public final class NystromPreconditioner {
             double[] ymore = new double[n * extra];
             op.apply(more, ymore, extra);
             omega = sideBySide(omega, k, more, extra, n);
+            more = null;
             y = sideBySide(y, k, ymore, extra, n);
+            ymore = null;
             k += extra;
+            // The old U goes before the new one is made: at most four blocks of the new rank live at once.
+            pre = null;
             pre = fromSketch(omega, y.clone(), n, k);
         }
         return pre;

@@ -254,7 +254,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
     static final long MAX_BLOCK_DOUBLES = 8_000_000;
 
     /** The columns per pass for blocks of n rows. */
-    static int chunkColumns(int n) {
+    public static int chunkColumns(int n) {
         return (int) Math.max(1, MAX_BLOCK_DOUBLES / Math.max(1, n));
     }
 

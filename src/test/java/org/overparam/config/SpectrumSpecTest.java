@@ -17,23 +17,25 @@ class SpectrumSpecTest {
     }
 
     @Test
-    void theRankIsFixedUnlessAMaximumAboveItIsGiven() {
+    void theRankAdaptsFrom300UpTo1200UnlessTheMaximumIsZero() {
         SpectrumSpec.Lanczos d = SpectrumSpec.from(with("")).lanczos;
-        assertThat(d.preconditionerMaxRank).isZero();
+        assertThat(d.preconditionerMaxRank).isEqualTo(1200);
         assertThat(d.preconditionerRank).isEqualTo(300);
         assertThat(d.preconditionerCondition).isEqualTo(10.0);
         SpectrumSpec.Lanczos a = SpectrumSpec.from(with("preconditioner-max-rank = 2000")).lanczos;
         assertThat(a.preconditionerMaxRank).isEqualTo(2000);
+        assertThat(SpectrumSpec.from(with("preconditioner-max-rank = 0")).lanczos.preconditionerMaxRank)
+                .isZero();
     }
 
     @Test
-    void aMaximumBelowTheStartingRankOrAConditionOfAtMostOneIsRefused() {
-        UserError low = assertThrows(UserError.class, () -> SpectrumSpec.from(with("preconditioner-max-rank = 100")));
-        assertThat(low.getMessage())
-                .contains("spectrum.lanczos.preconditioner-max-rank")
-                .contains("preconditioner-rank = 300")
-                .contains("found 100");
+    void aConditionOfAtMostOneIsRefusedAndAMaximumAtOrBelowTheRankKeepsItFixed() {
         UserError one = assertThrows(UserError.class, () -> SpectrumSpec.from(with("preconditioner-condition = 1")));
         assertThat(one.getMessage()).contains("preconditioner-condition").contains("found 1.0");
+        SpectrumSpec.Lanczos fixed = SpectrumSpec.from(with("preconditioner-rank = 1500")).lanczos;
+        assertThat(fixed.preconditionerRank).isEqualTo(1500);
+        assertThat(fixed.preconditionerMaxRank)
+                .as("the default maximum, below the rank")
+                .isEqualTo(1200);
     }
 }

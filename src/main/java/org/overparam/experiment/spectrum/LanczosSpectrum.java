@@ -79,7 +79,8 @@ public final class LanczosSpectrum {
             JobContext ctx, ShardedSamples samples, SpectrumSpec spec, boolean resume, long start) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark.sparkContext());
         int n = samples.plan.n;
-        DistributedKernelOperator.Storage storage = announce(ctx.log, jsc, samples, spec);
+        Plan plan = announce(ctx.log, jsc, samples, spec);
+        DistributedKernelOperator.Storage storage = plan.storage();
         SpectrumCheckpoints checkpoints =
                 new SpectrumCheckpoints(ctx.dir, ctx.log, ctx.config, resume, spec.checkpointMinutes);
         Map<String, Double> secs = new LinkedHashMap<>();
@@ -103,7 +104,7 @@ public final class LanczosSpectrum {
                     null,
                     SpectrumStates::readPreconditioner,
                     SpectrumStates::writePreconditioner,
-                    () -> preconditioner(ctx.log, op, spec, startBlock, secs));
+                    () -> preconditioner(ctx.log, op, spec, plan.maxRank(), startBlock, secs));
             Lobpcg.Result bottom = stages.run(
                     "lambda_min",
                     "lobpcg",
@@ -177,9 +178,11 @@ public final class LanczosSpectrum {
         }
     }
 
+    /** The tiles' storage and the rank up to which the preconditioner may adapt ({@link DriverMemory#plan}). */
+    private record Plan(DistributedKernelOperator.Storage storage, int maxRank) {}
+
     /** Chooses the tiles' storage, logs the plan and refuses (before any work) driver arrays that do not fit. */
-    private static DistributedKernelOperator.Storage announce(
-            RunLog log, JavaSparkContext jsc, ShardedSamples samples, SpectrumSpec spec) {
+    private static Plan announce(RunLog log, JavaSparkContext jsc, ShardedSamples samples, SpectrumSpec spec) {
         SpectrumSpec.Lanczos s = spec.lanczos;
         int n = samples.plan.n, d = samples.d;
         DistributedKernelOperator.Storage storage =
@@ -198,9 +201,13 @@ public final class LanczosSpectrum {
                 s.steps,
                 vectors,
                 8.0 * n * Math.min(s.steps, n) * vectors / 1e9);
-        requireDriverMemory(n, s, vectors);
+        int maxRank = DriverMemory.plan(n, s, vectors, DriverMemory.budget(jsc, tileBytes));
+        if (s.preconditionerMaxRank > s.preconditionerRank && maxRank < s.preconditionerMaxRank)
+            log.info(
+                    "the driver's memory holds a preconditioner of rank up to %d (spectrum.lanczos.preconditioner-max-rank = %d)",
+                    maxRank, s.preconditionerMaxRank);
         warnOnSpill(log, jsc, tileBytes);
-        return storage;
+        return new Plan(storage, maxRank);
     }
 
     private static void warnOnSpill(RunLog log, JavaSparkContext jsc, double tileBytes) {
@@ -256,31 +263,29 @@ public final class LanczosSpectrum {
      * then made here, in this stage).
      */
     private static NystromPreconditioner preconditioner(
-            RunLog log, DistributedKernelOperator op, SpectrumSpec spec, StartBlock start, Map<String, Double> secs) {
+            RunLog log,
+            DistributedKernelOperator op,
+            SpectrumSpec spec,
+            int maxRank,
+            StartBlock start,
+            Map<String, Double> secs) {
         long t = System.nanoTime();
         SpectrumSpec.Lanczos s = spec.lanczos;
         int rank = Math.min(s.preconditionerRank, op.n());
         NystromPreconditioner pre;
-        boolean adapt = s.preconditionerMaxRank > rank;
+        boolean adapt = maxRank > rank;
         SubsetStart.Start block = adapt ? start.get() : null;
         if (block != null) {
             double floor = block.values()[0];
-            pre = NystromPreconditioner.adaptive(
-                    op, rank, s.preconditionerMaxRank, floor, s.preconditionerCondition, spec.seed);
+            pre = NystromPreconditioner.adaptive(op, rank, maxRank, floor, s.preconditionerCondition, spec.seed);
             double[] lambda = pre.eigenvalues();
             log.info(
                     "Nystrom preconditioner of rank %d (adapted from %d, at most %d) in %.1f s: lambda_r = %.4g against "
                             + "%.4g x the start block's lambda_min estimate %.4g",
-                    pre.rank(),
-                    rank,
-                    s.preconditionerMaxRank,
-                    seconds(t),
-                    lambda[lambda.length - 1],
-                    s.preconditionerCondition,
-                    floor);
+                    pre.rank(), rank, maxRank, seconds(t), lambda[lambda.length - 1], s.preconditionerCondition, floor);
         } else {
             if (adapt)
-                log.warn(
+                log.info(
                         "spectrum.lanczos.preconditioner-max-rank needs the subset start block "
                                 + "(spectrum.lanczos.min-start-rows > 0) for its estimate of lambda_min: the rank stays %d",
                         rank);
@@ -499,36 +504,6 @@ public final class LanczosSpectrum {
                 ledger.totalPasses(),
                 passSeconds,
                 flops);
-    }
-
-    /**
-     * Refuses, before any work, settings whose driver-side arrays would not fit: the Lanczos bases
-     * ({@code 8 n m} bytes per vector), the Nystrom sketch (three n x r blocks) and up to
-     * {@link org.overparam.spark.DeterministicAggregate#FANOUT} + 2 n x b accumulators of the widest pass.
-     */
-    static void requireDriverMemory(int n, SpectrumSpec.Lanczos s, int vectors) {
-        int rank = Math.max(s.preconditionerRank, s.preconditionerMaxRank);
-        int widest = Math.max(Math.max(vectors, rank), Math.max(s.topEigenpairs, s.minBlock));
-        double need = 8.0
-                * n
-                * (Math.min(s.steps, n) * (double) vectors
-                        + (s.preconditionerMaxRank > 0 ? 4.0 : 3.0) * rank
-                        + (org.overparam.spark.DeterministicAggregate.FANOUT + 2.0) * widest);
-        double have = org.overparam.spark.DistributedGram.HEAP_FRACTION
-                * Runtime.getRuntime().maxMemory();
-        if (need > have) {
-            throw new org.overparam.UserError(String.format(
-                    Locale.ROOT,
-                    "The large-n path keeps %d Lanczos bases of %,d x %d doubles, the rank-%d preconditioner and the pass accumulators "
-                            + "on the driver: %.2f GB, but the driver heap allows %.2f GB. Lower spectrum.lanczos.steps, .probes or "
-                            + ".preconditioner-rank, or give the driver more memory (OVERPARAM_DRIVER_MEMORY, --driver-memory).",
-                    vectors,
-                    n,
-                    Math.min(s.steps, n),
-                    s.preconditionerRank,
-                    need / 1e9,
-                    have / 1e9));
-        }
     }
 
     /** The sum of the heap pools' peak usage since the JVM started (bytes). */
