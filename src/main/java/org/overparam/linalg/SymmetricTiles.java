@@ -73,6 +73,22 @@ public final class SymmetricTiles {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts, once per JVM, a daemon thread that warms the one-vector kernel up ({@code VectorTileKernel.warmUp}): the
+     * tasks that build the float32 tiles call this, so the JIT has compiled the kernel by the first pass. Returns
+     * whether this call started it.
+     */
+    public static boolean warmUpOnce() {
+        if (!VECTOR_KERNEL || !WARMED.compareAndSet(false, true)) return false;
+        Thread t = new Thread(VectorTileKernel::warmUp, "overparam-tile-kernel-warm-up");
+        t.setDaemon(true);
+        t.start();
+        return true;
+    }
+
     /**
      * The float32 tile's contribution for one vector ({@code b = 1}) in a single pass over the tile: four rows at a
      * time, each entry read once for both {@code y_I += T x_J} and {@code y_J += T^T x_I}, widened to double in a

@@ -57,6 +57,31 @@ final class VectorTileKernel {
         SymmetricTiles.accumulateRows(t, i0, r, ri, j0, rj, diagonal, x, y);
     }
 
+    /** Calls of {@link #warmUp}: past the JIT's threshold for its optimizing compiler, with room to spare. */
+    static final int WARM_UP_CALLS = 6000;
+
+    /** Rows and columns of {@link #warmUp}'s tile. */
+    static final int WARM_UP_SIZE = 256;
+
+    /**
+     * Runs the kernel {@link #WARM_UP_CALLS} times on a synthetic {@value #WARM_UP_SIZE}-square tile, off-diagonal
+     * and diagonal, so that the JIT's optimizing compiler has compiled it before the first pass over real tiles (which
+     * otherwise run interpreted, then in the first-tier code, for the first few hundred tiles of each thread). About
+     * 0.4 billion multiply-adds: half a second of one core. Returns a sum of the results, which keeps the work alive.
+     */
+    static double warmUp() {
+        int m = WARM_UP_SIZE;
+        float[] t = new float[m * m];
+        double[] x = new double[2 * m], y = new double[2 * m];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        for (int i = 0; i < t.length; i++) t[i] = (float) rng.nextDouble();
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble();
+        for (int k = 0; k < WARM_UP_CALLS; k++) accumulateOne(t, 0, m, m, m, k % 8 == 0, x, y);
+        double sum = 0;
+        for (double v : y) sum += v;
+        return sum;
+    }
+
     private static DoubleVector widen(float[] t, int offset) {
         return (DoubleVector) FloatVector.fromArray(FLOATS, t, offset).convertShape(VectorOperators.F2D, DOUBLES, 0);
     }

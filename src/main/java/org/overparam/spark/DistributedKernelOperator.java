@@ -193,6 +193,7 @@ public final class DistributedKernelOperator implements SymmetricOperator, AutoC
      * the cache; {@link DistributedGram#TILE}, whole sub-tiles without a copy, for a pass that uses them and drops them).
      */
     static Iterator<Tile> tiles(SampleBlock a, SampleBlock b, InnerProductKernel k, boolean single, int pieceRows) {
+        if (single) SymmetricTiles.warmUpOnce();
         boolean same = a.rowStart == b.rowStart;
         int t = DistributedGram.TILE;
         List<Tile> out = new ArrayList<>();

@@ -97,6 +97,29 @@ class SymmetricTilesTest {
     }
 
     @Test
+    void theWarmUpRunsTheKernelOnItsTileAndStartsOncePerJvm() {
+        assertThat(SymmetricTiles.VECTOR_KERNEL)
+                .as("the vector module in the test JVM")
+                .isTrue();
+        // The warm-up's sums against the same calls through the plain-Java loop.
+        int m = VectorTileKernel.WARM_UP_SIZE;
+        float[] t = new float[m * m];
+        double[] x = new double[2 * m], y = new double[2 * m];
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int i = 0; i < t.length; i++) t[i] = (float) rng.nextDouble();
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble();
+        for (int k = 0; k < VectorTileKernel.WARM_UP_CALLS; k++)
+            SymmetricTiles.accumulateRows(t, 0, 0, m, m, m, k % 8 == 0, x, y);
+        double expected = 0;
+        for (double v : y) expected += v;
+        Approx.assertRelative(expected, VectorTileKernel.warmUp(), 1e-12, "sum of the warm-up's results");
+        SymmetricTiles.warmUpOnce(); // starts the thread unless an earlier test's tiles did
+        assertThat(SymmetricTiles.warmUpOnce())
+                .as("a later call starts nothing")
+                .isFalse();
+    }
+
+    @Test
     void refusesATooSmallBuffer() {
         assertThatThrownBy(() -> SymmetricTiles.accumulate(
                         new float[100 * 10],
