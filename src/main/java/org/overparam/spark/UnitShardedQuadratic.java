@@ -464,18 +464,6 @@ public final class UnitShardedQuadratic implements AutoCloseable {
     }
 
     /**
-     * Backward at the last pass, update, forward over {@code rows} as iteration {@code iteration}: one step in one
-     * command; {@link #lastGradientSquared} is then the norm at the last pass.
-     */
-    public Pass step(org.overparam.model.UnitUpdate update, int iteration, int[] rows) {
-        return run(
-                new QuadraticUnitBlock.Command(
-                        last.coefficients(), last.q(), QuadraticUnitBlock.Back.NONE, null, update, forward(rows)),
-                iteration,
-                System.nanoTime());
-    }
-
-    /**
      * Saves the current point in the blocks, adds {@code length * xi(t)} (drawn from {@code seed}) and makes the forward
      * pass over the same rows.
      */
@@ -657,7 +645,7 @@ public final class UnitShardedQuadratic implements AutoCloseable {
 
     /**
      * Steps from the last pass (iteration t): step j makes the backward pass at t + j, update j and the forward pass
-     * over {@code rows.get(j)} as iteration t + j + 1, exactly as that many {@link #step} calls. With every block in one
+     * over {@code rows.get(j)} as iteration t + j + 1, exactly as that many single steps (one command each: backward, update, forward). With every block in one
      * task on the UNITS path ({@link BlockTasks#ONE_FOR_ALL}) they run in one job, the task forming each next c itself
      * in the driver's arithmetic; the run ends early where the optimizer's loop would end it ({@link Run}). Otherwise
      * (one step asked, or blocks in tasks of their own) one step. Returns the steps taken, at least one.
